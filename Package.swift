@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "juesuan",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "juesuan", targets: ["juesuan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+    ],
+    targets: [
+        // Domain core: money, codes, catalogue, the Disclosure model. Foundation only.
+        .target(name: "JuesuanCore"),
+        // Rule catalogue (data), expression evaluator, findings.
+        .target(
+            name: "JuesuanRules",
+            dependencies: ["JuesuanCore", "Yams"],
+            resources: [.copy("Catalogue")]
+        ),
+        // Readers: dataset folders, code catalogues.
+        .target(
+            name: "JuesuanImport",
+            dependencies: [
+                "JuesuanCore",
+                "Yams",
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            resources: [.copy("Catalog")]
+        ),
+        // Writers: HTML (later PDF, XLSX, open data).
+        .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules"]),
+        // The command-line tool.
+        .executableTarget(
+            name: "juesuan",
+            dependencies: [
+                "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
+        .executableTarget(
+            name: "juesuan-bench",
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender"],
+            path: "Benchmarks/juesuan-bench"
+        ),
+        .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore"]),
+        .testTarget(name: "JuesuanRulesTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport"]),
+        .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport"]),
+        .testTarget(
+            name: "JuesuanCLITests",
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender"]
+        ),
+    ]
+)

@@ -1,0 +1,137 @@
+import Foundation
+
+/// Why a printed amount could not be read.
+public enum MoneyParseError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Nothing but blanks.
+    case empty
+    /// A character that has no place in an amount ("12abc").
+    case invalidCharacter(Character)
+    /// Thousands separators in the wrong places ("1,81,3.94").
+    case misplacedSeparator
+    /// More decimals than 分 can hold in this unit ("1.234" 元).
+    case tooPrecise(decimals: Int, allowed: Int)
+    /// Too large to hold.
+    case overflow
+
+    /// The reason in Chinese, for messages.
+    public var description: String {
+        switch self {
+        case .empty: "金额为空"
+        case .invalidCharacter(let character): "含有不能出现在金额中的字符“\(character)”"
+        case .misplacedSeparator: "千位分隔符位置不对（应每三位一个逗号）"
+        case .tooPrecise(let decimals, let allowed): "小数位数为 \(decimals) 位，超过该单位可精确到分的 \(allowed) 位"
+        case .overflow: "金额过大"
+        }
+    }
+}
+
+/// An amount read from print, with the precision it was printed at.
+public struct PrintedAmount: Hashable, Sendable {
+    /// The exact value.
+    public var money: Money
+    /// Number of decimals printed ("855.1" has 1, "1,813.94" has 2).
+    public var decimals: Int
+
+    public init(money: Money, decimals: Int) {
+        self.money = money
+        self.decimals = decimals
+    }
+}
+
+/// Strict parser for amounts as reports print them: "1,813.94", "855.1", "0.15", "-12.30",
+/// "5343879.38". Unlike `Decimal(string:)`, it never accepts a prefix of the text.
+public enum MoneyParser {
+    /// Reads `text` as an amount in `unit`.
+    public static func parse(_ text: String, unit: MoneyUnit) throws(MoneyParseError) -> PrintedAmount {
+        var characters = Substring(text.trimmingSpaces())
+        guard !characters.isEmpty else { throw .empty }
+        var negative = false
+        if let first = characters.first, first == "-" || first == "−" || first == "－" {
+            negative = true
+            characters = characters.dropFirst()
+        }
+        guard !characters.isEmpty else { throw .empty }
+        var wholeDigits: [UInt8] = []
+        var fractionDigits: [UInt8] = []
+        var groupSizes: [Int] = []
+        var currentGroup = 0
+        var sawPoint = false
+        var sawComma = false
+        for character in characters {
+            if let digit = character.asciiDigit {
+                if sawPoint { fractionDigits.append(digit) } else { wholeDigits.append(digit); currentGroup += 1 }
+            } else if character == "," {
+                guard !sawPoint, currentGroup > 0 else { throw .misplacedSeparator }
+                sawComma = true
+                groupSizes.append(currentGroup)
+                currentGroup = 0
+            } else if character == "." {
+                guard !sawPoint else { throw .invalidCharacter(character) }
+                sawPoint = true
+            } else {
+                throw .invalidCharacter(character)
+            }
+        }
+        if sawComma {
+            groupSizes.append(currentGroup)
+            let first = groupSizes[0]
+            guard (1...3).contains(first), groupSizes.dropFirst().allSatisfy({ $0 == 3 }) else {
+                throw .misplacedSeparator
+            }
+        }
+        guard !wholeDigits.isEmpty else { throw .invalidCharacter(".") }
+        if sawPoint && fractionDigits.isEmpty { throw .invalidCharacter(".") }
+        let allowed = unit == .wan ? 6 : 2
+        guard fractionDigits.count <= allowed else {
+            throw .tooPrecise(decimals: fractionDigits.count, allowed: allowed)
+        }
+        var fen: Int64 = 0
+        for digit in wholeDigits {
+            let (shifted, o1) = fen.multipliedReportingOverflow(by: 10)
+            let (added, o2) = shifted.addingReportingOverflow(Int64(digit))
+            guard !o1, !o2 else { throw .overflow }
+            fen = added
+        }
+        var fraction: Int64 = 0
+        for digit in fractionDigits { fraction = fraction * 10 + Int64(digit) }
+        fraction *= pow10(allowed - fractionDigits.count)
+        let (scaled, o3) = fen.multipliedReportingOverflow(by: unit.fenPerUnit)
+        guard !o3 else { throw .overflow }
+        // `fraction` is in units of 10^-allowed, which is exactly one 分 in either unit.
+        let (total, o4) = scaled.addingReportingOverflow(fraction)
+        guard !o4 else { throw .overflow }
+        return PrintedAmount(money: Money(fen: negative ? -total : total), decimals: fractionDigits.count)
+    }
+
+    /// Reads `text` as an amount, or nil when it is not one.
+    public static func parseOrNil(_ text: String, unit: MoneyUnit) -> PrintedAmount? {
+        try? parse(text, unit: unit)
+    }
+}
+
+extension Character {
+    /// The value of an ASCII digit, or nil.
+    var asciiDigit: UInt8? {
+        guard let ascii = asciiValue, ascii >= 48, ascii <= 57 else { return nil }
+        return ascii - 48
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces, tabs and newlines (ASCII and ideographic).
+    public func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{3000}" || $0 == "\u{00A0}" }
+        guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let end = lastIndex(where: { !isSpace($0) })!
+        return String(self[start...end])
+    }
+}
+
+/// Exact reading of scores and weights ("99.65", "0.8", "20").
+public enum ScoreText {
+    /// The number written in `text` (up to 6 decimals), or nil.
+    public static func parse(_ text: String) -> Decimal? {
+        guard let amount = try? MoneyParser.parse(text, unit: .wan) else { return nil }
+        return Decimal(amount.money.fen) / Decimal(1_000_000)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import JuesuanCore
+import JuesuanRules
+
+/// Writes findings as the Chinese text report or the `juesuan.findings/1` JSON document.
+public enum FindingsReport {
+    /// The JSON document of DESIGN.md: schema, document, summary, findings.
+    public static func json(_ findings: [Finding], unit: String, year: Int, source: String) -> String {
+        var out = "{\"schema\": \"juesuan.findings/1\",\n"
+        out += " \"document\": {\"unit\": \(quote(unit)), \"year\": \(year), \"source\": \(quote(source))},\n"
+        out += " \"summary\": {\"error\": \(findings.count(.error)), \"warning\": \(findings.count(.warning)), \"info\": \(findings.count(.info))},\n"
+        out += " \"findings\": ["
+        out += findings.map { finding in
+            let fields: [(String, String)] = [
+                ("rule", quote(finding.rule)),
+                ("severity", quote(finding.severity.rawValue)),
+                ("message", quote(finding.message)),
+                ("line", finding.line.map(String.init) ?? "null"),
+                ("page", finding.page.map(String.init) ?? "null"),
+                ("table", finding.table.map { quote($0.description) } ?? "null"),
+                ("row", finding.row.map(quote) ?? "null"),
+                ("column", finding.column.map { quote(String($0)) } ?? "null"),
+                ("stated", finding.stated.map(quote) ?? "null"),
+                ("expected", finding.expected.map(quote) ?? "null"),
+                ("file", finding.source.map { quote($0.file) } ?? "null"),
+                ("fileLine", finding.source.map { String($0.line) } ?? "null"),
+            ]
+            return "\n  {" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+        }.joined(separator: ",")
+        out += findings.isEmpty ? "]}\n" : "\n ]}\n"
+        return out
+    }
+
+    /// The text report: findings grouped by table, most severe first within each group, then a summary.
+    public static func text(_ findings: [Finding], unit: String, year: Int, includeInfo: Bool = true) -> String {
+        let shown = findings.filter { includeInfo || $0.severity != .info }
+        guard !shown.isEmpty else { return "" }
+        var out = "\(unit) \(year) 年度部门决算检查结果\n"
+        let groups = Dictionary(grouping: shown) { $0.table?.description ?? "表外数字" }
+        let order = TableID.allCases.map(\.description) + ["表外数字"]
+        for key in order {
+            guard let group = groups[key] else { continue }
+            out += "\n【\(key)】\n"
+            for finding in group.sorted(by: { $0.severity > $1.severity }) {
+                var place = ""
+                if let source = finding.source { place = " \(source)" }
+                if let line = finding.line { place = " 第\(line)行" + (finding.page.map { "（第\($0)页）" } ?? "") }
+                out += "  \(finding.severity.chineseName) \(finding.rule)\(place)\n    \(finding.message)\n"
+            }
+        }
+        out += "\n共 \(findings.count(.error)) 个错误，\(findings.count(.warning)) 个警告，\(findings.count(.info)) 个提示。\n"
+        return out
+    }
+
+    /// A JSON string literal.
+    public static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,67 @@
+import JuesuanCore
+
+/// Runs a rule catalogue over a disclosure and collects every finding (never stops at the first).
+public struct Checker: Sendable {
+    /// The rules to run.
+    public var catalogue: RuleCatalogue
+    /// The classification catalogue (class order of 表1, code names).
+    public var catalog: Catalog
+
+    /// Half a printed hundredth of 万元 (0.005 万元 = 50 元), the rounding error of one printed figure.
+    public static let halfPrintedUnit = Money(fen: 5_000)
+
+    public init(catalogue: RuleCatalogue, catalog: Catalog) {
+        self.catalogue = catalogue
+        self.catalog = catalog
+    }
+
+    /// Every finding of every rule on `disclosure`, in catalogue order.
+    public func check(_ disclosure: Disclosure) -> [Finding] {
+        let context = EvaluationContext(disclosure: disclosure, catalog: catalog)
+        var findings: [Finding] = []
+        for rule in catalogue.rules {
+            switch rule.check {
+            case .equation(let equation): findings += checkEquation(rule, equation, context)
+            case .rollup(let table): findings += RollupCheck.run(rule, table: table, context: context)
+            case .unknownCode, .codeName, .missingParent: findings += CodeChecks.run(rule, context: context)
+            }
+        }
+        return findings
+    }
+
+    // MARK: Equations
+
+    func checkEquation(_ rule: Rule, _ equation: Equation, _ context: EvaluationContext) -> [Finding] {
+        var findings: [Finding] = []
+        for binding in context.bindings(for: equation, columns: rule.columns) {
+            if let condition = rule.when {
+                guard let left = try? context.evaluate(condition.left, binding),
+                      let right = try? context.evaluate(condition.right, binding), left.value == right.value else { continue }
+            }
+            guard let left = try? context.evaluate(equation.left, binding),
+                  let right = try? context.evaluate(equation.right, binding) else { continue }
+            let difference = left.value - right.value
+            let violated: Bool
+            switch equation.relation {
+            case .equal: violated = difference != .zero
+            case .atMost: violated = difference > .zero
+            }
+            guard violated else { continue }
+            let terms = left.terms + right.terms
+            let printed = terms.filter { $0.value != nil }.count
+            let tolerance = Money(fen: Checker.halfPrintedUnit.fen * Int64(max(0, printed - 1)))
+            let severity: Severity = difference.magnitude <= tolerance ? .info : rule.severity
+            let anchor = left.terms.first ?? right.terms.first
+            var message = context.render(rule.message, anchor: anchor?.cell, stated: left.value, expected: right.value,
+                                         difference: difference)
+            if severity == .info && rule.severity != .info {
+                message += "（相差 \(difference.magnitude)，在 \(printed) 个印出数各自四舍五入的误差之内，属尾差）"
+            }
+            findings.append(Finding(rule: rule.id, severity: severity, message: message,
+                                    table: anchor?.cell.table, row: anchor?.cell.row, column: anchor?.cell.column,
+                                    stated: left.value.description, expected: right.value.description,
+                                    source: anchor?.source, cells: terms.map(\.cell)))
+        }
+        return findings
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import JuesuanCore
+import JuesuanImport
+import JuesuanRender
+import JuesuanRules
+
+@main
+struct Juesuan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "juesuan",
+        abstract: "部门决算：编制、检查、公开与审阅。",
+        discussion: """
+        退出状态：0 无错误；1 发现错误级问题；2 输入无法读取（中文提示给出文件与行）；64 用法错误。
+        数据集格式见 docs/dataset.md，规则目录见 docs/rules.md。
+        """,
+        subcommands: [Check.self, Build.self]
+    )
+}
+
+/// Options shared by the commands that read a dataset.
+struct DatasetOptions: ParsableArguments {
+    @Argument(help: "数据集文件夹（内含 disclosure.yaml 与 tables/）。")
+    var dataset: String
+
+    @Option(name: .long, help: "补充的政府收支分类科目表（CSV：编码,名称[,分类][,经费类别]）。")
+    var catalog: String?
+
+    /// Reads the dataset and the catalogue; exits 2 with a Chinese message when they cannot be read.
+    func load() throws -> (Disclosure, Catalog, RuleCatalogue) {
+        do {
+            let catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) })
+            let disclosure = try DatasetReader.read(folder: URL(fileURLWithPath: dataset), displayName: dataset)
+            return (disclosure, catalog, try RuleCatalogue.standard())
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data("juesuan：无法读取输入。\n\(error)\n".utf8))
+            throw ExitCode(2)
+        } catch let error as CatalogueError {
+            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "按规则目录检查数据集：表内公式、科目汇总、表间一致、表外数字与科目编码。",
+        discussion: "无错误时不输出任何内容并以 0 退出；有错误级问题时以 1 退出。"
+    )
+
+    @OptionGroup var options: DatasetOptions
+
+    @Option(name: .long, help: "输出格式：text 或 json。")
+    var format: OutputFormat = .text
+
+    @Flag(name: .long, help: "文本输出时也列出“提示”级问题（尾差等）。")
+    var all = false
+
+    func run() throws {
+        let (disclosure, catalog, rules) = try options.load()
+        let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
+        switch format {
+        case .json:
+            print(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: options.dataset), terminator: "")
+        case .text:
+            print(FindingsReport.text(findings, unit: disclosure.unit, year: disclosure.year, includeInfo: all), terminator: "")
+        }
+        if findings.count(.error) > 0 { throw ExitCode(1) }
+    }
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "由数据集生成公开文件：DIR/index.html（九张表、部门概况与检查结果）。",
+        discussion: "文件先写入临时文件再改名，不会留下写了一半的结果。写出后以 0 退出；检查结果列在页面中并在标准错误上汇总。"
+    )
+
+    @OptionGroup var options: DatasetOptions
+
+    @Option(name: .long, help: "输出文件夹。")
+    var out: String
+
+    func run() throws {
+        let (disclosure, catalog, rules) = try options.load()
+        let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
+        let html = HTMLWriter.page(disclosure, findings: findings)
+        let directory = URL(fileURLWithPath: out)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try AtomicFile.write(Data(html.utf8), to: directory.appendingPathComponent("index.html"))
+            try AtomicFile.write(Data(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year,
+                                                          source: options.dataset).utf8),
+                                 to: directory.appendingPathComponent("findings.json"))
+        } catch {
+            FileHandle.standardError.write(Data("juesuan：无法写入 \(out)：\(error.localizedDescription)\n".utf8))
+            throw ExitCode(2)
+        }
+        let summary = "已生成 \(directory.appendingPathComponent("index.html").path)（检查：\(findings.count(.error)) 个错误，\(findings.count(.warning)) 个警告，\(findings.count(.info)) 个提示）\n"
+        FileHandle.standardError.write(Data(summary.utf8))
+    }
+}
