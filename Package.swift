@@ -47,12 +47,15 @@ let package = Package(
             dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender"],
             path: "Benchmarks/juesuan-bench"
         ),
-        .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore"]),
-        .testTarget(name: "JuesuanRulesTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport"]),
-        .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport"]),
+        // Helpers shared by the test targets: seeded generator, example dataset copies.
+        .target(name: "JuesuanTestSupport", dependencies: ["JuesuanCore"]),
+        .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanRulesTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(
             name: "JuesuanCLITests",
-            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender"]
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

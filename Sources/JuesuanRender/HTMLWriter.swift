@@ -79,7 +79,7 @@ public enum HTMLWriter {
         out += "<table class=\"list\"><thead><tr><th>级别</th><th>规则</th><th>位置</th><th>说明</th><th>所列数</th><th>应为</th></tr></thead><tbody>\n"
         for finding in findings.sorted(by: { ($0.severity, $1.rule) > ($1.severity, $0.rule) }) {
             var place = finding.table?.description ?? "表外"
-            if let row = finding.row { place += " " + row }
+            if let row = finding.row, finding.table != .t7 { place += " " + row }
             if let column = finding.column { place += " 栏\(column)" }
             out += "<tr class=\"\(finding.severity.rawValue)\"><td>\(finding.severity.chineseName)</td><td><code>\(escape(finding.rule))</code></td>"
             out += "<td>\(escape(place))</td><td>\(escape(finding.message))</td>"
@@ -269,6 +269,7 @@ public enum HTMLWriter {
     section.findings { border: 1px solid #bbb; padding: 0 1em 1em; background: #fcfcfc; }
     .summary .error { color: #b00; font-weight: bold; } .summary .warning { color: #a60; } .summary .info { color: #246; }
     table.list { border-collapse: collapse; width: 100%; font-size: .85em; }
+    table.list td:nth-child(-n+3) { white-space: nowrap; }
     table.list th, table.list td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
     table.list tr.error td:first-child { color: #b00; font-weight: bold; }
     table.list tr.warning td:first-child { color: #a60; }

@@ -122,13 +122,20 @@ public struct TableRow: Hashable, Sendable {
     public var cells: [Int: Money]
     /// Where this row was read from, if it was read.
     public var source: SourceLocation?
+    /// Where single cells were read from when they sit on lines of their own (表7: one line per 栏次).
+    public var cellSources: [Int: SourceLocation]
 
-    public init(key: RowKey, label: String, cells: [Int: Money] = [:], source: SourceLocation? = nil) {
+    public init(key: RowKey, label: String, cells: [Int: Money] = [:], source: SourceLocation? = nil,
+                cellSources: [Int: SourceLocation] = [:]) {
         self.key = key
         self.label = label
         self.cells = cells
         self.source = source
+        self.cellSources = cellSources
     }
+
+    /// Where the cell in column `number` was read from.
+    public func source(ofColumn number: Int) -> SourceLocation? { cellSources[number] ?? source }
 
     /// The amount in column `number`, zero when blank.
     public subscript(column number: Int) -> Money { cells[number] ?? .zero }

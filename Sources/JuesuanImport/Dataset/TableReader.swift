@@ -155,6 +155,7 @@ public enum TableReader {
             throw InputError(file: file.name, line: 1, value: file.header.joined(separator: ","), reason: "表头应为“栏次,项目,金额”")
         }
         var cells: [Int: Money] = [:]
+        var sources: [Int: SourceLocation] = [:]
         var seen: [Int: Int] = [:]
         for record in file.records {
             guard let number = Int(record[numberColumn]), columns.contains(where: { $0.number == number }) else {
@@ -165,11 +166,12 @@ public enum TableReader {
                 throw InputError(file: file.name, line: record.line, value: record[numberColumn], reason: "栏次重复（第 \(previous) 行已有此栏次）")
             }
             seen[number] = record.line
+            sources[number] = SourceLocation(file: file.name, line: record.line)
             if let value = try amount(record[amountColumn], file: file, line: record.line, column: "栏\(number)") {
                 cells[number] = value
             }
         }
         return TableRow(key: StandardLayout.singleRow, label: "", cells: cells,
-                        source: file.records.first.map { SourceLocation(file: file.name, line: $0.line) })
+                        source: file.records.first.map { SourceLocation(file: file.name, line: $0.line) }, cellSources: sources)
     }
 }

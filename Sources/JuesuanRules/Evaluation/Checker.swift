@@ -29,6 +29,12 @@ public struct Checker: Sendable {
         return findings
     }
 
+    /// The row as findings name it; nil for 表7, whose single row has no name.
+    static func rowName(_ term: Term) -> String? {
+        guard let table = term.cell.table else { return term.cell.row }
+        return StandardLayout.rowKind(table) == .single ? nil : term.cell.row
+    }
+
     // MARK: Equations
 
     func checkEquation(_ rule: Rule, _ equation: Equation, _ context: EvaluationContext) -> [Finding] {
@@ -58,7 +64,7 @@ public struct Checker: Sendable {
                 message += "（相差 \(difference.magnitude)，在 \(printed) 个印出数各自四舍五入的误差之内，属尾差）"
             }
             findings.append(Finding(rule: rule.id, severity: severity, message: message,
-                                    table: anchor?.cell.table, row: anchor?.cell.row, column: anchor?.cell.column,
+                                    table: anchor?.cell.table, row: anchor.flatMap(Checker.rowName), column: anchor?.cell.column,
                                     stated: left.value.description, expected: right.value.description,
                                     source: anchor?.source, cells: terms.map(\.cell)))
         }

@@ -124,7 +124,7 @@ struct EvaluationContext: Sendable {
 
     func cellTerm(table: TableID, key: RowKey, column: Int) -> Term {
         let row = disclosure[table]?.row(key)
-        return Term(cell: CellRef(table: table, row: key.description, column: column), value: row?.cells[column], source: row?.source)
+        return Term(cell: CellRef(table: table, row: key.description, column: column), value: row?.cells[column], source: row?.source(ofColumn: column))
     }
 
     func resolve(_ reference: Reference, _ binding: Binding) throws(NotApplicable) -> Term {

@@ -1,0 +1,69 @@
+import Foundation
+import JuesuanCore
+
+/// A seeded generator (SplitMix64) so property tests and fuzzers repeat exactly.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Paths of the repository, found from this source file.
+public enum Repository {
+    /// The package root.
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `examples/jianghan-2021`.
+    public static let example = root.appendingPathComponent("examples/jianghan-2021")
+
+    /// `../shared` beside the repository, where the seed and the corpus live.
+    public static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+}
+
+/// A writable copy of the example dataset in a temporary folder.
+public struct DatasetCopy {
+    /// The copy's folder.
+    public let folder: URL
+
+    /// Copies `examples/jianghan-2021`.
+    public init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-test-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Repository.example, to: folder)
+    }
+
+    /// The file at `relative` inside the copy.
+    public func url(_ relative: String) -> URL { folder.appendingPathComponent(relative) }
+
+    /// Rewrites the text of `relative` with `transform`.
+    public func edit(_ relative: String, _ transform: (String) -> String) throws {
+        let url = url(relative)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try Data(transform(text).utf8).write(to: url)
+    }
+
+    /// Replaces the first occurrence of `old` in `relative`; fails when it is absent.
+    public func replace(_ relative: String, _ old: String, with new: String) throws {
+        var found = false
+        try edit(relative) { text in
+            guard let range = text.range(of: old) else { return text }
+            found = true
+            return text.replacingCharacters(in: range, with: new)
+        }
+        if !found { throw CocoaError(.fileReadUnknown, userInfo: [NSDebugDescriptionErrorKey: "“\(old)” not in \(relative)"]) }
+    }
+
+    /// Writes raw bytes to `relative`.
+    public func write(_ relative: String, bytes: [UInt8]) throws {
+        try Data(bytes).write(to: url(relative))
+    }
+
+    /// Removes the copy.
+    public func remove() { try? FileManager.default.removeItem(at: folder) }
+}

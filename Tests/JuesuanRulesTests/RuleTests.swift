@@ -1,0 +1,276 @@
+import Foundation
+import JuesuanCore
+import JuesuanImport
+import JuesuanTestSupport
+import Testing
+@testable import JuesuanRules
+
+/// Shared fixtures: the example as printed, and the example with the two printed slips that are not
+/// table arithmetic put right (表7 预算数小计, 机关运行经费), on which every rule must stay silent.
+enum Fixtures {
+    static let catalog = try! CatalogLoader.builtIn()
+    static let rules = try! RuleCatalogue.standard()
+    static let checker = Checker(catalogue: rules, catalog: catalog)
+    static let printed = try! DatasetReader.read(folder: Repository.example, displayName: "examples/jianghan-2021")
+
+    /// The seed's consistent tables: 表7 column 3 as the narrative implies (10.00), 机关运行经费 = 公用经费.
+    static var consistent: Disclosure {
+        var disclosure = printed
+        disclosure.set(.t7, StandardLayout.singleRow, 3, "10.00")
+        let publicTotal = disclosure[.t6]!.amount(StandardLayout.publicTotal, column: 1)
+        disclosure.figures.operatingCosts?.amount = publicTotal
+        return disclosure
+    }
+}
+
+extension Disclosure {
+    /// Sets a cell to a printed amount ("" blanks it).
+    mutating func set(_ id: TableID, _ key: RowKey, _ column: Int, _ text: String) {
+        let index = tables[id]!.rows.firstIndex { $0.key == key }!
+        tables[id]!.rows[index].cells[column] = text.isEmpty ? nil : MoneyParser.parseOrNil(text, unit: .wan)!.money
+    }
+
+    /// Adds `delta` (万元) to a cell.
+    mutating func add(_ id: TableID, _ key: RowKey, _ column: Int, _ delta: String = "1.00") {
+        let index = tables[id]!.rows.firstIndex { $0.key == key }!
+        let current = tables[id]!.rows[index].cells[column] ?? .zero
+        tables[id]!.rows[index].cells[column] = current + MoneyParser.parseOrNil(delta, unit: .wan)!.money
+    }
+
+    /// Appends a code row.
+    mutating func append(_ id: TableID, _ code: String, _ cells: [Int: String], label: String = "测试科目") {
+        let key: RowKey = id == .t6 ? .economic(EconomicCode(code)!) : .function(FunctionCode(code)!)
+        tables[id]!.rows.append(TableRow(key: key, label: label, cells: cells.mapValues { MoneyParser.parseOrNil($0, unit: .wan)!.money }))
+    }
+}
+
+func f(_ code: String) -> RowKey { .function(FunctionCode(code)!) }
+func e(_ code: String) -> RowKey { .economic(EconomicCode(code)!) }
+let total = RowKey.total
+let single = StandardLayout.singleRow
+
+/// A change of the consistent example that makes a rule fire, and the severity expected.
+struct Reproducer: Sendable, CustomTestStringConvertible {
+    let rule: String
+    let severity: Severity
+    let change: @Sendable (inout Disclosure) -> Void
+    var testDescription: String { rule }
+
+    init(_ rule: String, _ severity: Severity = .error, _ change: @escaping @Sendable (inout Disclosure) -> Void) {
+        self.rule = rule
+        self.severity = severity
+        self.change = change
+    }
+}
+
+let reproducers: [Reproducer] = [
+    Reproducer("T1-R27") { $0.add(.t1, .line(1), 1) },
+    Reproducer("T1-R30") { $0.set(.t1, .line(29), 1, "3.00") },
+    Reproducer("T1-R57") { $0.add(.t1, .line(38), 2) },
+    Reproducer("T1-R60") { $0.set(.t1, .line(59), 2, "3.00") },
+    Reproducer("T1-BAL") { $0.add(.t1, .line(60), 2) },
+    Reproducer("T2-COL") { $0.add(.t2, f("2010301"), 1) },
+    Reproducer("T2-ROLL") { $0.add(.t2, f("2010301"), 1); $0.add(.t2, f("2010301"), 2) },
+    Reproducer("T3-COL") { $0.add(.t3, f("2101101"), 2) },
+    Reproducer("T3-ROLL") { $0.add(.t3, f("2210202"), 1); $0.add(.t3, f("2210202"), 2) },
+    Reproducer("T4-R27") { $0.set(.t4, .line(2), 1, "5.00") },
+    Reproducer("T4-R28") { $0.set(.t4, .line(29), 1, "5.00") },
+    Reproducer("T4-R32") { $0.set(.t4, .line(28), 1, "5.00") },
+    Reproducer("T4-R59") { $0.add(.t4, .line(33), 2) },
+    Reproducer("T4-R60") { $0.set(.t4, .line(61), 3, "5.00") },
+    Reproducer("T4-R64") { $0.set(.t4, .line(60), 2, "5.00") },
+    Reproducer("T4-COL") { $0.set(.t4, .line(40), 4, "5.00") },
+    Reproducer("T4-BAL") { $0.add(.t4, .line(64), 2) },
+    Reproducer("T5-COL") { $0.add(.t5, f("2080505"), 2) },
+    Reproducer("T5-ROLL") { $0.add(.t5, f("2080505"), 1); $0.add(.t5, f("2080505"), 2) },
+    Reproducer("T6-ROLL") { $0.add(.t6, e("30101"), 1) },
+    Reproducer("T7-1") { $0 = Fixtures.printed },
+    Reproducer("T7-3") { $0 = Fixtures.printed },
+    Reproducer("T7-7") { $0.add(.t7, single, 7) },
+    Reproducer("T7-9") { $0.set(.t7, single, 10, "2.00") },
+    Reproducer("T8-COL6") { $0.set(.t8, total, 1, "2.00") },
+    Reproducer("T8-COL3") { $0.set(.t8, total, 4, "2.00") },
+    Reproducer("T8-ROLL") { $0.append(.t8, "212", [1: "3.00", 6: "3.00"]); $0.append(.t8, "21201", [1: "2.00", 6: "2.00"]) },
+    Reproducer("T9-COL") { $0.set(.t9, total, 2, "2.00") },
+    Reproducer("T9-ROLL") { $0.append(.t9, "223", [1: "3.00", 2: "3.00"]); $0.append(.t9, "22301", [1: "1.00", 2: "1.00"]) },
+    Reproducer("X-T1T3-CLASS") { $0.add(.t3, f("208"), 1); $0.add(.t3, f("208"), 2) },
+    Reproducer("X-T1T3-TOTAL") { $0.add(.t3, total, 1); $0.add(.t3, total, 2) },
+    Reproducer("X-T1T2-TOTAL") { $0.add(.t2, total, 1); $0.add(.t2, total, 2) },
+    Reproducer("X-T1T2-FISCAL") { $0.add(.t2, total, 2); $0.add(.t2, total, 1) },
+    Reproducer("X-T1T2-4") { $0.set(.t1, .line(4), 1, "1.00") },
+    Reproducer("X-T1T2-5") { $0.set(.t1, .line(5), 1, "1.00") },
+    Reproducer("X-T1T2-6") { $0.set(.t1, .line(6), 1, "1.00") },
+    Reproducer("X-T1T2-7") { $0.set(.t1, .line(7), 1, "1.00") },
+    Reproducer("X-T1T2-8") { $0.set(.t1, .line(8), 1, "1.00") },
+    Reproducer("X-T4T1-1") { $0.add(.t4, .line(1), 1) },
+    Reproducer("X-T4T1-2") { $0.set(.t4, .line(2), 1, "1.00") },
+    Reproducer("X-T4T1-3") { $0.set(.t4, .line(3), 1, "1.00") },
+    Reproducer("X-T4T5-CLASS") { $0.add(.t5, f("210"), 1); $0.add(.t5, f("210"), 2) },
+    Reproducer("X-T4T5-TOTAL") { $0.add(.t5, total, 1); $0.add(.t5, total, 2) },
+    Reproducer("X-T4T1-CLASS", .warning) { $0.add(.t4, .line(40), 2) },
+    Reproducer("X-T3T5-BASIC") { $0.add(.t5, f("2080501"), 2); $0.add(.t5, f("2080501"), 1) },
+    Reproducer("X-T3T5-PROJECT") { $0.add(.t5, f("2010302"), 3); $0.add(.t5, f("2010302"), 1) },
+    Reproducer("X-T5T6-BASIC") { $0.add(.t6, StandardLayout.personnelTotal, 1) },
+    Reproducer("X-T8T4-INCOME") { $0.set(.t8, total, 2, "1.00") },
+    Reproducer("X-T8T4-EXP") { $0.set(.t8, total, 3, "1.00") },
+    Reproducer("X-T9T4-EXP") { $0.set(.t9, total, 1, "1.00") },
+    Reproducer("F-BUDGET-SUM") { $0.figures.initialBudget["合计"]!.amount += .wan(1) },
+    Reproducer("F-PROJECTS") { $0.figures.projects[0].amount += .wan(1) },
+    Reproducer("F-VEHICLE") { $0.figures.vehicleRunningDetails[0].amount += .wan(1) },
+    Reproducer("F-OPERATING", .warning) { $0 = Fixtures.printed },
+    Reproducer("F-PROC-SUM") { $0.figures.procurement["货物"]!.amount += .wan(1) },
+    Reproducer("F-PROC-SME") { $0.figures.procurement["中小企业"]!.amount = $0.figures.procurement["总额"]!.amount + .wan(1) },
+    Reproducer("F-PROC-SMALL") { $0.figures.procurement["小微企业"]!.amount += .wan(1) },
+    Reproducer("F-BUDGET-T5", .info) { $0.figures.initialBudget["合计"]!.amount = .wan(1) },
+    Reproducer("C-UNKNOWN", .warning) { $0.append(.t5, "2010388", [:]) },
+    Reproducer("C-NAME", .info) { $0.tables[.t2]!.rows[3].label = "行政运行费" },
+    Reproducer("C-PARENT", .warning) { $0.append(.t3, "2130101", [:], label: "行政运行") },
+]
+
+@Suite("规则目录")
+struct RuleTests {
+    @Test("目录可读，编号唯一，每条规则都有复现用例")
+    func catalogue() {
+        let ids = Fixtures.rules.rules.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.count >= 55)
+        let covered = Set(reproducers.map(\.rule))
+        for id in ids { #expect(covered.contains(id), "规则 \(id) 没有复现用例") }
+        for rule in Fixtures.rules.rules {
+            #expect(!rule.title.isEmpty && !rule.message.isEmpty)
+            #expect(rule.message.unicodeScalars.contains { $0.value > 0x2E80 }, "\(rule.id) 的消息应为中文")
+        }
+    }
+
+    @Test("在种子一致的各表上，所有规则都不报")
+    func silentOnConsistentSeed() {
+        let findings = Fixtures.checker.check(Fixtures.consistent)
+        #expect(findings.isEmpty, "\(findings.map(\.message))")
+    }
+
+    @Test("种子按所印：表7 预算数两处不平、机关运行经费与公用经费差 0.01")
+    func printedSeed() {
+        let findings = Fixtures.checker.check(Fixtures.printed)
+        #expect(findings.map(\.rule).sorted() == ["F-OPERATING", "T7-1", "T7-3"])
+        let t73 = findings.first { $0.rule == "T7-3" }
+        #expect(t73?.stated == "11.16")
+        #expect(t73?.expected == "10.00")
+        #expect(t73?.column == 3)
+        #expect(t73?.source?.line == 4)
+    }
+
+    @Test("每条规则：复现用例使之报出，级别正确", arguments: reproducers)
+    func fires(_ reproducer: Reproducer) {
+        var disclosure = Fixtures.consistent
+        reproducer.change(&disclosure)
+        let findings = Fixtures.checker.check(disclosure).filter { $0.rule == reproducer.rule }
+        #expect(!findings.isEmpty, "\(reproducer.rule) 没有报出")
+        #expect(findings.contains { $0.severity == reproducer.severity }, "\(findings.map(\.severity))")
+        for finding in findings { #expect(!finding.message.contains("{"), "\(finding.message)") }
+    }
+
+    @Test("逐一改动九张表的每个金额，都在该表、该行报出错误")
+    func everyAmountIsGuarded() {
+        let base = Fixtures.consistent
+        var changed = 0
+        for id in TableID.allCases {
+            for row in base[id]!.rows {
+                for (column, _) in row.cells {
+                    var disclosure = base
+                    disclosure.add(id, row.key, column)
+                    let cell = CellRef(table: id, row: row.key.description, column: column)
+                    let errors = Fixtures.checker.check(disclosure).filter { $0.severity == .error && $0.table == id }
+                    let hit = errors.contains { finding in
+                        (finding.row == row.key.description || (id == .t7 && finding.column == column)) || finding.cells.contains(cell)
+                    }
+                    #expect(hit, "改动 \(cell) 后没有在\(id)报出错误")
+                    changed += 1
+                }
+            }
+        }
+        #expect(changed > 150)
+    }
+
+    @Test("四舍五入尾差报为提示，超出才报错误")
+    func roundingTolerance() {
+        var disclosure = Fixtures.consistent
+        disclosure.add(.t3, total, 1, "0.01")
+        let findings = Fixtures.checker.check(disclosure)
+        let column = findings.first { $0.rule == "T3-COL" && $0.row == "合计" }
+        #expect(column?.severity == .info)
+        #expect(column?.message.contains("尾差") == true)
+        // The same quantity printed twice must agree exactly.
+        #expect(findings.first { $0.rule == "X-T1T3-TOTAL" }?.severity == .error)
+
+        var larger = Fixtures.consistent
+        larger.add(.t3, total, 1, "0.02")
+        #expect(Fixtures.checker.check(larger).first { $0.rule == "T3-COL" && $0.row == "合计" }?.severity == .error)
+    }
+
+    @Test("性质：上级科目等于下级之和的随机科目树不触发汇总规则；改动任一末级即触发")
+    func rollupProperty() {
+        var generator = SeededGenerator(seed: 99)
+        for _ in 0..<200 {
+            var disclosure = Fixtures.consistent
+            var rows: [TableRow] = []
+            var grand = Money.zero
+            var leaves: [RowKey] = []
+            for category in ["201", "205", "208", "212"].shuffled(using: &generator).prefix(Int.random(in: 1...4, using: &generator)) {
+                var categorySum = Money.zero
+                var sectionRows: [TableRow] = []
+                for section in 1...Int.random(in: 1...3, using: &generator) {
+                    let sectionCode = category + String(format: "%02d", section)
+                    var sectionSum = Money.zero
+                    var itemRows: [TableRow] = []
+                    for item in 1...Int.random(in: 1...4, using: &generator) {
+                        let amount = Money(fen: Int64.random(in: 0...100_000, using: &generator) * 10_000)
+                        sectionSum += amount
+                        let key = f(sectionCode + String(format: "%02d", item))
+                        leaves.append(key)
+                        itemRows.append(TableRow(key: key, label: "项", cells: [1: amount, 2: amount]))
+                    }
+                    categorySum += sectionSum
+                    sectionRows.append(TableRow(key: f(sectionCode), label: "款", cells: [1: sectionSum, 2: sectionSum]))
+                    sectionRows += itemRows
+                }
+                grand += categorySum
+                rows.append(TableRow(key: f(category), label: "类", cells: [1: categorySum, 2: categorySum]))
+                rows += sectionRows
+            }
+            disclosure.tables[.t2]!.rows = [TableRow(key: total, label: "合计", cells: [1: grand, 2: grand])] + rows
+            let rule = Fixtures.rules.rule("T2-ROLL")!
+            let context = EvaluationContext(disclosure: disclosure, catalog: Fixtures.catalog)
+            #expect(RollupCheck.run(rule, table: .t2, context: context).isEmpty)
+            let leaf = leaves.randomElement(using: &generator)!
+            disclosure.add(.t2, leaf, 1)
+            let fired = RollupCheck.run(rule, table: .t2, context: EvaluationContext(disclosure: disclosure, catalog: Fixtures.catalog))
+            #expect(fired.contains { $0.cells.contains(CellRef(table: .t2, row: leaf.description, column: 1)) && $0.severity == .error })
+        }
+    }
+}
+
+@Suite("规则表达式")
+struct ExpressionTests {
+    @Test("解析等式、不等式、求和与量词")
+    func parses() throws {
+        let equation = try ExpressionParser.equation("T1[#27].1 = sum(T1[#1..#8].1)")
+        #expect(equation.left == .reference(.cell(table: .t1, row: .line(27), column: .number(1))))
+        #expect(equation.right == .sum(.lines(table: .t1, from: 1, to: 8, column: .number(1))))
+        let quantified = try ExpressionParser.equation("T4[$class].$col <= T1[$class].2 - F?[政府采购.工程] + 0.5")
+        #expect(quantified.relation == .atMost)
+        _ = try ExpressionParser.equation("sum(F[项目.*]) = T5[合计].3")
+        _ = try ExpressionParser.equation("T2[*].1 = sum(T2[*].2..7)")
+    }
+
+    @Test("写错的表达式给出中文原因与位置", arguments: ["T1[#27].1", "T10[#1].1 = 0", "T1[#27 = 1", "sum(T1[#8..#1].1) = 0", "T1[#1].1 = T2[合计].", "F[x] = 1 2"])
+    func rejects(_ text: String) {
+        #expect(throws: ExpressionError.self) { try ExpressionParser.equation(text) }
+    }
+
+    @Test("规则文件写错时给出规则编号")
+    func brokenCatalogue() {
+        #expect(throws: CatalogueError.self) {
+            try RuleCatalogue.parse("rule:\n- id: X\n  family: a\n  severity: fatal\n  title: t\n  message: m\n  check: T1[#1].1 = 0\n", file: "x.yaml")
+        }
+    }
+}
