@@ -1,1 +1,42 @@
-print("x")
+// Benchmarks (not tests): `swift run -c release juesuan-bench [check] [--runs N]`.
+// Prints the median, minimum and maximum wall-clock time of each measured step.
+import Foundation
+import JuesuanCore
+import JuesuanImport
+import JuesuanRender
+import JuesuanRules
+
+func measure(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
+    var samples: [Double] = []
+    for _ in 0..<3 { try body() }  // warm-up
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+    }
+    samples.sort()
+    let median = samples.count % 2 == 1 ? samples[samples.count / 2] : (samples[samples.count / 2 - 1] + samples[samples.count / 2]) / 2
+    print(String(format: "%-34@ median %8.3f ms   min %8.3f ms   max %8.3f ms   (%d runs)",
+                 name as NSString, median, samples.first!, samples.last!, runs))
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[arguments.index(after: $0)]) } ?? 50
+let example = URL(fileURLWithPath: "examples/jianghan-2021")
+
+let catalog = try CatalogLoader.builtIn()
+let rules = try RuleCatalogue.standard()
+let disclosure = try DatasetReader.read(folder: example)
+let checker = Checker(catalogue: rules, catalog: catalog)
+
+print("juesuan benchmarks on examples/jianghan-2021 (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+try measure("read dataset", runs: runs) { _ = try DatasetReader.read(folder: example) }
+try measure("load catalogue + rules", runs: runs) { _ = try CatalogLoader.builtIn(); _ = try RuleCatalogue.standard() }
+measure("evaluate \(rules.rules.count) rules", runs: runs) { _ = checker.check(disclosure) }
+try measure("check (read + load + evaluate)", runs: runs) {
+    let catalog = try CatalogLoader.builtIn()
+    let rules = try RuleCatalogue.standard()
+    _ = Checker(catalogue: rules, catalog: catalog).check(try DatasetReader.read(folder: example))
+}
+let findings = checker.check(disclosure)
+measure("render index.html", runs: runs) { _ = HTMLWriter.page(disclosure, findings: findings) }

@@ -186,15 +186,15 @@ public enum HTMLWriter {
         return out + "</tbody></table>\n"
     }
 
-    /// 表6: 人员经费 in the first block, 公用经费 flowed into the second and third blocks as printed.
+    /// 表6 as printed: 人员经费 (301, 303) in the first block, 商品和服务支出 (302) in the second, the other
+    /// 公用经费 classes (310 …) in the third.
     static func basicDetail(_ table: Table, marks: CellMarks) -> String {
         let coded = table.rows.filter { if case .economic = $0.key { return true } else { return false } }
         let personnelCodes: Set<String> = ["301", "303"]
         let personnel = coded.filter { personnelCodes.contains(String($0.key.description.prefix(3))) }
-        let publicRows = coded.filter { !personnelCodes.contains(String($0.key.description.prefix(3))) }
-        let height = max(personnel.count, (publicRows.count + 1) / 2)
-        let second = Array(publicRows.prefix(height))
-        let third = Array(publicRows.dropFirst(height))
+        let second = coded.filter { $0.key.description.hasPrefix("302") }
+        let third = coded.filter { !personnelCodes.contains(String($0.key.description.prefix(3))) && !$0.key.description.hasPrefix("302") }
+        let height = max(personnel.count, second.count, third.count)
         var out = "<table class=\"report t6\"><thead>\n"
         out += "<tr><th colspan=\"3\">人员经费</th><th colspan=\"6\">公用经费</th></tr>\n<tr>"
         out += String(repeating: "<th>经济分类<br>科目编码</th><th>科目名称</th><th>决算数</th>", count: 3) + "</tr>\n</thead><tbody>\n"
@@ -257,8 +257,8 @@ public enum HTMLWriter {
     td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 5em; }
     td.line { text-align: center; width: 2.5em; }
     td.code { white-space: nowrap; }
-    td.indent1 { padding-left: 1.5em; }
-    td.indent2 { padding-left: 3em; }
+    table.report td.indent1 { padding-left: 1.5em; }
+    table.report td.indent2 { padding-left: 3em; }
     td.total { text-align: center; }
     td.error { background: #ffd6d6; outline: 2px solid #c00; }
     td.warning { background: #fff1c2; }

@@ -14,7 +14,7 @@ struct Juesuan: ParsableCommand {
         退出状态：0 无错误；1 发现错误级问题；2 输入无法读取（中文提示给出文件与行）；64 用法错误。
         数据集格式见 docs/dataset.md，规则目录见 docs/rules.md。
         """,
-        subcommands: [Check.self, Build.self]
+        subcommands: [Check.self, Build.self, Rules.self]
     )
 }
 
@@ -101,5 +101,18 @@ struct Build: ParsableCommand {
         }
         let summary = "已生成 \(directory.appendingPathComponent("index.html").path)（检查：\(findings.count(.error)) 个错误，\(findings.count(.warning)) 个警告，\(findings.count(.info)) 个提示）\n"
         FileHandle.standardError.write(Data(summary.utf8))
+    }
+}
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "列出规则目录（Markdown 表格）。")
+
+    func run() throws {
+        do {
+            print(RuleCatalogueDoc.markdown(try RuleCatalogue.standard()), terminator: "")
+        } catch {
+            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }

@@ -1,0 +1,167 @@
+import Foundation
+import JuesuanTestSupport
+import Testing
+
+/// Runs the built `juesuan` binary.
+enum CLI {
+    static let binary: URL = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("juesuan"),
+            Repository.root.appendingPathComponent(".build/debug/juesuan"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Repository.root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+@Suite("命令行", .serialized)
+struct CLITests {
+    @Test("check --format json：契约字段齐全；种子按所印有表7 两处错误，退出 1")
+    func checkJSON() throws {
+        let result = try CLI.run(["check", "examples/jianghan-2021", "--format", "json"])
+        #expect(result.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["schema"] as? String == "juesuan.findings/1")
+        let document = try #require(json["document"] as? [String: Any])
+        #expect(document["unit"] as? String == "武汉市江汉区人民政府办公室")
+        #expect(document["year"] as? Int == 2021)
+        let summary = try #require(json["summary"] as? [String: Int])
+        #expect(summary["error"] == 2)
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        let first = try #require(findings.first)
+        for key in ["rule", "severity", "message", "line", "page", "table", "row", "column", "stated", "expected"] {
+            #expect(first.keys.contains(key), "缺少字段 \(key)")
+        }
+        #expect(first["table"] as? String == "表7")
+        #expect(first["column"] as? String == "1")
+    }
+
+    @Test("check 无错误时不输出、退出 0")
+    func cleanCheck() throws {
+        let copy = try DatasetCopy()
+        defer { copy.remove() }
+        try copy.replace("tables/table7.csv", "3,预算数 公务用车购置及运行费 小计,11.16", with: "3,预算数 公务用车购置及运行费 小计,10.00")
+        try copy.replace("disclosure.yaml", "金额: \"61.82\"", with: "金额: \"61.83\"")
+        let result = try CLI.run(["check", copy.folder.path])
+        #expect(result.status == 0)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("输入读不了：中文提示文件与行，退出 2，不写出任何文件")
+    func unreadable() throws {
+        let copy = try DatasetCopy()
+        defer { copy.remove() }
+        try copy.replace("tables/table3.csv", "651.00,651.00", with: "651.00,\"6,51.00\"")
+        let out = copy.folder.appendingPathComponent("out")
+        let result = try CLI.run(["build", copy.folder.path, "--out", out.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("table3.csv:5"))
+        #expect(result.stderr.contains("千位分隔符"))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("index.html").path))
+        let missing = try CLI.run(["check", "/nonexistent/dataset"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("不存在"))
+    }
+
+    @Test("docs/rules.md 的目录与规则目录一致")
+    func rulesDoc() throws {
+        let generated = try CLI.run(["rules"]).stdout
+        let doc = try String(contentsOf: Repository.root.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(doc.hasSuffix(generated), "docs/rules.md 过期：请用 juesuan rules 重新生成目录部分")
+    }
+
+    @Test("用法错误退出 64")
+    func usage() throws {
+        #expect(try CLI.run(["check"]).status == 64)
+        #expect(try CLI.run(["check", "examples/jianghan-2021", "--format", "xml"]).status == 64)
+    }
+
+    @Test("build 写出 index.html：九张表的每个金额都在所印的位置（与种子逐行比对），并与金样一致")
+    func build() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-build-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try CLI.run(["build", "examples/jianghan-2021", "--out", out.path])
+        #expect(result.status == 0)
+        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        let text = HTMLText.normalise(html)
+
+        // Every body row of every table, blanks dropped, equals a line of the seed's table.
+        let seed = try String(contentsOf: Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"), encoding: .utf8)
+        let seedLines = Set(seed.split(separator: "\n").map { $0.filter { !$0.isWhitespace } })
+        var compared = 0
+        for row in HTMLText.tableBodyRows(html) {
+            let joined = row.filter { !$0.isEmpty }.joined().filter { !$0.isWhitespace }
+            guard joined.contains(where: \.isNumber) else { continue }
+            #expect(seedLines.contains(joined), "种子中没有这一行：\(row)")
+            compared += 1
+        }
+        #expect(compared > 150)
+
+        let golden = Bundle.module.url(forResource: "jianghan-2021.index", withExtension: "txt", subdirectory: "Fixtures")
+        if ProcessInfo.processInfo.environment["JUESUAN_RECORD"] == "1" || golden == nil {
+            let path = Repository.root.appendingPathComponent("Tests/JuesuanCLITests/Fixtures/jianghan-2021.index.txt")
+            try Data(text.utf8).write(to: path)
+            Issue.record("金样已重新录制：\(path.path)")
+        } else {
+            let expected = try String(contentsOf: golden!, encoding: .utf8)
+            #expect(text == expected, "index.html 与金样不同；确认无误后以 JUESUAN_RECORD=1 重新录制")
+        }
+    }
+}
+
+/// Normalised text of our HTML, for golden files: one line per block or table row, cells joined by " | ".
+enum HTMLText {
+    static func normalise(_ html: String) -> String {
+        var text = html
+        if let range = text.range(of: "<style>"), let end = text.range(of: "</style>") { text.removeSubrange(range.lowerBound..<end.upperBound) }
+        for (pattern, replacement) in [("</t[dh]>", " | "), ("<tr[^>]*>", "\n"), ("<(p|h[1-6]|section|header|div)[^>]*>", "\n"), ("<br>", " "), ("<[^>]+>", "")] {
+            text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&amp;", "&")] {
+            text = text.replacingOccurrences(of: entity, with: character)
+        }
+        return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "\n") + "\n"
+    }
+
+    /// The cells of every row in every `<tbody>` of the nine tables.
+    static func tableBodyRows(_ html: String) -> [[String]] {
+        var rows: [[String]] = []
+        var rest = html[...]
+        while let start = rest.range(of: "<table class=\"report"), let end = rest.range(of: "</table>", range: start.upperBound..<rest.endIndex) {
+            let table = rest[start.upperBound..<end.lowerBound]
+            if let body = table.range(of: "<tbody>") {
+                for row in table[body.upperBound...].components(separatedBy: "<tr").dropFirst() {
+                    let cells = row.components(separatedBy: "<td").dropFirst().map { cell -> String in
+                        let content = cell.drop { $0 != ">" }.dropFirst()
+                        let inner = content.components(separatedBy: "</td>").first ?? ""
+                        return inner.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+                    }
+                    rows.append(cells)
+                }
+            }
+            rest = rest[end.upperBound...]
+        }
+        return rows
+    }
+}
