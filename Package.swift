@@ -18,9 +18,11 @@ let package = Package(
         // Rule catalogue (data), expression evaluator, findings.
         .target(
             name: "JuesuanRules",
-            dependencies: ["JuesuanCore", "Yams"],
+            dependencies: ["JuesuanCore", "JuesuanPerformance", "Yams"],
             resources: [.copy("Catalogue")]
         ),
+        // Scoring of performance self-evaluation forms; schemes are data (Schemes/*.yaml).
+        .target(name: "JuesuanPerformance", dependencies: ["JuesuanCore", "Yams"], resources: [.copy("Schemes")]),
         // Readers: dataset folders, code catalogues.
         .target(
             name: "JuesuanImport",
@@ -32,12 +34,12 @@ let package = Package(
             resources: [.copy("Catalog")]
         ),
         // Writers: HTML (later PDF, XLSX, open data).
-        .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules"]),
+        .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanPerformance"]),
         // The command-line tool.
         .executableTarget(
             name: "juesuan",
             dependencies: [
-                "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender",
+                "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,10 +53,11 @@ let package = Package(
         .target(name: "JuesuanTestSupport", dependencies: ["JuesuanCore"]),
         .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanRulesTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(
             name: "JuesuanCLITests",
-            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanTestSupport"],
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanTestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ]

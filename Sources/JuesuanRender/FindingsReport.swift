@@ -23,7 +23,7 @@ public enum FindingsReport {
                 ("stated", finding.stated.map(quote) ?? "null"),
                 ("expected", finding.expected.map(quote) ?? "null"),
                 ("file", finding.source.map { quote($0.file) } ?? "null"),
-                ("fileLine", finding.source.map { String($0.line) } ?? "null"),
+                ("fileLine", finding.source.flatMap { $0.line > 0 ? String($0.line) : nil } ?? "null"),
             ]
             return "\n  {" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
         }.joined(separator: ",")
@@ -36,14 +36,17 @@ public enum FindingsReport {
         let shown = findings.filter { includeInfo || $0.severity != .info }
         guard !shown.isEmpty else { return "" }
         var out = "\(unit) \(year) 年度部门决算检查结果\n"
-        let groups = Dictionary(grouping: shown) { $0.table?.description ?? "表外数字" }
-        let order = TableID.allCases.map(\.description) + ["表外数字"]
+        let groups = Dictionary(grouping: shown) { $0.table?.description ?? $0.family ?? "其他" }
+        var order = TableID.allCases.map(\.description)
+        for finding in shown where !order.contains(finding.table?.description ?? finding.family ?? "其他") {
+            order.append(finding.table?.description ?? finding.family ?? "其他")
+        }
         for key in order {
             guard let group = groups[key] else { continue }
             out += "\n【\(key)】\n"
             for finding in group.sorted(by: { $0.severity > $1.severity }) {
                 var place = ""
-                if let source = finding.source { place = " \(source)" }
+                if let source = finding.source { place = source.line > 0 ? " \(source)" : " \(source.file)" }
                 if let line = finding.line { place = " 第\(line)行" + (finding.page.map { "（第\($0)页）" } ?? "") }
                 out += "  \(finding.severity.chineseName) \(finding.rule)\(place)\n    \(finding.message)\n"
             }

@@ -1,5 +1,6 @@
 import Foundation
 import JuesuanCore
+import JuesuanPerformance
 import JuesuanRules
 
 /// Writes files so that a reader never sees half of one: a temporary file, then a rename.
@@ -12,8 +13,9 @@ public enum AtomicFile {
 
 /// Renders a disclosure as one HTML page laid out like the published report.
 public enum HTMLWriter {
-    /// The whole page: Part 1 概况, Part 2 the nine tables, and the check findings.
-    public static func page(_ disclosure: Disclosure, findings: [Finding]) -> String {
+    /// The whole page: Part 1 概况, Part 2 the nine tables, Part 6 the scored forms, and the check findings.
+    public static func page(_ disclosure: Disclosure, findings: [Finding], scores: [ScoredForm] = [],
+                            scheme: ScoringScheme? = nil) -> String {
         let marks = CellMarks(findings)
         var body = ""
         body += "<header class=\"cover\"><h1>\(escape(disclosure.unit))</h1><p class=\"subtitle\">\(disclosure.year) 年度部门决算</p></header>\n"
@@ -25,6 +27,7 @@ public enum HTMLWriter {
             body += tableSection(table, marks: marks)
         }
         body += "</section>\n"
+        if let scheme { body += PerformanceHTML.section(scores, scheme: scheme) }
         if let phone = disclosure.figures.texts["咨询电话"] {
             body += "<p class=\"contact\">决算公开咨询电话：\(escape(phone))</p>\n"
         }
@@ -274,6 +277,11 @@ public enum HTMLWriter {
     table.list tr.error td:first-child { color: #b00; font-weight: bold; }
     table.list tr.warning td:first-child { color: #a60; }
     .contact { margin-top: 2em; }
+    section.form h3 { text-align: center; margin-top: 2em; }
+    p.score { text-align: center; } b.bad { color: #b00; } b.ok { color: #060; }
+    table.perf td { vertical-align: top; } table.perf tr.head th { background: #f0f0f0; }
+    table.perf tr.block td { background: #f7f7f7; font-weight: bold; } table.perf small { color: #555; }
+    table.report td.warning { background: #fff1c2; } table.report td.error { background: #ffd6d6; }
     @media print {
       body { margin: 0; max-width: none; }
       section.table { break-inside: avoid-page; }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JuesuanCore
 import JuesuanImport
+import JuesuanPerformance
 import JuesuanRender
 import JuesuanRules
 
@@ -14,7 +15,7 @@ struct Juesuan: ParsableCommand {
         退出状态：0 无错误；1 发现错误级问题；2 输入无法读取（中文提示给出文件与行）；64 用法错误。
         数据集格式见 docs/dataset.md，规则目录见 docs/rules.md。
         """,
-        subcommands: [Check.self, Build.self, Rules.self]
+        subcommands: [Check.self, Build.self, Score.self, Rules.self]
     )
 }
 
@@ -75,7 +76,7 @@ struct Check: ParsableCommand {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "由数据集生成公开文件：DIR/index.html（九张表、部门概况与检查结果）。",
+        abstract: "由数据集生成公开文件：DIR/index.html（部门概况、九张表、计分后的绩效自评表与检查结果）。",
         discussion: "文件先写入临时文件再改名，不会留下写了一半的结果。写出后以 0 退出；检查结果列在页面中并在标准错误上汇总。"
     )
 
@@ -87,7 +88,9 @@ struct Build: ParsableCommand {
     func run() throws {
         let (disclosure, catalog, rules) = try options.load()
         let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
-        let html = HTMLWriter.page(disclosure, findings: findings)
+        let scheme = (try? ScoringScheme.shipped(disclosure.performance.schemeID ?? ScoringScheme.defaultID))
+        let scores = scheme.map { Scorer(scheme: $0).score(disclosure.performance) } ?? []
+        let html = HTMLWriter.page(disclosure, findings: findings, scores: scores, scheme: scheme)
         let directory = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -113,6 +116,37 @@ struct Rules: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
             throw ExitCode(2)
+        }
+    }
+}
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "按评分规则为绩效自评表计分，所印得分与计算得分并列。",
+        discussion: "评分方案取数据集 disclosure.yaml 的“绩效方案”，也可用 --scheme 指定（hubei-20-20-60、mof-10-90）。"
+    )
+
+    @OptionGroup var options: DatasetOptions
+
+    @Option(name: .long, help: "输出格式：text 或 json。")
+    var format: OutputFormat = .text
+
+    @Option(name: .long, help: "评分方案 id，覆盖数据集中的“绩效方案”。")
+    var scheme: String?
+
+    func run() throws {
+        let (disclosure, _, _) = try options.load()
+        let chosen: ScoringScheme
+        do {
+            chosen = try ScoringScheme.shipped(scheme ?? disclosure.performance.schemeID ?? ScoringScheme.defaultID)
+        } catch {
+            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let forms = Scorer(scheme: chosen).score(disclosure.performance)
+        switch format {
+        case .json: print(ScoresReport.json(forms, scheme: chosen, unit: disclosure.unit, year: disclosure.year), terminator: "")
+        case .text: print(ScoresReport.text(forms, scheme: chosen, unit: disclosure.unit, year: disclosure.year), terminator: "")
         }
     }
 }

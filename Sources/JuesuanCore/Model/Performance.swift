@@ -6,10 +6,13 @@ public struct PerformanceForms: Hashable, Sendable {
     public var department: DepartmentForm?
     /// 项目支出绩效自评表, in print order.
     public var projects: [ProjectForm]
+    /// The scoring scheme the unit's forms follow (绩效方案), when named.
+    public var schemeID: String?
 
-    public init(department: DepartmentForm? = nil, projects: [ProjectForm] = []) {
+    public init(department: DepartmentForm? = nil, projects: [ProjectForm] = [], schemeID: String? = nil) {
         self.department = department
         self.projects = projects
+        self.schemeID = schemeID
     }
 }
 
@@ -78,11 +81,11 @@ public struct BudgetExecution: Hashable, Sendable {
     public var statedRate: String?
     /// 得分 as stated.
     public var statedScore: Decimal?
-    /// The weight of this block (20 分).
-    public var weight: Decimal
+    /// The weight of this block as printed (20 分); nil means the scoring scheme's.
+    public var weight: Decimal?
 
     public init(label: String, unit: MoneyUnit, budget: Money, executed: Money, statedRate: String?,
-                statedScore: Decimal?, weight: Decimal) {
+                statedScore: Decimal?, weight: Decimal?) {
         self.label = label
         self.unit = unit
         self.budget = budget
@@ -147,12 +150,12 @@ public struct ProjectForm: Hashable, Sendable {
     public var goalPlanned: String
     /// 全年实际完成情况.
     public var goalAchieved: String
-    /// Weight of the overall goal (20 分).
-    public var goalWeight: Decimal
+    /// Weight of the overall goal as printed (20 分); nil means the scoring scheme's.
+    public var goalWeight: Decimal?
     /// Score stated for the overall goal.
     public var goalStatedScore: Decimal?
-    /// Weight of all indicators together (60 分).
-    public var indicatorsWeight: Decimal
+    /// Weight of all indicators together as printed (60 分); nil means the scoring scheme's.
+    public var indicatorsWeight: Decimal?
     /// Indicator rows.
     public var indicators: [IndicatorRow]
     /// 偏差大或目标未完成原因分析.
@@ -164,7 +167,7 @@ public struct ProjectForm: Hashable, Sendable {
 
     public init(name: String, supervisor: String, implementer: String, category: String, kind: String,
                 filledOn: String?, statedTotal: Decimal?, execution: BudgetExecution, goalPlanned: String,
-                goalAchieved: String, goalWeight: Decimal, goalStatedScore: Decimal?, indicatorsWeight: Decimal,
+                goalAchieved: String, goalWeight: Decimal?, goalStatedScore: Decimal?, indicatorsWeight: Decimal?,
                 indicators: [IndicatorRow], deviation: String, improvement: String, source: String? = nil) {
         self.name = name
         self.supervisor = supervisor

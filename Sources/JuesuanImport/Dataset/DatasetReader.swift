@@ -39,6 +39,7 @@ public enum DatasetReader {
         try resolvePriorYear(facts, into: &disclosure)
         disclosure.performance = try PerformanceReader.read(folder: folder.appendingPathComponent("performance"),
                                                             displayName: name("performance"))
+        disclosure.performance.schemeID = try facts.string(facts.root, "绩效方案")
         return disclosure
     }
 

@@ -57,9 +57,9 @@ public enum PerformanceReader {
                            execution: try execution(doc),
                            goalPlanned: try doc.string(goal, "年初设定目标") ?? "",
                            goalAchieved: try doc.string(goal, "全年实际完成情况") ?? "",
-                           goalWeight: try doc.score(goal, "分值") ?? 20,
+                           goalWeight: try doc.score(goal, "分值"),
                            goalStatedScore: try doc.score(goal, "得分"),
-                           indicatorsWeight: try doc.score(table, "分值") ?? 60,
+                           indicatorsWeight: try doc.score(table, "分值"),
                            indicators: try indicators(doc, table),
                            deviation: try doc.string(root, "偏差分析") ?? "",
                            improvement: try doc.string(root, "改进措施") ?? "",
@@ -76,7 +76,7 @@ public enum PerformanceReader {
         guard let executed = try doc.money(block, "执行数", unit: unit) else { throw doc.error(doc.root["预算执行"], "缺少“执行数”") }
         return BudgetExecution(label: try doc.string(block, "项目") ?? "", unit: unit, budget: budget, executed: executed,
                                statedRate: try doc.string(block, "执行率"), statedScore: try doc.score(block, "得分"),
-                               weight: try doc.score(block, "分值") ?? 20)
+                               weight: try doc.score(block, "分值"))
     }
 
     static func indicators(_ doc: YAMLDocument, _ parent: Node.Mapping) throws(InputError) -> [IndicatorRow] {

@@ -19,13 +19,18 @@ public struct Checker: Sendable {
     public func check(_ disclosure: Disclosure) -> [Finding] {
         let context = EvaluationContext(disclosure: disclosure, catalog: catalog)
         var findings: [Finding] = []
+        let scored = catalogue.rules.contains { if case .performance = $0.check { true } else { false } }
+            ? PerformanceChecks.score(disclosure) : nil
         for rule in catalogue.rules {
             switch rule.check {
             case .equation(let equation): findings += checkEquation(rule, equation, context)
             case .rollup(let table): findings += RollupCheck.run(rule, table: table, context: context)
             case .unknownCode, .codeName, .missingParent: findings += CodeChecks.run(rule, context: context)
+            case .performance(let kind): findings += PerformanceChecks.run(rule, kind: kind, scored: scored, context: context)
             }
         }
+        let families = Dictionary(catalogue.rules.map { ($0.id, $0.family) }, uniquingKeysWith: { a, _ in a })
+        for index in findings.indices { findings[index].family = families[findings[index].rule] }
         return findings
     }
 

@@ -166,6 +166,16 @@ struct EvaluationContext: Sendable {
         case ("年初预算", let name?): return figures.initialBudget[name]
         case ("政府采购", let name?): return figures.procurement[name]
         case ("上年", let name?): return figures.priorYear[name]
+        case ("绩效", let name?):
+            guard let form = disclosure.performance.department else { return nil }
+            let source = form.source.map { SourceLocation(file: $0, line: 0) }
+            switch name {
+            case "基本支出总额": return form.basicTotal.map { NamedAmount(name: name, amount: $0, source: source) }
+            case "项目支出总额": return form.projectTotal.map { NamedAmount(name: name, amount: $0, source: source) }
+            case "预算数": return NamedAmount(name: name, amount: form.execution.budget, source: source)
+            case "执行数": return NamedAmount(name: name, amount: form.execution.executed, source: source)
+            default: return nil
+            }
         default: return nil
         }
     }

@@ -76,10 +76,12 @@ public struct Finding: Hashable, Sendable {
     public var page: Int?
     /// Every cell the rule looked at.
     public var cells: [CellRef]
+    /// The rule's family (表内公式, 表间一致, 绩效自评 …), for grouping.
+    public var family: String?
 
     public init(rule: String, severity: Severity, message: String, table: TableID? = nil, row: String? = nil,
                 column: Int? = nil, stated: String? = nil, expected: String? = nil, source: SourceLocation? = nil,
-                line: Int? = nil, page: Int? = nil, cells: [CellRef] = []) {
+                line: Int? = nil, page: Int? = nil, cells: [CellRef] = [], family: String? = nil) {
         self.rule = rule
         self.severity = severity
         self.message = message
@@ -92,6 +94,7 @@ public struct Finding: Hashable, Sendable {
         self.line = line
         self.page = page
         self.cells = cells
+        self.family = family
     }
 }
 

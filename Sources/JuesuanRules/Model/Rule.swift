@@ -14,6 +14,8 @@ public enum RuleCheck: Hashable, Sendable {
     case codeName
     /// Every 款/项 row has its parent row printed.
     case missingParent
+    /// A check of the self-evaluation forms through the scoring engine ("perf-total", …).
+    case performance(String)
 }
 
 /// A rule of the catalogue: stable id, family, severity, Chinese title and message template, check.
@@ -73,7 +75,7 @@ public struct RuleCatalogue: Sendable {
     /// The catalogue shipped with juesuan.
     public static func standard() throws(CatalogueError) -> RuleCatalogue {
         var rules: [Rule] = []
-        for name in ["tables", "cross", "figures", "codes"] {
+        for name in ["tables", "cross", "figures", "codes", "performance"] {
             guard let url = Bundle.module.url(forResource: name, withExtension: "yaml", subdirectory: "Catalogue"),
                   let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw CatalogueError(file: "\(name).yaml", reason: "找不到规则文件（安装不完整）")
@@ -124,6 +126,7 @@ public struct RuleCatalogue: Sendable {
                 case "unknown-code": check = .unknownCode
                 case "code-name": check = .codeName
                 case "missing-parent": check = .missingParent
+                case let name where PerformanceChecks.kinds.contains(name): check = .performance(name)
                 default: throw CatalogueError(file: file, rule: id, reason: "未知的 kind：\(kind)")
                 }
                 checkText = kind + (value("table")?.string.map { " " + $0 } ?? "")
