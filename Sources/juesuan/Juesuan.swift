@@ -88,7 +88,7 @@ struct Build: ParsableCommand {
     func run() throws {
         let (disclosure, catalog, rules) = try options.load()
         let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
-        let scheme = (try? ScoringScheme.shipped(disclosure.performance.schemeID ?? ScoringScheme.defaultID))
+        let scheme = try? ScoringScheme.chosen(by: disclosure.performance)
         let scores = scheme.map { Scorer(scheme: $0).score(disclosure.performance) } ?? []
         let html = HTMLWriter.page(disclosure, findings: findings, scores: scores, scheme: scheme)
         let directory = URL(fileURLWithPath: out)
@@ -138,7 +138,7 @@ struct Score: ParsableCommand {
         let (disclosure, _, _) = try options.load()
         let chosen: ScoringScheme
         do {
-            chosen = try ScoringScheme.shipped(scheme ?? disclosure.performance.schemeID ?? ScoringScheme.defaultID)
+            chosen = try ScoringScheme.chosen(by: disclosure.performance, override: scheme)
         } catch {
             FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
             throw ExitCode(2)

@@ -16,6 +16,11 @@ extension ScoringScheme {
     /// The ids of the shipped schemes.
     public static let shippedIDs = ["hubei-20-20-60", "mof-10-90"]
 
+    /// The scheme a dataset's forms name (`绩效方案`), or the default one.
+    public static func chosen(by forms: PerformanceForms, override id: String? = nil) throws(SchemeError) -> ScoringScheme {
+        try shipped(id ?? forms.schemeID ?? defaultID)
+    }
+
     /// A shipped scheme by id.
     public static func shipped(_ id: String) throws(SchemeError) -> ScoringScheme {
         guard shippedIDs.contains(id),

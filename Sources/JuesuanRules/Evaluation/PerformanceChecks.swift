@@ -19,7 +19,7 @@ enum PerformanceChecks {
     /// Scores the disclosure's forms once per check run.
     static func score(_ disclosure: Disclosure) -> Scored? {
         guard disclosure.performance.department != nil || !disclosure.performance.projects.isEmpty else { return nil }
-        let scheme = (try? ScoringScheme.shipped(disclosure.performance.schemeID ?? ScoringScheme.defaultID))
+        let scheme = (try? ScoringScheme.chosen(by: disclosure.performance))
             ?? (try? ScoringScheme.shipped(ScoringScheme.defaultID))
         guard let scheme else { return nil }
         return Scored(scheme: scheme, forms: Scorer(scheme: scheme).score(disclosure.performance))
