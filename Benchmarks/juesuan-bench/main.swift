@@ -3,6 +3,7 @@
 import Foundation
 import JuesuanCore
 import JuesuanImport
+import JuesuanPerformance
 import JuesuanRender
 import JuesuanRules
 
@@ -38,5 +39,12 @@ try measure("check (read + load + evaluate)", runs: runs) {
     let rules = try RuleCatalogue.standard()
     _ = Checker(catalogue: rules, catalog: catalog).check(try DatasetReader.read(folder: example))
 }
+let scheme = try ScoringScheme.chosen(by: disclosure.performance)
+measure("load scoring scheme", runs: runs) { _ = try? ScoringScheme.chosen(by: disclosure.performance) }
+measure("score 9 forms", runs: runs) { _ = Scorer(scheme: scheme).score(disclosure.performance) }
 let findings = checker.check(disclosure)
 measure("render index.html", runs: runs) { _ = HTMLWriter.page(disclosure, findings: findings) }
+let allRows = disclosure.performance.projects.flatMap(\.indicators) + (disclosure.performance.department?.goals.flatMap(\.indicators) ?? [])
+measure("parse \(allRows.count) targets+actuals", runs: runs) { for row in allRows { _ = IndicatorValue.target(row.target); _ = IndicatorValue.actual(row.actual) } }
+measure("judge \(allRows.count) tiers", runs: runs) { for row in allRows { _ = Scorer.tier(target: row.target, actual: row.actual) } }
+measure("normalise \(allRows.count)", runs: runs) { for row in allRows { _ = IndicatorValue.normalise(row.target) } }

@@ -132,6 +132,7 @@ public enum ScoreText {
     /// The number written in `text` (up to 6 decimals), or nil.
     public static func parse(_ text: String) -> Decimal? {
         guard let amount = try? MoneyParser.parse(text, unit: .wan) else { return nil }
-        return Decimal(amount.money.fen) / Decimal(1_000_000)
+        return Decimal(sign: amount.money.fen < 0 ? .minus : .plus, exponent: -6,
+                       significand: Decimal(amount.money.fen.magnitude))
     }
 }

@@ -366,10 +366,11 @@ public struct Scorer: Sendable {
     public static func tier(target: String, actual: String) -> Tier? {
         let done = IndicatorValue.normalise(actual)
         let goal = IndicatorValue.normalise(target)
-        if missedWords.contains(where: { done.contains($0) }) { return .missed }
-        if partialWords.contains(where: { done.contains($0) }) { return .partial }
-        if !goal.isEmpty && (done == goal || goal.contains(done) || done.contains(goal)) { return .achieved }
-        if achievedWords.contains(where: { done.contains($0) }) { return .achieved }
+        let has = IndicatorValue.contains
+        if missedWords.contains(where: { has(done, $0) }) { return .missed }
+        if partialWords.contains(where: { has(done, $0) }) { return .partial }
+        if !goal.isEmpty && (done == goal || has(goal, done) || has(done, goal)) { return .achieved }
+        if achievedWords.contains(where: { has(done, $0) }) { return .achieved }
         return nil
     }
 }

@@ -48,7 +48,7 @@ public enum IndicatorValue {
         let cleaned = normalise(text)
         guard !cleaned.isEmpty else { return nil }
         // A range: a≤b≤c (the middle value is the planned point, the bounds the tolerance).
-        let parts = cleaned.components(separatedBy: "≤")
+        let parts = cleaned.split(separator: "≤", omittingEmptySubsequences: false).map(String.init)
         if parts.count == 3, let low = quantity(parts[0]), let high = quantity(parts[2]) {
             return .range(low: low, high: high)
         }
@@ -73,11 +73,38 @@ public enum IndicatorValue {
 
     /// NFKC, no spaces, ≧≦ as ≥≤.
     public static func normalise(_ text: String) -> String {
-        var result = text.precomposedStringWithCompatibilityMapping  // NFKC: full-width digits, ％
-        result = result.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{3000}", with: "")
-        result = result.replacingOccurrences(of: "≧", with: "≥").replacingOccurrences(of: "≦", with: "≤")
-        return result
+        // NFKC (full-width digits, ％, Kangxi radicals) only when a compatibility character is present:
+        // it is costly and most values are plain.
+        let needsCompatibility = text.unicodeScalars.contains { scalar in
+            (0xFF00...0xFFEF).contains(scalar.value) || (0x2F00...0x2FDF).contains(scalar.value) || (0x2460...0x24FF).contains(scalar.value)
+        }
+        let source = needsCompatibility ? text.precomposedStringWithCompatibilityMapping : text
+        var result = String.UnicodeScalarView()
+        for scalar in source.unicodeScalars {
+            switch scalar {
+            case " ", "\u{3000}", "\t", "\n", "\r": continue
+            case "≧": result.append("≥")
+            case "≦": result.append("≤")
+            default: result.append(scalar)
+            }
+        }
+        return String(result)
     }
+
+    /// Whether `text` contains `word`; a plain scan, much cheaper than Foundation's on short strings.
+    public static func contains(_ text: String, _ word: String) -> Bool {
+        let haystack = Array(text.unicodeScalars), needle = Array(word.unicodeScalars)
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
+    static let thousandth = Decimal(sign: .plus, exponent: -3, significand: 1)
+    static let hundredth = Decimal(sign: .plus, exponent: -2, significand: 1)
+    static let tenThousandth = Decimal(sign: .plus, exponent: -4, significand: 1)
 
     static let chineseDigits: [Character: Int] = ["零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
                                                   "六": 6, "七": 7, "八": 8, "九": 9]
@@ -104,7 +131,7 @@ public enum IndicatorValue {
     /// A number with optional magnitude and unit: "3600次", "16.6万", "98%", "千分之二", "4万", "0.5‰".
     public static func quantity(_ text: String) -> Quantity? {
         var rest = Substring(text)
-        for (prefix, scale) in [("千分之", Decimal(1) / 1000), ("百分之", Decimal(1) / 100), ("万分之", Decimal(1) / 10000)] {
+        for (prefix, scale) in [("千分之", thousandth), ("百分之", hundredth), ("万分之", tenThousandth)] {
             if rest.hasPrefix(prefix) {
                 rest = rest.dropFirst(prefix.count)
                 let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
@@ -122,12 +149,12 @@ public enum IndicatorValue {
             }
         }
         let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }
-        guard !digits.isEmpty, let number = ScoreText.parse(String(digits).replacingOccurrences(of: ",", with: "")) else { return nil }
+        guard !digits.isEmpty, let number = ScoreText.parse(String(digits.filter { $0 != "," })) else { return nil }
         rest = rest.dropFirst(digits.count)
         var value = number
         var unit = ""
-        if rest.hasPrefix("%") { value /= 100; unit = "%"; rest = rest.dropFirst() } else if rest.hasPrefix("‰") {
-            value /= 1000; unit = "‰"; rest = rest.dropFirst()
+        if rest.hasPrefix("%") { value *= hundredth; unit = "%"; rest = rest.dropFirst() } else if rest.hasPrefix("‰") {
+            value *= thousandth; unit = "‰"; rest = rest.dropFirst()
         }
         if rest.hasPrefix("亿") { value *= 100_000_000; rest = rest.dropFirst() } else if rest.hasPrefix("万") {
             value *= 10_000; rest = rest.dropFirst()
