@@ -33,26 +33,29 @@ let package = Package(
             ],
             resources: [.copy("Catalog")]
         ),
+        // Prose: claims read out of published narrative and checked against the tables; the auditor.
+        .target(name: "JuesuanNarrative", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanPerformance"]),
         // Writers: HTML (later PDF, XLSX, open data).
         .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanPerformance"]),
         // The command-line tool.
         .executableTarget(
             name: "juesuan",
             dependencies: [
-                "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance",
+                "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
         .executableTarget(
             name: "juesuan-bench",
-            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender"],
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative"],
             path: "Benchmarks/juesuan-bench"
         ),
         // Helpers shared by the test targets: seeded generator, example dataset copies.
         .target(name: "JuesuanTestSupport", dependencies: ["JuesuanCore"]),
         .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanRulesTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanNarrativeTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(

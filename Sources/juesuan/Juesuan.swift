@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JuesuanCore
 import JuesuanImport
+import JuesuanNarrative
 import JuesuanPerformance
 import JuesuanRender
 import JuesuanRules
@@ -15,7 +16,7 @@ struct Juesuan: ParsableCommand {
         退出状态：0 无错误；1 发现错误级问题；2 输入无法读取（中文提示给出文件与行）；64 用法错误。
         数据集格式见 docs/dataset.md，规则目录见 docs/rules.md。
         """,
-        subcommands: [Check.self, Build.self, Score.self, Rules.self]
+        subcommands: [Check.self, Build.self, Score.self, Audit.self, Import.self, Rules.self]
     )
 }
 
@@ -148,5 +149,78 @@ struct Score: ParsableCommand {
         case .json: print(ScoresReport.json(forms, scheme: chosen, unit: disclosure.unit, year: disclosure.year), terminator: "")
         case .text: print(ScoresReport.text(forms, scheme: chosen, unit: disclosure.unit, year: disclosure.year), terminator: "")
         }
+    }
+}
+
+/// Reads a published report, exiting 2 with a Chinese message when it cannot be read.
+func readPublished(_ path: String, catalogFile: String?) throws -> (PublishedReport, Catalog) {
+    do {
+        let catalog = try CatalogLoader.load(userFile: catalogFile.map { URL(fileURLWithPath: $0) })
+        return (try ReportReader.read(URL(fileURLWithPath: path), displayName: path, catalog: catalog), catalog)
+    } catch {
+        FileHandle.standardError.write(Data("juesuan：无法读取输入。\n\(error)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "从已公开的部门决算（.txt 或 .pdf）读出九张表，写成数据集文件夹。",
+        discussion: "写出的数据集可直接用于 juesuan check 与 juesuan build。"
+    )
+
+    @Argument(help: "已公开的报告：.txt（按 PDF 提取的文字）或 .pdf。")
+    var file: String
+
+    @Option(name: .long, help: "输出的数据集文件夹（不存在或为空）。")
+    var out: String
+
+    @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
+    var catalog: String?
+
+    func run() throws {
+        let (report, _) = try readPublished(file, catalogFile: catalog)
+        do {
+            try DatasetWriter.write(report.disclosure, to: URL(fileURLWithPath: out))
+        } catch {
+            FileHandle.standardError.write(Data("juesuan：无法写出数据集：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        FileHandle.standardError.write(Data("已写出数据集 \(out)（\(report.disclosure.unit) \(report.disclosure.year) 年度）\n".utf8))
+    }
+}
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "审阅已公开的部门决算（.txt 或 .pdf）：表内表间公式、情况说明中的数字与百分比、自评表的计分。",
+        discussion: "每条问题给出行号（PDF 还给页码）、摘录与应为的数字。有错误级问题时以 1 退出。"
+    )
+
+    @Argument(help: "已公开的报告：.txt 或 .pdf。")
+    var file: String
+
+    @Option(name: .long, help: "输出格式：text 或 json。")
+    var format: OutputFormat = .text
+
+    @Flag(name: .long, help: "文本输出时也列出“提示”级问题。")
+    var all = false
+
+    @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
+    var catalog: String?
+
+    func run() throws {
+        let (report, catalogValue) = try readPublished(file, catalogFile: catalog)
+        let rules: RuleCatalogue
+        do { rules = try RuleCatalogue.standard() } catch {
+            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let findings = Auditor(rules: rules, catalog: catalogValue).audit(report)
+        let disclosure = report.disclosure
+        switch format {
+        case .json: print(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: file), terminator: "")
+        case .text: print(FindingsReport.text(findings, unit: disclosure.unit, year: disclosure.year, includeInfo: all), terminator: "")
+        }
+        if findings.count(.error) > 0 { throw ExitCode(1) }
     }
 }

@@ -1,0 +1,235 @@
+import Foundation
+import JuesuanCore
+
+/// Prose of a published report, joined across line breaks, remembering the line of every character.
+public struct Passage: Hashable, Sendable {
+    /// The text without line breaks or spaces between CJK characters.
+    public var text: String
+    /// Line number of each character of `text`.
+    public var lines: [Int]
+    /// Page of the first line (PDF).
+    public var page: Int?
+
+    /// The line where the character at `offset` was printed.
+    public func line(at offset: Int) -> Int { lines.isEmpty ? 0 : lines[max(0, min(offset, lines.count - 1))] }
+}
+
+/// A published report read back: the disclosure it prints, its prose and where things stand.
+public struct PublishedReport: Sendable {
+    /// The lines as read.
+    public var text: PublishedText
+    /// Tables, unit, year (and, where printed, self-evaluation forms) as a disclosure.
+    public var disclosure: Disclosure
+    /// Line ranges (indices into `text.lines`) of each table found.
+    public var tableRanges: [TableID: Range<Int>]
+    /// Prose passages, one per section.
+    public var passages: [Passage]
+    /// Line ranges of self-evaluation forms.
+    public var formRanges: [Range<Int>]
+    /// Page of each line number (PDF), for findings.
+    public func page(ofLine number: Int) -> Int? {
+        guard number >= 1, number <= text.lines.count else { return nil }
+        return text.lines[number - 1].page
+    }
+}
+
+/// Reads a published report (`.txt` as extracted, or `.pdf`) into a `PublishedReport`.
+public enum ReportReader {
+    /// Reads the report at `url`.
+    public static func read(_ url: URL, displayName: String? = nil, catalog: Catalog) throws(InputError) -> PublishedReport {
+        let text = try PublishedText.read(url, displayName: displayName)
+        return try read(text, catalog: catalog)
+    }
+
+    /// Recognises the parts of `text`.
+    public static func read(_ text: PublishedText, catalog: Catalog) throws(InputError) -> PublishedReport {
+        let lines = text.lines
+        let year = detectYear(lines)
+        // Table titles, each followed shortly by a 单位/万元 line.
+        var titles: [(TableID, Int)] = []
+        for (index, line) in lines.enumerated() {
+            guard let id = tableID(ofTitle: line.text) else { continue }
+            let window = lines[(index + 1)..<min(lines.count, index + 10)]
+            guard window.contains(where: { $0.text.contains("万元") }) else { continue }
+            if let last = titles.last, last.0 == id { continue }
+            titles.append((id, index))
+        }
+        guard titles.count >= 3 else {
+            throw InputError(file: text.source, reason: "没有找到部门决算的九张表（收入支出决算总表、收入决算表、支出决算表……）；这可能不是部门决算公开文本，或版式无法识别")
+        }
+        let formStarts = lines.indices.filter { isFormTitle(lines[$0].text) }
+        let partStarts = lines.indices.filter { isPartHeading(lines[$0].text) }
+        var ranges: [TableID: Range<Int>] = [:]
+        for (position, (id, start)) in titles.enumerated() {
+            var end = position + 1 < titles.count ? titles[position + 1].1 : lines.count
+            if let part = partStarts.first(where: { $0 > start && $0 < end }) { end = part }
+            if let form = formStarts.first(where: { $0 > start && $0 < end }) { end = form }
+            if ranges[id] == nil { ranges[id] = (start + 1)..<end }
+        }
+        let unit = detectUnit(lines, titles: titles) ?? "（未识别的单位）"
+        var disclosure = Disclosure(unit: unit, year: year ?? 0, source: text.source)
+        let recovery = TableRecovery(catalog: catalog, year: year ?? 0, department: unit)
+        var tokenLines: [TableID: [[Token]]] = [:]
+        for (id, range) in ranges {
+            tokenLines[id] = range.compactMap { index -> [Token]? in
+                let compact = lines[index].text.filter { !$0.isWhitespace }
+                if compact.hasPrefix("栏次") || compact.hasPrefix("注") || compact.contains("部门：") || compact.hasPrefix("部门:")
+                    || compact.contains("行＝") || compact.contains("栏＝") || compact.contains("栏=") || compact.contains("行=")
+                    || compact.contains("单位：") || compact.contains("单位:") || compact.hasPrefix("—") { return nil }
+                return Tokenizer.tokens(lines[index].text, line: lines[index].number)
+            }
+        }
+        for id in TableID.allCases {
+            var table = Table(id: id, title: ranges[id].map { lines[$0.lowerBound - 1].text.trimmingSpaces() } ?? StandardLayout.title(id, year: year ?? 0),
+                              department: unit, columns: StandardLayout.columns(id), rows: [])
+            let tokens = tokenLines[id] ?? []
+            switch StandardLayout.rowKind(id) {
+            case .lines:
+                table.rows = recovery.sidedTable(id, lines: tokens)
+            case .functionCodes:
+                var hints: [Int: Money] = [:]
+                if id == .t2, let t1 = disclosure[.t1] {
+                    hints[2] = [1, 2, 3].reduce(Money.zero) { $0 + t1.amount(.line($1), column: 1) }
+                    for (line, column) in [(4, 3), (5, 4), (6, 5), (7, 6), (8, 7)] { hints[column] = t1.amount(.line(line), column: 1) }
+                }
+                let raw = recovery.codeRows(lines: tokens)
+                table.rows = recovery.placeCodeRows(raw, columns: table.columns.count, hints: hints)
+                if !table.rows.contains(where: { $0.key == .total }) {
+                    table.rows.insert(TableRow(key: .total, label: "合计"), at: 0)
+                }
+            case .economicCodes:
+                table.rows = recovery.basicDetail(lines: tokens)
+            case .single:
+                table.rows = [recovery.officialExpenses(tokens.flatMap { $0.filter(\.isAmount) })]
+            }
+            if let range = ranges[id] {
+                for index in range {
+                    let line = lines[index].text.trimmingSpaces()
+                    if line.hasPrefix("注") { table.notes.append(line) }
+                    if line.contains("无") && (line.contains("收入") || line.contains("支出")) && (line.hasSuffix("。") || line.contains("无数据")) {
+                        table.emptyStatement = line
+                    }
+                }
+            }
+            for index in table.rows.indices {
+                if let source = table.rows[index].source { table.rows[index].source = SourceLocation(file: text.source, line: source.line) }
+            }
+            disclosure.tables[id] = table
+        }
+        // Prose: every line outside tables and forms, cut into sections at headings.
+        var excluded = Set<Int>()
+        for range in ranges.values { for index in range { excluded.insert(index) } }
+        for (id, start) in titles where ranges[id] != nil { excluded.insert(start) }
+        var formRanges: [Range<Int>] = []
+        for (position, start) in formStarts.enumerated() {
+            let end = position + 1 < formStarts.count ? formStarts[position + 1] : (partStarts.first { $0 > start } ?? lines.count)
+            formRanges.append(start..<end)
+            for index in start..<end { excluded.insert(index) }
+        }
+        var passages: [Passage] = []
+        var current = Passage(text: "", lines: [], page: nil)
+        func close() {
+            if !current.text.isEmpty { passages.append(current) }
+            current = Passage(text: "", lines: [], page: nil)
+        }
+        for (index, line) in lines.enumerated() where !excluded.contains(index) {
+            let trimmed = line.text.trimmingSpaces()
+            if trimmed.isEmpty || trimmed.hasPrefix("—") && trimmed.hasSuffix("—") { continue }
+            if isSectionHeading(trimmed) { close() }
+            if current.text.isEmpty { current.page = line.page }
+            // Join wrapped lines without the spaces the layout put in.
+            var previous: Character? = current.text.last
+            for character in trimmed {
+                if character == " " || character == "\u{3000}" {
+                    previous = character
+                    continue
+                }
+                if previous == " ", let last = current.text.last, !(Tokenizer.isCJK(last) || Tokenizer.isCJK(character)) {
+                    current.text.append(" ")
+                    current.lines.append(line.number)
+                }
+                current.text.append(character)
+                current.lines.append(line.number)
+                previous = character
+            }
+        }
+        close()
+        return PublishedReport(text: text, disclosure: disclosure, tableRanges: ranges, passages: passages, formRanges: formRanges)
+    }
+
+    // MARK: Recognisers
+
+    /// The table a title line names, if it is a table title.
+    static func tableID(ofTitle text: String) -> TableID? {
+        let compact = text.filter { !$0.isWhitespace }
+        guard compact.count <= 48, !compact.contains("。"), !compact.contains("，"),
+              compact.contains("决算表") || compact.contains("决算总表") || compact.contains("明细表") else { return nil }
+        if let open = compact.range(of: "（表") ?? compact.range(of: "(表"),
+           let number = Int(compact[open.upperBound...].prefix { $0.isASCII && $0.isNumber }), let id = TableID(rawValue: number) {
+            return id
+        }
+        if compact.hasPrefix("第") && compact.contains("部分") { return nil }
+        if compact.contains("三公") { return .t7 }
+        if compact.contains("政府性基金") { return .t8 }
+        if compact.contains("国有资本经营") { return .t9 }
+        if compact.contains("基本支出") { return .t6 }
+        if compact.contains("财政拨款收入支出决算总表") { return .t4 }
+        if compact.contains("一般公共预算财政拨款支出") { return .t5 }
+        if compact.contains("收入支出决算总表") { return .t1 }
+        if compact.contains("收入决算表") { return .t2 }
+        if compact.contains("支出决算表") { return .t3 }
+        return nil
+    }
+
+    static func isFormTitle(_ text: String) -> Bool {
+        let compact = text.filter { !$0.isWhitespace }
+        return compact.count <= 30 && compact.hasSuffix("绩效自评表") && !compact.contains("。")
+    }
+
+    static func isPartHeading(_ text: String) -> Bool {
+        let compact = text.filter { !$0.isWhitespace }
+        return compact.hasPrefix("第") && compact.count < 60 && ["一", "二", "三", "四", "五", "六", "七"].contains { compact.hasPrefix("第\($0)部分") }
+    }
+
+    static func isSectionHeading(_ text: String) -> Bool {
+        if isPartHeading(text) { return true }
+        let ordinals = "一二三四五六七八九十"
+        guard let separator = text.firstIndex(of: "、"), separator != text.startIndex else { return false }
+        return text[..<separator].allSatisfy { ordinals.contains($0) } && text.count < 60
+    }
+
+    static func detectYear(_ lines: [TextLine]) -> Int? {
+        for line in lines.prefix(200) {
+            let compact = line.text.filter { !$0.isWhitespace }
+            guard let range = compact.range(of: "年度") else { continue }
+            let before = compact[..<range.lowerBound]
+            let digits = String(before.reversed().prefix { $0.isASCII && $0.isNumber }.reversed())
+            if digits.count == 4, let year = Int(digits), (2000...2100).contains(year) { return year }
+        }
+        return nil
+    }
+
+    static func detectUnit(_ lines: [TextLine], titles: [(TableID, Int)]) -> String? {
+        for line in lines {
+            let compact = line.text.filter { !$0.isWhitespace }
+            if let range = compact.range(of: "部门：") ?? compact.range(of: "部门:") {
+                var name = String(compact[range.upperBound...])
+                if let unit = name.range(of: "单位") { name = String(name[..<unit.lowerBound]) }
+                if name.count >= 2 { return name }
+            }
+        }
+        for line in lines {
+            let compact = line.text.filter { !$0.isWhitespace }
+            guard compact.hasPrefix("第二部分") || compact.hasPrefix("第一部分") else { continue }
+            var name = compact.dropFirst(4)
+            if let year = name.range(of: "年度") {
+                name = name[..<year.lowerBound]
+                while let last = name.last, last.isASCII && last.isNumber { name = name.dropLast() }
+            } else if name.hasSuffix("概况") {
+                name = name.dropLast(2)
+            }
+            if name.count >= 2 { return String(name) }
+        }
+        return nil
+    }
+}
