@@ -108,7 +108,6 @@ let reproducers: [Reproducer] = [
     Reproducer("T4-R28") { $0.set(.t4, .line(29), 1, "5.00") },
     Reproducer("T4-R32") { $0.set(.t4, .line(28), 1, "5.00") },
     Reproducer("T4-R59") { $0.add(.t4, .line(33), 2) },
-    Reproducer("T4-R60") { $0.set(.t4, .line(61), 3, "5.00") },
     Reproducer("T4-R64") { $0.set(.t4, .line(60), 2, "5.00") },
     Reproducer("T4-COL") { $0.set(.t4, .line(40), 4, "5.00") },
     Reproducer("T4-BAL") { $0.add(.t4, .line(64), 2) },

@@ -64,7 +64,16 @@ struct TableRecovery {
             while index < tokens.count {
                 var label = ""
                 let start = tokens[index].offset
-                while index < tokens.count, tokens[index].isText { label += tokens[index].text; index += 1 }
+                // A label run ends at a wide gap (a new column of the layout) or at a new numbered item.
+                while index < tokens.count, tokens[index].isText {
+                    if !label.isEmpty {
+                        let previous = tokens[index - 1]
+                        let gap = tokens[index].offset - (previous.offset + previous.text.count)
+                        if gap >= 3 || Self.startsItem(tokens[index].text) { break }
+                    }
+                    label += tokens[index].text
+                    index += 1
+                }
                 var number: Int?
                 if index < tokens.count, let value = tokens[index].integer { number = value; index += 1 }
                 var amounts: [Token] = []
@@ -106,6 +115,12 @@ struct TableRecovery {
         // Every 行次 appears, blank or not, in order.
         let total = id == .t1 ? 60 : 64
         return (1...total).map { rows[$0] ?? TableRow(key: .line($0), label: "") }
+    }
+
+    /// Whether a word starts a numbered item: "一、", "二十六、".
+    static func startsItem(_ text: String) -> Bool {
+        guard let separator = text.firstIndex(of: "、"), separator != text.startIndex else { return false }
+        return text[..<separator].allSatisfy { "一二三四五六七八九十".contains($0) }
     }
 
     /// 表4: the fund columns in use are those whose income (rows 1–3, 29–31) is not blank.
@@ -283,8 +298,23 @@ struct TableRecovery {
 
     // MARK: 表6
 
-    /// Reads 表6: each line holds up to three cells of code, name and figure.
+    /// Reads 表6, printed as two or three blocks side by side (人员经费 | 公用经费 …), each of code,
+    /// name and figure. A code's figure stands on its line (to its right) or on the lines just above it
+    /// (a layout that centres figures in tall cells); its name stands on its line or just below.
     func basicDetail(lines: [[Token]]) -> [TableRow] {
+        // Flattened text puts each figure right after its code and name; a layout with tall cells does not.
+        let amounts = lines.flatMap { $0 }.filter(\.isAmount)
+        let inline = lines.reduce(0) { count, tokens in
+            count + tokens.enumerated().filter { index, token in
+                token.isAmount && tokens[..<index].contains { $0.isDigits && ($0.text.count == 3 || $0.text.count == 5) }
+            }.count
+        }
+        if amounts.isEmpty || inline * 10 >= amounts.count * 6 { return basicDetailInline(lines: lines) }
+        return basicDetailLayout(lines: lines)
+    }
+
+    /// 表6 as flattened text: each line holds up to three cells of code, name and figure, in order.
+    func basicDetailInline(lines: [[Token]]) -> [TableRow] {
         var rows: [TableRow] = []
         var pendingTotals: [(String, Int)] = []
         var orphans: [Token] = []
@@ -330,6 +360,109 @@ struct TableRecovery {
         for ((total, line), token) in zip(pendingTotals, orphans.suffix(pendingTotals.count)) {
             rows.append(TableRow(key: .named(total), label: total, cells: [1: token.amount!], source: SourceLocation(file: "", line: line)))
         }
+        return Self.sortedBasicRows(rows)
+    }
+
+    func basicDetailLayout(lines: [[Token]]) -> [TableRow] {
+        struct Anchor {
+            var code: String
+            var line: Int
+            var offset: Int
+            var name = ""
+            var amount: Token?
+            var block = 0
+        }
+        let all = lines.flatMap { $0 }
+        func isClassCode(_ token: Token) -> Bool { token.isDigits && token.text.count == 3 && (token.text.hasPrefix("30") || token.text.hasPrefix("31") || token.text.hasPrefix("39")) }
+        // Anchors: 3-digit codes (with a 2-digit 款 after them, on the same line or just below), or 5-digit codes.
+        var anchors: [Anchor] = []
+        var used = Set<Int>()  // indices of 款 tokens consumed
+        for (index, token) in all.enumerated() {
+            if token.isDigits && token.text.count == 5 && EconomicCode(token.text) != nil && (token.text.hasPrefix("30") || token.text.hasPrefix("31") || token.text.hasPrefix("39")) {
+                anchors.append(Anchor(code: token.text, line: token.line, offset: token.offset))
+            } else if isClassCode(token) {
+                var code = token.text
+                if let next = all.indices.first(where: { other in
+                    !used.contains(other) && all[other].isDigits && all[other].text.count == 2
+                        && ((all[other].line == token.line && all[other].offset > token.offset && all[other].offset - token.offset <= 12
+                             && !all[(index + 1)..<other].contains { isClassCode($0) })
+                            || (all[other].line == token.line + 1 && all[other].offset >= token.offset && all[other].offset - token.offset <= 12))
+                }) {
+                    code += all[next].text
+                    used.insert(next)
+                }
+                anchors.append(Anchor(code: code, line: token.line, offset: token.offset))
+            }
+        }
+        guard !anchors.isEmpty else { return [] }
+        // Blocks: clusters of anchor offsets.
+        let offsets = Set(anchors.map(\.offset)).sorted()
+        var starts: [Int] = [offsets[0]]
+        for offset in offsets.dropFirst() where offset - starts.last! > 12 { starts.append(offset) }
+        func block(of offset: Int) -> Int { max(0, (starts.lastIndex { $0 <= offset + 3 }) ?? 0) }
+        for index in anchors.indices { anchors[index].block = block(of: anchors[index].offset) }
+        // Totals: 人员经费合计, 公用经费合计 labels.
+        var totals: [(name: String, line: Int, offset: Int, block: Int, amount: Token?)] = []
+        for token in all where token.isText {
+            let key = Tokenizer.labelKey(token.text)
+            for name in ["人员经费合计", "公用经费合计"] where key.hasSuffix(name) {
+                totals.append((name, token.line, token.offset, block(of: token.offset), nil))
+            }
+        }
+        // Figures: to the anchor of their block on their line (to the left), else the next one below.
+        for token in all where token.isAmount {
+            let blockIndex = block(of: token.offset)
+            let sameLine = anchors.indices.filter { anchors[$0].line == token.line && anchors[$0].block == blockIndex && anchors[$0].offset < token.offset }
+            if let target = sameLine.max(by: { anchors[$0].offset < anchors[$1].offset }), anchors[target].amount == nil {
+                anchors[target].amount = token
+                continue
+            }
+            if let total = totals.indices.first(where: { totals[$0].line == token.line && totals[$0].block == blockIndex && totals[$0].offset < token.offset && totals[$0].amount == nil }) {
+                totals[total].amount = token
+                continue
+            }
+            let below = anchors.indices.filter { anchors[$0].block == blockIndex && anchors[$0].line > token.line && anchors[$0].amount == nil }
+            let nextTotal = totals.indices.filter { totals[$0].block == blockIndex && totals[$0].line > token.line && totals[$0].amount == nil }
+            let anchorLine = below.map { anchors[$0].line }.min() ?? Int.max
+            let totalLine = nextTotal.map { totals[$0].line }.min() ?? Int.max
+            if anchorLine <= totalLine, let target = below.first(where: { anchors[$0].line == anchorLine }) {
+                anchors[target].amount = token
+            } else if let target = nextTotal.first(where: { totals[$0].line == totalLine }) {
+                totals[target].amount = token
+            }
+        }
+        // Names: text of the block from the anchor's line down to the next anchor of the block.
+        for index in anchors.indices {
+            let anchor = anchors[index]
+            let nextLine = anchors.filter { $0.block == anchor.block && $0.line > anchor.line }.map(\.line).min() ?? Int.max
+            let limit = starts.count > anchor.block + 1 ? starts[anchor.block + 1] - 2 : Int.max
+            let words = all.filter { token in
+                token.isText && token.line >= anchor.line && token.line < min(nextLine, anchor.line + 3)
+                    && token.offset > anchor.offset && token.offset < limit && !Tokenizer.labelKey(token.text).hasSuffix("合计")
+                    && (token.line > anchor.line || token.offset > anchor.offset)
+            }
+            anchors[index].name = Tokenizer.name(words.sorted { ($0.line, $0.offset) < ($1.line, $1.offset) }.map(\.text).joined())
+        }
+        var rows: [TableRow] = []
+        var seen = Set<String>()
+        for anchor in anchors {
+            guard let code = EconomicCode(anchor.code), seen.insert(anchor.code).inserted else { continue }
+            var cells: [Int: Money] = [:]
+            if let amount = anchor.amount?.amount { cells[1] = amount }
+            rows.append(TableRow(key: .economic(code), label: anchor.name, cells: cells,
+                                 source: SourceLocation(file: "", line: anchor.amount?.line ?? anchor.line)))
+        }
+        for total in totals {
+            var cells: [Int: Money] = [:]
+            if let amount = total.amount?.amount { cells[1] = amount }
+            rows.append(TableRow(key: .named(total.name), label: total.name, cells: cells,
+                                 source: SourceLocation(file: "", line: total.amount?.line ?? total.line)))
+        }
+        return Self.sortedBasicRows(rows)
+    }
+
+    /// 人员经费 classes (301, 303) first, then 302, 310 and the rest, then the two totals.
+    static func sortedBasicRows(_ rows: [TableRow]) -> [TableRow] {
         let order: [String: Int] = ["301": 0, "303": 1, "302": 2, "310": 3]
         return rows.enumerated().sorted { a, b in
             func rank(_ row: TableRow) -> (Int, String) {
@@ -364,8 +497,9 @@ struct TableRecovery {
                     for (column, value) in zip(budgetColumns, budget) { cells[column] = value }
                     for (column, value) in zip(actualColumns, actual) { cells[column] = value }
                     let violation = violations(cells, 0) + violations(cells, 6)
-                    // Preference: totals present, running costs before purchases, fewer rightward jumps.
-                    var penalty = 0
+                    // Preference: totals present, running costs before purchases; figures are read left to
+                    // right and budget columns come first, so a longer budget side wins a tie.
+                    var penalty = (6 - budget.count) * 10
                     if !budget.isEmpty && budgetColumns.first != 1 { penalty += 100 }
                     if !actual.isEmpty && actualColumns.first != 7 { penalty += 100 }
                     if cells[4] != nil { penalty += 1 }

@@ -34,6 +34,14 @@ public struct Checker: Sendable {
         return findings
     }
 
+    /// The rounding tolerance of an equation over `printed` printed figures: 0.005 万元 per figure
+    /// beyond the first, and never less than 0.01 when two or more figures are compared (the same
+    /// quantity printed in two tables is often rounded along different paths).
+    public static func tolerance(printed: Int) -> Money {
+        guard printed >= 2 else { return .zero }
+        return Money(fen: halfPrintedUnit.fen * Int64(max(2, printed - 1)))
+    }
+
     /// The row as findings name it; nil for 表7, whose single row has no name.
     static func rowName(_ term: Term) -> String? {
         guard let table = term.cell.table else { return term.cell.row }
@@ -60,7 +68,7 @@ public struct Checker: Sendable {
             guard violated else { continue }
             let terms = left.terms + right.terms
             let printed = terms.filter { $0.value != nil }.count
-            let tolerance = Money(fen: Checker.halfPrintedUnit.fen * Int64(max(0, printed - 1)))
+            let tolerance = Checker.tolerance(printed: printed)
             let severity: Severity = difference.magnitude <= tolerance ? .info : rule.severity
             let anchor = left.terms.first ?? right.terms.first
             var message = context.render(rule.message, anchor: anchor?.cell, stated: left.value, expected: right.value,

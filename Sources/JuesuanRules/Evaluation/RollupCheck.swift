@@ -46,7 +46,7 @@ enum RollupCheck {
                 let difference = stated - expected
                 guard difference != .zero else { continue }
                 let printed = ([parent] + children).filter { $0.cells[column] != nil }.count
-                let tolerance = Money(fen: Checker.halfPrintedUnit.fen * Int64(max(0, printed - 1)))
+                let tolerance = Checker.tolerance(printed: printed)
                 let severity: Severity = difference.magnitude <= tolerance ? .info : rule.severity
                 let anchor = CellRef(table: id, row: parent.key.description, column: column)
                 let childList = children.map { $0.key.description }.joined(separator: "、")
