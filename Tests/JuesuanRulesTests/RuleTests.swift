@@ -95,6 +95,7 @@ struct Reproducer: Sendable, CustomTestStringConvertible {
 }
 
 let reproducers: [Reproducer] = [
+    Reproducer("T-MISSING") { $0.tables[.t3] = nil },
     Reproducer("T1-R27") { $0.add(.t1, .line(1), 1) },
     Reproducer("T1-R30") { $0.set(.t1, .line(29), 1, "3.00") },
     Reproducer("T1-R57") { $0.add(.t1, .line(38), 2) },

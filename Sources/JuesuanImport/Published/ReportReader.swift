@@ -66,6 +66,7 @@ public enum ReportReader {
             if let form = formStarts.first(where: { $0 > start && $0 < end }) { end = form }
             if ranges[id] == nil { ranges[id] = (start + 1)..<end }
         }
+        splitUntitledTables(&ranges, lines: lines)
         let unit = detectUnit(lines, titles: titles) ?? "（未识别的单位）"
         var disclosure = Disclosure(unit: unit, year: year ?? 0, source: text.source)
         let recovery = TableRecovery(catalog: catalog, year: year ?? 0, department: unit)
@@ -79,7 +80,7 @@ public enum ReportReader {
                 return Tokenizer.tokens(lines[index].text, line: lines[index].number)
             }
         }
-        for id in TableID.allCases {
+        for id in TableID.allCases where ranges[id] != nil {
             var table = Table(id: id, title: ranges[id].map { lines[$0.lowerBound - 1].text.trimmingSpaces() } ?? StandardLayout.title(id, year: year ?? 0),
                               department: unit, columns: StandardLayout.columns(id), rows: [])
             let tokens = tokenLines[id] ?? []
@@ -155,6 +156,33 @@ public enum ReportReader {
         }
         close()
         return PublishedReport(text: text, disclosure: disclosure, tableRanges: ranges, passages: passages, formRanges: formRanges)
+    }
+
+    /// A code table whose title was lost (printed as an image, cut by a page break) runs on into the
+    /// previous table's range: where the codes start over, the missing table begins.
+    static func splitUntitledTables(_ ranges: inout [TableID: Range<Int>], lines: [TextLine]) {
+        let codeTables: [TableID] = [.t2, .t3, .t5]
+        for id in codeTables {
+            guard let range = ranges[id], let missing = TableID(rawValue: id.rawValue + 1), ranges[missing] == nil,
+                  StandardLayout.rowKind(missing) == .functionCodes else { continue }
+            var seen = Set<String>()
+            var lastAmountLine = range.lowerBound
+            for index in range {
+                let tokens = Tokenizer.tokens(lines[index].text, line: lines[index].number)
+                if let first = tokens.first, first.isDigits, [3, 5, 7].contains(first.text.count) {
+                    var code = first.text
+                    for token in tokens.dropFirst() where token.isDigits && token.text.count == 2 && code.count < 7 { code += token.text }
+                    if !seen.insert(code).inserted {
+                        let start = lastAmountLine + 1
+                        ranges[id] = range.lowerBound..<start
+                        ranges[missing] = start..<range.upperBound
+                        break
+                    }
+                }
+                if tokens.contains(where: \.isAmount) && !(tokens.first.map { !$0.isDigits } ?? true) { lastAmountLine = index }
+                if tokens.first?.isDigits == true && tokens.contains(where: \.isAmount) { lastAmountLine = index }
+            }
+        }
     }
 
     // MARK: Recognisers

@@ -156,7 +156,8 @@ struct TableRecovery {
                 digits += tokens[index].text
                 index += 1
             }
-            let words = tokens[index...].filter(\.isText).map(\.text).joined()
+            // The 类 款 项 heading may share the 合计 line.
+            let words = tokens[index...].filter { $0.isText && !["类", "款", "项"].contains($0.text) }.map(\.text).joined()
             let isTotal = digits.isEmpty && Tokenizer.labelKey(words) == "合计"
             if let code = FunctionCode(digits) {
                 if let row = current { rows.append(row) }

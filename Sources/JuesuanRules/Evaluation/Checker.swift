@@ -26,6 +26,13 @@ public struct Checker: Sendable {
             case .equation(let equation): findings += checkEquation(rule, equation, context)
             case .rollup(let table): findings += RollupCheck.run(rule, table: table, context: context)
             case .unknownCode, .codeName, .missingParent: findings += CodeChecks.run(rule, context: context)
+            case .missingTable:
+                for id in TableID.allCases where disclosure[id] == nil {
+                    findings.append(Finding(rule: rule.id, severity: rule.severity,
+                                            message: context.render(rule.message, anchor: CellRef(table: id, row: "", column: nil),
+                                                                    stated: .zero, expected: .zero, difference: .zero),
+                                            table: id))
+                }
             case .performance(let kind): findings += PerformanceChecks.run(rule, kind: kind, scored: scored, context: context)
             }
         }

@@ -130,6 +130,7 @@ struct EvaluationContext: Sendable {
     func resolve(_ reference: Reference, _ binding: Binding) throws(NotApplicable) -> Term {
         switch reference {
         case .cell(let table, let row, let column):
+            guard disclosure[table] != nil else { throw NotApplicable() }
             return cellTerm(table: table, key: try rowKey(row, table: table, binding: binding), column: try self.column(column, binding: binding))
         case .figure(let key, let optional):
             if let figure = figure(key) {
@@ -143,9 +144,11 @@ struct EvaluationContext: Sendable {
     func resolve(_ range: RangeReference, _ binding: Binding) throws(NotApplicable) -> [Term] {
         switch range {
         case .lines(let table, let from, let to, let column):
+            guard disclosure[table] != nil else { throw NotApplicable() }
             let number = try self.column(column, binding: binding)
             return (from...to).map { cellTerm(table: table, key: .line($0), column: number) }
         case .columns(let table, let row, let from, let to):
+            guard disclosure[table] != nil else { throw NotApplicable() }
             let key = try rowKey(row, table: table, binding: binding)
             return (from...to).map { cellTerm(table: table, key: key, column: $0) }
         case .figures(let prefix):

@@ -14,6 +14,8 @@ public enum RuleCheck: Hashable, Sendable {
     case codeName
     /// Every 款/项 row has its parent row printed.
     case missingParent
+    /// Every one of the nine tables is present.
+    case missingTable
     /// A check of the self-evaluation forms through the scoring engine ("perf-total", …).
     case performance(String)
 }
@@ -126,6 +128,7 @@ public struct RuleCatalogue: Sendable {
                 case "unknown-code": check = .unknownCode
                 case "code-name": check = .codeName
                 case "missing-parent": check = .missingParent
+                case "missing-table": check = .missingTable
                 case let name where PerformanceChecks.kinds.contains(name): check = .performance(name)
                 default: throw CatalogueError(file: file, rule: id, reason: "未知的 kind：\(kind)")
                 }
