@@ -148,7 +148,7 @@ let reproducers: [Reproducer] = [
     Reproducer("F-BUDGET-SUM") { $0.figures.initialBudget["合计"]!.amount += .wan(1) },
     Reproducer("F-PROJECTS") { $0.figures.projects[0].amount += .wan(1) },
     Reproducer("F-VEHICLE") { $0.figures.vehicleRunningDetails[0].amount += .wan(1) },
-    Reproducer("F-OPERATING", .warning) { $0 = Fixtures.printed },
+    Reproducer("F-OPERATING", .warning) { $0.figures.operatingCosts!.amount = .wan(60) },
     Reproducer("F-PROC-SUM") { $0.figures.procurement["货物"]!.amount += .wan(1) },
     Reproducer("F-PROC-SME") { $0.figures.procurement["中小企业"]!.amount = $0.figures.procurement["总额"]!.amount + .wan(1) },
     Reproducer("F-PROC-SMALL") { $0.figures.procurement["小微企业"]!.amount += .wan(1) },
@@ -195,6 +195,7 @@ struct RuleTests {
     @Test("种子按所印：九张表相符；机关运行经费差 0.01、自评表的各处错误")
     func printedSeed() {
         let findings = Fixtures.checker.check(Fixtures.printed)
+        #expect(findings.first { $0.rule == "F-OPERATING" }?.severity == .info)
         #expect(Set(findings.map(\.rule)) == ["F-OPERATING", "P-PARTS", "P-IND-SUM", "P-TOTAL", "P-COST-ACTUAL",
                                                "P-UNREADABLE", "P-CROSS-FORM", "P-PROJECT-AMOUNT", "P-DEPT-BASIC",
                                                "P-DEPT-PROJECT", "P-DEPT-EXEC"])
@@ -245,12 +246,14 @@ struct RuleTests {
         let column = findings.first { $0.rule == "T3-COL" && $0.row == "合计" }
         #expect(column?.severity == .info)
         #expect(column?.message.contains("尾差") == true)
-        // The same quantity printed twice must agree exactly.
-        #expect(findings.first { $0.rule == "X-T1T3-TOTAL" }?.severity == .error)
+        // The same quantity printed in two tables: 0.01 is rounding along different paths, 0.02 is not.
+        #expect(findings.first { $0.rule == "X-T1T3-TOTAL" }?.severity == .info)
 
         var larger = Fixtures.consistent
         larger.add(.t3, total, 1, "0.02")
-        #expect(Fixtures.checker.check(larger).first { $0.rule == "T3-COL" && $0.row == "合计" }?.severity == .error)
+        let largerFindings = Fixtures.checker.check(larger)
+        #expect(largerFindings.first { $0.rule == "T3-COL" && $0.row == "合计" }?.severity == .error)
+        #expect(largerFindings.first { $0.rule == "X-T1T3-TOTAL" }?.severity == .error)
     }
 
     @Test("性质：上级科目等于下级之和的随机科目树不触发汇总规则；改动任一末级即触发")
