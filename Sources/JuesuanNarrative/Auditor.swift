@@ -22,6 +22,8 @@ public struct Auditor: Sendable {
                 findings[index].page = report.page(ofLine: source.line)
             }
         }
-        return findings
+        var narrative = NarrativeChecks(report: report, rules: rules, catalog: catalog)
+        narrative.run()
+        return findings + narrative.findings
     }
 }

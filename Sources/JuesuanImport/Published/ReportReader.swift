@@ -214,7 +214,8 @@ public enum ReportReader {
         return compact.count <= 30 && compact.hasSuffix("绩效自评表") && !compact.contains("。")
     }
 
-    static func isPartHeading(_ text: String) -> Bool {
+    /// Whether a line is a part heading: 第一部分 … 第七部分.
+    public static func isPartHeading(_ text: String) -> Bool {
         let compact = text.filter { !$0.isWhitespace }
         return compact.hasPrefix("第") && compact.count < 60 && ["一", "二", "三", "四", "五", "六", "七"].contains { compact.hasPrefix("第\($0)部分") }
     }

@@ -16,6 +16,8 @@ public enum RuleCheck: Hashable, Sendable {
     case missingParent
     /// Every one of the nine tables is present.
     case missingTable
+    /// A check of a published report's prose, run by the auditor (JuesuanNarrative).
+    case narrative
     /// A check of the self-evaluation forms through the scoring engine ("perf-total", …).
     case performance(String)
 }
@@ -77,7 +79,7 @@ public struct RuleCatalogue: Sendable {
     /// The catalogue shipped with juesuan.
     public static func standard() throws(CatalogueError) -> RuleCatalogue {
         var rules: [Rule] = []
-        for name in ["tables", "cross", "figures", "codes", "performance"] {
+        for name in ["tables", "cross", "figures", "codes", "performance", "narrative"] {
             guard let url = Bundle.module.url(forResource: name, withExtension: "yaml", subdirectory: "Catalogue"),
                   let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw CatalogueError(file: "\(name).yaml", reason: "找不到规则文件（安装不完整）")
@@ -129,6 +131,7 @@ public struct RuleCatalogue: Sendable {
                 case "code-name": check = .codeName
                 case "missing-parent": check = .missingParent
                 case "missing-table": check = .missingTable
+                case "narrative": check = .narrative
                 case let name where PerformanceChecks.kinds.contains(name): check = .performance(name)
                 default: throw CatalogueError(file: file, rule: id, reason: "未知的 kind：\(kind)")
                 }

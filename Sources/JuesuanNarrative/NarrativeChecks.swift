@@ -1,0 +1,607 @@
+import Foundation
+import JuesuanCore
+import JuesuanImport
+import JuesuanRules
+
+/// Checks of a report's prose: every amount it states against the tables, every percentage against
+/// the amounts it refers to, changes on last year, execution against the budget, parts against
+/// wholes, counts and project amounts stated twice, and slips of the text itself. General rules over
+/// what was read; nothing here knows a particular report's wording or numbers.
+struct NarrativeChecks {
+    let report: PublishedReport
+    let rules: RuleCatalogue
+    let catalog: Catalog
+    var findings: [Finding] = []
+
+    var disclosure: Disclosure { report.disclosure }
+
+    init(report: PublishedReport, rules: RuleCatalogue, catalog: Catalog) {
+        self.report = report
+        self.rules = rules
+        self.catalog = catalog
+    }
+
+    // MARK: Findings
+
+    mutating func add(_ ruleID: String, passage: Passage?, at offset: Int, line explicitLine: Int? = nil, stated: String?,
+                      expected: String?, values: [String: String], severity: Severity? = nil) {
+        guard let rule = rules.rule(ruleID) else { return }
+        var message = rule.message
+        var all = values
+        all["stated"] = stated ?? ""
+        all["expected"] = expected ?? ""
+        for (key, value) in all { message = message.replacingOccurrences(of: "{\(key)}", with: value) }
+        let line = explicitLine ?? passage?.line(at: offset)
+        findings.append(Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, stated: stated,
+                                expected: expected, line: line, page: line.flatMap(report.page(ofLine:)), family: rule.family))
+    }
+
+    /// About 30 characters of the sentence around `offset`.
+    static func excerpt(_ characters: [Character], around offset: Int) -> String {
+        var start = offset, end = offset
+        while start > 0, !"。；;".contains(characters[start - 1]), offset - start < 30 { start -= 1 }
+        while end < characters.count, !"。；;".contains(characters[end]), end - offset < 24 { end += 1 }
+        return String(characters[start..<end])
+    }
+
+    // MARK: Run
+
+    mutating func run() {
+        for passage in report.passages {
+            let characters = Array(passage.text)
+            let mentions = MentionScanner.scan(characters)
+            checkPassage(passage, characters, mentions)
+        }
+        checkCounts()
+        checkProjects()
+        checkText()
+    }
+
+    // MARK: What a phrase refers to
+
+    struct Quantity {
+        var value: Money
+        var source: String
+    }
+
+    func table(_ id: TableID) -> Table? { disclosure[id] }
+
+    /// The table figure a phrase names: totals, income and expenditure kinds, classes, 三公 items,
+    /// 人员经费 and 公用经费. `general` says whether the section is about 一般公共预算 funds.
+    func quantity(named phrase: String, general: Bool, threeItems: Bool) -> Quantity? {
+        let text = phrase.filter { !$0.isWhitespace && $0 != "“" && $0 != "”" && $0 != "\"" }
+        func cell(_ id: TableID, _ key: RowKey, _ column: Int, _ source: String) -> Quantity? {
+            guard let found = table(id) else { return nil }
+            return Quantity(value: found.amount(key, column: column), source: source)
+        }
+        let t7 = StandardLayout.singleRow
+        if threeItems || text.contains("三公") {
+            if text.contains("因公出国") { return cell(.t7, t7, 8, "表7 因公出国（境）费决算数") }
+            if text.contains("公务用车购置及运行") { return cell(.t7, t7, 9, "表7 公务用车购置及运行费决算数") }
+            if text.contains("公务用车运行") { return cell(.t7, t7, 11, "表7 公务用车运行费决算数") }
+            if text.contains("公务用车购置") { return cell(.t7, t7, 10, "表7 公务用车购置费决算数") }
+            if text.contains("公务接待") { return cell(.t7, t7, 12, "表7 公务接待费决算数") }
+            if text.contains("三公") { return cell(.t7, t7, 7, "表7 “三公”经费决算数合计") }
+        }
+        if text.contains("机关运行经费") { return cell(.t6, StandardLayout.publicTotal, 1, "表6 公用经费合计") }
+        if text.hasSuffix("人员经费") { return cell(.t6, StandardLayout.personnelTotal, 1, "表6 人员经费合计") }
+        if text.hasSuffix("公用经费") { return cell(.t6, StandardLayout.publicTotal, 1, "表6 公用经费合计") }
+        if text.contains("财政拨款收、支总计") || text.contains("财政拨款收入支出总计") || text.contains("财政拨款收支总计") {
+            return cell(.t4, .line(32), 1, "表4 收入总计（第32行）")
+        }
+        if text.contains("收、支总计") || text.contains("收入支出总计") || text.contains("收支总计") {
+            return cell(.t1, .line(30), 1, "表1 收入总计（第30行）")
+        }
+        // A class (类): "一般公共服务（类）支出", "社会保障和就业支出（类）".
+        let bare = text.replacingOccurrences(of: "（类）", with: "").replacingOccurrences(of: "(类)", with: "")
+        if text.contains("类"), let functionClass = catalog.classes.first(where: { functionClass in
+            let name = functionClass.name
+            let stem = name.hasSuffix("支出") ? String(name.dropLast(2)) : name
+            return bare.hasSuffix(name) || bare.hasSuffix(stem + "支出") || bare.hasSuffix(stem)
+        }) {
+            let id: TableID = general ? .t5 : .t3
+            return cell(id, .function(functionClass.code), 1, "\(id) \(functionClass.code.digits) \(functionClass.name)")
+        }
+        if text.hasSuffix("本年收入合计") || text.hasSuffix("收入合计") { return cell(.t1, .line(27), 1, "表1 本年收入合计（第27行）") }
+        if text.hasSuffix("本年支出合计") || text.hasSuffix("支出合计") { return cell(.t1, .line(57), 2, "表1 本年支出合计（第57行）") }
+        if text.hasSuffix("一般公共预算财政拨款基本支出") { return cell(.t5, .total, 2, "表5 基本支出合计") }
+        if text.hasSuffix("一般公共预算财政拨款支出") || text.hasSuffix("财政拨款支出") {
+            return cell(.t5, .total, 1, "表5 一般公共预算财政拨款支出合计")
+        }
+        if text.hasSuffix("基本支出") { return general ? cell(.t5, .total, 2, "表5 基本支出合计") : cell(.t3, .total, 2, "表3 基本支出合计") }
+        if text.hasSuffix("项目支出") { return general ? cell(.t5, .total, 3, "表5 项目支出合计") : cell(.t3, .total, 3, "表3 项目支出合计") }
+        if text.hasSuffix("财政拨款收入") {
+            guard let t1 = table(.t1) else { return nil }
+            return Quantity(value: (1...3).reduce(.zero) { $0 + t1.amount(.line($1), column: 1) }, source: "表1 财政拨款收入（第1～3行）")
+        }
+        for (name, line) in [("上级补助收入", 4), ("事业收入", 5), ("经营收入", 6), ("附属单位上缴收入", 7), ("其他收入", 8)] where text.hasSuffix(name) {
+            return cell(.t1, .line(line), 1, "表1 \(name)（第\(line)行）")
+        }
+        return nil
+    }
+
+    /// The words just before `offset`, back to the previous figure or punctuation.
+    static func subject(_ characters: [Character], before offset: Int, after floor: Int) -> String {
+        var start = offset
+        while start > floor, !"。；;，,：:".contains(characters[start - 1]) { start -= 1 }
+        var text = String(characters[start..<offset]).filter { !$0.isWhitespace }
+        // Numbering: "(1)", "（2）", "3、".
+        if let first = text.first, first == "(" || first == "（", let close = text.firstIndex(where: { $0 == ")" || $0 == "）" }),
+           text[text.index(after: text.startIndex)..<close].allSatisfy(\.isNumber) {
+            text = String(text[text.index(after: close)...])
+        }
+        if let mark = text.firstIndex(of: "、"), text[..<mark].allSatisfy(\.isNumber), mark != text.startIndex {
+            text = String(text[text.index(after: mark)...])
+        }
+        for filler in ["为", "是", "共", "总额", "合计为", "达到"] where text.hasSuffix(filler) && text.count > filler.count + 1 {
+            text.removeLast(filler.count)
+        }
+        return text
+    }
+
+    // MARK: Amounts, shares, execution, changes
+
+    mutating func checkPassage(_ passage: Passage, _ characters: [Character], _ mentions: [Mention]) {
+        let heading = String(characters.prefix(40))
+        let general = heading.contains("一般公共预算")
+        let threeItems = heading.contains("三公")
+        var sentenceStart = 0
+        var previousEnd = 0
+        // Figures stated for the subjects of this passage, for later percentages in the sentence.
+        var firstAmountOfSentence: (Mention, Quantity?)?  // the whole a list of shares refers to (reset at 。)
+        var lastAmount: (Mention, Quantity?)?
+        var stated: [String: Money] = [:]  // budget figures stated in the clause
+        var subjects: [(String, Mention)] = []  // amounts of the passage by what they are
+        var budgets: [(Mention, Money)] = []  // 年初预算 figures, for 决算数大于/小于/等于预算数
+        var budgetSubject: String?  // what the last 年初预算 of the sentence was for
+        for (position, mention) in mentions.enumerated() {
+            // New clause (；) or sentence (。)?
+            let gap = characters[previousEnd..<mention.start]
+            if let stop = gap.lastIndex(where: { "。；;".contains($0) }) {
+                sentenceStart = stop + 1
+                lastAmount = nil
+                stated = [:]
+                if gap.contains("。") { firstAmountOfSentence = nil; budgetSubject = nil }
+            }
+            let before = String(characters[max(sentenceStart, mention.start - 24)..<mention.start])
+            // "X 万元，其中：A …，占 …%": the shares that follow are of X.
+            if String(characters[previousEnd..<mention.start]).contains("其中"), let last = lastAmount { firstAmountOfSentence = last }
+            let subject = Self.subject(characters, before: mention.start, after: max(sentenceStart, previousEnd))
+            switch mention.kind {
+            case .amount:
+                let amount = Money(wan: mention.value)
+                if before.hasSuffix("年初预算为") || before.hasSuffix("年初预算数为") || before.hasSuffix("预算数为") || before.hasSuffix("预算为") {
+                    stated["budget"] = amount
+                    budgets.append((mention, amount))
+                    var budgetTopic = subject
+                    for suffix in ["年初预算数为", "年初预算为", "年初预算数", "年初预算", "预算数为", "预算数", "预算为", "预算"] where budgetTopic.hasSuffix(suffix) {
+                        budgetTopic.removeLast(suffix.count)
+                        break
+                    }
+                    budgetSubject = budgetTopic.isEmpty ? nil : budgetTopic
+                    let sentence = String(characters[sentenceStart..<mention.start])
+                    if sentence.contains("三公"), let t7 = table(.t7) {
+                        let printed = t7.amount(StandardLayout.singleRow, column: 1)
+                        if printed.wanDecimal.roundedHalfUp(mention.decimals) != mention.value.roundedHalfUp(mention.decimals) {
+                            add("N-AMOUNT", passage: passage, at: mention.start, stated: mention.text, expected: printed.description,
+                                values: ["subject": "“三公”经费年初预算", "source": "表7 预算数合计（第1栏）",
+                                         "excerpt": Self.excerpt(characters, around: mention.start)])
+                        }
+                    }
+                    break
+                }
+                if ["增加", "减少", "增长", "下降", "少", "多", "节约"].contains(where: { subject.hasSuffix($0) }) {
+                    let topic = String(characters[max(sentenceStart, previousEnd)..<mention.start])
+                    checkChange(passage, characters, mention, subject: subject, topic: topic, base: lastAmount,
+                                following: mentions.dropFirst(position + 1).first, general: general, threeItems: threeItems)
+                    break
+                }
+                subjects.append((subject.filter { !$0.isWhitespace }, mention))
+                // A generic subject ("支出决算为") refers to the item the sentence or the numbered entry names.
+                var named = subject
+                if Self.genericSubjects.contains(subject) {
+                    // What the budget stated just before was for; else the numbered entry; else the sentence's opening.
+                    if let budgetSubject, quantity(named: budgetSubject, general: general, threeItems: threeItems) != nil {
+                        named = budgetSubject
+                    } else {
+                        named = Self.itemTopic(characters, before: mention.start, sentenceStart: sentenceStart)
+                    }
+                }
+                let quantity = quantity(named: named, general: general, threeItems: threeItems || Self.mentionsThree(characters, sentenceStart, mention.start))
+                if let quantity {
+                    let expected = quantity.value.wanDecimal.roundedHalfUp(mention.decimals)
+                    if expected != mention.value.roundedHalfUp(mention.decimals) {
+                        let tableText = quantity.value.formatted(unit: .wan, decimals: max(2, mention.decimals), grouping: true)
+                        let difference = (mention.value - quantity.value.wanDecimal)
+                        let within = difference.magnitude <= Decimal(string: "0.01")! && mention.decimals >= 2
+                        add("N-AMOUNT", passage: passage, at: mention.start, stated: mention.text, expected: tableText,
+                            values: ["subject": subject.isEmpty ? "金额" : subject, "source": quantity.source,
+                                     "excerpt": Self.excerpt(characters, around: mention.start)], severity: within ? .info : nil)
+                    }
+                }
+                if firstAmountOfSentence == nil { firstAmountOfSentence = (mention, quantity) }
+                lastAmount = (mention, quantity)
+            case .percent:
+                if before.hasSuffix("完成年初预算的") || before.hasSuffix("完成预算的") || before.hasSuffix("完成年初预算") {
+                    checkExecution(passage, characters, mention, actual: lastAmount, budget: stated["budget"], sentenceStart: sentenceStart,
+                                   threeItems: threeItems)
+                } else if let range = before.range(of: "占", options: .backwards) {
+                    let denominatorText = String(before[range.upperBound...])
+                    let named = Self.namedAmount(denominatorText, in: subjects, excluding: lastAmount?.0)
+                    checkShare(passage, characters, mention, part: lastAmount, whole: named.map { ($0, nil) } ?? firstAmountOfSentence,
+                               denominator: named == nil ? denominatorText : "", general: general)
+                }
+            case .count:
+                break
+            }
+            previousEnd = mention.end
+        }
+        checkComparisons(passage, characters, mentions, budgets: budgets)
+    }
+
+    /// "决算数大于/小于/等于预算数" against the budget and the actual stated just before.
+    mutating func checkComparisons(_ passage: Passage, _ characters: [Character], _ mentions: [Mention], budgets: [(Mention, Money)]) {
+        let text = String(characters)
+        var searchStart = text.startIndex
+        let words: [(String, Int)] = [("大于", 1), ("多于", 1), ("超过", 1), ("小于", -1), ("少于", -1), ("低于", -1), ("等于", 0), ("基本持平", 0), ("持平", 0)]
+        while let range = text.range(of: "决算数", range: searchStart..<text.endIndex) {
+            searchStart = range.upperBound
+            let tail = text[range.upperBound...].prefix(10)
+            guard tail.contains("预算数"), let (word, direction) = words.first(where: { tail.hasPrefix($0.0) || tail.hasPrefix("与预算数" + $0.0) }) else { continue }
+            let offset = text.distance(from: text.startIndex, to: range.lowerBound)
+            guard let budget = budgets.last(where: { $0.0.start < offset && offset - $0.0.start < 120 }) else { continue }
+            guard let actual = mentions.first(where: { $0.kind == .amount && $0.start > budget.0.start && $0.start < offset }) else { continue }
+            let difference = actual.value - budget.1.wanDecimal
+            let real = difference > 0 ? 1 : (difference < 0 ? -1 : 0)
+            let nearlyEqual = difference.magnitude <= budget.1.wanDecimal * Decimal(string: "0.01")!
+            let consistent = real == direction || (direction == 0 && (word.contains("持平") ? nearlyEqual : real == 0))
+            guard !consistent else { continue }
+            let expected = real > 0 ? "决算数大于预算数" : (real < 0 ? "决算数小于预算数" : "决算数等于预算数")
+            add("N-COMPARE", passage: passage, at: offset, stated: "决算数" + word + "预算数", expected: expected,
+                values: ["budget": budget.0.text + " 万元", "actual": actual.text + " 万元", "excerpt": Self.excerpt(characters, around: offset)])
+        }
+    }
+
+    static let genericSubjects = ["支出决算", "决算数", "决算", "执行数", "支出", "金额"]
+
+    /// The words a sentence opens with, before its first figure, without "年初预算为".
+    static func opening(_ characters: [Character], sentenceStart: Int, before offset: Int) -> String {
+        var end = sentenceStart
+        while end < offset, !(characters[end].isASCII && characters[end].isNumber && end > sentenceStart + 2), !"，,".contains(characters[end]) { end += 1 }
+        var text = String(characters[sentenceStart..<end]).filter { !$0.isWhitespace }
+        for suffix in ["年初预算数为", "年初预算为", "预算数为", "预算为", "为"] where text.hasSuffix(suffix) {
+            text.removeLast(suffix.count)
+            break
+        }
+        return text
+    }
+
+    /// The item a generic figure belongs to: the numbered entry it stands in ("1、一般公共服务支出(类)。"),
+    /// else the opening words of its sentence.
+    static func itemTopic(_ characters: [Character], before offset: Int, sentenceStart: Int) -> String {
+        // The entry label ends at the start of this sentence (or stands inside it).
+        var index = offset - 1
+        var previousSentence = sentenceStart - 1
+        while previousSentence > 0, !"。；;".contains(characters[previousSentence - 1]) { previousSentence -= 1 }
+        let limit = max(0, min(previousSentence, offset - 120))
+        while index > limit {
+            if characters[index] == "、", index > 0, characters[index - 1].isNumber {
+                var end = index + 1
+                while end < offset, !"。，,：:".contains(characters[end]) { end += 1 }
+                let label = String(characters[(index + 1)..<end])
+                if (label.contains("类") || label.contains("款") || label.contains("项")) && end + 3 >= sentenceStart { return label }
+                break
+            }
+            index -= 1
+        }
+        var end = sentenceStart
+        while end < offset, !(characters[end].isASCII && characters[end].isNumber && end > sentenceStart + 4), !"，,".contains(characters[end]) { end += 1 }
+        return String(characters[sentenceStart..<end]).filter { !$0.isWhitespace }
+    }
+
+    /// An amount stated earlier in the passage for what a share's denominator names
+    /// ("占授予中小企业合同金额的" → the amount stated for 授予中小企业合同金额).
+    static func namedAmount(_ text: String, in subjects: [(String, Mention)], excluding: Mention?) -> Mention? {
+        var name = text.filter { !$0.isWhitespace }
+        while name.hasSuffix("的") { name.removeLast() }
+        guard name.count >= 4 else { return nil }
+        return subjects.last { subject, mention in
+            mention != excluding && subject.count >= 4 && (subject.hasSuffix(name) || name.hasSuffix(subject))
+        }?.1
+    }
+
+    static func mentionsThree(_ characters: [Character], _ from: Int, _ to: Int) -> Bool {
+        String(characters[from..<to]).contains("三公")
+    }
+
+    /// The denominator a share names: 本年收入, 本年支出, a total stated before, a table total.
+    func denominator(_ text: String, whole: (Mention, Quantity?)?, general: Bool) -> (Decimal, String)? {
+        let compact = text.filter { !$0.isWhitespace }
+        if compact.contains("本年收入") { return table(.t1).map { ($0.amount(.line(27), column: 1).wanDecimal, "本年收入合计") } }
+        if compact.contains("本年支出") || compact.contains("支出合计") { return table(.t1).map { ($0.amount(.line(57), column: 2).wanDecimal, "本年支出合计") } }
+        if compact.contains("项目支出总额") || compact.contains("项目支出") {
+            return table(.t5).map { ($0.amount(.total, column: 3).wanDecimal, "一般公共预算财政拨款项目支出") }
+        }
+        if let whole { return (whole.0.value, "\(whole.0.text) 万元") }
+        return nil
+    }
+
+    mutating func checkShare(_ passage: Passage, _ characters: [Character], _ mention: Mention, part: (Mention, Quantity?)?,
+                             whole: (Mention, Quantity?)?, denominator text: String, general: Bool) {
+        guard let part, let (base, baseName) = denominator(text, whole: (whole?.0.start == part.0.start ? nil : whole), general: general), base > 0 else { return }
+        let numerator = part.0.value
+        let exact = numerator / base * 100
+        let expected = exact.roundedHalfUp(mention.decimals)
+        guard expected != mention.value.roundedHalfUp(mention.decimals) else { return }
+        // Within what the rounding of the printed amounts allows?
+        let half = Decimal(string: "0.005")!
+        let low = ((numerator - half) / (base + half) * 100).roundedHalfUp(mention.decimals)
+        let high = ((numerator + half) / (base - half) * 100).roundedHalfUp(mention.decimals)
+        let explained = mention.value >= low && mention.value <= high
+        add("N-SHARE", passage: passage, at: mention.start, stated: mention.text + "%", expected: expected.text(mention.decimals) + "%",
+            values: ["part": part.0.text + " 万元", "whole": baseName, "excerpt": Self.excerpt(characters, around: mention.start)],
+            severity: explained ? .info : nil)
+    }
+
+    mutating func checkExecution(_ passage: Passage, _ characters: [Character], _ mention: Mention, actual: (Mention, Quantity?)?,
+                                 budget: Money?, sentenceStart: Int, threeItems: Bool) {
+        guard let actual else { return }
+        var budgetValue = budget?.wanDecimal
+        var budgetSource = budget.map { "年初预算 \($0.description) 万元" }
+        if budgetValue == nil, let t7 = table(.t7) {
+            // 三公 items: the budget is 表7's 预算数 of the same item.
+            let subject = Self.subject(characters, before: actual.0.start, after: sentenceStart)
+            let phrase = String(characters[sentenceStart..<actual.0.start])
+            let column: Int?
+            if phrase.contains("因公出国") { column = 2 } else if phrase.contains("公务用车购置及运行") { column = 3 } else if phrase.contains("公务用车运行") {
+                column = 5
+            } else if phrase.contains("公务用车购置") { column = 4 } else if phrase.contains("公务接待") { column = 6 } else if phrase.contains("三公") || subject.contains("三公") {
+                column = 1
+            } else { column = nil }
+            if let column, threeItems || phrase.contains("三公") || phrase.contains("公务") {
+                budgetValue = t7.amount(StandardLayout.singleRow, column: column).wanDecimal
+                budgetSource = "表7 预算数第\(column)栏 \(t7.amount(StandardLayout.singleRow, column: column).description) 万元"
+            }
+        }
+        guard let budgetValue, let budgetSource else { return }
+        if budgetValue == 0 {
+            guard actual.0.value != 0 else { return }
+            add("N-EXECUTION", passage: passage, at: mention.start, stated: mention.text + "%", expected: "无预算，不应有完成率",
+                values: ["actual": actual.0.text + " 万元", "budget": budgetSource, "excerpt": Self.excerpt(characters, around: mention.start)])
+            return
+        }
+        let expected = (actual.0.value / budgetValue * 100).roundedHalfUp(mention.decimals)
+        guard expected != mention.value.roundedHalfUp(mention.decimals) else { return }
+        let half = Decimal(string: "0.005")!
+        let low = ((actual.0.value - half) / (budgetValue + half) * 100).roundedHalfUp(mention.decimals)
+        let high = ((actual.0.value + half) / (budgetValue - half) * 100).roundedHalfUp(mention.decimals)
+        add("N-EXECUTION", passage: passage, at: mention.start, stated: mention.text + "%", expected: expected.text(mention.decimals) + "%",
+            values: ["actual": actual.0.text + " 万元", "budget": budgetSource, "excerpt": Self.excerpt(characters, around: mention.start)],
+            severity: mention.value >= low && mention.value <= high ? .info : nil)
+    }
+
+    /// "比上年增加/减少 D 万元，增长/下降 R%" and "比年初预算减少 D 万元".
+    mutating func checkChange(_ passage: Passage, _ characters: [Character], _ change: Mention, subject: String, topic: String,
+                              base: (Mention, Quantity?)?, following: Mention?, general: Bool, threeItems: Bool) {
+        let sentenceStart = (characters[..<change.start].lastIndex { "。；;".contains($0) }).map { $0 + 1 } ?? 0
+        let phrase = String(characters[sentenceStart..<change.start])
+        let decreasing = subject.hasSuffix("减少") || subject.hasSuffix("下降") || subject.hasSuffix("少") || subject.hasSuffix("节约")
+        // The current figure: the table figure of what the clause names, else the amount stated just before.
+        var named = Self.topic(topic)
+        if named.isEmpty, base == nil { named = Self.topic(phrase) }
+        var current = named.isEmpty ? nil
+            : quantity(named: named, general: general, threeItems: threeItems || phrase.contains("三公"))?.value.wanDecimal
+        if current == nil { current = base?.0.value }
+        if phrase.contains("年初预算") || phrase.contains("预算数") {
+            // Against the budget: the difference is budget − actual for the same item of 表7.
+            guard let t7 = table(.t7), let current else { return }
+            let column: Int?
+            if phrase.contains("公务用车运行") { column = 5 } else if phrase.contains("公务用车购置及运行") { column = 3 } else if phrase.contains("公务接待") {
+                column = 6
+            } else if phrase.contains("因公出国") { column = 2 } else if phrase.contains("三公") { column = 1 } else { column = nil }
+            guard let column else { return }
+            let budget = t7.amount(StandardLayout.singleRow, column: column).wanDecimal
+            let expected = decreasing ? budget - current : current - budget
+            guard expected.roundedHalfUp(change.decimals) != change.value.roundedHalfUp(change.decimals) else { return }
+            add("N-BUDGET-DIFF", passage: passage, at: change.start, stated: change.text, expected: expected.text(max(2, change.decimals)),
+                values: ["budget": "表7 预算数第\(column)栏 \(Money(wan: budget).description) 万元", "actual": "\(current.text(2)) 万元",
+                         "excerpt": Self.excerpt(characters, around: change.start)])
+            return
+        }
+        guard let current, let following, following.kind == .percent,
+              String(characters[change.end..<following.start]).count < 12 else { return }
+        let between = String(characters[change.end..<following.start])
+        let growthWord = between.contains("增长") || between.contains("上升") || between.contains("增加")
+        let declineWord = between.contains("下降") || between.contains("减少") || between.contains("降低")
+        if (decreasing && growthWord) || (!decreasing && declineWord) {
+            add("N-YOY-DIRECTION", passage: passage, at: following.start, stated: between.filter { !$0.isWhitespace }, expected: decreasing ? "下降" : "增长",
+                values: ["excerpt": Self.excerpt(characters, around: following.start)])
+        }
+        let prior = decreasing ? current + change.value : current - change.value
+        if prior == 0 {
+            add("N-YOY-ZERO", passage: passage, at: following.start, stated: following.text + "%", expected: "上年为零，无增长率",
+                values: ["excerpt": Self.excerpt(characters, around: following.start)])
+            return
+        }
+        guard prior > 0 else { return }
+        let exact = change.value / prior * 100
+        let expected = exact.roundedHalfUp(following.decimals)
+        guard expected != following.value.roundedHalfUp(following.decimals) else { return }
+        let half = Decimal(string: "0.005")!
+        let low = ((change.value - half) / (prior + half) * 100).roundedHalfUp(following.decimals)
+        let high = ((change.value + half) / (prior - half) * 100).roundedHalfUp(following.decimals)
+        add("N-YOY", passage: passage, at: following.start, stated: following.text + "%", expected: expected.text(following.decimals) + "%",
+            values: ["change": change.text + " 万元", "prior": "\(prior.text(2)) 万元", "current": "\(current.text(2)) 万元",
+                     "excerpt": Self.excerpt(characters, around: following.start)],
+            severity: following.value >= low && following.value <= high ? .info : nil)
+    }
+
+    /// What a change clause is about: "与2020年度相比，收、支总计各减少" → "收、支总计".
+    static func topic(_ text: String) -> String {
+        var clause = Substring(text)
+        if let stop = clause.lastIndex(where: { ",，：:".contains($0) }) { clause = clause[clause.index(after: stop)...] }
+        var result = String(clause).filter { !$0.isWhitespace }
+        // Drop the comparison ("比2020年度", "与上年相比") and the verb.
+        for marker in ["比", "较", "与"] {
+            if let range = result.range(of: marker) {
+                let tail = result[range.upperBound...]
+                if let end = tail.range(of: "年度") ?? tail.range(of: "上年") ?? tail.range(of: "年") {
+                    var after = tail[end.upperBound...]
+                    if after.hasPrefix("相比") { after = after.dropFirst(2) }
+                    result = String(result[..<range.lowerBound]) + after
+                }
+            }
+        }
+        for verb in ["增加", "减少", "下降", "增长", "节约", "少", "多"] where result.hasSuffix(verb) { result.removeLast(verb.count); break }
+        for filler in ["各", "支出决算数", "支出决算", "决算数", "决算"] where result.hasSuffix(filler) { result.removeLast(filler.count) }
+        return result
+    }
+
+    // MARK: Counts and projects stated twice
+
+    /// Counts of projects stated in different places must agree (and agree with the forms printed).
+    mutating func checkCounts() {
+        var counts: [(Int, Passage, Int)] = []
+        for passage in report.passages {
+            let characters = Array(passage.text)
+            for mention in MentionScanner.scan(characters) where mention.kind == .count {
+                let after = String(characters[mention.end..<min(characters.count, mention.end + 6)])
+                let before = String(characters[max(0, mention.start - 4)..<mention.start])
+                guard after.hasPrefix("项目") || after.hasPrefix("一级项目") || (before.hasSuffix("项目") && !before.hasSuffix("的项目") && characters[mention.end - 1] == "个") else { continue }
+                counts.append((NSDecimalNumber(decimal: mention.value).intValue, passage, mention.start))
+            }
+        }
+        guard let first = counts.first else { return }
+        for (count, passage, offset) in counts.dropFirst() where count != first.0 {
+            add("N-COUNT", passage: passage, at: offset, stated: String(count), expected: String(first.0),
+                values: ["first": "第\(first.1.line(at: first.2))行", "excerpt": Self.excerpt(Array(passage.text), around: offset)])
+        }
+    }
+
+    /// A project's amount in the list of project spending and in the performance summary must agree.
+    mutating func checkProjects() {
+        struct Statement { var name: String; var amount: Mention; var passage: Passage }
+        var statements: [Statement] = []
+        for passage in report.passages {
+            let characters = Array(passage.text)
+            for mention in MentionScanner.scan(characters) where mention.kind == .amount {
+                // "（1）调查研究工作经费 13 万元" or "…项目…执行数为 13 万元".
+                let before = String(characters[max(0, mention.start - 60)..<mention.start])
+                var name: String?
+                if let open = before.range(of: "）", options: .backwards) ?? before.range(of: ")", options: .backwards),
+                   before[..<open.lowerBound].hasSuffix(where: { $0.isNumber }) {
+                    let candidate = String(before[open.upperBound...]).filter { !$0.isWhitespace }
+                    if candidate.count >= 2, candidate.count <= 24, !candidate.contains("，") { name = candidate }
+                }
+                if let range = before.range(of: "执行数为", options: .backwards), before[range.upperBound...].allSatisfy(\.isWhitespace) {
+                    let numbered = before.indices.filter { before[$0] == "、" && $0 > before.startIndex && before[before.index(before: $0)].isNumber }
+                    if let start = numbered.last.map({ before.index(after: $0) }) {
+                        var candidate = String(before[start...])
+                        for cut in ["项目绩效自评", "绩效自评", "：项目"] { if let r = candidate.range(of: cut) { candidate = String(candidate[..<r.lowerBound]) } }
+                        candidate = candidate.filter { !$0.isWhitespace }
+                        if candidate.count >= 2, candidate.count <= 24 { name = candidate }
+                    }
+                }
+                if let name { statements.append(Statement(name: name, amount: mention, passage: passage)) }
+            }
+        }
+        func key(_ text: String) -> String {
+            var result = text
+            for word in ["经费", "工作", "专项", "项目", "区政府", "年", "精准", "开发"] { result = result.replacingOccurrences(of: word, with: "") }
+            return result.filter { !($0.isASCII && $0.isNumber) }
+        }
+        for (index, statement) in statements.enumerated() {
+            guard let earlier = statements[..<index].first(where: { other in
+                let a = key(other.name), b = key(statement.name)
+                return !a.isEmpty && !b.isEmpty && (a == b || a.contains(b) || b.contains(a)) && other.passage != statement.passage
+            }) else { continue }
+            guard earlier.amount.value.roundedHalfUp(2) != statement.amount.value.roundedHalfUp(2) else { continue }
+            add("N-PROJECT", passage: statement.passage, at: statement.amount.start, stated: statement.amount.text,
+                expected: earlier.amount.text,
+                values: ["project": statement.name, "other": earlier.name, "where": "第\(earlier.passage.line(at: earlier.amount.start))行"])
+        }
+    }
+
+    // MARK: The text itself
+
+    mutating func checkText() {
+        let year = disclosure.year
+        for line in report.text.lines {
+            let text = line.text
+            let compact = text.filter { !$0.isWhitespace }
+            // Placeholders left in: XX, ××, □□ inside words.
+            for marker in ["XX", "xx", "××", "ＸＸ", "**", "○○"] where compact.contains(marker) {
+                if let range = compact.range(of: marker), range.lowerBound > compact.startIndex,
+                   Tokenizer_isCJK(compact[compact.index(before: range.lowerBound)]) || (range.upperBound < compact.endIndex && Tokenizer_isCJK(compact[range.upperBound])) {
+                    add("X-PLACEHOLDER", passage: nil, at: 0, line: line.number, stated: marker, expected: nil,
+                        values: ["excerpt": String(compact.prefix(40))])
+                }
+            }
+            // A blank where a number should be: "工作人员  家".
+            if text.contains("，") || text.contains(",") || text.contains("。") {
+                let characters = Array(text)
+                var position = 0
+                while position < characters.count {
+                    guard characters[position] == " " else { position += 1; continue }
+                    var end = position
+                    while end < characters.count, characters[end] == " " { end += 1 }
+                    if end - position >= 2, position > 0, end < characters.count, Tokenizer_isCJK(characters[position - 1]),
+                       "家人个次项辆台件批".contains(characters[end]), end + 1 >= characters.count || "，。、；,;.".contains(characters[end + 1]) {
+                        add("X-PLACEHOLDER", passage: nil, at: 0, line: line.number, stated: String(characters[max(0, position - 6)...min(characters.count - 1, end)]),
+                            expected: nil, values: ["excerpt": String(compact.prefix(40))])
+                    }
+                    position = end
+                }
+            }
+            // Doubled punctuation.
+            for mark in ["。。", "，，", "；；", "、、", "：：", "，。", "。，", ",,", "::", ";;", ":：", "：:"] where compact.contains(mark) {
+                add("X-PUNCT", passage: nil, at: 0, line: line.number, stated: mark, expected: String(mark.first!),
+                    values: ["excerpt": String(compact.prefix(40))])
+            }
+            // Years: headings and 截至 dates name the report's year; comparisons name the year before.
+            guard year > 0 else { continue }
+            let heading = ReportReader.isPartHeading(compact) || compact.contains("部门决算")
+            for (found, comparison) in Self.years(in: compact) {
+                let wrong: Bool
+                let expectedYear: Int
+                if comparison { wrong = found != year - 1; expectedYear = year - 1 } else if heading || compact.contains("截至\(found)年12月31日") {
+                    wrong = found != year
+                    expectedYear = year
+                } else { continue }
+                if wrong {
+                    add("X-YEAR", passage: nil, at: 0, line: line.number, stated: "\(found)年", expected: "\(expectedYear)年",
+                        values: ["excerpt": String(compact.prefix(40))])
+                }
+            }
+        }
+    }
+
+    /// Years written "2021年", and whether each is the year compared with ("与2020年度相比").
+    static func years(in text: String) -> [(Int, Bool)] {
+        var result: [(Int, Bool)] = []
+        let characters = Array(text)
+        var index = 0
+        while index + 4 < characters.count {
+            let digits = characters[index..<(index + 4)]
+            if digits.allSatisfy({ $0.isASCII && $0.isNumber }), characters[index + 4] == "年",
+               index == 0 || !(characters[index - 1].isASCII && characters[index - 1].isNumber),
+               let year = Int(String(digits)), (2000...2100).contains(year) {
+                let before = String(characters[max(0, index - 1)..<index])
+                result.append((year, before == "与" || before == "比" || before == "较"))
+                index += 5
+            } else {
+                index += 1
+            }
+        }
+        return result
+    }
+}
+
+/// CJK test shared with the readers.
+func Tokenizer_isCJK(_ character: Character) -> Bool {
+    character.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }
+}
+
+extension Substring {
+    func hasSuffix(where predicate: (Character) -> Bool) -> Bool { last.map(predicate) ?? false }
+}
