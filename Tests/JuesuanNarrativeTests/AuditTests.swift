@@ -1,1 +1,160 @@
+import Foundation
+import JuesuanCore
+import JuesuanImport
+import JuesuanTestSupport
 import Testing
+@testable import JuesuanNarrative
+@testable import JuesuanRules
+
+enum Audit {
+    static let catalog = try! CatalogLoader.builtIn()
+    static let rules = try! RuleCatalogue.standard()
+    static let seedURL = Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt")
+    static let putuoURL = Repository.shared.appendingPathComponent("corpus/putuo-finance-2024-final-accounts.pdf")
+    static let plantedURL = Repository.shared.appendingPathComponent("corpus/putuo-finance-2024-final-accounts-with-planted-errors.pdf")
+    static let tableFamilies: Set<String> = ["表内公式", "科目汇总", "表间一致", "科目编码"]
+
+    static func report(_ url: URL) throws -> PublishedReport { try ReportReader.read(url, catalog: catalog) }
+    static func findings(_ url: URL) throws -> [Finding] { Auditor(rules: rules, catalog: catalog).audit(try report(url)) }
+    static func findings(text: String) throws -> [Finding] {
+        Auditor(rules: rules, catalog: catalog).audit(try ReportReader.read(PublishedText(text: text, source: "t.txt"), catalog: catalog))
+    }
+}
+
+@Suite("审阅已公开的报告", .serialized)
+struct AuditTests {
+    @Test("种子：读出的九张表与 examples/jianghan-2021 逐格相同")
+    func seedTables() throws {
+        let read = try Audit.report(Audit.seedURL).disclosure
+        let example = try DatasetReader.read(folder: Repository.example)
+        #expect(read.unit == "武汉市江汉区人民政府办公室")
+        #expect(read.year == 2021)
+        var compared = 0
+        for id in TableID.allCases {
+            let mine = try #require(read[id], "\(id) 没有读出")
+            let theirs = try #require(example[id])
+            let keys = Set(mine.rows.filter { !$0.cells.isEmpty }.map(\.key)).union(theirs.rows.filter { !$0.cells.isEmpty }.map(\.key))
+            for key in keys {
+                for column in theirs.columns.map(\.number) {
+                    let same = mine.row(key)?.cells[column] == theirs.row(key)?.cells[column]
+                    #expect(same, "\(id) \(key) 栏\(column)：读出 \(mine.row(key)?.cells[column]?.description ?? "空")，数据集 \(theirs.row(key)?.cells[column]?.description ?? "空")")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 200)
+    }
+
+    @Test("种子：表的规则无错误；情况说明与自评的错误至少 15 处，所列数与应为数正确")
+    func seedFindings() throws {
+        let findings = try Audit.findings(Audit.seedURL)
+        #expect(!findings.contains { $0.severity == .error && Audit.tableFamilies.contains($0.family ?? "") })
+        let prose = findings.filter { $0.family == "情况说明" || $0.family == "文字" }
+        #expect(prose.filter { $0.severity != .info }.count >= 15)
+        func has(_ rule: String, _ stated: String, _ expected: String, line: Int? = nil) -> Bool {
+            findings.contains { $0.rule == rule && $0.stated == stated && $0.expected == expected && (line == nil || $0.line == line) }
+        }
+        #expect(has("N-AMOUNT", "1506.01", "1,506.10", line: 678))
+        #expect(has("N-SHARE", "3.6%", "3.7%"))
+        #expect(has("N-SHARE", "6.7%", "6.6%", line: 684))
+        #expect(has("N-SHARE", "99.46%", "100.00%"))
+        #expect(has("N-EXECUTION", "98.6%", "98.5%", line: 799))
+        #expect(has("N-YOY", "19.9%", "16.6%", line: 922))
+        #expect(findings.contains { $0.rule == "N-YOY-ZERO" && $0.stated == "15%" })
+        #expect(has("N-COUNT", "8", "9"))
+        #expect(has("N-PROJECT", "61", "69"))
+        #expect(has("N-PROJECT", "534.39", "534.38"))
+        #expect(findings.contains { $0.rule == "X-PLACEHOLDER" && $0.line == 3175 })
+        #expect(findings.contains { $0.rule == "X-PUNCT" })
+        // Every finding of the prose points at a line of the input.
+        for finding in prose { #expect(finding.line != nil) }
+    }
+
+    @Test("普陀区 2024（PDF）：九张表读全，表的规则只有尾差提示")
+    func putuo() throws {
+        let report = try Audit.report(Audit.putuoURL)
+        #expect(report.disclosure.tables.count == 9)
+        #expect(report.disclosure.year == 2024)
+        #expect(report.disclosure[.t1]?.amount(.line(30), column: 1).description == "2,995.39")
+        #expect(report.disclosure[.t3]?.amount(.total, column: 2).description == "2,336.91")
+        #expect(report.disclosure[.t4]?.amount(.line(29), column: 1).description == "21.63")
+        #expect(report.disclosure[.t6]?.amount(StandardLayout.publicTotal, column: 1).description == "184.65")
+        #expect(report.disclosure[.t6]?.amount(.economic(EconomicCode("30239")!), column: 1).description == "48.49")
+        #expect(report.disclosure[.t7]?.amount(StandardLayout.singleRow, column: 1).description == "0.95")
+        let findings = Auditor(rules: Audit.rules, catalog: Audit.catalog).audit(report)
+        let tableProblems = findings.filter { Audit.tableFamilies.contains($0.family ?? "") && $0.severity != .info }
+        #expect(tableProblems.isEmpty, "\(tableProblems.map(\.message))")
+        #expect(findings.filter { Audit.tableFamilies.contains($0.family ?? "") }.allSatisfy { $0.page != nil || $0.table != nil })
+    }
+
+    @Test("普陀区 2024 埋入错误的副本：每一处埋入的差异都报出")
+    func planted() throws {
+        let findings = try Audit.findings(Audit.plantedURL)
+        let original = try Audit.findings(Audit.putuoURL)
+        func reported(_ rule: String, _ stated: String? = nil) -> Bool {
+            findings.contains { $0.rule == rule && (stated == nil || $0.stated == stated) && $0.severity != .info }
+        }
+        #expect(findings.contains { $0.rule == "T-MISSING" && $0.table == .t3 })     // 表3 removed
+        #expect(reported("X-PLACEHOLDER", "XX"))                                     // 上海市普陀区XX局
+        #expect(findings.filter { $0.rule == "X-YEAR" && $0.stated == "2023年" }.count == 2)  // 2023 in a heading and a 截至 date
+        #expect(reported("N-AMOUNT", "0"))                                           // 收入支出总计0万元
+        #expect(reported("N-AMOUNT", "0.95"))                                        // 表7 figures removed
+        #expect(findings.filter { $0.rule == "N-COMPARE" }.count == 3)               // 大于/等于 against the figures
+        #expect(reported("X-PUNCT", "。。"))
+        // None of these is in the original.
+        for rule in ["T-MISSING", "X-PLACEHOLDER", "X-YEAR", "N-COMPARE", "X-PUNCT"] {
+            let present = original.contains { $0.rule == rule }
+            #expect(!present, "原件不应有 \(rule)")
+        }
+    }
+}
+
+@Suite("情况说明规则的复现用例")
+struct NarrativeRuleTests {
+    /// A minimal report: the nine tables of the seed, followed by `prose`.
+    static func report(_ prose: String) throws -> [Finding] {
+        let seed = try String(contentsOf: Audit.seedURL, encoding: .utf8)
+        let lines = seed.split(separator: "\n", omittingEmptySubsequences: false)
+        let tables = lines.prefix(626).joined(separator: "\n")
+        return try Audit.findings(text: tables + "\n 第三部分 武汉市江汉区人民政府办公室\n2021 年度部门决算情况说明\n\n" + prose + "\n")
+    }
+
+    @Test("每条情况说明规则：一段文字使之报出，一致的文字不报", arguments: [
+        ("N-AMOUNT", "一、收入支出决算总体情况说明\n2021 年度收、支总计 1,913.94 万元。", "一、收入支出决算总体情况说明\n2021 年度收、支总计 1,813.94 万元。"),
+        ("N-SHARE", "三、支出决算情况说明\n2021 年度支出合计 1,813.94 万元。其中：基本支出 958.84 万元，占本年支出 55.9%。",
+         "三、支出决算情况说明\n2021 年度支出合计 1,813.94 万元。其中：基本支出 958.84 万元，占本年支出 52.9%。"),
+        ("N-EXECUTION", "五、一般公共预算财政拨款支出决算情况说明\n2021 年度一般公共预算财政拨款支出年初预算为 2,053.67 万元，支出决算为 1,813.94 万元，完成年初预算的 80.3%。",
+         "五、一般公共预算财政拨款支出决算情况说明\n2021 年度一般公共预算财政拨款支出年初预算为 2,053.67 万元，支出决算为 1,813.94 万元，完成年初预算的 88.3%。"),
+        ("N-YOY", "一、收入支出决算总体情况说明\n2021 年度收、支总计 1,813.94 万元。与 2020 年度相比，收、支总计各减少 689.39 万元，下降 25.5%。",
+         "一、收入支出决算总体情况说明\n2021 年度收、支总计 1,813.94 万元。与 2020 年度相比，收、支总计各减少 689.39 万元，下降 27.5%。"),
+        ("N-YOY-ZERO", "七、“三公”经费支出决算情况说明\n公务接待支出决算增加 0.15 万元，增长 15%。",
+         "七、“三公”经费支出决算情况说明\n公务接待支出决算增加 0.15 万元。"),
+        ("N-YOY-DIRECTION", "十、机关运行经费支出情况\n机关运行经费支出 61.83 万元，比 2020 年度减少 12.32 万元，增长 16.6%。",
+         "十、机关运行经费支出情况\n机关运行经费支出 61.83 万元，比 2020 年度减少 12.32 万元，下降 16.6%。"),
+        ("N-BUDGET-DIFF", "七、“三公”经费支出决算情况说明\n公务用车运行费 5.26 万元，比年初预算减少 4.74 万元。",
+         "七、“三公”经费支出决算情况说明\n公务用车运行费 5.26 万元，比年初预算增加 4.10 万元。"),
+        ("N-COMPARE", "五、一般公共预算财政拨款支出决算情况说明\n1、卫生健康支出(类)。年初预算为 74.8 万元，支出决算为 66.28 万元。决算数大于预算数的主要原因是人员减少。",
+         "五、一般公共预算财政拨款支出决算情况说明\n1、卫生健康支出(类)。年初预算为 74.8 万元，支出决算为 66.28 万元。决算数小于预算数的主要原因是人员减少。"),
+        ("N-COUNT", "十三、预算绩效情况说明\n共涉及项目 9 个。\n\n十四、其他\n共涉及 8 个一级项目。", "十三、预算绩效情况说明\n共涉及项目 8 个。\n\n十四、其他\n共涉及 8 个一级项目。"),
+        ("N-PROJECT", "五、一般公共预算财政拨款支出决算情况说明\n（6）聘用人员工作经费 69 万元，用于支付工资。\n\n十三、预算绩效情况说明\n6、聘用人员工作经费绩效自评综合综述：项目全年预算数为 69 万元，执行数为 61 万元。",
+         "五、一般公共预算财政拨款支出决算情况说明\n（6）聘用人员工作经费 69 万元，用于支付工资。\n\n十三、预算绩效情况说明\n6、聘用人员工作经费绩效自评综合综述：项目全年预算数为 69 万元，执行数为 69 万元。"),
+        ("X-PLACEHOLDER", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，XX办公室共有车辆 3 辆，春节慰问一线工作人员   家，高温慰问。", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆。"),
+        ("X-PUNCT", "十二、国有资产占用情况\n共有车辆 3 辆。。", "十二、国有资产占用情况\n共有车辆 3 辆。"),
+        ("X-YEAR", "十二、国有资产占用情况\n截至 2020 年 12 月 31 日，共有车辆 3 辆。", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆。"),
+    ] as [(String, String, String)])
+    func reproducer(_ rule: String, _ firing: String, _ quiet: String) throws {
+        let fired = try Self.report(firing).filter { $0.rule == rule && $0.severity != .info }
+        #expect(!fired.isEmpty, "\(rule) 没有报出")
+        let silent = try Self.report(quiet).filter { $0.rule == rule && $0.severity != .info }
+        #expect(silent.isEmpty, "\(rule) 在一致的文字上报出：\(silent.map(\.message))")
+    }
+
+    @Test("每条情况说明规则都有复现用例")
+    func coverage() {
+        let covered: Set<String> = ["N-AMOUNT", "N-SHARE", "N-EXECUTION", "N-YOY", "N-YOY-ZERO", "N-YOY-DIRECTION", "N-BUDGET-DIFF",
+                                    "N-COMPARE", "N-COUNT", "N-PROJECT", "X-PLACEHOLDER", "X-PUNCT", "X-YEAR"]
+        for rule in Audit.rules.rules where rule.check == .narrative {
+            #expect(covered.contains(rule.id), "\(rule.id) 没有复现用例")
+        }
+    }
+}

@@ -179,7 +179,11 @@ struct RuleTests {
         #expect(Set(ids).count == ids.count)
         #expect(ids.count >= 55)
         let covered = Set(reproducers.map(\.rule))
-        for id in ids { #expect(covered.contains(id), "规则 \(id) 没有复现用例") }
+        // Prose rules run on published reports; their reproducers are in JuesuanNarrativeTests.
+        for rule in Fixtures.rules.rules where rule.check != .narrative {
+            let found = covered.contains(rule.id)
+            #expect(found, "规则 \(rule.id) 没有复现用例")
+        }
         for rule in Fixtures.rules.rules {
             #expect(!rule.title.isEmpty && !rule.message.isEmpty)
             #expect(rule.message.unicodeScalars.contains { $0.value > 0x2E80 }, "\(rule.id) 的消息应为中文")
