@@ -94,6 +94,72 @@ struct CLITests {
         #expect(doc.hasSuffix(generated), "docs/rules.md 过期：请用 juesuan rules 重新生成目录部分")
     }
 
+    /// A minimal valid PDF with one page showing `text` (Latin only), or an empty page.
+    static func pdf(text: String?) -> Data {
+        let stream = text.map { "BT /F1 24 Tf 72 720 Td (\($0)) Tj ET" } ?? ""
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            "<< /Length \(stream.utf8.count) >>\nstream\n\(stream)\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+        var out = "%PDF-1.4\n"
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(out.utf8.count)
+            out += "\(index + 1) 0 obj\n\(object)\nendobj\n"
+        }
+        let xref = out.utf8.count
+        out += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { out += String(format: "%010d 00000 n \n", offset) }
+        out += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return Data(out.utf8)
+    }
+
+    @Test("audit：读不了或不像部门决算的输入，中文提示，退出 2", arguments: ["empty.txt", "blank.pdf", "hello.pdf", "notes.txt", "fake.pdf", "missing.txt"])
+    func auditUnreadable(_ name: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-audit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent(name)
+        switch name {
+        case "empty.txt": try Data().write(to: url)
+        case "blank.pdf": try Self.pdf(text: nil).write(to: url)
+        case "hello.pdf": try Self.pdf(text: "Hello, this is not a final accounts report").write(to: url)
+        case "notes.txt": try Data("2021 年度部门决算情况说明\n本单位收支情况良好，没有表格。\n".utf8).write(to: url)
+        case "fake.pdf": try Data("这不是 PDF".utf8).write(to: url)
+        default: break
+        }
+        let result = try CLI.run(["audit", url.path])
+        #expect(result.status == 2, "\(name)：\(result.stderr)")
+        #expect(result.stderr.contains(name))
+        #expect(result.stderr.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF })
+    }
+
+    @Test("audit --format json：行号指向所印数字")
+    func auditJSON() throws {
+        let result = try CLI.run(["audit", Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path, "--format", "json"])
+        #expect(result.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        let amount = try #require(findings.first { $0["rule"] as? String == "N-AMOUNT" && $0["stated"] as? String == "1506.01" })
+        #expect(amount["line"] as? Int == 678)
+        #expect(amount["expected"] as? String == "1,506.10")
+    }
+
+    @Test("import 写出的数据集可直接 check")
+    func importThenCheck() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-import-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let imported = try CLI.run(["import", Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path, "--out", out.path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let checked = try CLI.run(["check", out.path, "--format", "json"])
+        #expect(checked.status == 0, "\(checked.stdout)")
+        let again = try CLI.run(["import", Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path, "--out", out.path])
+        #expect(again.status == 2)
+    }
+
     @Test("用法错误退出 64")
     func usage() throws {
         #expect(try CLI.run(["check"]).status == 64)
