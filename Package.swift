@@ -51,6 +51,12 @@ let package = Package(
             dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative"],
             path: "Benchmarks/juesuan-bench"
         ),
+        // Fuzzer of the published-report reader (not a test): `swift run -c release juesuan-fuzz 1000000`.
+        .executableTarget(
+            name: "juesuan-fuzz",
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanTestSupport"],
+            path: "Fuzz/juesuan-fuzz"
+        ),
         // Helpers shared by the test targets: seeded generator, example dataset copies.
         .target(name: "JuesuanTestSupport", dependencies: ["JuesuanCore"]),
         .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore", "JuesuanTestSupport"]),

@@ -51,7 +51,9 @@ enum MentionScanner {
             }
             let plain = text.filter { $0 != "," }
             let decimals = plain.split(separator: ".").dropFirst().first?.count ?? 0
-            let valid = !(text.contains(",") && (try? MoneyParser.parse(text, unit: .wan)) == nil)
+            // Figures of reports: at most 12 integer digits and 4 decimals; anything else is not a figure.
+            let integerDigits = plain.split(separator: ".").first?.count ?? 0
+            let valid = !(text.contains(",") && (try? MoneyParser.parse(text, unit: .wan)) == nil) && integerDigits <= 12 && decimals <= 4
             if valid, let value = Decimal(string: plain), plain.filter({ $0 == "." }).count <= 1 {
                 if follows("万元") {
                     mentions.append(Mention(kind: .amount, text: text, value: value, decimals: decimals, start: index, end: after + 2))

@@ -32,7 +32,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     ///
     /// 按打印精度四舍五入: 18,139,449 分 at 万元 with two decimals becomes 1,813.94 万元.
     public func rounded(to unit: MoneyUnit, decimals: Int) -> Money {
-        let step = unit.fenPerUnit / pow10(decimals)
+        let step = unit.fenPerUnit / pow10(min(max(decimals, 0), 6))
         guard step > 1 else { return self }
         return Money(fen: Int64(roundHalfUp(Int128(fen), Int128(step))) * step)
     }
@@ -44,7 +44,8 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     ///
     /// `Money(fen: 18_139_400_00).formatted(unit: .wan)` is "1,813.94"; in 元 without separators
     /// and two decimals it is "18139400.00".
-    public func formatted(unit: MoneyUnit, decimals: Int = 2, grouping: Bool = true) -> String {
+    public func formatted(unit: MoneyUnit, decimals requested: Int = 2, grouping: Bool = true) -> String {
+        let decimals = min(max(requested, 0), 6)  // 6 decimals of 万元 is one 分; more would overflow
         let scale = pow10(decimals)
         let perStep = Int128(unit.fenPerUnit)
         // Number of 1/10^decimals units, rounded half-up.
