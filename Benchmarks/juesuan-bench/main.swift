@@ -3,6 +3,7 @@
 import Foundation
 import JuesuanCore
 import JuesuanImport
+import JuesuanNarrative
 import JuesuanPerformance
 import JuesuanRender
 import JuesuanRules
@@ -48,3 +49,26 @@ let allRows = disclosure.performance.projects.flatMap(\.indicators) + (disclosur
 measure("parse \(allRows.count) targets+actuals", runs: runs) { for row in allRows { _ = IndicatorValue.target(row.target); _ = IndicatorValue.actual(row.actual) } }
 measure("judge \(allRows.count) tiers", runs: runs) { for row in allRows { _ = Scorer.tier(target: row.target, actual: row.actual) } }
 measure("normalise \(allRows.count)", runs: runs) { for row in allRows { _ = IndicatorValue.normalise(row.target) } }
+
+// Audit of published reports.
+let rulesForAudit = try RuleCatalogue.standard()
+let auditor = Auditor(rules: rulesForAudit, catalog: catalog)
+let seedURL = URL(fileURLWithPath: "../shared/seed/000_a4a5e0261d017fb9.txt")
+if FileManager.default.fileExists(atPath: seedURL.path) {
+    try measure("audit seed text (read + audit)", runs: runs) {
+        _ = auditor.audit(try ReportReader.read(seedURL, catalog: catalog))
+    }
+    let putuo = URL(fileURLWithPath: "../shared/corpus/putuo-finance-2024-final-accounts.pdf")
+    try measure("audit Putuo PDF (pdftotext + audit)", runs: max(5, runs / 10)) {
+        _ = auditor.audit(try ReportReader.read(putuo, catalog: catalog))
+    }
+}
+if FileManager.default.fileExists(atPath: seedURL.path) {
+    let raw = try String(contentsOf: seedURL, encoding: .utf8)
+    measure("  seed: lines + NFKC", runs: runs) { _ = PublishedText(text: raw, source: "seed") }
+    let text = PublishedText(text: raw, source: "seed")
+    try measure("  seed: recognise tables and prose", runs: runs) { _ = try ReportReader.read(text, catalog: catalog) }
+    let report = try ReportReader.read(text, catalog: catalog)
+    measure("  seed: table rules", runs: runs) { _ = Checker(catalogue: rulesForAudit, catalog: catalog).check(report.disclosure) }
+    measure("  seed: whole audit of the read report", runs: runs) { _ = auditor.audit(report) }
+}

@@ -47,14 +47,23 @@ struct NarrativeChecks {
     // MARK: Run
 
     mutating func run() {
-        for passage in report.passages {
-            let characters = Array(passage.text)
-            let mentions = MentionScanner.scan(characters)
-            checkPassage(passage, characters, mentions)
+        let profile = ProcessInfo.processInfo.environment["JUESUAN_PROFILE"] != nil
+        var clock = Date()
+        func lap(_ name: String) {
+            if profile { print(name, Int(Date().timeIntervalSince(clock) * 1_000_000), "µs"); clock = Date() }
         }
-        checkCounts()
-        checkProjects()
+        let scanned = report.passages.map { passage -> (Passage, [Character], [Mention]) in
+            let characters = Array(passage.text)
+            return (passage, characters, MentionScanner.scan(characters))
+        }
+        for (passage, characters, mentions) in scanned { checkPassage(passage, characters, mentions) }
+        lap("passages")
+        checkCounts(scanned)
+        lap("counts")
+        checkProjects(scanned)
+        lap("projects")
         checkText()
+        lap("text")
     }
 
     // MARK: What a phrase refers to
@@ -70,31 +79,33 @@ struct NarrativeChecks {
     /// 人员经费 and 公用经费. `general` says whether the section is about 一般公共预算 funds.
     func quantity(named phrase: String, general: Bool, threeItems: Bool) -> Quantity? {
         let text = phrase.filter { !$0.isWhitespace && $0 != "“" && $0 != "”" && $0 != "\"" }
+        let scalars = Array(text.unicodeScalars)
+        func has(_ word: String) -> Bool { Self.contains(scalars, word) }
         func cell(_ id: TableID, _ key: RowKey, _ column: Int, _ source: String) -> Quantity? {
             guard let found = table(id) else { return nil }
             return Quantity(value: found.amount(key, column: column), source: source)
         }
         let t7 = StandardLayout.singleRow
-        if threeItems || text.contains("三公") {
-            if text.contains("因公出国") { return cell(.t7, t7, 8, "表7 因公出国（境）费决算数") }
-            if text.contains("公务用车购置及运行") { return cell(.t7, t7, 9, "表7 公务用车购置及运行费决算数") }
-            if text.contains("公务用车运行") { return cell(.t7, t7, 11, "表7 公务用车运行费决算数") }
-            if text.contains("公务用车购置") { return cell(.t7, t7, 10, "表7 公务用车购置费决算数") }
-            if text.contains("公务接待") { return cell(.t7, t7, 12, "表7 公务接待费决算数") }
-            if text.contains("三公") { return cell(.t7, t7, 7, "表7 “三公”经费决算数合计") }
+        if threeItems || has("三公") {
+            if has("因公出国") { return cell(.t7, t7, 8, "表7 因公出国（境）费决算数") }
+            if has("公务用车购置及运行") { return cell(.t7, t7, 9, "表7 公务用车购置及运行费决算数") }
+            if has("公务用车运行") { return cell(.t7, t7, 11, "表7 公务用车运行费决算数") }
+            if has("公务用车购置") { return cell(.t7, t7, 10, "表7 公务用车购置费决算数") }
+            if has("公务接待") { return cell(.t7, t7, 12, "表7 公务接待费决算数") }
+            if has("三公") { return cell(.t7, t7, 7, "表7 “三公”经费决算数合计") }
         }
-        if text.contains("机关运行经费") { return cell(.t6, StandardLayout.publicTotal, 1, "表6 公用经费合计") }
+        if has("机关运行经费") { return cell(.t6, StandardLayout.publicTotal, 1, "表6 公用经费合计") }
         if text.hasSuffix("人员经费") { return cell(.t6, StandardLayout.personnelTotal, 1, "表6 人员经费合计") }
         if text.hasSuffix("公用经费") { return cell(.t6, StandardLayout.publicTotal, 1, "表6 公用经费合计") }
-        if text.contains("财政拨款收、支总计") || text.contains("财政拨款收入支出总计") || text.contains("财政拨款收支总计") {
+        if has("财政拨款收、支总计") || has("财政拨款收入支出总计") || has("财政拨款收支总计") {
             return cell(.t4, .line(32), 1, "表4 收入总计（第32行）")
         }
-        if text.contains("收、支总计") || text.contains("收入支出总计") || text.contains("收支总计") {
+        if has("收、支总计") || has("收入支出总计") || has("收支总计") {
             return cell(.t1, .line(30), 1, "表1 收入总计（第30行）")
         }
         // A class (类): "一般公共服务（类）支出", "社会保障和就业支出（类）".
         let bare = text.replacingOccurrences(of: "（类）", with: "").replacingOccurrences(of: "(类)", with: "")
-        if text.contains("类"), let functionClass = catalog.classes.first(where: { functionClass in
+        if has("类"), let functionClass = catalog.classes.first(where: { functionClass in
             let name = functionClass.name
             let stem = name.hasSuffix("支出") ? String(name.dropLast(2)) : name
             return bare.hasSuffix(name) || bare.hasSuffix(stem + "支出") || bare.hasSuffix(stem)
@@ -118,6 +129,23 @@ struct NarrativeChecks {
             return cell(.t1, .line(line), 1, "表1 \(name)（第\(line)行）")
         }
         return nil
+    }
+
+    /// Whether `scalars` contain `word` (a plain scan; cheaper than the generic string search here).
+    static func contains(_ scalars: [Unicode.Scalar], _ word: String) -> Bool {
+        let needle = Array(word.unicodeScalars)
+        guard let first = needle.first, scalars.count >= needle.count else { return needle.isEmpty }
+        var index = 0
+        let last = scalars.count - needle.count
+        while index <= last {
+            if scalars[index] == first {
+                var match = true
+                for offset in 1..<needle.count where scalars[index + offset] != needle[offset] { match = false; break }
+                if match { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// The words just before `offset`, back to the previous figure or punctuation.
@@ -460,11 +488,10 @@ struct NarrativeChecks {
     // MARK: Counts and projects stated twice
 
     /// Counts of projects stated in different places must agree (and agree with the forms printed).
-    mutating func checkCounts() {
+    mutating func checkCounts(_ scanned: [(Passage, [Character], [Mention])]) {
         var counts: [(Int, Passage, Int)] = []
-        for passage in report.passages {
-            let characters = Array(passage.text)
-            for mention in MentionScanner.scan(characters) where mention.kind == .count {
+        for (passage, characters, mentions) in scanned {
+            for mention in mentions where mention.kind == .count {
                 let after = String(characters[mention.end..<min(characters.count, mention.end + 6)])
                 let before = String(characters[max(0, mention.start - 4)..<mention.start])
                 guard after.hasPrefix("项目") || after.hasPrefix("一级项目") || (before.hasSuffix("项目") && !before.hasSuffix("的项目") && characters[mention.end - 1] == "个") else { continue }
@@ -479,12 +506,11 @@ struct NarrativeChecks {
     }
 
     /// A project's amount in the list of project spending and in the performance summary must agree.
-    mutating func checkProjects() {
+    mutating func checkProjects(_ scanned: [(Passage, [Character], [Mention])]) {
         struct Statement { var name: String; var amount: Mention; var passage: Passage }
         var statements: [Statement] = []
-        for passage in report.passages {
-            let characters = Array(passage.text)
-            for mention in MentionScanner.scan(characters) where mention.kind == .amount {
+        for (passage, characters, mentions) in scanned {
+            for mention in mentions where mention.kind == .amount {
                 // "（1）调查研究工作经费 13 万元" or "…项目…执行数为 13 万元".
                 let before = String(characters[max(0, mention.start - 60)..<mention.start])
                 var name: String?
@@ -510,11 +536,14 @@ struct NarrativeChecks {
             for word in ["经费", "工作", "专项", "项目", "区政府", "年", "精准", "开发"] { result = result.replacingOccurrences(of: word, with: "") }
             return result.filter { !($0.isASCII && $0.isNumber) }
         }
+        let keys = statements.map { key($0.name) }
         for (index, statement) in statements.enumerated() {
-            guard let earlier = statements[..<index].first(where: { other in
-                let a = key(other.name), b = key(statement.name)
-                return !a.isEmpty && !b.isEmpty && (a == b || a.contains(b) || b.contains(a)) && other.passage != statement.passage
+            let b = keys[index]
+            guard !b.isEmpty, let earlierIndex = statements.indices.prefix(index).first(where: { other in
+                let a = keys[other]
+                return !a.isEmpty && (a == b || a.contains(b) || b.contains(a)) && statements[other].passage != statement.passage
             }) else { continue }
+            let earlier = statements[earlierIndex]
             guard earlier.amount.value.roundedHalfUp(2) != statement.amount.value.roundedHalfUp(2) else { continue }
             add("N-PROJECT", passage: statement.passage, at: statement.amount.start, stated: statement.amount.text,
                 expected: earlier.amount.text,
@@ -526,51 +555,71 @@ struct NarrativeChecks {
 
     mutating func checkText() {
         let year = disclosure.year
+        let markers: Set<String> = ["XX", "xx", "××", "**", "○○"]
+        let doubled: Set<String> = ["。。", "，，", "；；", "、、", "：：", "，。", "。，", ",,", "::", ";;", ":：", "：:"]
+        let punctuation: Set<Unicode.Scalar> = ["。", "，", "；", "、", "：", ",", ":", ";"]
+        let markerScalars: Set<Unicode.Scalar> = ["X", "x", "×", "*", "○"]
+        let measures: Set<Unicode.Scalar> = ["家", "人", "个", "次", "项", "辆", "台", "件", "批"]
+        let after: Set<Unicode.Scalar> = ["，", "。", "、", "；", ",", ";", "."]
+        func isCJK(_ scalar: Unicode.Scalar) -> Bool { (0x4E00...0x9FFF).contains(scalar.value) }
         for line in report.text.lines {
-            let text = line.text
-            let compact = text.filter { !$0.isWhitespace }
-            // Placeholders left in: XX, ××, □□ inside words.
-            for marker in ["XX", "xx", "××", "ＸＸ", "**", "○○"] where compact.contains(marker) {
-                if let range = compact.range(of: marker), range.lowerBound > compact.startIndex,
-                   Tokenizer_isCJK(compact[compact.index(before: range.lowerBound)]) || (range.upperBound < compact.endIndex && Tokenizer_isCJK(compact[range.upperBound])) {
-                    add("X-PLACEHOLDER", passage: nil, at: 0, line: line.number, stated: marker, expected: nil,
-                        values: ["excerpt": String(compact.prefix(40))])
-                }
+            let scalars = Array(line.text.unicodeScalars)
+            guard !scalars.isEmpty else { continue }
+            let compact = scalars.filter { $0 != " " && $0 != "\u{3000}" && $0 != "\t" }
+            guard !compact.isEmpty else { continue }
+            var excerptCache: String?
+            func excerpt() -> String {
+                if let excerptCache { return excerptCache }
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: compact.prefix(40))
+                excerptCache = String(view)
+                return excerptCache!
             }
-            // A blank where a number should be: "工作人员  家".
-            if text.contains("，") || text.contains(",") || text.contains("。") {
-                let characters = Array(text)
+            var index = 0
+            while index + 1 < compact.count {
+                let a = compact[index], b = compact[index + 1]
+                if markerScalars.contains(a), a == b, markers.contains(String(a) + String(b)),
+                   (index > 0 && isCJK(compact[index - 1])) || (index + 2 < compact.count && isCJK(compact[index + 2])) {
+                    add("X-PLACEHOLDER", passage: nil, at: 0, line: line.number, stated: String(a) + String(b), expected: nil, values: ["excerpt": excerpt()])
+                    index += 2
+                    continue
+                }
+                if punctuation.contains(a), punctuation.contains(b), doubled.contains(String(a) + String(b)) {
+                    add("X-PUNCT", passage: nil, at: 0, line: line.number, stated: String(a) + String(b), expected: String(a), values: ["excerpt": excerpt()])
+                }
+                index += 1
+            }
+            // A blank where a number should be, in prose: "工作人员  家，".
+            if scalars.contains(where: { $0 == "，" || $0 == "," || $0 == "。" }) {
                 var position = 0
-                while position < characters.count {
-                    guard characters[position] == " " else { position += 1; continue }
+                while position < scalars.count {
+                    guard scalars[position] == " " else { position += 1; continue }
                     var end = position
-                    while end < characters.count, characters[end] == " " { end += 1 }
-                    if end - position >= 2, position > 0, end < characters.count, Tokenizer_isCJK(characters[position - 1]),
-                       "家人个次项辆台件批".contains(characters[end]), end + 1 >= characters.count || "，。、；,;.".contains(characters[end + 1]) {
-                        add("X-PLACEHOLDER", passage: nil, at: 0, line: line.number, stated: String(characters[max(0, position - 6)...min(characters.count - 1, end)]),
-                            expected: nil, values: ["excerpt": String(compact.prefix(40))])
+                    while end < scalars.count, scalars[end] == " " { end += 1 }
+                    if end - position >= 2, position > 0, end < scalars.count, isCJK(scalars[position - 1]), measures.contains(scalars[end]),
+                       end + 1 >= scalars.count || after.contains(scalars[end + 1]) {
+                        var view = String.UnicodeScalarView()
+                        view.append(contentsOf: scalars[max(0, position - 6)...min(scalars.count - 1, end)])
+                        add("X-PLACEHOLDER", passage: nil, at: 0, line: line.number, stated: String(view), expected: nil, values: ["excerpt": excerpt()])
                     }
                     position = end
                 }
             }
-            // Doubled punctuation.
-            for mark in ["。。", "，，", "；；", "、、", "：：", "，。", "。，", ",,", "::", ";;", ":：", "：:"] where compact.contains(mark) {
-                add("X-PUNCT", passage: nil, at: 0, line: line.number, stated: mark, expected: String(mark.first!),
-                    values: ["excerpt": String(compact.prefix(40))])
-            }
             // Years: headings and 截至 dates name the report's year; comparisons name the year before.
-            guard year > 0 else { continue }
-            let heading = ReportReader.isPartHeading(compact) || compact.contains("部门决算")
-            for (found, comparison) in Self.years(in: compact) {
+            guard year > 0, compact.contains("年") else { continue }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: compact)
+            let text = String(view)
+            let heading = ReportReader.isPartHeading(text) || text.contains("部门决算")
+            for (found, comparison) in Self.years(in: text) {
                 let wrong: Bool
                 let expectedYear: Int
-                if comparison { wrong = found != year - 1; expectedYear = year - 1 } else if heading || compact.contains("截至\(found)年12月31日") {
+                if comparison { wrong = found != year - 1; expectedYear = year - 1 } else if heading || text.contains("截至\(found)年12月31日") {
                     wrong = found != year
                     expectedYear = year
                 } else { continue }
                 if wrong {
-                    add("X-YEAR", passage: nil, at: 0, line: line.number, stated: "\(found)年", expected: "\(expectedYear)年",
-                        values: ["excerpt": String(compact.prefix(40))])
+                    add("X-YEAR", passage: nil, at: 0, line: line.number, stated: "\(found)年", expected: "\(expectedYear)年", values: ["excerpt": excerpt()])
                 }
             }
         }

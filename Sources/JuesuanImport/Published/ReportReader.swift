@@ -47,7 +47,7 @@ public enum ReportReader {
         let year = detectYear(lines)
         // Table titles, each followed shortly by a 单位/万元 line.
         var titles: [(TableID, Int)] = []
-        for (index, line) in lines.enumerated() {
+        for (index, line) in lines.enumerated() where line.text.contains("表") {
             guard let id = tableID(ofTitle: line.text) else { continue }
             let window = lines[(index + 1)..<min(lines.count, index + 10)]
             guard window.contains(where: { $0.text.contains("万元") }) else { continue }
@@ -57,8 +57,8 @@ public enum ReportReader {
         guard titles.count >= 3 else {
             throw InputError(file: text.source, reason: "没有找到部门决算的九张表（收入支出决算总表、收入决算表、支出决算表……）；这可能不是部门决算公开文本，或版式无法识别")
         }
-        let formStarts = lines.indices.filter { isFormTitle(lines[$0].text) }
-        let partStarts = lines.indices.filter { isPartHeading(lines[$0].text) }
+        let formStarts = lines.indices.filter { lines[$0].text.contains("表") && isFormTitle(lines[$0].text) }
+        let partStarts = lines.indices.filter { lines[$0].text.contains("部") && isPartHeading(lines[$0].text) }
         var ranges: [TableID: Range<Int>] = [:]
         for (position, (id, start)) in titles.enumerated() {
             var end = position + 1 < titles.count ? titles[position + 1].1 : lines.count
