@@ -1,6 +1,7 @@
 import Foundation
 import JuesuanCore
 import JuesuanImport
+import JuesuanPerformance
 import JuesuanRules
 
 /// Checks of a report's prose: every amount it states against the tables, every percentage against
@@ -64,6 +65,7 @@ struct NarrativeChecks {
         lap("projects")
         checkText()
         lap("text")
+        checkStatedScores(scanned)
     }
 
     // MARK: What a phrase refers to
@@ -483,6 +485,28 @@ struct NarrativeChecks {
         for verb in ["增加", "减少", "下降", "增长", "节约", "少", "多"] where result.hasSuffix(verb) { result.removeLast(verb.count); break }
         for filler in ["各", "支出决算数", "支出决算", "决算数", "决算"] where result.hasSuffix(filler) { result.removeLast(filler.count) }
         return result
+    }
+
+    /// "自评得分 99.95 分" in the prose against the department form's stated total.
+    mutating func checkStatedScores(_ scanned: [(Passage, [Character], [Mention])]) {
+        guard let form = disclosure.performance.department, let stated = form.statedTotal else { return }
+        for (passage, characters, _) in scanned {
+            let text = String(characters)
+            var searchStart = text.startIndex
+            while let range = text.range(of: "自评得分", range: searchStart..<text.endIndex) {
+                searchStart = range.upperBound
+                let tail = text[range.upperBound...].drop { $0 == " " || $0 == "为" || $0 == ":" || $0 == "：" }
+                let digits = tail.prefix { ($0.isASCII && $0.isNumber) || $0 == "." }
+                guard !digits.isEmpty, tail.dropFirst(digits.count).first == "分", let value = ScoreText.parse(String(digits)) else { continue }
+                let before = text[text.index(range.lowerBound, offsetBy: -min(30, text.distance(from: text.startIndex, to: range.lowerBound)))..<range.lowerBound]
+                guard before.contains("整体") || before.contains("部门") else { continue }
+                if value != stated {
+                    let offset = text.distance(from: text.startIndex, to: range.lowerBound)
+                    add("N-SCORE", passage: passage, at: offset, stated: String(digits), expected: stated.compact(2),
+                        values: ["excerpt": Self.excerpt(characters, around: offset)])
+                }
+            }
+        }
     }
 
     // MARK: Counts and projects stated twice

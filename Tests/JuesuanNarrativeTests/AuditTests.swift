@@ -66,8 +66,34 @@ struct AuditTests {
         #expect(has("N-PROJECT", "534.39", "534.38"))
         #expect(findings.contains { $0.rule == "X-PLACEHOLDER" && $0.line == 3175 })
         #expect(findings.contains { $0.rule == "X-PUNCT" })
+        // The forms printed in Part 6, read back and scored.
+        #expect(findings.filter { $0.rule == "P-PARTS" }.count == 4)
+        #expect(findings.filter { $0.rule == "P-IND-SUM" }.count == 2)
+        #expect(findings.contains { $0.rule == "P-COST-ACTUAL" && $0.stated == "99%" && $0.expected == "98.23%" })
+        #expect(has("N-SCORE", "99.95", "99.8"))
         // Every finding of the prose points at a line of the input.
         for finding in prose { #expect(finding.line != nil) }
+    }
+
+    @Test("种子：第六部分的九张自评表读回，与数据集中的相同")
+    func seedForms() throws {
+        let read = try Audit.report(Audit.seedURL).disclosure.performance
+        let example = try DatasetReader.read(folder: Repository.example).performance
+        #expect(read.projects.map(\.name) == example.projects.map(\.name))
+        #expect(read.department?.statedTotal == example.department?.statedTotal)
+        #expect(read.department?.goals.count == 8)
+        for (mine, theirs) in zip(read.projects, example.projects) {
+            #expect(mine.statedTotal == theirs.statedTotal, "\(mine.name)")
+            #expect(mine.execution.budget == theirs.execution.budget && mine.execution.executed == theirs.execution.executed, "\(mine.name)")
+            #expect(mine.goalStatedScore == theirs.goalStatedScore, "\(mine.name)")
+            #expect(mine.indicators.map(\.statedScore) == theirs.indicators.map(\.statedScore), "\(mine.name)")
+            #expect(mine.indicators.map(\.target) == theirs.indicators.map(\.target), "\(mine.name)")
+            #expect(mine.indicators.map(\.actual) == theirs.indicators.map(\.actual), "\(mine.name)")
+        }
+        for (mine, theirs) in zip(read.department?.goals ?? [], example.department?.goals ?? []) {
+            #expect(mine.indicators.map { $0.name.filter { $0 != " " } } == theirs.indicators.map { $0.name.filter { $0 != " " } })
+            #expect(mine.indicators.map(\.actual) == theirs.indicators.map(\.actual))
+        }
     }
 
     @Test("普陀区 2024（PDF）：九张表读全，表的规则只有尾差提示")
@@ -112,11 +138,16 @@ struct AuditTests {
 @Suite("情况说明规则的复现用例")
 struct NarrativeRuleTests {
     /// A minimal report: the nine tables of the seed, followed by `prose`.
-    static func report(_ prose: String) throws -> [Finding] {
+    static func report(_ prose: String, withForm: Bool = false) throws -> [Finding] {
         let seed = try String(contentsOf: Audit.seedURL, encoding: .utf8)
         let lines = seed.split(separator: "\n", omittingEmptySubsequences: false)
         let tables = lines.prefix(626).joined(separator: "\n")
-        return try Audit.findings(text: tables + "\n 第三部分 武汉市江汉区人民政府办公室\n2021 年度部门决算情况说明\n\n" + prose + "\n")
+        // The department form of Part 6, for the rules that compare prose with it.
+        let formStart = lines.firstIndex { $0.contains("整体绩效自评表") && $0.count < 30 }!
+        let formEnd = lines[(formStart + 1)...].firstIndex { $0.contains("项目支出绩效自评表") && $0.count < 30 }!
+        let form = lines[formStart..<formEnd].joined(separator: "\n")
+        return try Audit.findings(text: tables + "\n 第三部分 武汉市江汉区人民政府办公室\n2021 年度部门决算情况说明\n\n" + prose
+                                  + (withForm ? "\n 第六部分 附 件\n" + form + "\n" : "\n"))
     }
 
     @Test("每条情况说明规则：一段文字使之报出，一致的文字不报", arguments: [
@@ -141,17 +172,18 @@ struct NarrativeRuleTests {
         ("X-PLACEHOLDER", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，XX办公室共有车辆 3 辆，春节慰问一线工作人员   家，高温慰问。", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆。"),
         ("X-PUNCT", "十二、国有资产占用情况\n共有车辆 3 辆。。", "十二、国有资产占用情况\n共有车辆 3 辆。"),
         ("X-YEAR", "十二、国有资产占用情况\n截至 2020 年 12 月 31 日，共有车辆 3 辆。", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆。"),
+        ("N-SCORE", "十三、预算绩效情况说明\n2021 年度部门整体绩效目标执行率 99.46%，自评得分 99.95 分。", "十三、预算绩效情况说明\n2021 年度部门整体绩效目标执行率 99.46%，自评得分 99.8 分。"),
     ] as [(String, String, String)])
     func reproducer(_ rule: String, _ firing: String, _ quiet: String) throws {
-        let fired = try Self.report(firing).filter { $0.rule == rule && $0.severity != .info }
+        let fired = try Self.report(firing, withForm: rule == "N-SCORE").filter { $0.rule == rule && $0.severity != .info }
         #expect(!fired.isEmpty, "\(rule) 没有报出")
-        let silent = try Self.report(quiet).filter { $0.rule == rule && $0.severity != .info }
+        let silent = try Self.report(quiet, withForm: rule == "N-SCORE").filter { $0.rule == rule && $0.severity != .info }
         #expect(silent.isEmpty, "\(rule) 在一致的文字上报出：\(silent.map(\.message))")
     }
 
     @Test("每条情况说明规则都有复现用例")
     func coverage() {
-        let covered: Set<String> = ["N-AMOUNT", "N-SHARE", "N-EXECUTION", "N-YOY", "N-YOY-ZERO", "N-YOY-DIRECTION", "N-BUDGET-DIFF",
+        let covered: Set<String> = ["N-SCORE", "N-AMOUNT", "N-SHARE", "N-EXECUTION", "N-YOY", "N-YOY-ZERO", "N-YOY-DIRECTION", "N-BUDGET-DIFF",
                                     "N-COMPARE", "N-COUNT", "N-PROJECT", "X-PLACEHOLDER", "X-PUNCT", "X-YEAR"]
         for rule in Audit.rules.rules where rule.check == .narrative {
             #expect(covered.contains(rule.id), "\(rule.id) 没有复现用例")

@@ -127,6 +127,7 @@ public enum ReportReader {
             formRanges.append(start..<end)
             for index in start..<end { excluded.insert(index) }
         }
+        disclosure.performance = FormReader.read(lines, ranges: formRanges, source: text.source)
         var passages: [Passage] = []
         var current = Passage(text: "", lines: [], page: nil)
         func close() {
