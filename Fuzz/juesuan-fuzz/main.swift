@@ -30,7 +30,7 @@ for iteration in 1...iterations {
     if iteration % 10_000 == 0 {
         try? Data(input).write(to: URL(fileURLWithPath: "/tmp/juesuan-fuzz-last.txt"))
         let rate = Double(iteration) / Date().timeIntervalSince(start)
-        print("\(iteration) inputs, \(read) read, \(rejected) rejected, \(findings) findings, \(Int(rate))/s")
+        FileHandle.standardOutput.write(Data("\(iteration) inputs, \(read) read, \(rejected) rejected, \(findings) findings, \(Int(rate))/s\n".utf8))
     }
     do {
         // Bytes that are not UTF-8 are rejected by the CLI; decode them leniently here so the parser
