@@ -190,3 +190,18 @@ struct NarrativeRuleTests {
         }
     }
 }
+
+@Suite("名词解释")
+struct GlossaryTests {
+    @Test("种子与普陀区报告的名词解释读出为条目")
+    func glossary() throws {
+        let seed = try Audit.report(Audit.seedURL).disclosure.glossary
+        #expect(seed.count == 22)
+        #expect(seed.first?.term == "一般公共预算财政拨款收入")
+        #expect(seed.first?.definition.hasPrefix("指区级财政一般公共预算当年拨付的资金") == true)
+        #expect(seed.contains { $0.term.hasSuffix("行政运行(项)") && $0.term.hasPrefix("一般公共服务") })
+        let putuo = try Audit.report(Audit.putuoURL).disclosure.glossary
+        #expect(putuo.count == 11)
+        #expect(putuo.last?.term == "机关运行经费")
+    }
+}

@@ -17,6 +17,8 @@ public struct Disclosure: Hashable, Sendable {
     public var performance: PerformanceForms
     /// Where the disclosure was read from (a folder or a file).
     public var source: String?
+    /// Part 5 名词解释: terms and their explanations, in print order.
+    public var glossary: [GlossaryEntry] = []
 
     public init(unit: String, shortName: String? = nil, year: Int, overview: Overview = Overview(),
                 tables: [TableID: Table] = [:], figures: NarrativeFigures = NarrativeFigures(),
@@ -33,6 +35,22 @@ public struct Disclosure: Hashable, Sendable {
 
     /// The table `id`, if present.
     public subscript(_ id: TableID) -> Table? { tables[id] }
+}
+
+/// A term of the glossary (名词解释) and its explanation.
+public struct GlossaryEntry: Hashable, Sendable {
+    /// The term ("一般公共预算财政拨款收入").
+    public var term: String
+    /// What it means.
+    public var definition: String
+    /// Where it was read from.
+    public var source: SourceLocation?
+
+    public init(term: String, definition: String, source: SourceLocation? = nil) {
+        self.term = term
+        self.definition = definition
+        self.source = source
+    }
 }
 
 /// Part 1 概况: functions, composition of the reporting entity, staffing.

@@ -22,6 +22,17 @@ public enum DatasetWriter {
                 let table = disclosure[id] ?? Table(id: id, title: "", department: disclosure.unit, columns: StandardLayout.columns(id), rows: [])
                 try Data(csv(table).utf8).write(to: staging.appendingPathComponent(DatasetReader.tableFile(id)))
             }
+            let forms = disclosure.performance
+            if forms.department != nil || !forms.projects.isEmpty {
+                let folder = staging.appendingPathComponent("performance")
+                try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+                if let department = forms.department {
+                    try Data(yaml(department).utf8).write(to: folder.appendingPathComponent("department.yaml"))
+                }
+                for (index, project) in forms.projects.enumerated() {
+                    try Data(yaml(project).utf8).write(to: folder.appendingPathComponent("project-\(index + 1).yaml"))
+                }
+            }
             try manager.moveItem(at: staging, to: folder)
         } catch {
             try? manager.removeItem(at: staging)
@@ -45,7 +56,50 @@ public enum DatasetWriter {
         if !figures.initialBudget.isEmpty {
             out += "\n年初预算:\n" + figures.initialBudget.keys.sorted().map { "  \($0): \(quote(figures.initialBudget[$0]!.amount.description))\n" }.joined()
         }
+        if !disclosure.glossary.isEmpty {
+            out += "\n名词解释:\n" + disclosure.glossary.map { "  - {名词: \(quote($0.term)), 解释: \(quote($0.definition))}\n" }.joined()
+        }
         return out
+    }
+
+    static func number(_ value: Decimal?) -> String { value.map { quote("\($0)") } ?? "\"\"" }
+
+    static func execution(_ block: BudgetExecution) -> String {
+        var out = "预算执行:\n  项目: \(quote(block.label))\n  单位: \(block.unit.rawValue)\n"
+        if let weight = block.weight { out += "  分值: \(weight)\n" }
+        out += "  预算数: \(quote(block.budget.formatted(unit: block.unit, grouping: false)))\n"
+        out += "  执行数: \(quote(block.executed.formatted(unit: block.unit, grouping: false)))\n"
+        out += "  执行率: \(quote(block.statedRate ?? ""))\n  得分: \(number(block.statedScore))\n"
+        return out
+    }
+
+    static func indicators(_ rows: [IndicatorRow], indent: String) -> String {
+        indent + "指标:\n" + rows.map { row in
+            "\(indent)  - {一级: \(quote(row.level1)), 二级: \(quote(row.level2)), 名称: \(quote(row.name)), 目标值: \(quote(row.target)), "
+                + "实际值: \(quote(row.actual)), 得分: \(number(row.statedScore))}\n"
+        }.joined()
+    }
+
+    /// A department form as `performance/department.yaml`.
+    static func yaml(_ form: DepartmentForm) -> String {
+        var out = "类型: 整体\n单位名称: \(quote(form.unitName))\n自评得分: \(number(form.statedTotal))\n"
+        if let basic = form.basicTotal { out += "基本支出总额: \(quote(basic.description))\n" }
+        if let project = form.projectTotal { out += "项目支出总额: \(quote(project.description))\n" }
+        out += "\n" + execution(form.execution) + "\n年度目标:\n"
+        for goal in form.goals {
+            out += "  - 名称: \(quote(goal.title))\n    分值: \(goal.weight)\n    内容: \(quote(goal.text))\n" + indicators(goal.indicators, indent: "    ")
+        }
+        return out
+    }
+
+    /// A project form as `performance/project-N.yaml`.
+    static func yaml(_ form: ProjectForm) -> String {
+        var out = "类型: 项目\n项目名称: \(quote(form.name))\n自评得分: \(number(form.statedTotal))\n\n" + execution(form.execution)
+        out += "\n总目标:\n  得分: \(number(form.goalStatedScore))\n"
+        if let weight = form.goalWeight { out += "  分值: \(weight)\n" }
+        out += "\n指标表:\n"
+        if let weight = form.indicatorsWeight { out += "  分值: \(weight)\n" }
+        return out + indicators(form.indicators, indent: "  ")
     }
 
     /// One table as CSV in the dataset layout.

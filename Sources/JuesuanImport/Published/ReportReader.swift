@@ -128,6 +128,7 @@ public enum ReportReader {
             for index in start..<end { excluded.insert(index) }
         }
         disclosure.performance = FormReader.read(lines, ranges: formRanges, source: text.source)
+        disclosure.glossary = glossary(lines, partStarts: partStarts, source: text.source)
         var passages: [Passage] = []
         var current = Passage(text: "", lines: [], page: nil)
         func close() {
@@ -184,6 +185,56 @@ public enum ReportReader {
                 if tokens.first?.isDigits == true && tokens.contains(where: \.isAmount) { lastAmountLine = index }
             }
         }
+    }
+
+    /// Part 名词解释: entries "（一）term：explanation", "一、term：…", "1、term：…", joined across lines.
+    static func glossary(_ lines: [TextLine], partStarts: [Int], source: String) -> [GlossaryEntry] {
+        guard let start = partStarts.last(where: { lines[$0].text.contains("名词解释") }) else { return [] }
+        let end = partStarts.first { $0 > start } ?? lines.count
+        var entries: [GlossaryEntry] = []
+        var current: (text: String, line: Int)?
+        func close() {
+            guard let entry = current else { return }
+            let text = entry.text
+            if let colon = text.firstIndex(where: { $0 == "：" || $0 == ":" }) {
+                var term = String(text[..<colon])
+                // Drop the numbering: "（一）", "一、", "1、".
+                if let close = term.firstIndex(where: { $0 == "）" || $0 == ")" }), term.hasPrefix("（") || term.hasPrefix("(") {
+                    term = String(term[term.index(after: close)...])
+                } else if let mark = term.firstIndex(of: "、") {
+                    term = String(term[term.index(after: mark)...])
+                }
+                let definition = String(text[text.index(after: colon)...])
+                if !term.isEmpty { entries.append(GlossaryEntry(term: term, definition: definition, source: SourceLocation(file: source, line: entry.line))) }
+            }
+            current = nil
+        }
+        for index in (start + 1)..<end {
+            let text = lines[index].text.trimmingSpaces()
+            if text.isEmpty || (text.hasPrefix("—") && text.hasSuffix("—")) { continue }
+            let numbered = startsNumberedEntry(text)
+            if numbered {
+                close()
+                current = (text, lines[index].number)
+            } else if current != nil {
+                current!.text += text
+            }
+        }
+        close()
+        return entries
+    }
+
+    /// "（一）", "一、", "1、" at the start of a line.
+    static func startsNumberedEntry(_ text: String) -> Bool {
+        let numerals = "一二三四五六七八九十"
+        var rest = Substring(text)
+        if rest.hasPrefix("（") || rest.hasPrefix("(") {
+            rest = rest.dropFirst()
+            let digits = rest.prefix { numerals.contains($0) || ($0.isASCII && $0.isNumber) }
+            return !digits.isEmpty && (rest.dropFirst(digits.count).first == "）" || rest.dropFirst(digits.count).first == ")")
+        }
+        let digits = rest.prefix { numerals.contains($0) || ($0.isASCII && $0.isNumber) }
+        return !digits.isEmpty && rest.dropFirst(digits.count).first == "、"
     }
 
     // MARK: Recognisers
