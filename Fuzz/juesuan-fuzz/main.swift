@@ -24,8 +24,8 @@ var read = 0, rejected = 0, findings = 0
 let start = Date()
 for iteration in 1...iterations {
     let source = sources.randomElement(using: &mutator.generator)!
-    // A third whole documents (tables, prose and forms together), the rest windows of up to 30 KB.
-    let base = iteration % 3 == 0 ? source : mutator.window(source, maximum: 30_000)
+    // One in fifty a whole document (tables, prose and forms together), the rest windows of up to 6 KB.
+    let base = iteration % 50 == 0 ? source : mutator.window(source, maximum: 6_000)
     let input = mutator.mutate(base)
     if iteration % 10_000 == 0 {
         try? Data(input).write(to: URL(fileURLWithPath: "/tmp/juesuan-fuzz-last.txt"))

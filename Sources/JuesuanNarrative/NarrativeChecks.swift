@@ -54,7 +54,7 @@ struct NarrativeChecks {
             if profile { print(name, Int(Date().timeIntervalSince(clock) * 1_000_000), "µs"); clock = Date() }
         }
         let scanned = report.passages.map { passage -> (Passage, [Character], [Mention]) in
-            let characters = Array(passage.text)
+            let characters = passage.characters.isEmpty ? Array(passage.text) : passage.characters
             return (passage, characters, MentionScanner.scan(characters))
         }
         for (passage, characters, mentions) in scanned { checkPassage(passage, characters, mentions) }

@@ -37,7 +37,8 @@ enum FormReader {
 
     /// The budget line: A, B, rate, score after the execution label.
     static func execution(_ lines: [TextLine], label: String, unit: MoneyUnit) -> BudgetExecution? {
-        guard let start = lines.firstIndex(where: { compact($0).contains(label) || compact($0).hasPrefix(String(label.prefix(6))) }) else { return nil }
+        let stem = String(label.prefix(6))
+        guard let start = lines.firstIndex(where: { Tokenizer.has($0.text, stem) }) else { return nil }
         for line in lines[start...].prefix(6) {
             let tokens = line.text.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init)
             guard let rateIndex = tokens.firstIndex(where: { $0.hasSuffix("%") }), rateIndex >= 2 else { continue }
@@ -51,13 +52,13 @@ enum FormReader {
     }
 
     static func project(_ lines: [TextLine], source: String) -> ProjectForm? {
-        guard let nameLine = lines.first(where: { compact($0).hasPrefix("项目名称") }) else { return nil }
+        guard let nameLine = lines.first(where: { Tokenizer.has($0.text, "项目名称") && compact($0).hasPrefix("项目名称") }) else { return nil }
         let name = String(compact(nameLine).dropFirst(4))
         guard !name.isEmpty, let execution = execution(lines, label: "年度财政资金", unit: .yuan) else { return nil }
         // The overall goal's score: a lone number between the goal heading and the indicator table.
         var goalScore: Decimal?
-        if let goalStart = lines.firstIndex(where: { compact($0).hasPrefix("项目绩效总目标") }) {
-            let end = lines[goalStart...].firstIndex { compact($0).hasPrefix("项目年度绩") || compact($0).contains("一级指标") } ?? lines.endIndex
+        if let goalStart = lines.firstIndex(where: { Tokenizer.has($0.text, "项目绩效总目标") }) {
+            let end = lines[goalStart...].firstIndex { Tokenizer.has($0.text, "项目年度绩") || Tokenizer.has($0.text, "一级指标") } ?? lines.endIndex
             for line in lines[(goalStart + 1)..<end] {
                 // A lone number, or a number closing a line of goal text.
                 let tokens = line.text.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" })
@@ -87,7 +88,7 @@ enum FormReader {
         // Goals: "年度目标1：（10分）" starts each block of indicators.
         var goals: [AnnualGoal] = []
         var starts: [(Int, String, Decimal)] = []
-        for (index, line) in lines.enumerated() {
+        for (index, line) in lines.enumerated() where Tokenizer.has(line.text, "年度目标") {
             let text = compact(line)
             guard text.hasPrefix("年度目标"), let open = text.firstIndex(where: { $0 == "（" || $0 == "(" }) else { continue }
             let title = String(text[..<open]).trimmingCharacters(in: CharacterSet(charactersIn: ":："))
@@ -119,7 +120,8 @@ enum FormReader {
                 if let word = level1Words.first(where: { token == $0 }) { level1 = word }
                 if let word = level2Words.first(where: { token == $0 }) { level2 = word }
             }
-            guard let nameIndex = tokens.firstIndex(where: { $0.hasPrefix("指标") && ($0.contains("：") || $0.contains(":")) }) else { index += 1; continue }
+            guard Tokenizer.has(line.text, "指标"),
+                  let nameIndex = tokens.firstIndex(where: { $0.hasPrefix("指标") && (Tokenizer.has($0, "：") || Tokenizer.has($0, ":")) }) else { index += 1; continue }
             var name = tokens[nameIndex]
             tokens = Array(tokens[(nameIndex + 1)...])
             var values: [String] = []

@@ -9,6 +9,8 @@ public struct Passage: Hashable, Sendable {
     public var lines: [Int]
     /// Page of the first line (PDF).
     public var page: Int?
+    /// `text` as characters, kept from reading so checks need not split it again.
+    public var characters: [Character] = []
 
     /// The line where the character at `offset` was printed.
     public func line(at offset: Int) -> Int { lines.isEmpty ? 0 : lines[max(0, min(offset, lines.count - 1))] }
@@ -43,22 +45,27 @@ public enum ReportReader {
 
     /// Recognises the parts of `text`.
     public static func read(_ text: PublishedText, catalog: Catalog) throws(InputError) -> PublishedReport {
+        let profile = ProcessInfo.processInfo.environment["JUESUAN_PROFILE"] != nil
+        var clock = Date()
+        func lap(_ name: String) {
+            if profile { print("read:", name, Int(Date().timeIntervalSince(clock) * 1_000_000), "µs"); clock = Date() }
+        }
         let lines = text.lines
         let year = detectYear(lines)
         // Table titles, each followed shortly by a 单位/万元 line.
         var titles: [(TableID, Int)] = []
-        for (index, line) in lines.enumerated() where line.text.contains("表") {
+        for (index, line) in lines.enumerated() where Tokenizer.has(line.text, "决算") && Tokenizer.has(line.text, "表") {
             guard let id = tableID(ofTitle: line.text) else { continue }
             let window = lines[(index + 1)..<min(lines.count, index + 10)]
-            guard window.contains(where: { $0.text.contains("万元") }) else { continue }
+            guard window.contains(where: { Tokenizer.has($0.text, "万元") }) else { continue }
             if let last = titles.last, last.0 == id { continue }
             titles.append((id, index))
         }
         guard titles.count >= 3 else {
             throw InputError(file: text.source, reason: "没有找到部门决算的九张表（收入支出决算总表、收入决算表、支出决算表……）；这可能不是部门决算公开文本，或版式无法识别")
         }
-        let formStarts = lines.indices.filter { lines[$0].text.contains("表") && isFormTitle(lines[$0].text) }
-        let partStarts = lines.indices.filter { lines[$0].text.contains("部") && isPartHeading(lines[$0].text) }
+        let formStarts = lines.indices.filter { Tokenizer.has(lines[$0].text, "自评表") && isFormTitle(lines[$0].text) }
+        let partStarts = lines.indices.filter { Tokenizer.has(lines[$0].text, "部分") && isPartHeading(lines[$0].text) }
         var ranges: [TableID: Range<Int>] = [:]
         for (position, (id, start)) in titles.enumerated() {
             var end = position + 1 < titles.count ? titles[position + 1].1 : lines.count
@@ -66,20 +73,24 @@ public enum ReportReader {
             if let form = formStarts.first(where: { $0 > start && $0 < end }) { end = form }
             if ranges[id] == nil { ranges[id] = (start + 1)..<end }
         }
+        lap("titles")
         splitUntitledTables(&ranges, lines: lines)
+        lap("split")
         let unit = detectUnit(lines, titles: titles) ?? "（未识别的单位）"
         var disclosure = Disclosure(unit: unit, year: year ?? 0, source: text.source)
         let recovery = TableRecovery(catalog: catalog, year: year ?? 0, department: unit)
         var tokenLines: [TableID: [[Token]]] = [:]
         for (id, range) in ranges {
             tokenLines[id] = range.compactMap { index -> [Token]? in
-                let compact = lines[index].text.filter { !$0.isWhitespace }
-                if compact.hasPrefix("栏次") || compact.hasPrefix("注") || compact.contains("部门：") || compact.hasPrefix("部门:")
-                    || compact.contains("行＝") || compact.contains("栏＝") || compact.contains("栏=") || compact.contains("行=")
-                    || compact.contains("单位：") || compact.contains("单位:") || compact.hasPrefix("—") { return nil }
-                return Tokenizer.tokens(lines[index].text, line: lines[index].number)
+                let raw = lines[index].text
+                // Headings, notes, formulas, the 部门/单位 line and page footers carry no figures of the table.
+                let head = raw.drop { $0 == " " || $0 == "\u{3000}" }
+                if head.hasPrefix("栏") && Tokenizer.has(raw, "次") || head.hasPrefix("注") || head.hasPrefix("—") { return nil }
+                for marker in ["部门：", "部门:", "单位：", "单位:", "＝", "="] where Tokenizer.has(raw, marker) { return nil }
+                return Tokenizer.tokens(raw, line: lines[index].number)
             }
         }
+        lap("tokens")
         for id in TableID.allCases where ranges[id] != nil {
             var table = Table(id: id, title: ranges[id].map { lines[$0.lowerBound - 1].text.trimmingSpaces() } ?? StandardLayout.title(id, year: year ?? 0),
                               department: unit, columns: StandardLayout.columns(id), rows: [])
@@ -117,6 +128,7 @@ public enum ReportReader {
             }
             disclosure.tables[id] = table
         }
+        lap("tables")
         // Prose: every line outside tables and forms, cut into sections at headings.
         var excluded = Set<Int>()
         for range in ranges.values { for index in range { excluded.insert(index) } }
@@ -127,36 +139,43 @@ public enum ReportReader {
             formRanges.append(start..<end)
             for index in start..<end { excluded.insert(index) }
         }
+        lap("ranges")
         disclosure.performance = FormReader.read(lines, ranges: formRanges, source: text.source)
+        lap("forms")
         disclosure.glossary = glossary(lines, partStarts: partStarts, source: text.source)
+        lap("glossary")
         var passages: [Passage] = []
         var current = Passage(text: "", lines: [], page: nil)
         func close() {
-            if !current.text.isEmpty { passages.append(current) }
+            if !current.characters.isEmpty {
+                current.text = String(current.characters)
+                passages.append(current)
+            }
             current = Passage(text: "", lines: [], page: nil)
         }
         for (index, line) in lines.enumerated() where !excluded.contains(index) {
             let trimmed = line.text.trimmingSpaces()
             if trimmed.isEmpty || trimmed.hasPrefix("—") && trimmed.hasSuffix("—") { continue }
             if isSectionHeading(trimmed) { close() }
-            if current.text.isEmpty { current.page = line.page }
+            if current.characters.isEmpty { current.page = line.page }
             // Join wrapped lines without the spaces the layout put in.
-            var previous: Character? = current.text.last
+            var previous: Character? = current.characters.last
             for character in trimmed {
                 if character == " " || character == "\u{3000}" {
                     previous = character
                     continue
                 }
-                if previous == " ", let last = current.text.last, !(Tokenizer.isCJK(last) || Tokenizer.isCJK(character)) {
-                    current.text.append(" ")
+                if previous == " ", let last = current.characters.last, !(Tokenizer.isCJK(last) || Tokenizer.isCJK(character)) {
+                    current.characters.append(" ")
                     current.lines.append(line.number)
                 }
-                current.text.append(character)
+                current.characters.append(character)
                 current.lines.append(line.number)
                 previous = character
             }
         }
         close()
+        lap("passages")
         return PublishedReport(text: text, disclosure: disclosure, tableRanges: ranges, passages: passages, formRanges: formRanges)
     }
 

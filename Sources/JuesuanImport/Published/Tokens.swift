@@ -26,6 +26,29 @@ struct Token: Hashable, Sendable {
 }
 
 enum Tokenizer {
+    /// Whether `text` contains `word`, by a byte scan of their UTF-8 (much cheaper than the generic
+    /// string search on these short lines).
+    static func has(_ text: String, _ word: String) -> Bool {
+        var text = text
+        var word = word
+        return text.withUTF8 { haystack in
+            word.withUTF8 { needle in
+                guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+                var index = 0
+                let last = haystack.count - needle.count
+                while index <= last {
+                    if haystack[index] == first {
+                        var offset = 1
+                        while offset < needle.count && haystack[index + offset] == needle[offset] { offset += 1 }
+                        if offset == needle.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
+    }
+
     /// Splits a line into tokens at runs of spaces (ASCII and ideographic).
     static func tokens(_ text: String, line: Int) -> [Token] {
         var tokens: [Token] = []
@@ -34,7 +57,15 @@ enum Tokenizer {
         var offset = 0
         func flush() {
             guard !current.isEmpty else { return }
-            tokens.append(Token(text: current, kind: classify(current), offset: start, line: line))
+            // A code glued to its name ("310资本性支出", "30231公务用车运行维护费") is two words.
+            let digits = current.prefix { $0.isASCII && $0.isNumber }
+            if [3, 5, 7].contains(digits.count), let next = current.dropFirst(digits.count).first, isCJK(next) {
+                tokens.append(Token(text: String(digits), kind: classify(String(digits)), offset: start, line: line))
+                let name = String(current.dropFirst(digits.count))
+                tokens.append(Token(text: name, kind: .text, offset: start + digits.count, line: line))
+            } else {
+                tokens.append(Token(text: current, kind: classify(current), offset: start, line: line))
+            }
             current = ""
         }
         for character in text {
