@@ -34,9 +34,13 @@ let package = Package(
             resources: [.copy("Catalog")]
         ),
         // Prose: claims read out of published narrative and checked against the tables; the auditor.
-        .target(name: "JuesuanNarrative", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanPerformance"]),
+        .target(
+            name: "JuesuanNarrative",
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanPerformance", "Yams"],
+            resources: [.copy("Templates")]
+        ),
         // Writers: HTML (later PDF, XLSX, open data).
-        .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanPerformance"]),
+        .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanPerformance", "JuesuanNarrative"]),
         // The command-line tool.
         .executableTarget(
             name: "juesuan",

@@ -1,5 +1,6 @@
 import Foundation
 import JuesuanCore
+import JuesuanNarrative
 import JuesuanPerformance
 import JuesuanRules
 
@@ -15,7 +16,7 @@ public enum AtomicFile {
 public enum HTMLWriter {
     /// The whole page: Part 1 概况, Part 2 the nine tables, Part 6 the scored forms, and the check findings.
     public static func page(_ disclosure: Disclosure, findings: [Finding], scores: [ScoredForm] = [],
-                            scheme: ScoringScheme? = nil) -> String {
+                            scheme: ScoringScheme? = nil, narrative: [GeneratedSection] = []) -> String {
         let marks = CellMarks(findings)
         var body = ""
         body += "<header class=\"cover\"><h1>\(escape(disclosure.unit))</h1><p class=\"subtitle\">\(disclosure.year) 年度部门决算</p></header>\n"
@@ -27,6 +28,8 @@ public enum HTMLWriter {
             body += tableSection(table, marks: marks)
         }
         body += "</section>\n"
+        body += narrativeSection(disclosure, narrative)
+        body += glossarySection(disclosure)
         if let scheme { body += PerformanceHTML.section(scores, scheme: scheme) }
         if let phone = disclosure.figures.texts["咨询电话"] {
             body += "<p class=\"contact\">决算公开咨询电话：\(escape(phone))</p>\n"
@@ -70,6 +73,31 @@ public enum HTMLWriter {
             if let date = overview.staffingDate { out += "<p class=\"note\">在职人员为 \(escape(date)) 实有数。</p>\n" }
         }
         return out + "</section>\n"
+    }
+
+    // MARK: Part 3 and Part 5
+
+    static func narrativeSection(_ disclosure: Disclosure, _ sections: [GeneratedSection]) -> String {
+        guard !sections.isEmpty else { return "" }
+        var out = "<section class=\"part narrative\"><h2>第三部分 \(escape(disclosure.unit))\(disclosure.year) 年度部门决算情况说明</h2>\n"
+        for section in sections {
+            out += "<h3>\(escape(section.title))</h3>\n"
+            if section.title.hasPrefix("一、") { out += Charts.totals(disclosure) }
+            if section.title.hasPrefix("二、") { out += Charts.income(disclosure) }
+            if section.title.hasPrefix("三、") { out += Charts.expenditure(disclosure) }
+            if section.title.hasPrefix("四、") { out += Charts.fiscalTotals(disclosure) }
+            for paragraph in section.paragraphs { out += "<p>\(escape(paragraph.text))</p>\n" }
+        }
+        return out + "</section>\n"
+    }
+
+    static func glossarySection(_ disclosure: Disclosure) -> String {
+        guard !disclosure.glossary.isEmpty else { return "" }
+        var out = "<section class=\"part glossary\"><h2>第五部分 名词解释</h2>\n<dl>\n"
+        for entry in disclosure.glossary {
+            out += "<dt>\(escape(entry.term))</dt><dd>\(escape(entry.definition))</dd>\n"
+        }
+        return out + "</dl></section>\n"
     }
 
     // MARK: Findings
@@ -277,6 +305,10 @@ public enum HTMLWriter {
     table.list tr.error td:first-child { color: #b00; font-weight: bold; }
     table.list tr.warning td:first-child { color: #a60; }
     .contact { margin-top: 2em; }
+    section.narrative p { text-indent: 2em; margin: .4em 0; }
+    figure.chart { margin: 1em auto; text-align: center; break-inside: avoid; }
+    figure.chart figcaption { font-size: .9em; margin-top: .3em; }
+    dl dt { font-weight: bold; margin-top: .6em; } dl dd { margin-left: 2em; }
     section.form h3 { text-align: center; margin-top: 2em; }
     p.score { text-align: center; } b.bad { color: #b00; } b.ok { color: #060; }
     table.perf td { vertical-align: top; } table.perf tr.head th { background: #f0f0f0; }

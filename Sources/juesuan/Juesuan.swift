@@ -91,7 +91,10 @@ struct Build: ParsableCommand {
         let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
         let scheme = try? ScoringScheme.chosen(by: disclosure.performance)
         let scores = scheme.map { Scorer(scheme: $0).score(disclosure.performance) } ?? []
-        let html = HTMLWriter.page(disclosure, findings: findings, scores: scores, scheme: scheme)
+        let narrative = (try? NarrativeTemplates.standard()).map {
+            NarrativeGenerator(templates: $0, disclosure: disclosure, catalog: catalog, scores: scores).generate()
+        } ?? []
+        let html = HTMLWriter.page(disclosure, findings: findings, scores: scores, scheme: scheme, narrative: narrative)
         let directory = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

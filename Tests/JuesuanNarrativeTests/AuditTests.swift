@@ -199,7 +199,7 @@ struct GlossaryTests {
         #expect(seed.count == 22)
         #expect(seed.first?.term == "一般公共预算财政拨款收入")
         #expect(seed.first?.definition.hasPrefix("指区级财政一般公共预算当年拨付的资金") == true)
-        #expect(seed.contains { $0.term.hasSuffix("行政运行(项)") && $0.term.hasPrefix("一般公共服务") })
+        #expect(seed.contains { $0.term.hasSuffix("行政运行（项）") && $0.term.hasPrefix("一般公共服务") })
         let putuo = try Audit.report(Audit.putuoURL).disclosure.glossary
         #expect(putuo.count == 11)
         #expect(putuo.last?.term == "机关运行经费")

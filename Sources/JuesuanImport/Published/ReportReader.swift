@@ -224,7 +224,10 @@ public enum ReportReader {
                     term = String(term[term.index(after: mark)...])
                 }
                 let definition = String(text[text.index(after: colon)...])
-                if !term.isEmpty { entries.append(GlossaryEntry(term: term, definition: definition, source: SourceLocation(file: source, line: entry.line))) }
+                if !term.isEmpty {
+                    entries.append(GlossaryEntry(term: Tokenizer.chinesePunctuation(term), definition: Tokenizer.chinesePunctuation(definition),
+                                                 source: SourceLocation(file: source, line: entry.line)))
+                }
             }
             current = nil
         }

@@ -111,6 +111,20 @@ enum Tokenizer {
         })
     }
 
+    /// Prose with the Chinese forms of punctuation that NFKC turned ASCII: "，" "：" "；" "（" "）".
+    static func chinesePunctuation(_ text: String) -> String {
+        String(text.map { character -> Character in
+            switch character {
+            case ",": "，"
+            case ":": "："
+            case ";": "；"
+            case "(": "（"
+            case ")": "）"
+            default: character
+            }
+        })
+    }
+
     /// Label text without spaces, ordinals ("一、", "（一）", "1、") and bracketed remarks.
     static func labelKey(_ text: String) -> String {
         var label = Substring(text.filter { $0 != " " && $0 != "\u{3000}" })
