@@ -32,7 +32,7 @@ enum Charts {
         let total = present.reduce(Money.zero) { $0 + $1.1 }
         guard total > .zero else { return "" }
         let fills = ["#404040", "url(#dots)", "#a6a6a6", "url(#lines)", "#d9d9d9", "#ffffff"]
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 520 260\" width=\"520\" height=\"260\" role=\"img\" aria-label=\"\(escape(title))\">"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 660 260\" width=\"660\" height=\"260\" role=\"img\" aria-label=\"\(escape(title))\">"
         svg += "<defs><pattern id=\"dots\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"6\" height=\"6\" fill=\"#e6e6e6\"/><circle cx=\"3\" cy=\"3\" r=\"1.4\" fill=\"#333\"/></pattern>"
         svg += "<pattern id=\"lines\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"6\" height=\"6\" fill=\"#f2f2f2\"/><line x1=\"0\" y1=\"3\" x2=\"6\" y2=\"3\" stroke=\"#333\"/></pattern></defs>"
         let cx = 130.0, cy = 130.0, outer = 100.0, inner = 55.0

@@ -316,6 +316,7 @@ public enum HTMLWriter {
     table.report td.warning { background: #fff1c2; } table.report td.error { background: #ffd6d6; }
     @media print {
       body { margin: 0; max-width: none; }
+      section.findings { display: none; }  /* the check results are for the unit, not for publication */
       section.table { break-inside: avoid-page; }
       thead { display: table-header-group; }
       tr { break-inside: avoid; }

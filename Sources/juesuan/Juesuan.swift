@@ -77,7 +77,7 @@ struct Check: ParsableCommand {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "由数据集生成公开文件：DIR/index.html（部门概况、九张表、计分后的绩效自评表与检查结果）。",
+        abstract: "由数据集生成公开文件：DIR/index.html 与 DIR/report.pdf（概况、九张表、情况说明与图表、名词解释、计分后的绩效自评表、检查结果）。",
         discussion: "文件先写入临时文件再改名，不会留下写了一半的结果。写出后以 0 退出；检查结果列在页面中并在标准错误上汇总。"
     )
 
@@ -85,6 +85,9 @@ struct Build: ParsableCommand {
 
     @Option(name: .long, help: "输出文件夹。")
     var out: String
+
+    @Flag(name: .long, help: "不生成 report.pdf（只写 HTML 等）。")
+    var noPdf = false
 
     func run() throws {
         let (disclosure, catalog, rules) = try options.load()
@@ -106,7 +109,16 @@ struct Build: ParsableCommand {
             FileHandle.standardError.write(Data("juesuan：无法写入 \(out)：\(error.localizedDescription)\n".utf8))
             throw ExitCode(2)
         }
-        let summary = "已生成 \(directory.appendingPathComponent("index.html").path)（检查：\(findings.count(.error)) 个错误，\(findings.count(.warning)) 个警告，\(findings.count(.info)) 个提示）\n"
+        var written = ["index.html", "findings.json"]
+        if !noPdf {
+            do {
+                try PDFWriter.print(html: directory.appendingPathComponent("index.html"), to: directory.appendingPathComponent("report.pdf"))
+                written.append("report.pdf")
+            } catch {
+                FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+            }
+        }
+        let summary = "已生成 \(directory.path)/{\(written.joined(separator: ","))}（检查：\(findings.count(.error)) 个错误，\(findings.count(.warning)) 个警告，\(findings.count(.info)) 个提示）\n"
         FileHandle.standardError.write(Data(summary.utf8))
     }
 }
