@@ -87,6 +87,21 @@ struct CLITests {
         #expect(missing.stderr.contains("不存在"))
     }
 
+    @Test("build 印出 report.pdf（中文字体嵌入）；审阅我们自己的 PDF 没有错误")
+    func pdfAuditsClean() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-pdf-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let built = try CLI.run(["build", "examples/jianghan-2021", "--out", out.path])
+        #expect(built.status == 0, "\(built.stderr)")
+        let pdf = out.appendingPathComponent("report.pdf")
+        #expect(FileManager.default.fileExists(atPath: pdf.path), "没有 report.pdf：\(built.stderr)")
+        let audited = try CLI.run(["audit", pdf.path, "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(audited.stdout.utf8)) as? [String: Any])
+        let summary = try #require(json["summary"] as? [String: Int])
+        #expect(summary["error"] == 0, "\(audited.stdout)")
+        #expect(audited.status == 0)
+    }
+
     @Test("docs/rules.md 的目录与规则目录一致")
     func rulesDoc() throws {
         let generated = try CLI.run(["rules"]).stdout
