@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // Domain core: money, codes, catalogue, the Disclosure model. Foundation only.
@@ -39,14 +40,18 @@ let package = Package(
             dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanPerformance", "Yams"],
             resources: [.copy("Templates")]
         ),
-        // Writers: HTML (later PDF, XLSX, open data).
+        // Debian's libxlsxwriter (apt-get install libxlsxwriter-dev).
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // The Excel workbook: written with libxlsxwriter, read back with ZIPFoundation and XMLParser.
+        .target(name: "JuesuanXLSX", dependencies: ["JuesuanCore", "CXlsxWriter", "ZIPFoundation"]),
+        // Writers: HTML, PDF, open data.
         .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanPerformance", "JuesuanNarrative"]),
         // The command-line tool.
         .executableTarget(
             name: "juesuan",
             dependencies: [
                 "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "JuesuanXLSX", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
@@ -66,6 +71,7 @@ let package = Package(
         .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanRulesTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanNarrativeTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanXLSXTests", dependencies: ["JuesuanCore", "JuesuanXLSX", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(

@@ -6,6 +6,7 @@ import JuesuanNarrative
 import JuesuanPerformance
 import JuesuanRender
 import JuesuanRules
+import JuesuanXLSX
 
 @main
 struct Juesuan: ParsableCommand {
@@ -109,7 +110,15 @@ struct Build: ParsableCommand {
             FileHandle.standardError.write(Data("juesuan：无法写入 \(out)：\(error.localizedDescription)\n".utf8))
             throw ExitCode(2)
         }
-        var written = ["index.html", "findings.json"]
+        var written = ["index.html", "findings.json", "workbook.xlsx", "data/*.csv", "datapackage.json"]
+        do { try WorkbookWriter.write(disclosure, to: directory.appendingPathComponent("workbook.xlsx")) } catch {
+            FileHandle.standardError.write(Data("juesuan：无法写出工作簿：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        do { try OpenData.write(disclosure, to: directory) } catch {
+            FileHandle.standardError.write(Data("juesuan：无法写出开放数据：\(error.localizedDescription)\n".utf8))
+            throw ExitCode(2)
+        }
         if !noPdf {
             do {
                 try PDFWriter.print(html: directory.appendingPathComponent("index.html"), to: directory.appendingPathComponent("report.pdf"))
@@ -180,11 +189,11 @@ func readPublished(_ path: String, catalogFile: String?) throws -> (PublishedRep
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "从已公开的部门决算（.txt 或 .pdf）读出九张表，写成数据集文件夹。",
+        abstract: "从已公开的部门决算（.txt 或 .pdf）或 juesuan 生成的 workbook.xlsx 读出九张表，写成数据集文件夹。",
         discussion: "写出的数据集可直接用于 juesuan check 与 juesuan build。"
     )
 
-    @Argument(help: "已公开的报告：.txt（按 PDF 提取的文字）或 .pdf。")
+    @Argument(help: "已公开的报告：.txt（按 PDF 提取的文字）、.pdf，或 workbook.xlsx。")
     var file: String
 
     @Option(name: .long, help: "输出的数据集文件夹（不存在或为空）。")
@@ -194,7 +203,16 @@ struct Import: ParsableCommand {
     var catalog: String?
 
     func run() throws {
-        let (report, _) = try readPublished(file, catalogFile: catalog)
+        let disclosure: Disclosure
+        if file.lowercased().hasSuffix(".xlsx") {
+            do { disclosure = try WorkbookReader.read(URL(fileURLWithPath: file), displayName: file) } catch {
+                FileHandle.standardError.write(Data("juesuan：无法读取输入。\n\(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        } else {
+            disclosure = try readPublished(file, catalogFile: catalog).0.disclosure
+        }
+        let report = (disclosure: disclosure, unused: 0)
         do {
             try DatasetWriter.write(report.disclosure, to: URL(fileURLWithPath: out))
         } catch {

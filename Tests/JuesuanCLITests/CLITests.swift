@@ -1,4 +1,6 @@
 import Foundation
+import JuesuanCore
+import JuesuanImport
 import JuesuanTestSupport
 import Testing
 
@@ -100,6 +102,23 @@ struct CLITests {
         let summary = try #require(json["summary"] as? [String: Int])
         #expect(summary["error"] == 0, "\(audited.stdout)")
         #expect(audited.status == 0)
+    }
+
+    @Test("开放数据：每个非空单元格一行，金额与数据集相同；datapackage.json 描述各文件")
+    func openData() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-data-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(try CLI.run(["build", "examples/jianghan-2021", "--out", out.path, "--no-pdf"]).status == 0)
+        let cells = try String(contentsOf: out.appendingPathComponent("data/cells.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { line in line.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let disclosure = try DatasetReader.read(folder: Repository.example)
+        let expected = TableID.allCases.reduce(0) { count, id in count + (disclosure[id]?.rows.reduce(0) { $0 + $1.cells.count } ?? 0) }
+        #expect(cells.count == expected)
+        let total = cells.first { $0[0] == "表1" && $0[2] == "30" }
+        #expect(total?[6] == "1813.94")
+        let package = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("datapackage.json"))) as? [String: Any])
+        #expect(package["profile"] as? String == "fiscal-data-package")
+        #expect((package["resources"] as? [[String: Any]])?.count == 10)
     }
 
     @Test("docs/rules.md 的目录与规则目录一致")

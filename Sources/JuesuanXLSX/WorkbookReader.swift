@@ -1,0 +1,301 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import JuesuanCore
+import ZIPFoundation
+
+/// Reads a workbook written by `WorkbookWriter` (or edited in Excel/WPS keeping its layout) back into
+/// a disclosure: the unit and year from "数据集", each table from its sheet below the 栏次 row.
+public enum WorkbookReader {
+    /// A cell as stored: text, or a number as its decimal text ("1813.94", "1.5E-2").
+    enum Cell: Equatable {
+        case text(String)
+        case number(String)
+
+        var text: String {
+            switch self {
+            case .text(let value), .number(let value): value
+            }
+        }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Reads the workbook at `url`.
+    public static func read(_ url: URL, displayName: String? = nil) throws -> Disclosure {
+        let name = displayName ?? url.path
+        let archive: Archive
+        do { archive = try Archive(url: url, accessMode: .read) } catch {
+            throw Failure(description: "\(name)：不是有效的 .xlsx 工作簿（无法按 ZIP 打开）")
+        }
+        func entry(_ path: String) throws -> Data? {
+            guard let entry = archive[path] else { return nil }
+            var data = Data()
+            _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            return data
+        }
+        guard let workbookXML = try entry("xl/workbook.xml"), let relsXML = try entry("xl/_rels/workbook.xml.rels") else {
+            throw Failure(description: "\(name)：缺少 xl/workbook.xml，不是 Excel 工作簿")
+        }
+        let strings = try entry("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
+        let relations = Relations.parse(relsXML)
+        var sheets: [String: [Int: [Int: Cell]]] = [:]
+        for (sheetName, relation) in Sheets.parse(workbookXML) {
+            guard let target = relations[relation] else { continue }
+            let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            if let xml = try entry(path) { sheets[sheetName] = SheetCells.parse(xml, strings: strings) }
+        }
+        guard let meta = sheets["数据集"] else { throw Failure(description: "\(name)：缺少“数据集”工作表（单位、年度）") }
+        func metaValue(_ key: String) -> String? {
+            meta.values.first { $0[0]?.text == key }?[1]?.text
+        }
+        guard let unit = metaValue("单位"), let yearText = metaValue("年度"), let year = Int(Double(yearText) ?? 0) as Int?, year > 0 else {
+            throw Failure(description: "\(name)：“数据集”工作表缺少单位或年度")
+        }
+        var disclosure = Disclosure(unit: unit, shortName: metaValue("简称").flatMap { $0.isEmpty ? nil : $0 }, year: year, source: name)
+        for id in TableID.allCases {
+            guard let cells = sheets[id.description] else { continue }
+            disclosure.tables[id] = try table(id, cells, year: year, unit: unit, file: name)
+        }
+        return disclosure
+    }
+
+    static func money(_ cell: Cell?, file: String, sheet: String, row: Int) throws -> Money? {
+        guard let cell else { return nil }
+        let text = cell.text.trimmingSpaces()
+        if text.isEmpty { return nil }
+        if let parsed = try? MoneyParser.parse(text, unit: .wan) { return parsed.money }
+        // Scientific notation from other spreadsheet programs.
+        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let value = Decimal(string: text) else {
+            throw Failure(description: "\(file) 工作表“\(sheet)”第 \(row + 1) 行：金额“\(text)”无法识别")
+        }
+        var scaled = value * Decimal(1_000_000)
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &scaled, 0, .plain)
+        return Money(fen: NSDecimalNumber(decimal: rounded).int64Value)
+    }
+
+    static func table(_ id: TableID, _ cells: [Int: [Int: Cell]], year: Int, unit: String, file: String) throws -> Table {
+        var table = Table(id: id, title: cells[0]?[0]?.text ?? StandardLayout.title(id, year: year), department: unit,
+                          columns: StandardLayout.columns(id), rows: [], notes: StandardLayout.notes(id))
+        let rowNumbers = cells.keys.sorted()
+        let sheet = id.description
+        func isColumnNumbers(_ row: [Int: Cell]) -> Bool {
+            row.values.contains { $0.text.filter { !$0.isWhitespace } == "栏次" || (id == .t6 && $0.text == "经济分类科目编码") }
+                || (id == .t7 && (1...12).allSatisfy { row[$0 - 1]?.text == String($0) })
+        }
+        guard let headerRow = rowNumbers.first(where: { isColumnNumbers(cells[$0]!) }) else {
+            throw Failure(description: "\(file) 工作表“\(sheet)”：找不到表头（“栏次”行）")
+        }
+        let data = rowNumbers.filter { $0 > headerRow }
+        switch StandardLayout.rowKind(id) {
+        case .lines:
+            let income = table.columns.filter { $0.side == .income }
+            let expenditure = table.columns.filter { $0.side == .expenditure }
+            var rows: [Int: TableRow] = [:]
+            for number in data {
+                let row = cells[number]!
+                for (labelColumn, lineColumn, firstAmount, columns) in [(0, 1, 2, income), (3, 4, 5, expenditure)] {
+                    guard let line = row[lineColumn].flatMap({ Int(Double($0.text) ?? -1) }), line > 0 else { continue }
+                    var tableRow = TableRow(key: .line(line), label: row[labelColumn]?.text ?? "")
+                    for (offset, column) in columns.enumerated() {
+                        if let value = try money(row[firstAmount + offset], file: file, sheet: sheet, row: number) { tableRow.cells[column.number] = value }
+                    }
+                    rows[line] = tableRow
+                }
+            }
+            table.rows = rows.keys.sorted().map { rows[$0]! }
+        case .functionCodes:
+            for number in data {
+                let row = cells[number]!
+                let codeText = row[0]?.text.trimmingSpaces() ?? ""
+                let label = row[1]?.text ?? ""
+                let key: RowKey
+                if let code = FunctionCode(codeText) { key = .function(code) } else if codeText.isEmpty && label.filter({ !$0.isWhitespace }) == "合计" {
+                    key = .total
+                } else { continue }
+                var tableRow = TableRow(key: key, label: key == .total ? "合计" : label)
+                for (offset, column) in table.columns.enumerated() {
+                    if let value = try money(row[2 + offset], file: file, sheet: sheet, row: number) { tableRow.cells[column.number] = value }
+                }
+                table.rows.append(tableRow)
+            }
+        case .economicCodes:
+            var coded: [TableRow] = []
+            for number in data {
+                let row = cells[number]!
+                for block in 0..<3 {
+                    let text = row[block * 3]?.text.trimmingSpaces() ?? ""
+                    if let code = EconomicCode(text) {
+                        var tableRow = TableRow(key: .economic(code), label: row[block * 3 + 1]?.text ?? "")
+                        if let value = try money(row[block * 3 + 2], file: file, sheet: sheet, row: number) { tableRow.cells[1] = value }
+                        coded.append(tableRow)
+                    }
+                }
+                if row[0]?.text == "人员经费合计" {
+                    var personnel = TableRow(key: StandardLayout.personnelTotal, label: "人员经费合计")
+                    if let value = try money(row[2], file: file, sheet: sheet, row: number) { personnel.cells[1] = value }
+                    var publicUse = TableRow(key: StandardLayout.publicTotal, label: "公用经费合计")
+                    if let value = try money(row[8], file: file, sheet: sheet, row: number) { publicUse.cells[1] = value }
+                    coded += [personnel, publicUse]
+                }
+            }
+            let order: [String: Int] = ["301": 0, "303": 1, "302": 2, "310": 3]
+            func rank(_ row: TableRow) -> Int {
+                if case .economic(let code) = row.key { return order[String(code.digits.prefix(3))] ?? 4 }
+                return row.key == StandardLayout.personnelTotal ? 8 : 9
+            }
+            table.rows = coded.enumerated().sorted { a, b in (rank(a.element), a.offset) < (rank(b.element), b.offset) }.map(\.element)
+        case .single:
+            var tableRow = TableRow(key: StandardLayout.singleRow, label: "")
+            if let number = data.first {
+                for (offset, column) in table.columns.enumerated() {
+                    if let value = try money(cells[number]?[offset], file: file, sheet: sheet, row: number) { tableRow.cells[column.number] = value }
+                }
+            }
+            table.rows = [tableRow]
+        }
+        // A statement printed for an empty table stays with it.
+        if let last = rowNumbers.last, let text = cells[last]?[0]?.text, text.contains("无"), !text.hasPrefix("注") { table.emptyStatement = text }
+        return table
+    }
+}
+
+// MARK: XML parts
+
+/// `xl/sharedStrings.xml`: the text of each <si>.
+final class SharedStrings: NSObject, XMLParserDelegate {
+    var strings: [String] = []
+    var current = ""
+    var inText = false
+    var inPhonetic = false
+
+    static func parse(_ data: Data) -> [String] {
+        let delegate = SharedStrings()
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        parser.parse()
+        return delegate.strings
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        switch name {
+        case "si": current = ""
+        case "t": inText = true
+        case "rPh": inPhonetic = true
+        default: break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if inText && !inPhonetic { current += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "si": strings.append(current)
+        case "t": inText = false
+        case "rPh": inPhonetic = false
+        default: break
+        }
+    }
+}
+
+/// `xl/_rels/workbook.xml.rels`: relation id → part path.
+final class Relations: NSObject, XMLParserDelegate {
+    var targets: [String: String] = [:]
+
+    static func parse(_ data: Data) -> [String: String] {
+        let delegate = Relations()
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        parser.parse()
+        return delegate.targets
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        if name == "Relationship", let id = attributes["Id"], let target = attributes["Target"] { targets[id] = target }
+    }
+}
+
+/// `xl/workbook.xml`: sheet names and their relation ids, in order.
+final class Sheets: NSObject, XMLParserDelegate {
+    var sheets: [(String, String)] = []
+
+    static func parse(_ data: Data) -> [(String, String)] {
+        let delegate = Sheets()
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        parser.parse()
+        return delegate.sheets
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        if name == "sheet", let sheet = attributes["name"], let id = attributes["r:id"] { sheets.append((sheet, id)) }
+    }
+}
+
+/// A worksheet's cells by 0-based row and column.
+final class SheetCells: NSObject, XMLParserDelegate {
+    let strings: [String]
+    var cells: [Int: [Int: WorkbookReader.Cell]] = [:]
+    var reference = ""
+    var type = ""
+    var value = ""
+    var inValue = false
+
+    init(strings: [String]) { self.strings = strings }
+
+    static func parse(_ data: Data, strings: [String]) -> [Int: [Int: WorkbookReader.Cell]] {
+        let delegate = SheetCells(strings: strings)
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        parser.parse()
+        return delegate.cells
+    }
+
+    /// "C12" → (11, 2).
+    static func position(_ reference: String) -> (Int, Int)? {
+        var column = 0
+        var digits = ""
+        for character in reference {
+            if let ascii = character.asciiValue, ascii >= 65, ascii <= 90 { column = column * 26 + Int(ascii - 64) } else { digits.append(character) }
+        }
+        guard let row = Int(digits), column > 0 else { return nil }
+        return (row - 1, column - 1)
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        switch name {
+        case "c":
+            reference = attributes["r"] ?? ""
+            type = attributes["t"] ?? "n"
+            value = ""
+        case "v", "t": inValue = true
+        default: break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if inValue { value += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "v", "t": inValue = false
+        case "c":
+            guard let (row, column) = Self.position(reference), !value.isEmpty else { return }
+            let cell: WorkbookReader.Cell
+            switch type {
+            case "s": cell = .text(Int(value).flatMap { $0 < strings.count ? strings[$0] : nil } ?? "")
+            case "str", "inlineStr": cell = .text(value)
+            default: cell = .number(value)
+            }
+            cells[row, default: [:]][column] = cell
+        default: break
+        }
+    }
+}

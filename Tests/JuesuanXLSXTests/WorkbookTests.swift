@@ -1,0 +1,136 @@
+import Foundation
+import JuesuanCore
+import JuesuanImport
+import JuesuanTestSupport
+import Testing
+@testable import JuesuanXLSX
+
+@Suite("Excel 工作簿", .serialized)
+struct WorkbookTests {
+    static func temporary(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-\(UUID().uuidString)-\(name)")
+    }
+
+    static func sameTables(_ a: Disclosure, _ b: Disclosure) -> [String] {
+        var differences: [String] = []
+        for id in TableID.allCases {
+            guard let left = a[id], let right = b[id] else { differences.append("\(id) 缺失"); continue }
+            let keys = Set(left.rows.filter { !$0.cells.isEmpty }.map(\.key)).union(right.rows.filter { !$0.cells.isEmpty }.map(\.key))
+            for key in keys where left.row(key)?.cells ?? [:] != right.row(key)?.cells ?? [:] {
+                differences.append("\(id) \(key)：\(left.row(key)?.cells ?? [:]) ≠ \(right.row(key)?.cells ?? [:])")
+            }
+        }
+        return differences
+    }
+
+    @Test("江汉区示例：写出再读回，九张表逐格相同")
+    func example() throws {
+        let disclosure = try DatasetReader.read(folder: Repository.example)
+        let url = Self.temporary("workbook.xlsx")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try WorkbookWriter.write(disclosure, to: url)
+        let back = try WorkbookReader.read(url)
+        #expect(back.unit == disclosure.unit)
+        #expect(back.year == disclosure.year)
+        let differences = Self.sameTables(disclosure, back)
+        #expect(differences.isEmpty, "\(differences)")
+        #expect(back[.t8]?.emptyStatement == disclosure[.t8]?.emptyStatement)
+    }
+
+    /// A synthetic disclosure: random code trees whose parents add up, amounts to the 分.
+    static func synthetic(_ generator: inout SeededGenerator) -> Disclosure {
+        var disclosure = Disclosure(unit: "测试单位\(Int.random(in: 1...999, using: &generator))", year: Int.random(in: 2018...2030, using: &generator))
+        func money() -> Money { Money(fen: Int64.random(in: 0...50_000_000_000, using: &generator)) }
+        for id in TableID.allCases {
+            var table = Table(id: id, title: StandardLayout.title(id, year: disclosure.year), department: disclosure.unit,
+                              columns: StandardLayout.columns(id), rows: [])
+            switch StandardLayout.rowKind(id) {
+            case .lines:
+                let last = id == .t1 ? 60 : 64
+                table.rows = (1...last).map { line in
+                    let side = StandardLayout.side(of: line, in: id)
+                    var row = TableRow(key: .line(line), label: "第\(line)行")
+                    if Bool.random(using: &generator) {
+                        let columns = table.columns.filter { $0.side == side }.map(\.number)
+                        for column in columns where Bool.random(using: &generator) { row.cells[column] = money() }
+                    }
+                    return row
+                }
+            case .functionCodes:
+                var rows: [TableRow] = [TableRow(key: .total, label: "合计", cells: [1: money()])]
+                for category in ["201", "208", "221"].shuffled(using: &generator).prefix(Int.random(in: 1...3, using: &generator)) {
+                    rows.append(TableRow(key: .function(FunctionCode(category)!), label: "类\(category)", cells: [1: money(), 2: money()]))
+                    for item in 1...Int.random(in: 1...4, using: &generator) {
+                        let code = FunctionCode(category + "01" + String(format: "%02d", item))!
+                        var cells: [Int: Money] = [1: money()]
+                        if table.columns.count >= 3 { cells[table.columns.count] = money() }
+                        rows.append(TableRow(key: .function(code), label: "项\(code)", cells: cells))
+                    }
+                }
+                table.rows = rows
+            case .economicCodes:
+                table.rows = ["301", "30101", "30102", "303", "30302", "302", "30201", "30299", "310", "31002"].map {
+                    TableRow(key: .economic(EconomicCode($0)!), label: "科目\($0)", cells: Bool.random(using: &generator) ? [1: money()] : [:])
+                } + [TableRow(key: StandardLayout.personnelTotal, label: "人员经费合计", cells: [1: money()]),
+                     TableRow(key: StandardLayout.publicTotal, label: "公用经费合计", cells: [1: money()])]
+            case .single:
+                var row = TableRow(key: StandardLayout.singleRow, label: "")
+                for column in 1...12 where Bool.random(using: &generator) { row.cells[column] = money() }
+                table.rows = [row]
+            }
+            disclosure.tables[id] = table
+        }
+        return disclosure
+    }
+
+    @Test("性质：合成数据集写出再读回相同（40 个，带种子）")
+    func roundTrip() throws {
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0..<40 {
+            let disclosure = Self.synthetic(&generator)
+            let url = Self.temporary("synthetic.xlsx")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try WorkbookWriter.write(disclosure, to: url)
+            let back = try WorkbookReader.read(url)
+            #expect(back.unit == disclosure.unit && back.year == disclosure.year)
+            let differences = Self.sameTables(disclosure, back)
+            #expect(differences.isEmpty, "\(differences.prefix(3))")
+        }
+    }
+
+    @Test("openpyxl 打开工作簿，读到同样的数")
+    func openpyxlReadsTheNumbers() throws {
+        let disclosure = try DatasetReader.read(folder: Repository.example)
+        let url = Self.temporary("workbook.xlsx")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try WorkbookWriter.write(disclosure, to: url)
+        let script = """
+        import openpyxl, sys
+        wb = openpyxl.load_workbook(sys.argv[1])
+        t1 = wb['表1']
+        rows = {r[1]: r[2] for r in t1.iter_rows(min_row=6, values_only=True) if isinstance(r[1], (int, float))}
+        t3 = wb['表3']
+        total = [r for r in t3.iter_rows(values_only=True) if r[1] == '合计'][0]
+        print('%.2f %.2f %.2f %s' % (rows[30], total[3], total[4], t3['C7'].number_format))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "1813.94 958.84 855.10 #,##0.00", "\(output)")
+    }
+
+    @Test("不是工作簿的文件：中文说明，不崩溃")
+    func notAWorkbook() throws {
+        let url = Self.temporary("bad.xlsx")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("这不是 xlsx".utf8).write(to: url)
+        #expect(throws: WorkbookReader.Failure.self) { try WorkbookReader.read(url) }
+    }
+}
