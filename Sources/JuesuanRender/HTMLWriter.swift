@@ -29,6 +29,7 @@ public enum HTMLWriter {
         }
         body += "</section>\n"
         body += narrativeSection(disclosure, narrative)
+        body += keyWorkSection(disclosure)
         body += glossarySection(disclosure)
         if let scheme { body += PerformanceHTML.section(scores, scheme: scheme) }
         if let phone = disclosure.figures.texts["咨询电话"] {
@@ -89,6 +90,16 @@ public enum HTMLWriter {
             for paragraph in section.paragraphs { out += "<p>\(escape(paragraph.text))</p>\n" }
         }
         return out + "</section>\n"
+    }
+
+    static func keyWorkSection(_ disclosure: Disclosure) -> String {
+        guard !disclosure.keyWork.isEmpty else { return "" }
+        var out = "<section class=\"part keywork\"><h2>第四部分 \(disclosure.year) 年重点工作完成情况</h2>\n"
+        out += "<table class=\"list keywork\"><thead><tr><th>序号</th><th>重要事项</th><th>工作内容及目标</th><th>完成情况</th></tr></thead><tbody>\n"
+        for (index, task) in disclosure.keyWork.enumerated() {
+            out += "<tr><td>\(index + 1)</td><td>\(escape(task.name))</td><td>\(escape(task.content))</td><td>\(escape(task.result))</td></tr>\n"
+        }
+        return out + "</tbody></table></section>\n"
     }
 
     static func glossarySection(_ disclosure: Disclosure) -> String {
@@ -300,7 +311,8 @@ public enum HTMLWriter {
     section.findings { border: 1px solid #bbb; padding: 0 1em 1em; background: #fcfcfc; }
     .summary .error { color: #b00; font-weight: bold; } .summary .warning { color: #a60; } .summary .info { color: #246; }
     table.list { border-collapse: collapse; width: 100%; font-size: .85em; }
-    table.list td:nth-child(-n+3) { white-space: nowrap; }
+    section.findings table.list td:nth-child(-n+3) { white-space: nowrap; }
+    table.keywork td:nth-child(3) { width: 55%; }
     table.list th, table.list td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
     table.list tr.error td:first-child { color: #b00; font-weight: bold; }
     table.list tr.warning td:first-child { color: #a60; }
@@ -317,6 +329,7 @@ public enum HTMLWriter {
     @media print {
       body { margin: 0; max-width: none; }
       section.findings { display: none; }  /* the check results are for the unit, not for publication */
+      h2, h3 { break-after: avoid-page; }
       section.table { break-inside: avoid-page; }
       thead { display: table-header-group; }
       tr { break-inside: avoid; }

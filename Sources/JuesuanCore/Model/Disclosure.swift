@@ -19,6 +19,8 @@ public struct Disclosure: Hashable, Sendable {
     public var source: String?
     /// Part 5 名词解释: terms and their explanations, in print order.
     public var glossary: [GlossaryEntry] = []
+    /// Part 4 重点工作完成情况: the year's key tasks, as the unit wrote them.
+    public var keyWork: [KeyTask] = []
 
     public init(unit: String, shortName: String? = nil, year: Int, overview: Overview = Overview(),
                 tables: [TableID: Table] = [:], figures: NarrativeFigures = NarrativeFigures(),
@@ -35,6 +37,22 @@ public struct Disclosure: Hashable, Sendable {
 
     /// The table `id`, if present.
     public subscript(_ id: TableID) -> Table? { tables[id] }
+}
+
+/// A key task of the year (重点工作): its name, content and goal, and how it was done.
+public struct KeyTask: Hashable, Sendable {
+    /// 重要事项.
+    public var name: String
+    /// 工作内容及目标.
+    public var content: String
+    /// 完成情况.
+    public var result: String
+
+    public init(name: String, content: String, result: String) {
+        self.name = name
+        self.content = content
+        self.result = result
+    }
 }
 
 /// A term of the glossary (名词解释) and its explanation.

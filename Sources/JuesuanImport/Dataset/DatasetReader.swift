@@ -109,6 +109,10 @@ public enum DatasetReader {
                                                     results: try doc.string(entry, "成效") ?? "", source: doc.source(entry["金额"])))
         }
         disclosure.figures = figures
+        for entry in try doc.mappings(doc.root, "重点工作") {
+            disclosure.keyWork.append(KeyTask(name: try doc.string(entry, "事项", required: true)!,
+                                              content: try doc.string(entry, "内容") ?? "", result: try doc.string(entry, "完成情况") ?? ""))
+        }
         for entry in try doc.mappings(doc.root, "名词解释") {
             disclosure.glossary.append(GlossaryEntry(term: try doc.string(entry, "名词", required: true)!,
                                                      definition: try doc.string(entry, "解释") ?? "", source: doc.source(entry["名词"])))
