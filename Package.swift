@@ -57,7 +57,7 @@ let package = Package(
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
         .executableTarget(
             name: "juesuan-bench",
-            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative"],
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative", "JuesuanXLSX"],
             path: "Benchmarks/juesuan-bench"
         ),
         // Fuzzer of the published-report reader (not a test): `swift run -c release juesuan-fuzz 1000000`.

@@ -4,6 +4,7 @@ import Foundation
 import JuesuanCore
 import JuesuanImport
 import JuesuanNarrative
+import JuesuanXLSX
 import JuesuanPerformance
 import JuesuanRender
 import JuesuanRules
@@ -72,3 +73,15 @@ if FileManager.default.fileExists(atPath: seedURL.path) {
     measure("  seed: table rules", runs: runs) { _ = Checker(catalogue: rulesForAudit, catalog: catalog).check(report.disclosure) }
     measure("  seed: whole audit of the read report", runs: runs) { _ = auditor.audit(report) }
 }
+
+// Publication: the steps of `build` without the PDF.
+let templates = try NarrativeTemplates.standard()
+let scoredForms = Scorer(scheme: scheme).score(disclosure.performance)
+measure("generate Part 3", runs: runs) { _ = NarrativeGenerator(templates: templates, disclosure: disclosure, catalog: catalog, scores: scoredForms).generate() }
+let sections = NarrativeGenerator(templates: templates, disclosure: disclosure, catalog: catalog, scores: scoredForms).generate()
+measure("render whole index.html", runs: runs) { _ = HTMLWriter.page(disclosure, findings: findings, scores: scoredForms, scheme: scheme, narrative: sections) }
+let benchDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: benchDirectory, withIntermediateDirectories: true)
+try measure("write workbook.xlsx", runs: runs) { try WorkbookWriter.write(disclosure, to: benchDirectory.appendingPathComponent("workbook.xlsx")) }
+try measure("write open data", runs: runs) { try OpenData.write(disclosure, to: benchDirectory) }
+try? FileManager.default.removeItem(at: benchDirectory)

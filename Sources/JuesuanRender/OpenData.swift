@@ -24,10 +24,23 @@ public enum OpenData {
     }
 
     static func csv(_ rows: [[String]]) -> String {
-        func field(_ text: String) -> String {
-            text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        var out = ""
+        out.reserveCapacity(rows.count * 96)
+        for row in [header] + rows {
+            for (index, text) in row.enumerated() {
+                if index > 0 { out += "," }
+                // Quote only fields holding a comma, a quote or a line break (a byte scan; these are ASCII).
+                if text.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 }) {
+                    out += "\""
+                    for character in text { out += character == "\"" ? "\"\"" : String(character) }
+                    out += "\""
+                } else {
+                    out += text
+                }
+            }
+            out += "\n"
         }
-        return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        return out
     }
 
     /// Writes `data/cells.csv`, `data/table1.csv` … and `datapackage.json` into `directory`.
