@@ -67,3 +67,36 @@ public struct DatasetCopy {
     /// Removes the copy.
     public func remove() { try? FileManager.default.removeItem(at: folder) }
 }
+
+extension Disclosure {
+    /// The same disclosure with every "where it was read from" cleared and the tables reduced to
+    /// what a dataset holds (keys, labels, cells, statements), for comparing what was written with
+    /// what was read back.
+    public func withoutSources() -> Disclosure {
+        var copy = self
+        copy.source = nil
+        for id in copy.tables.keys {
+            copy.tables[id]!.rows = copy.tables[id]!.rows.filter { !$0.cells.isEmpty || $0.key == .total }.map {
+                TableRow(key: $0.key, label: "", cells: $0.cells)
+            }.sorted { $0.key < $1.key }
+            copy.tables[id]!.title = ""
+            copy.tables[id]!.notes = []
+        }
+        func clear(_ amounts: [String: NamedAmount]) -> [String: NamedAmount] { amounts.mapValues { NamedAmount(name: $0.name, amount: $0.amount) } }
+        copy.figures.priorYear = clear(copy.figures.priorYear)
+        copy.figures.initialBudget = clear(copy.figures.initialBudget)
+        copy.figures.procurement = clear(copy.figures.procurement)
+        copy.figures.vehicleRunningDetails = copy.figures.vehicleRunningDetails.map { NamedAmount(name: $0.name, amount: $0.amount) }
+        copy.figures.operatingCosts = copy.figures.operatingCosts.map { NamedAmount(name: $0.name, amount: $0.amount) }
+        copy.figures.projects = copy.figures.projects.map { var project = $0; project.source = nil; return project }
+        copy.glossary = copy.glossary.map { GlossaryEntry(term: $0.term, definition: $0.definition) }
+        func strip(_ rows: [IndicatorRow]) -> [IndicatorRow] { rows.map { var row = $0; row.source = nil; return row } }
+        if var department = copy.performance.department {
+            department.source = nil
+            department.goals = department.goals.map { var goal = $0; goal.indicators = strip(goal.indicators); return goal }
+            copy.performance.department = department
+        }
+        copy.performance.projects = copy.performance.projects.map { var project = $0; project.source = nil; project.indicators = strip(project.indicators); return project }
+        return copy
+    }
+}

@@ -2,68 +2,176 @@ import CXlsxWriter
 import Foundation
 import JuesuanCore
 
-/// The self-evaluation forms as sheets: budget execution and the indicator rows as printed.
+/// The self-evaluation forms as sheets ("整体绩效自评", "项目绩效1" …): the form's fields as
+/// key/value rows, the budget execution row, and the indicator rows as printed; read back by `read`.
 enum FormSheets {
+    typealias Sheet = UnsafeMutablePointer<lxw_worksheet>
+
+    static func decimal(_ value: Decimal?) -> String { value.map { "\($0)" } ?? "" }
+
     static func write(_ forms: PerformanceForms, workbook: UnsafeMutablePointer<lxw_workbook>, formats: WorkbookWriter.Formats) {
         if let department = forms.department {
             let sheet = workbook_add_worksheet(workbook, "整体绩效自评")!
-            var row = header(sheet, formats, title: "部门（单位）整体绩效自评表", name: department.unitName, stated: department.statedTotal,
-                             execution: department.execution)
+            var row = fields(sheet, formats, title: "部门（单位）整体绩效自评表", [
+                ("类型", "整体"), ("名称", department.unitName), ("填报日期", department.filledOn ?? ""), ("自评得分", decimal(department.statedTotal)),
+                ("基本支出总额", department.basicTotal.map(FactRows.exact) ?? ""), ("项目支出总额", department.projectTotal.map(FactRows.exact) ?? ""),
+            ])
+            row = execution(sheet, formats, department.execution, row: row)
             for goal in department.goals {
-                worksheet_write_string(sheet, lxw_row_t(row), 0, "\(goal.title)（\(goal.weight)分）", formats.bold)
-                row += 1
-                row = indicators(sheet, formats, goal.indicators, row: row)
+                for (column, text) in ["年度目标", goal.title, "\(goal.weight)", goal.text].enumerated() {
+                    worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), text, column == 0 ? formats.bold : formats.text)
+                }
+                row = indicators(sheet, formats, goal.indicators, row: row + 1)
             }
         }
         for (index, project) in forms.projects.enumerated() {
             let sheet = workbook_add_worksheet(workbook, "项目绩效\(index + 1)")!
-            var row = header(sheet, formats, title: "项目支出绩效自评表", name: project.name, stated: project.statedTotal, execution: project.execution)
-            worksheet_write_string(sheet, lxw_row_t(row), 0, "项目绩效总目标得分", formats.bold)
-            if let goal = project.goalStatedScore { worksheet_write_number(sheet, lxw_row_t(row), 1, NSDecimalNumber(decimal: goal).doubleValue, formats.text) }
-            row += 1
-            row = indicators(sheet, formats, project.indicators, row: row)
-            _ = row
+            var row = fields(sheet, formats, title: "项目支出绩效自评表", [
+                ("类型", "项目"), ("名称", project.name), ("主管部门", project.supervisor), ("实施单位", project.implementer),
+                ("项目类别", project.category), ("项目类型", project.kind), ("填报日期", project.filledOn ?? ""),
+                ("自评得分", decimal(project.statedTotal)), ("总目标.年初设定目标", project.goalPlanned),
+                ("总目标.全年实际完成情况", project.goalAchieved), ("总目标.得分", decimal(project.goalStatedScore)),
+                ("总目标.分值", decimal(project.goalWeight)), ("指标表.分值", decimal(project.indicatorsWeight)),
+                ("偏差分析", project.deviation), ("改进措施", project.improvement),
+            ])
+            row = execution(sheet, formats, project.execution, row: row)
+            worksheet_write_string(sheet, lxw_row_t(row), 0, "项目年度绩效指标", formats.bold)
+            _ = indicators(sheet, formats, project.indicators, row: row + 1)
         }
     }
 
-    static func header(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: WorkbookWriter.Formats, title: String, name: String,
-                       stated: Decimal?, execution: BudgetExecution) -> Int {
-        worksheet_set_column(sheet, 0, 2, 16, nil)
+    static func fields(_ sheet: Sheet, _ formats: WorkbookWriter.Formats, title: String, _ pairs: [(String, String)]) -> Int {
+        worksheet_set_column(sheet, 0, 1, 16, nil)
         worksheet_set_column(sheet, 2, 2, 40, nil)
-        worksheet_set_column(sheet, 3, 5, 16, nil)
+        worksheet_set_column(sheet, 3, 6, 16, nil)
         worksheet_set_landscape(sheet)
         worksheet_fit_to_pages(sheet, 1, 0)
-        WorkbookWriter.merge(sheet, 0, 0, 0, 5, title, formats.title)
-        worksheet_write_string(sheet, 1, 0, "名称", formats.bold)
-        worksheet_write_string(sheet, 1, 1, name, formats.text)
-        worksheet_write_string(sheet, 1, 4, "自评得分（所印）", formats.bold)
-        if let stated { worksheet_write_number(sheet, 1, 5, NSDecimalNumber(decimal: stated).doubleValue, formats.text) }
-        for (column, text) in ["预算执行（\(execution.unit.rawValue)）", "预算数（A）", "执行数（B）", "执行率（B/A）", "得分"].enumerated() {
-            worksheet_write_string(sheet, 2, lxw_col_t(column), text, formats.heading)
+        WorkbookWriter.merge(sheet, 0, 0, 0, 6, title, formats.title)
+        for (index, pair) in pairs.enumerated() {
+            worksheet_write_string(sheet, lxw_row_t(index + 1), 0, pair.0, formats.bold)
+            worksheet_write_string(sheet, lxw_row_t(index + 1), 1, pair.1, formats.text)
         }
-        worksheet_write_string(sheet, 3, 0, execution.label, formats.label)
-        worksheet_write_number(sheet, 3, 1, Double(execution.budget.fen) / Double(execution.unit.fenPerUnit), formats.number)
-        worksheet_write_number(sheet, 3, 2, Double(execution.executed.fen) / Double(execution.unit.fenPerUnit), formats.number)
-        worksheet_write_string(sheet, 3, 3, execution.statedRate ?? "", formats.label)
-        if let score = execution.statedScore { worksheet_write_number(sheet, 3, 4, NSDecimalNumber(decimal: score).doubleValue, formats.label) }
-        return 5
+        return pairs.count + 2
     }
 
-    static func indicators(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: WorkbookWriter.Formats, _ rows: [IndicatorRow], row start: Int) -> Int {
+    static func execution(_ sheet: Sheet, _ formats: WorkbookWriter.Formats, _ block: BudgetExecution, row: Int) -> Int {
+        for (column, text) in ["预算执行（\(block.unit.rawValue)）", "预算数（A）", "执行数（B）", "执行率（B/A）", "得分", "分值"].enumerated() {
+            worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), text, formats.heading)
+        }
+        worksheet_write_string(sheet, lxw_row_t(row + 1), 0, block.label, formats.label)
+        worksheet_write_number(sheet, lxw_row_t(row + 1), 1, Double(block.budget.fen) / Double(block.unit.fenPerUnit), formats.number)
+        worksheet_write_number(sheet, lxw_row_t(row + 1), 2, Double(block.executed.fen) / Double(block.unit.fenPerUnit), formats.number)
+        worksheet_write_string(sheet, lxw_row_t(row + 1), 3, block.statedRate ?? "", formats.label)
+        worksheet_write_string(sheet, lxw_row_t(row + 1), 4, decimal(block.statedScore), formats.label)
+        worksheet_write_string(sheet, lxw_row_t(row + 1), 5, decimal(block.weight), formats.label)
+        return row + 3
+    }
+
+    static let indicatorHeadings = ["一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "得分", "分值"]
+
+    static func indicators(_ sheet: Sheet, _ formats: WorkbookWriter.Formats, _ rows: [IndicatorRow], row start: Int) -> Int {
         var row = start
-        for (column, text) in ["一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "得分"].enumerated() {
+        for (column, text) in indicatorHeadings.enumerated() {
             worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), text, formats.heading)
         }
         row += 1
         for indicator in rows {
-            for (column, text) in [indicator.level1, indicator.level2, indicator.name, indicator.target, indicator.actual].enumerated() {
-                worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), text, formats.label)
-            }
-            if let score = indicator.statedScore {
-                worksheet_write_number(sheet, lxw_row_t(row), 5, NSDecimalNumber(decimal: score).doubleValue, formats.label)
-            }
+            let values = [indicator.level1, indicator.level2, indicator.name, indicator.target, indicator.actual,
+                          decimal(indicator.statedScore), decimal(indicator.weight)]
+            for (column, text) in values.enumerated() { worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), text, formats.label) }
             row += 1
         }
         return row + 1
+    }
+
+    // MARK: Reading
+
+    static func read(_ sheets: [String: [Int: [Int: WorkbookReader.Cell]]], schemeID: String?) -> PerformanceForms {
+        var forms = PerformanceForms(schemeID: schemeID)
+        if let cells = sheets["整体绩效自评"], let form = department(cells) { forms.department = form }
+        var index = 1
+        while let cells = sheets["项目绩效\(index)"] {
+            if let form = project(cells) { forms.projects.append(form) }
+            index += 1
+        }
+        return forms
+    }
+
+    static func text(_ cells: [Int: [Int: WorkbookReader.Cell]], _ row: Int, _ column: Int) -> String { cells[row]?[column]?.text ?? "" }
+
+    static func fieldValues(_ cells: [Int: [Int: WorkbookReader.Cell]]) -> [String: String] {
+        var values: [String: String] = [:]
+        for row in cells.keys.sorted() {
+            let key = text(cells, row, 0)
+            if key.hasPrefix("预算执行") { break }
+            if row > 0, !key.isEmpty { values[key] = text(cells, row, 1) }
+        }
+        return values
+    }
+
+    static func score(_ text: String) -> Decimal? { text.isEmpty ? nil : Decimal(string: text) }
+
+    static func executionBlock(_ cells: [Int: [Int: WorkbookReader.Cell]]) -> BudgetExecution? {
+        guard let header = cells.keys.sorted().first(where: { text(cells, $0, 0).hasPrefix("预算执行") }) else { return nil }
+        let unit: MoneyUnit = text(cells, header, 0).contains("万元") ? .wan : .yuan
+        func money(_ column: Int) -> Money {
+            let value = Decimal(string: text(cells, header + 1, column)) ?? 0
+            var scaled = value * Decimal(unit.fenPerUnit)
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &scaled, 0, .plain)
+            return Money(fen: NSDecimalNumber(decimal: rounded).int64Value)
+        }
+        let rate = text(cells, header + 1, 3)
+        return BudgetExecution(label: text(cells, header + 1, 0), unit: unit, budget: money(1), executed: money(2),
+                               statedRate: rate.isEmpty ? nil : rate, statedScore: score(text(cells, header + 1, 4)),
+                               weight: score(text(cells, header + 1, 5)))
+    }
+
+    /// Indicator rows under each heading row ("一级指标" …), grouped by the row before the heading.
+    static func indicatorBlocks(_ cells: [Int: [Int: WorkbookReader.Cell]]) -> [(Int, [IndicatorRow])] {
+        var blocks: [(Int, [IndicatorRow])] = []
+        let rows = cells.keys.sorted()
+        var index = 0
+        while index < rows.count {
+            let row = rows[index]
+            guard text(cells, row, 0) == "一级指标" else { index += 1; continue }
+            var indicators: [IndicatorRow] = []
+            var next = row + 1
+            while let line = cells[next], !(line[0]?.text ?? "").isEmpty || !(line[2]?.text ?? "").isEmpty,
+                  line[0]?.text != "年度目标", line[0]?.text != "一级指标" {
+                indicators.append(IndicatorRow(level1: text(cells, next, 0), level2: text(cells, next, 1), name: text(cells, next, 2),
+                                               target: text(cells, next, 3), actual: text(cells, next, 4), weight: score(text(cells, next, 6)),
+                                               statedScore: score(text(cells, next, 5))))
+                next += 1
+            }
+            blocks.append((row, indicators))
+            index += 1
+        }
+        return blocks
+    }
+
+    static func department(_ cells: [Int: [Int: WorkbookReader.Cell]]) -> DepartmentForm? {
+        let values = fieldValues(cells)
+        guard let execution = executionBlock(cells) else { return nil }
+        let goals = indicatorBlocks(cells).map { heading, rows in
+            AnnualGoal(title: text(cells, heading - 1, 1), weight: Decimal(string: text(cells, heading - 1, 2)) ?? 0,
+                       text: text(cells, heading - 1, 3), indicators: rows)
+        }
+        return DepartmentForm(unitName: values["名称"] ?? "", filledOn: values["填报日期"].flatMap { $0.isEmpty ? nil : $0 },
+                              statedTotal: score(values["自评得分"] ?? ""), basicTotal: values["基本支出总额"].flatMap(FactRows.amount),
+                              projectTotal: values["项目支出总额"].flatMap(FactRows.amount), execution: execution, goals: goals)
+    }
+
+    static func project(_ cells: [Int: [Int: WorkbookReader.Cell]]) -> ProjectForm? {
+        let values = fieldValues(cells)
+        guard let execution = executionBlock(cells) else { return nil }
+        return ProjectForm(name: values["名称"] ?? "", supervisor: values["主管部门"] ?? "", implementer: values["实施单位"] ?? "",
+                           category: values["项目类别"] ?? "", kind: values["项目类型"] ?? "",
+                           filledOn: values["填报日期"].flatMap { $0.isEmpty ? nil : $0 }, statedTotal: score(values["自评得分"] ?? ""),
+                           execution: execution, goalPlanned: values["总目标.年初设定目标"] ?? "",
+                           goalAchieved: values["总目标.全年实际完成情况"] ?? "", goalWeight: score(values["总目标.分值"] ?? ""),
+                           goalStatedScore: score(values["总目标.得分"] ?? ""), indicatorsWeight: score(values["指标表.分值"] ?? ""),
+                           indicators: indicatorBlocks(cells).first?.1 ?? [], deviation: values["偏差分析"] ?? "",
+                           improvement: values["改进措施"] ?? "")
     }
 }

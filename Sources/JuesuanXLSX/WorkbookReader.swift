@@ -60,6 +60,12 @@ public enum WorkbookReader {
             guard let cells = sheets[id.description] else { continue }
             disclosure.tables[id] = try table(id, cells, year: year, unit: unit, file: name)
         }
+        let facts = meta.keys.sorted().compactMap { row -> (String, String)? in
+            guard let key = meta[row]?[0]?.text else { return nil }
+            return (key, meta[row]?[1]?.text ?? "")
+        }
+        FactRows.apply(facts, to: &disclosure)
+        disclosure.performance = FormSheets.read(sheets, schemeID: disclosure.performance.schemeID)
         return disclosure
     }
 

@@ -42,10 +42,9 @@ public enum WorkbookWriter {
         guard let workbook = workbook_new(temporary.path) else { throw Failure(description: "无法创建工作簿 \(url.path)") }
         let formats = Formats(workbook)
         let meta = workbook_add_worksheet(workbook, "数据集")!
-        worksheet_set_column(meta, 0, 0, 12, nil)
-        worksheet_set_column(meta, 1, 1, 40, nil)
-        for (row, pair) in [("单位", disclosure.unit), ("简称", disclosure.shortName ?? ""), ("年度", String(disclosure.year)),
-                            ("说明", "由 juesuan 生成；各表金额单位为万元；本工作簿可用 juesuan import 读回为数据集。")].enumerated() {
+        worksheet_set_column(meta, 0, 0, 28, nil)
+        worksheet_set_column(meta, 1, 1, 80, nil)
+        for (row, pair) in FactRows.rows(disclosure).enumerated() {
             worksheet_write_string(meta, lxw_row_t(row), 0, pair.0, formats.bold)
             worksheet_write_string(meta, lxw_row_t(row), 1, pair.1, formats.text)
         }

@@ -35,6 +35,16 @@ struct WorkbookTests {
         let differences = Self.sameTables(disclosure, back)
         #expect(differences.isEmpty, "\(differences)")
         #expect(back[.t8]?.emptyStatement == disclosure[.t8]?.emptyStatement)
+        // The whole dataset: facts, narrative figures, glossary, key work and the nine forms.
+        let written = disclosure.withoutSources(), read = back.withoutSources()
+        #expect(read.overview == written.overview)
+        #expect(read.figures == written.figures)
+        #expect(read.glossary == written.glossary)
+        #expect(read.keyWork == written.keyWork)
+        #expect(read.performance.department == written.performance.department)
+        #expect(read.performance.projects == written.performance.projects)
+        #expect(read.performance.schemeID == written.performance.schemeID)
+        #expect(read == written)
     }
 
     /// A synthetic disclosure: random code trees whose parents add up, amounts to the 分.
@@ -80,6 +90,25 @@ struct WorkbookTests {
             }
             disclosure.tables[id] = table
         }
+        // Facts, a glossary and a project form.
+        for key in ["收支总计", "机关运行经费"] where Bool.random(using: &generator) {
+            disclosure.figures.priorYear[key] = NamedAmount(name: key, amount: money())
+        }
+        disclosure.figures.initialBudget["合计"] = NamedAmount(name: "合计", amount: money())
+        disclosure.figures.projects = (0..<Int.random(in: 0...3, using: &generator)).map { ProjectSpending(name: "项目\($0)", amount: money(), purpose: "用途\($0)") }
+        disclosure.glossary = [GlossaryEntry(term: "基本支出", definition: "指……（\(Int.random(in: 1...9, using: &generator))）")]
+        let indicators = (0..<Int.random(in: 1...5, using: &generator)).map { index in
+            IndicatorRow(level1: "产出指标", level2: "数量指标", name: "指标\(index)：测试", target: "≥\(index + 1)次", actual: "\(index + 2)次",
+                         statedScore: Decimal(Int.random(in: 0...10, using: &generator)))
+        }
+        disclosure.performance.projects = [ProjectForm(name: "测试项目", supervisor: "主管", implementer: "实施", category: "部门预算项目",
+                                                       kind: "经常性项目", filledOn: nil, statedTotal: 99,
+                                                       execution: BudgetExecution(label: "年度财政资金总额", unit: .yuan,
+                                                                                  budget: Money(fen: Int64.random(in: 0...9_000_000_000, using: &generator)),
+                                                                                  executed: Money(fen: Int64.random(in: 0...9_000_000_000, using: &generator)),
+                                                                                  statedRate: "98%", statedScore: 19, weight: 20),
+                                                       goalPlanned: "目标", goalAchieved: "完成", goalWeight: 20, goalStatedScore: 20,
+                                                       indicatorsWeight: 60, indicators: indicators, deviation: "无", improvement: "无")]
         return disclosure
     }
 
@@ -95,6 +124,10 @@ struct WorkbookTests {
             #expect(back.unit == disclosure.unit && back.year == disclosure.year)
             let differences = Self.sameTables(disclosure, back)
             #expect(differences.isEmpty, "\(differences.prefix(3))")
+            let written = disclosure.withoutSources(), read = back.withoutSources()
+            #expect(read.figures == written.figures)
+            #expect(read.glossary == written.glossary)
+            #expect(read.performance.projects == written.performance.projects)
         }
     }
 
