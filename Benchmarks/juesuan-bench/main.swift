@@ -1,4 +1,4 @@
-// Benchmarks (not tests): `swift run -c release juesuan-bench [check] [--runs N]`.
+// Benchmarks (not tests): `swift run -c release juesuan-bench [--runs N] [--only TEXT]`.
 // Prints the median, minimum and maximum wall-clock time of each measured step.
 import Foundation
 import JuesuanCore
@@ -10,6 +10,7 @@ import JuesuanRender
 import JuesuanRules
 
 func measure(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
+    if let only, !name.contains(only) { return }
     var samples: [Double] = []
     for _ in 0..<3 { try body() }  // warm-up
     for _ in 0..<runs {
@@ -25,6 +26,8 @@ func measure(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
 
 let arguments = CommandLine.arguments.dropFirst()
 let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[arguments.index(after: $0)]) } ?? 50
+/// `--only TEXT`: measure only the steps whose name contains TEXT (for profiling one step).
+let only = arguments.firstIndex(of: "--only").map { arguments[arguments.index(after: $0)] }
 let example = URL(fileURLWithPath: "examples/jianghan-2021")
 
 let catalog = try CatalogLoader.builtIn()

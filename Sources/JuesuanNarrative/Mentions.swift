@@ -53,7 +53,7 @@ enum MentionScanner {
             let decimals = plain.split(separator: ".").dropFirst().first?.count ?? 0
             // Figures of reports: at most 12 integer digits and 4 decimals; anything else is not a figure.
             let integerDigits = plain.split(separator: ".").first?.count ?? 0
-            let valid = !(text.contains(",") && (try? MoneyParser.parse(text, unit: .wan)) == nil) && integerDigits <= 12 && decimals <= 4
+            let valid = !(text.includes(",") && (try? MoneyParser.parse(text, unit: .wan)) == nil) && integerDigits <= 12 && decimals <= 4
             if valid, let value = Decimal(string: plain), plain.filter({ $0 == "." }).count <= 1 {
                 if follows("万元") {
                     mentions.append(Mention(kind: .amount, text: text, value: value, decimals: decimals, start: index, end: after + 2))
@@ -83,7 +83,7 @@ extension Decimal {
         let rounded = roundedHalfUp(decimals)
         var text = "\(rounded)"
         if decimals > 0 {
-            if !text.contains(".") { text += "." }
+            if !text.includes(".") { text += "." }
             let have = text.split(separator: ".").dropFirst().first?.count ?? 0
             text += String(repeating: "0", count: max(0, decimals - have))
         }

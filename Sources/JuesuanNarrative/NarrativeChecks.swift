@@ -173,8 +173,8 @@ struct NarrativeChecks {
 
     mutating func checkPassage(_ passage: Passage, _ characters: [Character], _ mentions: [Mention]) {
         let heading = String(characters.prefix(40))
-        let general = heading.contains("一般公共预算")
-        let threeItems = heading.contains("三公")
+        let general = heading.includes("一般公共预算")
+        let threeItems = heading.includes("三公")
         var sentenceStart = 0
         var previousEnd = 0
         // Figures stated for the subjects of this passage, for later percentages in the sentence.
@@ -195,7 +195,7 @@ struct NarrativeChecks {
             }
             let before = String(characters[max(sentenceStart, mention.start - 24)..<mention.start])
             // "X 万元，其中：A …，占 …%": the shares that follow are of X.
-            if String(characters[previousEnd..<mention.start]).contains("其中"), let last = lastAmount { firstAmountOfSentence = last }
+            if String(characters[previousEnd..<mention.start]).includes("其中"), let last = lastAmount { firstAmountOfSentence = last }
             let subject = Self.subject(characters, before: mention.start, after: max(sentenceStart, previousEnd))
             switch mention.kind {
             case .amount:
@@ -210,7 +210,7 @@ struct NarrativeChecks {
                     }
                     budgetSubject = budgetTopic.isEmpty ? nil : budgetTopic
                     let sentence = String(characters[sentenceStart..<mention.start])
-                    if sentence.contains("三公"), let t7 = table(.t7) {
+                    if sentence.includes("三公"), let t7 = table(.t7) {
                         let printed = t7.amount(StandardLayout.singleRow, column: 1)
                         if printed.wanDecimal.roundedHalfUp(mention.decimals) != mention.value.roundedHalfUp(mention.decimals) {
                             add("N-AMOUNT", passage: passage, at: mention.start, stated: mention.text, expected: printed.description,
@@ -277,14 +277,14 @@ struct NarrativeChecks {
         while let range = text.range(of: "决算数", range: searchStart..<text.endIndex) {
             searchStart = range.upperBound
             let tail = text[range.upperBound...].prefix(10)
-            guard tail.contains("预算数"), let (word, direction) = words.first(where: { tail.hasPrefix($0.0) || tail.hasPrefix("与预算数" + $0.0) }) else { continue }
+            guard tail.includes("预算数"), let (word, direction) = words.first(where: { tail.hasPrefix($0.0) || tail.hasPrefix("与预算数" + $0.0) }) else { continue }
             let offset = text.distance(from: text.startIndex, to: range.lowerBound)
             guard let budget = budgets.last(where: { $0.0.start < offset && offset - $0.0.start < 120 }) else { continue }
             guard let actual = mentions.first(where: { $0.kind == .amount && $0.start > budget.0.start && $0.start < offset }) else { continue }
             let difference = actual.value - budget.1.wanDecimal
             let real = difference > 0 ? 1 : (difference < 0 ? -1 : 0)
             let nearlyEqual = difference.magnitude <= budget.1.wanDecimal * Decimal(string: "0.01")!
-            let consistent = real == direction || (direction == 0 && (word.contains("持平") ? nearlyEqual : real == 0))
+            let consistent = real == direction || (direction == 0 && (word.includes("持平") ? nearlyEqual : real == 0))
             guard !consistent else { continue }
             let expected = real > 0 ? "决算数大于预算数" : (real < 0 ? "决算数小于预算数" : "决算数等于预算数")
             add("N-COMPARE", passage: passage, at: offset, stated: "决算数" + word + "预算数", expected: expected,
@@ -319,7 +319,7 @@ struct NarrativeChecks {
                 var end = index + 1
                 while end < offset, !"。，,：:".contains(characters[end]) { end += 1 }
                 let label = String(characters[(index + 1)..<end])
-                if (label.contains("类") || label.contains("款") || label.contains("项")) && end + 3 >= sentenceStart { return label }
+                if (label.includes("类") || label.includes("款") || label.includes("项")) && end + 3 >= sentenceStart { return label }
                 break
             }
             index -= 1
@@ -341,15 +341,15 @@ struct NarrativeChecks {
     }
 
     static func mentionsThree(_ characters: [Character], _ from: Int, _ to: Int) -> Bool {
-        String(characters[from..<to]).contains("三公")
+        String(characters[from..<to]).includes("三公")
     }
 
     /// The denominator a share names: 本年收入, 本年支出, a total stated before, a table total.
     func denominator(_ text: String, whole: (Mention, Quantity?)?, general: Bool) -> (Decimal, String)? {
         let compact = text.filter { !$0.isWhitespace }
-        if compact.contains("本年收入") { return table(.t1).map { ($0.amount(.line(27), column: 1).wanDecimal, "本年收入合计") } }
-        if compact.contains("本年支出") || compact.contains("支出合计") { return table(.t1).map { ($0.amount(.line(57), column: 2).wanDecimal, "本年支出合计") } }
-        if compact.contains("项目支出总额") || compact.contains("项目支出") {
+        if compact.includes("本年收入") { return table(.t1).map { ($0.amount(.line(27), column: 1).wanDecimal, "本年收入合计") } }
+        if compact.includes("本年支出") || compact.includes("支出合计") { return table(.t1).map { ($0.amount(.line(57), column: 2).wanDecimal, "本年支出合计") } }
+        if compact.includes("项目支出总额") || compact.includes("项目支出") {
             return table(.t5).map { ($0.amount(.total, column: 3).wanDecimal, "一般公共预算财政拨款项目支出") }
         }
         if let whole { return (whole.0.value, "\(whole.0.text) 万元") }
@@ -383,12 +383,12 @@ struct NarrativeChecks {
             let subject = Self.subject(characters, before: actual.0.start, after: sentenceStart)
             let phrase = String(characters[sentenceStart..<actual.0.start])
             let column: Int?
-            if phrase.contains("因公出国") { column = 2 } else if phrase.contains("公务用车购置及运行") { column = 3 } else if phrase.contains("公务用车运行") {
+            if phrase.includes("因公出国") { column = 2 } else if phrase.includes("公务用车购置及运行") { column = 3 } else if phrase.includes("公务用车运行") {
                 column = 5
-            } else if phrase.contains("公务用车购置") { column = 4 } else if phrase.contains("公务接待") { column = 6 } else if phrase.contains("三公") || subject.contains("三公") {
+            } else if phrase.includes("公务用车购置") { column = 4 } else if phrase.includes("公务接待") { column = 6 } else if phrase.includes("三公") || subject.includes("三公") {
                 column = 1
             } else { column = nil }
-            if let column, threeItems || phrase.contains("三公") || phrase.contains("公务") {
+            if let column, threeItems || phrase.includes("三公") || phrase.includes("公务") {
                 budgetValue = t7.amount(StandardLayout.singleRow, column: column).wanDecimal
                 budgetSource = "表7 预算数第\(column)栏 \(t7.amount(StandardLayout.singleRow, column: column).description) 万元"
             }
@@ -420,15 +420,15 @@ struct NarrativeChecks {
         var named = Self.topic(topic)
         if named.isEmpty, base == nil { named = Self.topic(phrase) }
         var current = named.isEmpty ? nil
-            : quantity(named: named, general: general, threeItems: threeItems || phrase.contains("三公"))?.value.wanDecimal
+            : quantity(named: named, general: general, threeItems: threeItems || phrase.includes("三公"))?.value.wanDecimal
         if current == nil { current = base?.0.value }
-        if phrase.contains("年初预算") || phrase.contains("预算数") {
+        if phrase.includes("年初预算") || phrase.includes("预算数") {
             // Against the budget: the difference is budget − actual for the same item of 表7.
             guard let t7 = table(.t7), let current else { return }
             let column: Int?
-            if phrase.contains("公务用车运行") { column = 5 } else if phrase.contains("公务用车购置及运行") { column = 3 } else if phrase.contains("公务接待") {
+            if phrase.includes("公务用车运行") { column = 5 } else if phrase.includes("公务用车购置及运行") { column = 3 } else if phrase.includes("公务接待") {
                 column = 6
-            } else if phrase.contains("因公出国") { column = 2 } else if phrase.contains("三公") { column = 1 } else { column = nil }
+            } else if phrase.includes("因公出国") { column = 2 } else if phrase.includes("三公") { column = 1 } else { column = nil }
             guard let column else { return }
             let budget = t7.amount(StandardLayout.singleRow, column: column).wanDecimal
             let expected = decreasing ? budget - current : current - budget
@@ -441,8 +441,8 @@ struct NarrativeChecks {
         guard let current, let following, following.kind == .percent,
               String(characters[change.end..<following.start]).count < 12 else { return }
         let between = String(characters[change.end..<following.start])
-        let growthWord = between.contains("增长") || between.contains("上升") || between.contains("增加")
-        let declineWord = between.contains("下降") || between.contains("减少") || between.contains("降低")
+        let growthWord = between.includes("增长") || between.includes("上升") || between.includes("增加")
+        let declineWord = between.includes("下降") || between.includes("减少") || between.includes("降低")
         if (decreasing && growthWord) || (!decreasing && declineWord) {
             add("N-YOY-DIRECTION", passage: passage, at: following.start, stated: between.filter { !$0.isWhitespace }, expected: decreasing ? "下降" : "增长",
                 values: ["excerpt": Self.excerpt(characters, around: following.start)])
@@ -499,7 +499,7 @@ struct NarrativeChecks {
                 let digits = tail.prefix { ($0.isASCII && $0.isNumber) || $0 == "." }
                 guard !digits.isEmpty, tail.dropFirst(digits.count).first == "分", let value = ScoreText.parse(String(digits)) else { continue }
                 let before = text[text.index(range.lowerBound, offsetBy: -min(30, text.distance(from: text.startIndex, to: range.lowerBound)))..<range.lowerBound]
-                guard before.contains("整体") || before.contains("部门") else { continue }
+                guard before.includes("整体") || before.includes("部门") else { continue }
                 if value != stated {
                     let offset = text.distance(from: text.startIndex, to: range.lowerBound)
                     add("N-SCORE", passage: passage, at: offset, stated: String(digits), expected: stated.compact(2),
@@ -541,7 +541,7 @@ struct NarrativeChecks {
                 if let open = before.range(of: "）", options: .backwards) ?? before.range(of: ")", options: .backwards),
                    before[..<open.lowerBound].hasSuffix(where: { $0.isNumber }) {
                     let candidate = String(before[open.upperBound...]).filter { !$0.isWhitespace }
-                    if candidate.count >= 2, candidate.count <= 24, !candidate.contains("，") { name = candidate }
+                    if candidate.count >= 2, candidate.count <= 24, !candidate.includes("，") { name = candidate }
                 }
                 if let range = before.range(of: "执行数为", options: .backwards), before[range.upperBound...].allSatisfy(\.isWhitespace) {
                     let numbered = before.indices.filter { before[$0] == "、" && $0 > before.startIndex && before[before.index(before: $0)].isNumber }
@@ -634,11 +634,11 @@ struct NarrativeChecks {
             var view = String.UnicodeScalarView()
             view.append(contentsOf: compact)
             let text = String(view)
-            let heading = ReportReader.isPartHeading(text) || text.contains("部门决算")
+            let heading = ReportReader.isPartHeading(text) || text.includes("部门决算")
             for (found, comparison) in Self.years(in: text) {
                 let wrong: Bool
                 let expectedYear: Int
-                if comparison { wrong = found != year - 1; expectedYear = year - 1 } else if heading || text.contains("截至\(found)年12月31日") {
+                if comparison { wrong = found != year - 1; expectedYear = year - 1 } else if heading || text.includes("截至\(found)年12月31日") {
                     wrong = found != year
                     expectedYear = year
                 } else { continue }

@@ -14,7 +14,7 @@ enum FormReader {
         for range in ranges {
             let slice = Array(lines[range])
             guard let title = slice.first?.text.filter({ !$0.isWhitespace }) else { continue }
-            if title.contains("整体") {
+            if title.includes("整体") {
                 if forms.department == nil, let form = department(slice, source: source) { forms.department = form }
             } else if let form = project(slice, source: source) {
                 forms.projects.append(form)
@@ -135,7 +135,7 @@ enum FormReader {
                     }
                     allowName = false
                     if let last = values.last, (last.hasSuffix("≤") || last.hasSuffix("≥"))
-                        || ((word.hasPrefix("≤") || word.hasPrefix("≥")) && last.hasSuffix("%") && (last.contains("≤") || last.contains("≥"))) {
+                        || ((word.hasPrefix("≤") || word.hasPrefix("≥")) && last.hasSuffix("%") && (last.includes("≤") || last.includes("≥"))) {
                         values[values.count - 1] = last + word
                     } else {
                         values.append(word)
@@ -146,7 +146,7 @@ enum FormReader {
             var next = index + 1
             while !(values.last.map { ScoreText.parse($0) != nil } ?? false), next < lines.count, next <= index + 6 {
                 let words = lines[next].text.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init)
-                if words.contains(where: { $0.hasPrefix("指标") && ($0.contains("：") || $0.contains(":")) }) { break }
+                if words.contains(where: { $0.hasPrefix("指标") && ($0.includes("：") || $0.includes(":")) }) { break }
                 if words.count == 1 && !looksLikeValue(words[0]) && values.isEmpty {
                     name += words[0]
                 } else {

@@ -118,7 +118,7 @@ public enum ReportReader {
                 for index in range {
                     let line = lines[index].text.trimmingSpaces()
                     if line.hasPrefix("注") { table.notes.append(line) }
-                    if line.contains("无") && (line.contains("收入") || line.contains("支出")) && (line.hasSuffix("。") || line.contains("无数据")) {
+                    if line.includes("无") && (line.includes("收入") || line.includes("支出")) && (line.hasSuffix("。") || line.includes("无数据")) {
                         table.emptyStatement = line
                     }
                 }
@@ -208,7 +208,7 @@ public enum ReportReader {
 
     /// Part 名词解释: entries "（一）term：explanation", "一、term：…", "1、term：…", joined across lines.
     static func glossary(_ lines: [TextLine], partStarts: [Int], source: String) -> [GlossaryEntry] {
-        guard let start = partStarts.last(where: { lines[$0].text.contains("名词解释") }) else { return [] }
+        guard let start = partStarts.last(where: { lines[$0].text.includes("名词解释") }) else { return [] }
         let end = partStarts.first { $0 > start } ?? lines.count
         var entries: [GlossaryEntry] = []
         var current: (text: String, line: Int)?
@@ -264,28 +264,28 @@ public enum ReportReader {
     /// The table a title line names, if it is a table title.
     static func tableID(ofTitle text: String) -> TableID? {
         let compact = text.filter { !$0.isWhitespace }
-        guard compact.count <= 48, !compact.contains("。"), !compact.contains("，"),
-              compact.contains("决算表") || compact.contains("决算总表") || compact.contains("明细表") else { return nil }
+        guard compact.count <= 48, !compact.includes("。"), !compact.includes("，"),
+              compact.includes("决算表") || compact.includes("决算总表") || compact.includes("明细表") else { return nil }
         if let open = compact.range(of: "（表") ?? compact.range(of: "(表"),
            let number = Int(compact[open.upperBound...].prefix { $0.isASCII && $0.isNumber }), let id = TableID(rawValue: number) {
             return id
         }
-        if compact.hasPrefix("第") && compact.contains("部分") { return nil }
-        if compact.contains("三公") { return .t7 }
-        if compact.contains("政府性基金") { return .t8 }
-        if compact.contains("国有资本经营") { return .t9 }
-        if compact.contains("基本支出") { return .t6 }
-        if compact.contains("财政拨款收入支出决算总表") { return .t4 }
-        if compact.contains("一般公共预算财政拨款支出") { return .t5 }
-        if compact.contains("收入支出决算总表") { return .t1 }
-        if compact.contains("收入决算表") { return .t2 }
-        if compact.contains("支出决算表") { return .t3 }
+        if compact.hasPrefix("第") && compact.includes("部分") { return nil }
+        if compact.includes("三公") { return .t7 }
+        if compact.includes("政府性基金") { return .t8 }
+        if compact.includes("国有资本经营") { return .t9 }
+        if compact.includes("基本支出") { return .t6 }
+        if compact.includes("财政拨款收入支出决算总表") { return .t4 }
+        if compact.includes("一般公共预算财政拨款支出") { return .t5 }
+        if compact.includes("收入支出决算总表") { return .t1 }
+        if compact.includes("收入决算表") { return .t2 }
+        if compact.includes("支出决算表") { return .t3 }
         return nil
     }
 
     static func isFormTitle(_ text: String) -> Bool {
         let compact = text.filter { !$0.isWhitespace }
-        return compact.count <= 30 && compact.hasSuffix("绩效自评表") && !compact.contains("。")
+        return compact.count <= 30 && compact.hasSuffix("绩效自评表") && !compact.includes("。")
     }
 
     /// Whether a line is a part heading: 第一部分 … 第七部分.

@@ -28,26 +28,7 @@ struct Token: Hashable, Sendable {
 enum Tokenizer {
     /// Whether `text` contains `word`, by a byte scan of their UTF-8 (much cheaper than the generic
     /// string search on these short lines).
-    static func has(_ text: String, _ word: String) -> Bool {
-        var text = text
-        var word = word
-        return text.withUTF8 { haystack in
-            word.withUTF8 { needle in
-                guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
-                var index = 0
-                let last = haystack.count - needle.count
-                while index <= last {
-                    if haystack[index] == first {
-                        var offset = 1
-                        while offset < needle.count && haystack[index + offset] == needle[offset] { offset += 1 }
-                        if offset == needle.count { return true }
-                    }
-                    index += 1
-                }
-                return false
-            }
-        }
-    }
+    static func has(_ text: String, _ word: String) -> Bool { text.includes(word) }
 
     /// Splits a line into tokens at runs of spaces (ASCII and ideographic).
     static func tokens(_ text: String, line: Int) -> [Token] {

@@ -90,6 +90,8 @@ public struct ScoredForm: Hashable, Sendable {
     public var grade: String
     /// Department only: project scores weighted by their budgets (以资金额度为权重).
     public var fundWeightedProjects: Decimal?
+    /// Department only: for each annual goal, the index of its project form (see `Scorer.links`).
+    public var goalProjects: [Int?] = []
     /// Remarks on the whole form (weights inferred …), Chinese.
     public var notes: [String]
     /// Where the form was read from.
@@ -106,8 +108,9 @@ public struct Scorer: Sendable {
     public func score(_ forms: PerformanceForms) -> [ScoredForm] {
         let projects = forms.projects.map(score)
         guard let department = forms.department else { return projects }
-        let links = department.goals.map { Self.project(for: $0, in: forms.projects) }
+        let links = Self.links(goals: department.goals, projects: forms.projects)
         var scored = score(department, goalRates: links.map { $0.map { projects[$0].executionRate } })
+        scored.goalProjects = links
         for (goal, link) in zip(department.goals, links) {
             if let link { scored.notes.append("\(goal.title)对应项目“\(forms.projects[link].name)”，其成本控制指标按该项目的执行率 \(projects[link].executionRateText) 计") }
         }
@@ -172,18 +175,24 @@ public struct Scorer: Sendable {
 
     /// The project a department goal reports on: the one sharing most indicator names (at least half).
     public static func project(for goal: AnnualGoal, in projects: [ProjectForm]) -> Int? {
+        links(goals: [goal], projects: projects)[0]
+    }
+
+    /// The project of each goal (see `project(for:in:)`), the projects' indicator names normalised once.
+    public static func links(goals: [AnnualGoal], projects: [ProjectForm]) -> [Int?] {
         func key(_ name: String) -> String {
             var text = IndicatorValue.normalise(name)
             if let colon = text.firstIndex(where: { $0 == "：" || $0 == ":" }) { text = String(text[text.index(after: colon)...]) }
             return text.filter { $0 != "：" && $0 != ":" }
         }
-        let names = Set(goal.indicators.map { key($0.name) })
-        guard !names.isEmpty else { return nil }
-        let scored = projects.indices.map { index in
-            (index, Set(projects[index].indicators.map { key($0.name) }).intersection(names).count)
+        let projectKeys = projects.map { Set($0.indicators.map { key($0.name) }) }
+        return goals.map { goal in
+            let names = Set(goal.indicators.map { key($0.name) })
+            guard !names.isEmpty else { return nil }
+            let scored = projectKeys.indices.map { index in (index, projectKeys[index].intersection(names).count) }
+            guard let best = scored.max(by: { $0.1 < $1.1 }), best.1 * 2 >= names.count else { return nil }
+            return best.0
         }
-        guard let best = scored.max(by: { $0.1 < $1.1 }), best.1 * 2 >= names.count else { return nil }
-        return best.0
     }
 
     // MARK: Execution

@@ -73,10 +73,10 @@ public enum IndicatorValue {
 
     /// NFKC, no spaces, ≧≦ as ≥≤.
     public static func normalise(_ text: String) -> String {
-        // NFKC (full-width digits, ％, Kangxi radicals) only when a compatibility character is present:
-        // it is costly and most values are plain.
+        // NFKC only when a compatibility character other than the full-width ASCII forms is present:
+        // it is costly, and the full-width forms (digits, ％, ：) map by a fixed offset.
         let needsCompatibility = text.unicodeScalars.contains { scalar in
-            (0xFF00...0xFFEF).contains(scalar.value) || (0x2F00...0x2FDF).contains(scalar.value) || (0x2460...0x24FF).contains(scalar.value)
+            (0xFF5F...0xFFEF).contains(scalar.value) || (0x2F00...0x2FDF).contains(scalar.value) || (0x2460...0x24FF).contains(scalar.value)
         }
         let source = needsCompatibility ? text.precomposedStringWithCompatibilityMapping : text
         var result = String.UnicodeScalarView()
@@ -85,6 +85,7 @@ public enum IndicatorValue {
             case " ", "\u{3000}", "\t", "\n", "\r": continue
             case "≧": result.append("≥")
             case "≦": result.append("≤")
+            case "\u{FF01}"..."\u{FF5E}": result.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
             default: result.append(scalar)
             }
         }

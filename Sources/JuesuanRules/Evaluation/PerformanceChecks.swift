@@ -82,8 +82,8 @@ enum PerformanceChecks {
                 }
             case "perf-cross-form":
                 guard form.kind == .department, let department = context.disclosure.performance.department else { continue }
-                for (goal, block) in zip(department.goals, form.blocks) {
-                    guard let link = Scorer.project(for: goal, in: context.disclosure.performance.projects) else { continue }
+                for (index, (goal, block)) in zip(department.goals, form.blocks).enumerated() {
+                    guard index < form.goalProjects.count, let link = form.goalProjects[index] else { continue }
                     let project = context.disclosure.performance.projects[link]
                     guard let projectForm = scored.forms.first(where: { $0.kind == .project && $0.name == project.name }),
                           let projectBlock = projectForm.blocks.first,

@@ -1,0 +1,31 @@
+import Foundation
+import JuesuanCore
+import JuesuanTestSupport
+import Testing
+
+@Suite("文本查找")
+struct TextTests {
+    @Test("includes 与逐字查找一致（随机中英文本，种子固定）")
+    func includesAgreesWithLiteralSearch() {
+        var generator = SeededGenerator(seed: 2026)
+        let alphabet: [Character] = ["年", "度", "预", "算", "支", "出", "1", "2", ".", "%", "：", " ", "a", "元"]
+        func random(_ length: Int) -> String {
+            String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        }
+        for _ in 0..<2000 {
+            let text = random(Int.random(in: 0..<30, using: &generator))
+            let word = random(Int.random(in: 0..<4, using: &generator))
+            let expected = word.isEmpty || text.range(of: word, options: .literal) != nil
+            #expect(text.includes(word) == expected, "“\(text)” 中查“\(word)”")
+            #expect(text.dropFirst().includes(word) == (word.isEmpty || text.dropFirst().range(of: word, options: .literal) != nil))
+        }
+    }
+
+    @Test("includes 不在多字节字符中间误配")
+    func noMatchInsideACharacter() {
+        // “预” is E9 A2 84; its trailing bytes alone are not a character and must not match.
+        #expect("预算".includes("算"))
+        #expect(!"预".includes("\u{84}"))
+        #expect(!"年初预算".includes("决算"))
+    }
+}
