@@ -32,9 +32,13 @@ struct DatasetOptions: ParsableArguments {
     /// Reads the dataset and the catalogue; exits 2 with a Chinese message when they cannot be read.
     func load() throws -> (Disclosure, Catalog, RuleCatalogue) {
         do {
-            let catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) })
-            let disclosure = try DatasetReader.read(folder: URL(fileURLWithPath: dataset), displayName: dataset)
-            return (disclosure, catalog, try RuleCatalogue.standard())
+            // The catalogues and the dataset are read at once; a catalogue error is reported first.
+            let userFile = self.catalog.map { URL(fileURLWithPath: $0) }
+            let folder = URL(fileURLWithPath: dataset), name = dataset
+            let ((catalog, rules), disclosure) = try inParallel(
+                { (try CatalogLoader.load(userFile: userFile), try RuleCatalogue.standard()) },
+                { try DatasetReader.read(folder: folder, displayName: name) })
+            return (disclosure, catalog, rules)
         } catch let error as InputError {
             FileHandle.standardError.write(Data("juesuan：无法读取输入。\n\(error)\n".utf8))
             throw ExitCode(2)
@@ -92,33 +96,47 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let (disclosure, catalog, rules) = try options.load()
-        let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
-        let scheme = try? ScoringScheme.chosen(by: disclosure.performance)
-        let scores = scheme.map { Scorer(scheme: $0).score(disclosure.performance) } ?? []
-        let narrative = (try? NarrativeTemplates.standard()).map {
-            NarrativeGenerator(templates: $0, disclosure: disclosure, catalog: catalog, scores: scores).generate()
-        } ?? []
-        let html = HTMLWriter.page(disclosure, findings: findings, scores: scores, scheme: scheme, narrative: narrative)
         let directory = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            FileHandle.standardError.write(Data("juesuan：无法写入 \(out)：\(writeFailure(error, path: out))\n".utf8))
+            throw ExitCode(2)
+        }
+        // The workbook and the open data need only the dataset: they are written on the second core
+        // while the first checks, scores, generates Part 3 and renders the page.
+        let dataset = options.dataset
+        let ((findings, html), outputs) = try inParallel({ () -> ([Finding], String) in
+            let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
+            let scheme = try? ScoringScheme.chosen(by: disclosure.performance)
+            let scores = scheme.map { Scorer(scheme: $0).score(disclosure.performance) } ?? []
+            let narrative = (try? NarrativeTemplates.standard()).map {
+                NarrativeGenerator(templates: $0, disclosure: disclosure, catalog: catalog, scores: scores).generate()
+            } ?? []
+            return (findings, HTMLWriter.page(disclosure, findings: findings, scores: scores, scheme: scheme, narrative: narrative))
+        }, { () -> String? in
+            do { try WorkbookWriter.write(disclosure, to: directory.appendingPathComponent("workbook.xlsx")) } catch {
+                return "juesuan：无法写出工作簿：\(error)\n"
+            }
+            do { try OpenData.write(disclosure, to: directory) } catch {
+                return "juesuan：无法写出开放数据：\(writeFailure(error, path: directory.path))\n"
+            }
+            return nil
+        })
+        do {
             try AtomicFile.write(Data(html.utf8), to: directory.appendingPathComponent("index.html"))
             try AtomicFile.write(Data(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year,
-                                                          source: options.dataset).utf8),
+                                                          source: dataset).utf8),
                                  to: directory.appendingPathComponent("findings.json"))
         } catch {
-            FileHandle.standardError.write(Data("juesuan：无法写入 \(out)：\(error.localizedDescription)\n".utf8))
+            FileHandle.standardError.write(Data("juesuan：无法写入 \(out)：\(writeFailure(error, path: out))\n".utf8))
+            throw ExitCode(2)
+        }
+        if let outputs {
+            FileHandle.standardError.write(Data(outputs.utf8))
             throw ExitCode(2)
         }
         var written = ["index.html", "findings.json", "workbook.xlsx", "data/*.csv", "datapackage.json"]
-        do { try WorkbookWriter.write(disclosure, to: directory.appendingPathComponent("workbook.xlsx")) } catch {
-            FileHandle.standardError.write(Data("juesuan：无法写出工作簿：\(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        do { try OpenData.write(disclosure, to: directory) } catch {
-            FileHandle.standardError.write(Data("juesuan：无法写出开放数据：\(error.localizedDescription)\n".utf8))
-            throw ExitCode(2)
-        }
         if !noPdf {
             do {
                 try PDFWriter.print(html: directory.appendingPathComponent("index.html"), to: directory.appendingPathComponent("report.pdf"))

@@ -89,6 +89,16 @@ struct CLITests {
         #expect(missing.stderr.contains("不存在"))
     }
 
+    @Test("输出文件夹写不了：中文说明原因，退出 2")
+    func unwritableOutput() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-not-a-folder-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CLI.run(["build", "examples/jianghan-2021", "--out", file.appendingPathComponent("out").path, "--no-pdf"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(file.path) 是文件而不是文件夹"))
+    }
+
     @Test("build 印出 report.pdf（中文字体嵌入）；审阅我们自己的 PDF 没有错误")
     func pdfAuditsClean() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-pdf-\(UUID().uuidString)")
