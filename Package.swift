@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // The Excel workbook: written with libxlsxwriter, read back with ZIPFoundation and XMLParser.
         .target(name: "JuesuanXLSX", dependencies: ["JuesuanCore", "CXlsxWriter", "ZIPFoundation"]),
+        // 汇总: many units' disclosures summed into one.
+        .target(name: "JuesuanConsolidate", dependencies: ["JuesuanCore"]),
         // Writers: HTML, PDF, open data.
         .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanPerformance", "JuesuanNarrative"]),
         // The command-line tool.
@@ -51,7 +53,7 @@ let package = Package(
             name: "juesuan",
             dependencies: [
                 "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
-                "JuesuanXLSX", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "JuesuanXLSX", "JuesuanConsolidate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "JuesuanNarrativeTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanXLSXTests", dependencies: ["JuesuanCore", "JuesuanXLSX", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(
             name: "JuesuanCLITests",

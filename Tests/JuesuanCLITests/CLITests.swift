@@ -89,6 +89,38 @@ struct CLITests {
         #expect(missing.stderr.contains("不存在"))
     }
 
+    @Test("consolidate：列出缺少的单位、有错误的单位及其首个（表内优先）问题；汇总数据集可 check，合计为各单位之和")
+    func consolidate() throws {
+        let manager = FileManager.default
+        let root = manager.temporaryDirectory.appendingPathComponent("juesuan-consolidate-\(UUID().uuidString)")
+        defer { try? manager.removeItem(at: root) }
+        let units = root.appendingPathComponent("units")
+        try manager.createDirectory(at: units.appendingPathComponent("c-empty"), withIntermediateDirectories: true)
+        try manager.copyItem(at: Repository.example, to: units.appendingPathComponent("a"))
+        try manager.copyItem(at: Repository.example, to: units.appendingPathComponent("b"))
+        let table6 = units.appendingPathComponent("b/tables/table6.csv")
+        let text = try String(contentsOf: table6, encoding: .utf8)
+        try text.replacingOccurrences(of: "30101,基本工资,126.75", with: "30101,基本工资,136.75").write(to: table6, atomically: true, encoding: .utf8)
+        let out = root.appendingPathComponent("out")
+        let result = try CLI.run(["consolidate", units.path, "--out", out.path, "--name", "江汉区汇总"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("汇总 2 个单位的 2021 年度部门决算"))
+        #expect(result.stdout.contains("c-empty：缺少 disclosure.yaml"))
+        #expect(result.stdout.contains("有错误的单位（2）"))
+        #expect(result.stdout.contains("首个：[T6-ROLL]"))
+        #expect(result.stdout.contains("b/tables/table6.csv:2"))
+        let consolidated = try CLI.run(["check", out.path, "--format", "json"])
+        #expect(consolidated.status == 1, "b 的错误带入汇总")
+        let table1 = try String(contentsOf: out.appendingPathComponent("tables/table1.csv"), encoding: .utf8)
+        #expect(table1.contains("1,一、一般公共预算财政拨款收入,\"3,627.88\""), "1,813.94 × 2")
+        let again = try CLI.run(["consolidate", units.path, "--out", out.path])
+        #expect(again.status == 2, "输出文件夹不为空")
+        let nothing = try CLI.run(["consolidate", units.appendingPathComponent("c-empty").path, "--out", root.appendingPathComponent("none").path])
+        #expect(nothing.status == 2)
+        #expect(nothing.stderr.contains("没有可汇总的单位"))
+        #expect(!manager.fileExists(atPath: root.appendingPathComponent("none").path))
+    }
+
     @Test("输出文件夹写不了：中文说明原因，退出 2")
     func unwritableOutput() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-not-a-folder-\(UUID().uuidString)")

@@ -4,8 +4,9 @@ import JuesuanCore
 /// Writes a disclosure as a dataset folder in the format `DatasetReader` reads (docs/dataset.md).
 /// The folder is built aside and moved into place at the end, so nothing is left half-written.
 public enum DatasetWriter {
-    /// Writes `disclosure` to `folder`, which must not exist or be empty.
-    public static func write(_ disclosure: Disclosure, to folder: URL) throws {
+    /// Writes `disclosure` to `folder`, which must not exist or be empty. `origin` is the first
+    /// comment line of disclosure.yaml (how the dataset was made); by default, read by `import`.
+    public static func write(_ disclosure: Disclosure, to folder: URL, origin: String? = nil) throws {
         let manager = FileManager.default
         if manager.fileExists(atPath: folder.path) {
             let contents = (try? manager.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -17,7 +18,7 @@ public enum DatasetWriter {
         let staging = folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).juesuan-\(UUID().uuidString)")
         try manager.createDirectory(at: staging.appendingPathComponent("tables"), withIntermediateDirectories: true)
         do {
-            try Data(facts(disclosure).utf8).write(to: staging.appendingPathComponent(DatasetReader.factsFile))
+            try Data(facts(disclosure, origin: origin).utf8).write(to: staging.appendingPathComponent(DatasetReader.factsFile))
             for id in TableID.allCases {
                 let table = disclosure[id] ?? Table(id: id, title: "", department: disclosure.unit, columns: StandardLayout.columns(id), rows: [])
                 try Data(csv(table).utf8).write(to: staging.appendingPathComponent(DatasetReader.tableFile(id)))
@@ -44,8 +45,9 @@ public enum DatasetWriter {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    static func facts(_ disclosure: Disclosure) -> String {
-        var out = "# 由 juesuan import 从 \(disclosure.source ?? "公开文本") 读出。格式见 docs/dataset.md。\n\n"
+    static func facts(_ disclosure: Disclosure, origin: String? = nil) -> String {
+        let origin = origin ?? "由 juesuan import 从 \(disclosure.source ?? "公开文本") 读出"
+        var out = "# \(origin)。格式见 docs/dataset.md。\n\n"
         out += "单位:\n  名称: \(quote(disclosure.unit))\n  年度: \(disclosure.year)\n"
         let statements = TableID.allCases.compactMap { id in disclosure[id]?.emptyStatement.map { (id, $0) } }
         if !statements.isEmpty {

@@ -1,0 +1,127 @@
+import JuesuanCore
+
+/// 汇总: sums the disclosures of many units into one — the nine tables cell by cell, the "三公"
+/// and other narrative figures by key. Money stays in integer 分, so a consolidated cell is exactly
+/// the sum of the units' cells.
+///
+/// Not consolidated (yet): the self-evaluation forms and the units' own prose (reasons, 名词解释,
+/// 重点工作); the consolidated disclosure leaves them empty.
+public enum Consolidation {
+    /// The units' sum, named `name`: every row any unit prints, each cell the sum of the units' cells
+    /// (a cell blank in every unit stays blank).
+    public static func sum(_ units: [Disclosure], name: String) -> Disclosure {
+        let year = units.first?.year ?? 0
+        var result = Disclosure(unit: name, year: year)
+        for id in TableID.allCases {
+            let tables = units.compactMap { $0[id] }
+            guard !tables.isEmpty else { continue }
+            result.tables[id] = sum(tables, id: id, department: name, year: year)
+        }
+        result.figures = sum(units.map(\.figures))
+        result.overview = Overview(composition: "本汇总由 \(units.count) 个单位的部门决算相加而成。",
+                                   staffing: sumCounts(units.map(\.overview.staffing)))
+        return result
+    }
+
+    static func sum(_ tables: [Table], id: TableID, department: String, year: Int) -> Table {
+        var seen: [RowKey: Int] = [:]
+        var labels: [RowKey: String] = [:]
+        var cells: [RowKey: [Int: Money]] = [:]
+        var classRank: [Substring: Int] = [:]
+        var trailing: Set<RowKey> = []  // named rows first printed after the codes (表6 人员经费合计)
+        for table in tables {
+            for row in table.rows {
+                if seen[row.key] == nil {
+                    seen[row.key] = seen.count
+                    if case .named = row.key, cells.keys.contains(where: { codeDigits($0) != nil }) { trailing.insert(row.key) }
+                    labels[row.key] = row.label
+                    if let digits = codeDigits(row.key), classRank[digits.prefix(3)] == nil {
+                        classRank[digits.prefix(3)] = classRank.count
+                    }
+                }
+                var sum = cells[row.key] ?? [:]
+                for (column, amount) in row.cells { sum[column, default: .zero] += amount }
+                cells[row.key] = sum
+            }
+        }
+        // Print order: named rows (合计 …) as first seen, then 行次 in order, then codes by class
+        // (in the order the classes were first seen: 表6 prints 301, 303 before 302) and, within a
+        // class, by digits, which puts every 款 and 项 under its parent; last, the named rows printed
+        // after the codes.
+        func sortKey(_ key: RowKey) -> (Int, Int, String) {
+            switch key {
+            case .named: return (trailing.contains(key) ? 3 : 0, seen[key] ?? 0, "")
+            case .line(let number): return (1, number, "")
+            case .function, .economic:
+                let digits = codeDigits(key) ?? ""
+                return (2, classRank[digits.prefix(3)] ?? 0, digits)
+            }
+        }
+        let order = seen.keys.sorted { sortKey($0) < sortKey($1) }
+        let first = tables[0]
+        let rows = order.map { TableRow(key: $0, label: labels[$0] ?? $0.description, cells: cells[$0] ?? [:]) }
+        var table = Table(id: id, title: StandardLayout.title(id, year: year), department: department, unit: first.unit,
+                          columns: first.columns, rows: rows, notes: first.notes)
+        if table.isEmpty { table.emptyStatement = "\(year)年度\(department)无\(emptySubject(id))。" }
+        return table
+    }
+
+    static func codeDigits(_ key: RowKey) -> String? {
+        switch key {
+        case .function(let code): code.digits
+        case .economic(let code): code.digits
+        default: nil
+        }
+    }
+
+    static func emptySubject(_ id: TableID) -> String {
+        switch id {
+        case .t8: "政府性基金预算财政拨款收入支出"
+        case .t9: "国有资本经营预算财政拨款支出"
+        case .t7: "“三公”经费支出"
+        default: StandardLayout.titleStem(id)
+        }
+    }
+
+    static func sum(_ figures: [NarrativeFigures]) -> NarrativeFigures {
+        var result = NarrativeFigures()
+        for unit in figures {
+            add(unit.priorYear, to: &result.priorYear)
+            add(unit.initialBudget, to: &result.initialBudget)
+            add(unit.procurement, to: &result.procurement)
+            for (key, count) in unit.officialCounts { result.officialCounts[key, default: 0] += count }
+            if let costs = unit.operatingCosts {
+                result.operatingCosts = NamedAmount(name: costs.name, amount: (result.operatingCosts?.amount ?? .zero) + costs.amount)
+            }
+            for detail in unit.vehicleRunningDetails {
+                if let index = result.vehicleRunningDetails.firstIndex(where: { $0.name == detail.name }) {
+                    result.vehicleRunningDetails[index].amount += detail.amount
+                } else {
+                    result.vehicleRunningDetails.append(NamedAmount(name: detail.name, amount: detail.amount))
+                }
+            }
+        }
+        result.assets = sumCounts(figures.map(\.assets))
+        return result
+    }
+
+    static func add(_ amounts: [String: NamedAmount], to total: inout [String: NamedAmount]) {
+        for (key, value) in amounts {
+            total[key] = NamedAmount(name: value.name, amount: (total[key]?.amount ?? .zero) + value.amount)
+        }
+    }
+
+    static func sumCounts(_ lists: [[Headcount]]) -> [Headcount] {
+        var result: [Headcount] = []
+        for list in lists {
+            for item in list {
+                if let index = result.firstIndex(where: { $0.label == item.label }) {
+                    result[index].count += item.count
+                } else {
+                    result.append(Headcount(label: item.label, count: item.count))
+                }
+            }
+        }
+        return result
+    }
+}

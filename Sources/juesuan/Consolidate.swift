@@ -1,0 +1,134 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import JuesuanConsolidate
+import JuesuanCore
+import JuesuanImport
+import JuesuanRules
+
+struct Consolidate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "汇总多个单位的数据集：九张表逐格相加，“三公”等数字按项相加，写出一个汇总数据集。",
+        discussion: """
+        参数为数据集文件夹，或内含多个数据集的文件夹（其下每个子文件夹为一个单位）。
+        先列出缺少或读不了的单位、有错误的单位及其首个问题，再写出汇总数据集。
+        退出状态：0 全部单位齐全且无错误；1 有单位缺少或有错误（汇总仍写出）；2 无法汇总。
+        """
+    )
+
+    @Argument(help: "数据集文件夹，或内含多个数据集的文件夹。")
+    var inputs: [String]
+
+    @Option(name: .long, help: "汇总数据集的输出文件夹（须不存在或为空）。")
+    var out: String
+
+    @Option(name: .long, help: "汇总后的单位名称。")
+    var name: String = "汇总"
+
+    @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
+    var catalog: String?
+
+    func run() throws {
+        let manager = FileManager.default
+        var folders: [String] = []
+        var missing: [(String, String)] = []
+        for input in inputs {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue else {
+                missing.append((input, "文件夹不存在")); continue
+            }
+            if manager.fileExists(atPath: (input as NSString).appendingPathComponent(DatasetReader.factsFile)) {
+                folders.append(input); continue
+            }
+            let children = ((try? manager.contentsOfDirectory(atPath: input)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+            for child in children {
+                let path = (input as NSString).appendingPathComponent(child)
+                guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+                if manager.fileExists(atPath: (path as NSString).appendingPathComponent(DatasetReader.factsFile)) {
+                    folders.append(path)
+                } else {
+                    missing.append((path, "缺少 \(DatasetReader.factsFile)"))
+                }
+            }
+        }
+        let catalog: Catalog, rules: RuleCatalogue
+        do {
+            catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) })
+            rules = try RuleCatalogue.standard()
+        } catch {
+            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+
+        // Read and check the units on every core.
+        let results = (0..<folders.count).map { _ in UnitBox() }
+        let paths = folders
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            do {
+                let unit = try DatasetReader.read(folder: URL(fileURLWithPath: paths[index]), displayName: paths[index])
+                results[index].value = .read(unit, Checker(catalogue: rules, catalog: catalog).check(unit))
+            } catch {
+                results[index].value = .unreadable("\(error)")
+            }
+        }
+        var units: [Disclosure] = []
+        var failing: [(String, [Finding])] = []
+        for (path, box) in zip(folders, results) {
+            switch box.value {
+            case .read(let unit, let findings)?:
+                units.append(unit)
+                if findings.count(.error) > 0 { failing.append(("\(unit.unit)（\(path)）", findings)) }
+            case .unreadable(let reason)?: missing.append((path, reason.replacingOccurrences(of: "\n", with: " ")))
+            case nil: missing.append((path, "未读取"))
+            }
+        }
+        guard let year = units.first?.year else {
+            FileHandle.standardError.write(Data("juesuan：没有可汇总的单位\(missing.isEmpty ? "" : "：" + missing.map { "\($0.0) \($0.1)" }.joined(separator: "；"))\n".utf8))
+            throw ExitCode(2)
+        }
+        if let other = units.first(where: { $0.year != year }) {
+            FileHandle.standardError.write(Data("juesuan：单位的年度不一致：\(units[0].unit) 为 \(year) 年度，\(other.unit) 为 \(other.year) 年度\n".utf8))
+            throw ExitCode(2)
+        }
+
+        let consolidated = Consolidation.sum(units, name: name)
+        do {
+            try DatasetWriter.write(consolidated, to: URL(fileURLWithPath: out),
+                                    origin: "由 juesuan consolidate 汇总 \(units.count) 个单位：\(units.prefix(10).map(\.unit).joined(separator: "、"))\(units.count > 10 ? "等" : "")")
+        } catch {
+            FileHandle.standardError.write(Data("juesuan：无法写出汇总数据集 \(out)：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let own = Checker(catalogue: rules, catalog: catalog).check(consolidated)
+        print(Self.review(unitCount: units.count, year: year, out: out, missing: missing, failing: failing, own: own), terminator: "")
+        if !missing.isEmpty || !failing.isEmpty || own.count(.error) > 0 { throw ExitCode(1) }
+    }
+
+    /// The reviewer's one-minute view: what is missing, which units are wrong and their first problem.
+    static func review(unitCount: Int, year: Int, out: String, missing: [(String, String)],
+                       failing: [(String, [Finding])], own: [Finding]) -> String {
+        var text = "汇总 \(unitCount) 个单位的 \(year) 年度部门决算 → \(out)\n"
+        text += missing.isEmpty ? "缺少或读不了的单位：无\n" : "缺少或读不了的单位（\(missing.count)）：\n"
+        for (path, reason) in missing { text += "  \(path)：\(reason)\n" }
+        text += failing.isEmpty ? "有错误的单位：无\n" : "有错误的单位（\(failing.count)）：\n"
+        for (unit, findings) in failing {
+            // Table errors first: a wrong table matters more to a reviewer than a wrong form.
+            let errors = findings.filter { $0.severity == .error }.enumerated()
+                .sorted { ($0.element.table == nil ? 1 : 0, $0.offset) < ($1.element.table == nil ? 1 : 0, $1.offset) }.map(\.element)
+            text += "  \(unit)：\(errors.count) 个错误"
+            if let first = errors.first {
+                text += "；首个：[\(first.rule)] \(first.message)"
+                if let source = first.source { text += "（\(source.line > 0 ? source.description : source.file)）" }
+            }
+            text += "\n"
+        }
+        text += "汇总数据集的检查：\(own.count(.error)) 个错误，\(own.count(.warning)) 个警告。\n"
+        return text
+    }
+}
+
+/// One unit's outcome, written by exactly one iteration of `concurrentPerform`.
+private final class UnitBox: @unchecked Sendable {
+    enum Outcome { case read(Disclosure, [Finding]), unreadable(String) }
+    var value: Outcome?
+}
