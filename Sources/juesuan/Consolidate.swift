@@ -25,6 +25,9 @@ struct Consolidate: ParsableCommand {
     @Option(name: .long, help: "汇总后的单位名称。")
     var name: String = "汇总"
 
+    @Flag(name: .long, help: "抵销集团内部往来：上级补助收入对对附属单位补助支出，逐项按较小者抵销。")
+    var eliminate = false
+
     @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
     var catalog: String?
 
@@ -73,9 +76,16 @@ struct Consolidate: ParsableCommand {
         }
         var units: [Disclosure] = []
         var failing: [(String, [Finding])] = []
+        var duplicates: [(String, String)] = []
+        var firstPath: [String: String] = [:]
         for (path, box) in zip(folders, results) {
             switch box.value {
             case .read(let unit, let findings)?:
+                if let first = firstPath[unit.unit] {
+                    duplicates.append((path, "与 \(first) 是同一单位“\(unit.unit)”，未重复计入"))
+                    continue
+                }
+                firstPath[unit.unit] = path
                 units.append(unit)
                 if findings.count(.error) > 0 { failing.append(("\(unit.unit)（\(path)）", findings)) }
             case .unreadable(let reason)?: missing.append((path, reason.replacingOccurrences(of: "\n", with: " ")))
@@ -91,7 +101,8 @@ struct Consolidate: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let consolidated = Consolidation.sum(units, name: name)
+        var consolidated = Consolidation.sum(units, name: name)
+        let elimination = eliminate ? Consolidation.eliminateInternalTransfers(&consolidated, catalog: catalog) : nil
         do {
             try DatasetWriter.write(consolidated, to: URL(fileURLWithPath: out),
                                     origin: "由 juesuan consolidate 汇总 \(units.count) 个单位：\(units.prefix(10).map(\.unit).joined(separator: "、"))\(units.count > 10 ? "等" : "")")
@@ -100,15 +111,16 @@ struct Consolidate: ParsableCommand {
             throw ExitCode(2)
         }
         let own = Checker(catalogue: rules, catalog: catalog).check(consolidated)
-        print(Self.review(unitCount: units.count, year: year, out: out, missing: missing, failing: failing, own: own), terminator: "")
-        if !missing.isEmpty || !failing.isEmpty || own.count(.error) > 0 { throw ExitCode(1) }
+        print(Self.review(unitCount: units.count, year: year, out: out, missing: missing + duplicates, failing: failing,
+                          elimination: elimination, own: own), terminator: "")
+        if !missing.isEmpty || !duplicates.isEmpty || !failing.isEmpty || own.count(.error) > 0 { throw ExitCode(1) }
     }
 
     /// The reviewer's one-minute view: what is missing, which units are wrong and their first problem.
     static func review(unitCount: Int, year: Int, out: String, missing: [(String, String)],
-                       failing: [(String, [Finding])], own: [Finding]) -> String {
+                       failing: [(String, [Finding])], elimination: Elimination? = nil, own: [Finding]) -> String {
         var text = "汇总 \(unitCount) 个单位的 \(year) 年度部门决算 → \(out)\n"
-        text += missing.isEmpty ? "缺少或读不了的单位：无\n" : "缺少或读不了的单位（\(missing.count)）：\n"
+        text += missing.isEmpty ? "缺少、读不了或重复的单位：无\n" : "缺少、读不了或重复的单位（\(missing.count)）：\n"
         for (path, reason) in missing { text += "  \(path)：\(reason)\n" }
         text += failing.isEmpty ? "有错误的单位：无\n" : "有错误的单位（\(failing.count)）：\n"
         for (unit, findings) in failing {
@@ -121,6 +133,12 @@ struct Consolidate: ParsableCommand {
                 if let source = first.source { text += "（\(source.line > 0 ? source.description : source.file)）" }
             }
             text += "\n"
+        }
+        if let elimination {
+            text += "内部往来抵销：\(elimination.total) 万元（上级补助收入 \(elimination.received)，对附属单位补助支出 \(elimination.paid)"
+            let left = elimination.received - elimination.total, unpaid = elimination.paid - elimination.total
+            if left != .zero || unpaid != .zero { text += "；未能对上的：收入 \(left)，支出 \(unpaid)，留在汇总中" }
+            text += "）\n"
         }
         text += "汇总数据集的检查：\(own.count(.error)) 个错误，\(own.count(.warning)) 个警告。\n"
         return text

@@ -78,3 +78,72 @@ struct ConsolidationTests {
         #expect(t3.department == "汇总" && t3.title.hasPrefix("2021年度"))
     }
 }
+
+@Suite("内部往来抵销")
+struct EliminationTests {
+    /// A unit with 表1–表3 only: income by source (表2 栏2 财政拨款, 栏3 上级补助) and expenditure by
+    /// kind (表3 栏2 基本, 栏6 对附属单位补助), all under 2010101 行政运行.
+    static func unit(_ name: String, appropriation: Int64, received: Int64, basic: Int64, paid: Int64) -> Disclosure {
+        func money(_ wan: Int64) -> Money? { wan == 0 ? nil : .wan(wan) }
+        func cells(_ pairs: [(Int, Int64)]) -> [Int: Money] {
+            Dictionary(uniqueKeysWithValues: pairs.compactMap { column, wan in money(wan).map { (column, $0) } })
+        }
+        let income = appropriation + received, spending = basic + paid
+        var unit = Disclosure(unit: name, year: 2021)
+        var t1: [TableRow] = (1...60).map { TableRow(key: .line($0), label: "") }
+        t1[0].cells = cells([(1, appropriation)])
+        t1[3].cells = cells([(1, received)])
+        for line in [27, 30] { t1[line - 1].cells = cells([(1, income)]) }
+        for line in [31, 57, 60] { t1[line - 1].cells = cells([(2, spending)]) }
+        unit.tables[.t1] = Table(id: .t1, title: "", department: name, columns: StandardLayout.columns(.t1), rows: t1)
+        let codes = ["201", "20101", "2010101"].map { RowKey.function(FunctionCode($0)!) }
+        unit.tables[.t2] = Table(id: .t2, title: "", department: name, columns: StandardLayout.columns(.t2),
+                                 rows: ([RowKey.total] + codes).map { TableRow(key: $0, label: "", cells: cells([(1, income), (2, appropriation), (3, received)])) })
+        unit.tables[.t3] = Table(id: .t3, title: "", department: name, columns: StandardLayout.columns(.t3),
+                                 rows: ([RowKey.total] + codes).map { TableRow(key: $0, label: "", cells: cells([(1, spending), (2, basic), (6, paid)])) })
+        return unit
+    }
+
+    @Test("主管部门拨给所属单位 300 万元：汇总时抵销，各表公式仍成立")
+    func handMadeGroup() throws {
+        let catalog = try CatalogLoader.builtIn()
+        let parent = Self.unit("主管部门", appropriation: 1000, received: 0, basic: 700, paid: 300)
+        let child = Self.unit("所属单位", appropriation: 50, received: 300, basic: 350, paid: 0)
+        var group = Consolidation.sum([parent, child], name: "汇总")
+        #expect(group[.t1]!.amount(.line(30), column: 1) == .wan(1350))
+        let elimination = Consolidation.eliminateInternalTransfers(&group, catalog: catalog)
+        #expect(elimination.received == .wan(300) && elimination.paid == .wan(300) && elimination.total == .wan(300))
+        #expect(elimination.byCode.map(\.code.digits) == ["2010101"])
+        let t1 = try #require(group[.t1]), t2 = try #require(group[.t2]), t3 = try #require(group[.t3])
+        #expect(t1.amount(.line(4), column: 1) == .zero && t1.row(.line(4))?.cells.isEmpty == true)
+        for line in [27, 30] { #expect(t1.amount(.line(line), column: 1) == .wan(1050)) }
+        for line in [31, 57, 60] { #expect(t1.amount(.line(line), column: 2) == .wan(1050)) }
+        for key in [RowKey.total, .function(FunctionCode("201")!), .function(FunctionCode("2010101")!)] {
+            #expect(t2.amount(key, column: 1) == .wan(1050) && t2.row(key)?.cells[3] == nil)
+            #expect(t3.amount(key, column: 1) == .wan(1050) && t3.row(key)?.cells[6] == nil && t3.amount(key, column: 2) == .wan(1050))
+        }
+        let checker = Checker(catalogue: try RuleCatalogue.standard(), catalog: catalog)
+        let errors = checker.check(group).filter { $0.severity == .error && [.t1, .t2, .t3].contains($0.table) }
+        #expect(errors.isEmpty, "\(errors.map { "\($0.rule) \($0.message)" })")
+    }
+
+    @Test("两边不等时按较小者抵销，差额留在汇总中")
+    func unequalSides() throws {
+        let parent = Self.unit("主管部门", appropriation: 1000, received: 0, basic: 700, paid: 300)
+        let child = Self.unit("所属单位", appropriation: 0, received: 120, basic: 120, paid: 0)
+        var group = Consolidation.sum([parent, child], name: "汇总")
+        let elimination = Consolidation.eliminateInternalTransfers(&group, catalog: try CatalogLoader.builtIn())
+        #expect(elimination.total == .wan(120))
+        #expect(group[.t3]!.amount(.total, column: 6) == .wan(180))
+        #expect(group[.t2]!.row(.total)?.cells[3] == nil)
+        #expect(group[.t1]!.amount(.line(60), column: 2) == .wan(1000))
+    }
+
+    @Test("没有内部往来时什么也不变")
+    func nothingToEliminate() throws {
+        var group = Consolidation.sum([ConsolidationTests.example, ConsolidationTests.example], name: "汇总")
+        let before = group
+        let elimination = Consolidation.eliminateInternalTransfers(&group, catalog: try CatalogLoader.builtIn())
+        #expect(elimination.total == .zero && group == before)
+    }
+}
