@@ -131,6 +131,28 @@ struct WorkbookTests {
         }
     }
 
+    @Test("数据集文件夹（YAML + CSV）写出再读回相同：江汉区示例与 40 个合成数据集（带种子）")
+    func datasetFolderRoundTrip() throws {
+        var generator = SeededGenerator(seed: 11)
+        let examples = [try DatasetReader.read(folder: Repository.example)] + (0..<40).map { _ in Self.synthetic(&generator) }
+        for disclosure in examples {
+            let folder = Self.temporary("dataset")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try DatasetWriter.write(disclosure, to: folder)
+            let back = try DatasetReader.read(folder: folder)
+            let differences = Self.sameTables(disclosure, back)
+            #expect(differences.isEmpty, "\(differences.prefix(3))")
+            let written = disclosure.withoutSources(), read = back.withoutSources()
+            #expect(read.overview == written.overview)
+            #expect(read.figures == written.figures)
+            #expect(read.glossary == written.glossary)
+            #expect(read.keyWork == written.keyWork)
+            #expect(read.performance.schemeID == written.performance.schemeID)
+            #expect(read.performance.projects == written.performance.projects)
+            #expect(read.performance.department == written.performance.department)
+        }
+    }
+
     @Test("openpyxl 打开工作簿，读到同样的数")
     func openpyxlReadsTheNumbers() throws {
         let disclosure = try DatasetReader.read(folder: Repository.example)

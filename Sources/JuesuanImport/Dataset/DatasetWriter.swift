@@ -42,24 +42,93 @@ public enum DatasetWriter {
     }
 
     static func quote(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
+    /// An amount in 万元 as printed (two decimals), or with as many decimals as its 分 need.
+    static func text(_ money: Money) -> String {
+        guard money.fen % 10_000 != 0 else { return money.description }
+        var text = money.formatted(unit: .wan, decimals: 6, grouping: true)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+
+    /// `text(money)` quoted for YAML.
+    static func amount(_ money: Money) -> String { quote(text(money)) }
+
+    /// disclosure.yaml: every fact `DatasetReader` reads, so that a dataset written and read back is
+    /// the same dataset.
     static func facts(_ disclosure: Disclosure, origin: String? = nil) -> String {
         let origin = origin ?? "由 juesuan import 从 \(disclosure.source ?? "公开文本") 读出"
         var out = "# \(origin)。格式见 docs/dataset.md。\n\n"
-        out += "单位:\n  名称: \(quote(disclosure.unit))\n  年度: \(disclosure.year)\n"
+        let figures = disclosure.figures
+        out += "单位:\n  名称: \(quote(disclosure.unit))\n"
+        if let short = disclosure.shortName { out += "  简称: \(quote(short))\n" }
+        out += "  年度: \(disclosure.year)\n"
+        if let phone = figures.texts["咨询电话"] { out += "  咨询电话: \(quote(phone))\n" }
+
+        let overview = disclosure.overview
+        if !overview.functions.isEmpty || !overview.composition.isEmpty || !overview.staffing.isEmpty || overview.staffingDate != nil {
+            out += "\n概况:\n"
+            if !overview.functions.isEmpty { out += "  职能:\n" + overview.functions.map { "    - \(quote($0))\n" }.joined() }
+            if !overview.composition.isEmpty { out += "  单位构成: \(quote(overview.composition))\n" }
+            if let date = overview.staffingDate { out += "  人员时点: \(quote(date))\n" }
+            if !overview.staffing.isEmpty {
+                out += "  人员:\n" + overview.staffing.map { "    - {项目: \(quote($0.label)), 人数: \($0.count)}\n" }.joined()
+            }
+        }
         let statements = TableID.allCases.compactMap { id in disclosure[id]?.emptyStatement.map { (id, $0) } }
         if !statements.isEmpty {
             out += "\n表说明:\n" + statements.map { "  \($0.0): \(quote($0.1))\n" }.joined()
         }
-        let figures = disclosure.figures
-        if let operating = figures.operatingCosts { out += "\n机关运行经费:\n  金额: \(quote(operating.amount.description))\n" }
-        if !figures.initialBudget.isEmpty {
-            out += "\n年初预算:\n" + figures.initialBudget.keys.sorted().map { "  \($0): \(quote(figures.initialBudget[$0]!.amount.description))\n" }.joined()
+        if !figures.priorYear.isEmpty {
+            out += "\n上年:\n" + Disclosure.comparedFigures.compactMap { key in
+                figures.priorYear[key].map { "  \(key): {上年数: \(amount($0.amount))}\n" }
+            }.joined()
         }
+        if !figures.initialBudget.isEmpty {
+            out += "\n年初预算:\n" + figures.initialBudget.keys.sorted { ($0 == "合计" ? "" : $0) < ($1 == "合计" ? "" : $1) }
+                .map { "  \($0): \(amount(figures.initialBudget[$0]!.amount))\n" }.joined()
+        }
+        if !figures.reasons.isEmpty {
+            out += "\n原因:\n" + figures.reasons.keys.sorted().map { "  \($0): \(quote(figures.reasons[$0]!))\n" }.joined()
+        }
+        if figures.texts["三公单位范围"] != nil || !figures.vehicleRunningDetails.isEmpty || !figures.officialCounts.isEmpty {
+            out += "\n三公:\n"
+            if let scope = figures.texts["三公单位范围"] { out += "  单位范围: \(quote(scope))\n" }
+            if !figures.vehicleRunningDetails.isEmpty {
+                out += "  公务用车运行费明细: {" + figures.vehicleRunningDetails.map { "\($0.name): \(amount($0.amount))" }.joined(separator: ", ") + "}\n"
+            }
+            for key in ["公务用车保有量", "购置车辆数", "接待批次", "接待人次", "陪同人次", "出国团组", "出国人次"] {
+                if let count = figures.officialCounts[key] { out += "  \(key): \(count)\n" }
+            }
+        }
+        if let operating = figures.operatingCosts { out += "\n机关运行经费:\n  金额: \(amount(operating.amount))\n" }
+        if !figures.procurement.isEmpty {
+            let order = ["总额", "货物", "工程", "服务", "中小企业", "小微企业", "货物中小企业", "服务中小企业"]
+            let keys = figures.procurement.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+            out += "\n政府采购:\n" + keys.map { "  \($0): \(amount(figures.procurement[$0]!.amount))\n" }.joined()
+        }
+        if !figures.assets.isEmpty {
+            out += "\n国有资产:\n" + figures.assets.map { "  - {项目: \(quote($0.label)), 数量: \($0.count)}\n" }.joined()
+        }
+        if !figures.projects.isEmpty {
+            out += "\n项目:\n" + figures.projects.map { project in
+                var entry = "  - 名称: \(quote(project.name))\n    金额: \(amount(project.amount))\n"
+                if !project.purpose.isEmpty { entry += "    用途: \(quote(project.purpose))\n" }
+                if !project.results.isEmpty { entry += "    成效: \(quote(project.results))\n" }
+                return entry
+            }.joined()
+        }
+        if let scheme = disclosure.performance.schemeID { out += "\n绩效方案: \(scheme)\n" }
         if !disclosure.glossary.isEmpty {
             out += "\n名词解释:\n" + disclosure.glossary.map { "  - {名词: \(quote($0.term)), 解释: \(quote($0.definition))}\n" }.joined()
+        }
+        if !disclosure.keyWork.isEmpty {
+            out += "\n重点工作:\n" + disclosure.keyWork.map {
+                "  - {事项: \(quote($0.name)), 内容: \(quote($0.content)), 完成情况: \(quote($0.result))}\n"
+            }.joined()
         }
         return out
     }
@@ -78,13 +147,15 @@ public enum DatasetWriter {
     static func indicators(_ rows: [IndicatorRow], indent: String) -> String {
         indent + "指标:\n" + rows.map { row in
             "\(indent)  - {一级: \(quote(row.level1)), 二级: \(quote(row.level2)), 名称: \(quote(row.name)), 目标值: \(quote(row.target)), "
-                + "实际值: \(quote(row.actual)), 得分: \(number(row.statedScore))}\n"
+                + "实际值: \(quote(row.actual)), " + (row.weight.map { "分值: \($0), " } ?? "") + "得分: \(number(row.statedScore))}\n"
         }.joined()
     }
 
     /// A department form as `performance/department.yaml`.
     static func yaml(_ form: DepartmentForm) -> String {
-        var out = "类型: 整体\n单位名称: \(quote(form.unitName))\n自评得分: \(number(form.statedTotal))\n"
+        var out = "类型: 整体\n单位名称: \(quote(form.unitName))\n"
+        if let date = form.filledOn { out += "填报日期: \(quote(date))\n" }
+        out += "自评得分: \(number(form.statedTotal))\n"
         if let basic = form.basicTotal { out += "基本支出总额: \(quote(basic.description))\n" }
         if let project = form.projectTotal { out += "项目支出总额: \(quote(project.description))\n" }
         out += "\n" + execution(form.execution) + "\n年度目标:\n"
@@ -96,9 +167,21 @@ public enum DatasetWriter {
 
     /// A project form as `performance/project-N.yaml`.
     static func yaml(_ form: ProjectForm) -> String {
-        var out = "类型: 项目\n项目名称: \(quote(form.name))\n自评得分: \(number(form.statedTotal))\n\n" + execution(form.execution)
-        out += "\n总目标:\n  得分: \(number(form.goalStatedScore))\n"
+        var out = "类型: 项目\n项目名称: \(quote(form.name))\n"
+        for (key, value) in [("主管部门", form.supervisor), ("实施单位", form.implementer), ("项目类别", form.category), ("项目类型", form.kind)]
+        where !value.isEmpty {
+            out += "\(key): \(quote(value))\n"
+        }
+        if let date = form.filledOn { out += "填报日期: \(quote(date))\n" }
+        out += "自评得分: \(number(form.statedTotal))\n"
+        if !form.deviation.isEmpty { out += "偏差分析: \(quote(form.deviation))\n" }
+        if !form.improvement.isEmpty { out += "改进措施: \(quote(form.improvement))\n" }
+        out += "\n" + execution(form.execution)
+        out += "\n总目标:\n"
         if let weight = form.goalWeight { out += "  分值: \(weight)\n" }
+        if !form.goalPlanned.isEmpty { out += "  年初设定目标: \(quote(form.goalPlanned))\n" }
+        if !form.goalAchieved.isEmpty { out += "  全年实际完成情况: \(quote(form.goalAchieved))\n" }
+        out += "  得分: \(number(form.goalStatedScore))\n"
         out += "\n指标表:\n"
         if let weight = form.indicatorsWeight { out += "  分值: \(weight)\n" }
         return out + indicators(form.indicators, indent: "  ")
@@ -109,7 +192,7 @@ public enum DatasetWriter {
         func field(_ text: String) -> String {
             text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        func amount(_ money: Money?) -> String { money.map { field($0.description) } ?? "" }
+        func amount(_ money: Money?) -> String { money.map { field(text($0)) } ?? "" }
         var out = ""
         switch StandardLayout.rowKind(table.id) {
         case .lines:
