@@ -94,6 +94,9 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "不生成 report.pdf（只写 HTML 等）。")
     var noPdf = false
 
+    @Option(name: .long, help: "检查结果的输出格式：text（标准错误上的摘要）或 json（标准输出，juesuan.findings/1，同 findings.json）。")
+    var format: OutputFormat = .text
+
     func run() throws {
         let (disclosure, catalog, rules) = try options.load()
         let directory = URL(fileURLWithPath: out)
@@ -144,6 +147,9 @@ struct Build: ParsableCommand {
             } catch {
                 FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
             }
+        }
+        if format == .json {
+            print(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: dataset))
         }
         let summary = "已生成 \(directory.path)/{\(written.joined(separator: ","))}（检查：\(findings.count(.error)) 个错误，\(findings.count(.warning)) 个警告，\(findings.count(.info)) 个提示）\n"
         FileHandle.standardError.write(Data(summary.utf8))

@@ -128,6 +128,19 @@ struct CLITests {
         #expect(!manager.fileExists(atPath: root.appendingPathComponent("none").path))
     }
 
+    @Test("build --format json：标准输出为 juesuan.findings/1，与 findings.json 相同")
+    func buildJSON() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-build-json-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try CLI.run(["build", "examples/jianghan-2021", "--out", out.path, "--no-pdf", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["schema"] as? String == "juesuan.findings/1")
+        #expect((object["summary"] as? [String: Int])?["error"] == 6)
+        let file = try String(contentsOf: out.appendingPathComponent("findings.json"), encoding: .utf8)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == file.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     @Test("输出文件夹写不了：中文说明原因，退出 2")
     func unwritableOutput() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-not-a-folder-\(UUID().uuidString)")
