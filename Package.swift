@@ -45,7 +45,7 @@ let package = Package(
         // The Excel workbook: written with libxlsxwriter, read back with ZIPFoundation and XMLParser.
         .target(name: "JuesuanXLSX", dependencies: ["JuesuanCore", "CXlsxWriter", "ZIPFoundation"]),
         // 汇总: many units' disclosures summed into one.
-        .target(name: "JuesuanConsolidate", dependencies: ["JuesuanCore"]),
+        .target(name: "JuesuanConsolidate", dependencies: ["JuesuanCore", "JuesuanPerformance"]),
         // Writers: HTML, PDF, open data.
         .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanPerformance", "JuesuanNarrative"]),
         // The command-line tool.
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "JuesuanNarrativeTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanXLSXTests", dependencies: ["JuesuanCore", "JuesuanXLSX", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
-        .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(
             name: "JuesuanCLITests",

@@ -4,6 +4,7 @@ import Foundation
 import JuesuanConsolidate
 import JuesuanCore
 import JuesuanImport
+import JuesuanPerformance
 import JuesuanRules
 
 struct Consolidate: ParsableCommand {
@@ -103,6 +104,7 @@ struct Consolidate: ParsableCommand {
 
         var consolidated = Consolidation.sum(units, name: name)
         let elimination = eliminate ? Consolidation.eliminateInternalTransfers(&consolidated, catalog: catalog) : nil
+        let performance = (try? ScoringScheme.shipped(ScoringScheme.defaultID)).map { PerformanceAggregate.of(units, scheme: $0) }
         do {
             try DatasetWriter.write(consolidated, to: URL(fileURLWithPath: out),
                                     origin: "由 juesuan consolidate 汇总 \(units.count) 个单位：\(units.prefix(10).map(\.unit).joined(separator: "、"))\(units.count > 10 ? "等" : "")")
@@ -112,13 +114,14 @@ struct Consolidate: ParsableCommand {
         }
         let own = Checker(catalogue: rules, catalog: catalog).check(consolidated)
         print(Self.review(unitCount: units.count, year: year, out: out, missing: missing + duplicates, failing: failing,
-                          elimination: elimination, own: own), terminator: "")
+                          elimination: elimination, performance: performance, own: own), terminator: "")
         if !missing.isEmpty || !duplicates.isEmpty || !failing.isEmpty || own.count(.error) > 0 { throw ExitCode(1) }
     }
 
     /// The reviewer's one-minute view: what is missing, which units are wrong and their first problem.
     static func review(unitCount: Int, year: Int, out: String, missing: [(String, String)],
-                       failing: [(String, [Finding])], elimination: Elimination? = nil, own: [Finding]) -> String {
+                       failing: [(String, [Finding])], elimination: Elimination? = nil,
+                       performance: PerformanceAggregate? = nil, own: [Finding]) -> String {
         var text = "汇总 \(unitCount) 个单位的 \(year) 年度部门决算 → \(out)\n"
         text += missing.isEmpty ? "缺少、读不了或重复的单位：无\n" : "缺少、读不了或重复的单位（\(missing.count)）：\n"
         for (path, reason) in missing { text += "  \(path)：\(reason)\n" }
@@ -139,6 +142,10 @@ struct Consolidate: ParsableCommand {
             let left = elimination.received - elimination.total, unpaid = elimination.paid - elimination.total
             if left != .zero || unpaid != .zero { text += "；未能对上的：收入 \(left)，支出 \(unpaid)，留在汇总中" }
             text += "）\n"
+        }
+        if let performance, performance.forms > 0 {
+            text += "整体绩效自评（按资金加权）：\(performance.weightedScore.map { "\($0) 分" } ?? "—")"
+            text += "（\(performance.forms) 张整体表，预算 \(performance.funds) 万元，执行 \(performance.executed) 万元）\n"
         }
         text += "汇总数据集的检查：\(own.count(.error)) 个错误，\(own.count(.warning)) 个警告。\n"
         return text

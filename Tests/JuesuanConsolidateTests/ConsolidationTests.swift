@@ -2,6 +2,7 @@ import Foundation
 import JuesuanConsolidate
 import JuesuanCore
 import JuesuanImport
+import JuesuanPerformance
 import JuesuanRules
 import JuesuanTestSupport
 import Testing
@@ -145,5 +146,33 @@ struct EliminationTests {
         let before = group
         let elimination = Consolidation.eliminateInternalTransfers(&group, catalog: try CatalogLoader.builtIn())
         #expect(elimination.total == .zero && group == before)
+    }
+}
+
+@Suite("自评表按资金汇总")
+struct PerformanceAggregateTests {
+    @Test("整体绩效按预算数加权；没有整体表的单位不计")
+    func weightedByFunds() throws {
+        let scheme = try ScoringScheme.shipped(ScoringScheme.defaultID)
+        let a = ConsolidationTests.example
+        var b = ConsolidationTests.example
+        b.unit = "乙"
+        b.performance.department!.execution.budget = .wan(3000)
+        b.performance.department!.execution.executed = .wan(1500)  // 50%: a lower execution score
+        var c = ConsolidationTests.example
+        c.unit = "丙"
+        c.performance.department = nil
+        let score = { (unit: Disclosure) in Scorer(scheme: scheme).score(unit.performance).first { $0.kind == .department }!.computed }
+        let (sa, sb) = (score(a), score(b))
+        #expect(sb < sa)
+        let aggregate = PerformanceAggregate.of([a, b, c], scheme: scheme)
+        #expect(aggregate.forms == 2)
+        let fa = a.performance.department!.execution.budget
+        #expect(aggregate.funds == fa + .wan(3000))
+        #expect(aggregate.executed == a.performance.department!.execution.executed + .wan(1500))
+        let expected = roundHalfUp((sa * Decimal(fa.fen) + sb * Decimal(Money.wan(3000).fen)) / Decimal((fa + .wan(3000)).fen), scheme.scoreDecimals)
+        #expect(aggregate.weightedScore == expected)
+        #expect(aggregate.weightedScore! > sb && aggregate.weightedScore! < sa)
+        #expect(PerformanceAggregate.of([c], scheme: scheme).weightedScore == nil)
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+import JuesuanCore
+import JuesuanPerformance
+
+/// The group's self-evaluation, aggregated by funds (以资金额度为权重): each unit's 整体 form,
+/// scored by the rules, weighs by its budget (预算数).
+public struct PerformanceAggregate: Hashable, Sendable {
+    /// Units with a scored 整体 form.
+    public var forms: Int
+    /// Their budgets together.
+    public var funds: Money
+    /// Their executed amounts together.
+    public var executed: Money
+    /// Σ score × budget / Σ budget, half-up at the scheme's score decimals; nil when no funds.
+    public var weightedScore: Decimal?
+
+    /// Aggregates the units' 整体 forms, each scored with its own scheme (绩效方案) or else `scheme`;
+    /// units without one are left out.
+    public static func of(_ units: [Disclosure], scheme: ScoringScheme) -> PerformanceAggregate {
+        var result = PerformanceAggregate(forms: 0, funds: .zero, executed: .zero, weightedScore: nil)
+        var weighted = Decimal(0)
+        for unit in units {
+            let own = unit.performance.schemeID == nil ? scheme : (try? ScoringScheme.chosen(by: unit.performance)) ?? scheme
+            guard unit.performance.department != nil,
+                  let department = Scorer(scheme: own).score(unit.performance).first(where: { $0.kind == .department }) else { continue }
+            result.forms += 1
+            result.funds += department.execution.budget
+            result.executed += department.execution.executed
+            weighted += department.computed * Decimal(department.execution.budget.fen)
+        }
+        if result.funds > .zero {
+            result.weightedScore = roundHalfUp(weighted / Decimal(result.funds.fen), scheme.scoreDecimals)
+        }
+        return result
+    }
+}
