@@ -35,6 +35,11 @@ public enum WorkbookReader {
             guard let entry = archive[path] else { return nil }
             var data = Data()
             _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            // Foundation's XMLParser on Linux crashes on some malformed UTF-8 inside tags instead of
+            // reporting an error, so every part is checked before it reaches the parser.
+            guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
+                throw Failure(description: "\(name)：部件 \(path) 不是有效的 UTF-8 XML，工作簿已损坏")
+            }
             return data
         }
         guard let workbookXML = try entry("xl/workbook.xml"), let relsXML = try entry("xl/_rels/workbook.xml.rels") else {
