@@ -6,24 +6,38 @@ import JuesuanCore
 ///
 /// Not consolidated (yet): the self-evaluation forms and the units' own prose (reasons, 名词解释,
 /// 重点工作); the consolidated disclosure leaves them empty.
+/// Why units could not be summed.
+public struct ConsolidationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Where the sum left the range of Int64 分, in Chinese.
+    public var place: String
+    public init(place: String) { self.place = place }
+    public var description: String { "\(place)：汇总金额超出可表示的范围（约 9.2 京分）" }
+}
+
 public enum Consolidation {
     /// The units' sum, named `name`: every row any unit prints, each cell the sum of the units' cells
     /// (a cell blank in every unit stays blank).
-    public static func sum(_ units: [Disclosure], name: String) -> Disclosure {
+    public static func sum(_ units: [Disclosure], name: String) throws(ConsolidationError) -> Disclosure {
         let year = units.first?.year ?? 0
         var result = Disclosure(unit: name, year: year)
         for id in TableID.allCases {
             let tables = units.compactMap { $0[id] }
             guard !tables.isEmpty else { continue }
-            result.tables[id] = sum(tables, id: id, department: name, year: year)
+            result.tables[id] = try sum(tables, id: id, department: name, year: year)
         }
-        result.figures = sum(units.map(\.figures))
+        result.figures = try sum(units.map(\.figures))
         result.overview = Overview(composition: "本汇总由 \(units.count) 个单位的部门决算相加而成。",
-                                   staffing: sumCounts(units.map(\.overview.staffing)))
+                                   staffing: try sumCounts(units.map(\.overview.staffing), place: "人员"))
         return result
     }
 
-    static func sum(_ tables: [Table], id: TableID, department: String, year: Int) -> Table {
+    /// `a + b`, or an error naming `place` when it does not fit.
+    static func add(_ a: Money, _ b: Money, _ place: @autoclosure () -> String) throws(ConsolidationError) -> Money {
+        guard let sum = a.adding(b) else { throw ConsolidationError(place: place()) }
+        return sum
+    }
+
+    static func sum(_ tables: [Table], id: TableID, department: String, year: Int) throws(ConsolidationError) -> Table {
         var seen: [RowKey: Int] = [:]
         var labels: [RowKey: String] = [:]
         var cells: [RowKey: [Int: Money]] = [:]
@@ -40,7 +54,9 @@ public enum Consolidation {
                     }
                 }
                 var sum = cells[row.key] ?? [:]
-                for (column, amount) in row.cells { sum[column, default: .zero] += amount }
+                for (column, amount) in row.cells {
+                    sum[column] = try add(sum[column] ?? .zero, amount, "\(id) \(row.key) 第\(column)栏")
+                }
                 cells[row.key] = sum
             }
         }
@@ -83,40 +99,46 @@ public enum Consolidation {
         }
     }
 
-    static func sum(_ figures: [NarrativeFigures]) -> NarrativeFigures {
+    static func sum(_ figures: [NarrativeFigures]) throws(ConsolidationError) -> NarrativeFigures {
         var result = NarrativeFigures()
         for unit in figures {
-            add(unit.priorYear, to: &result.priorYear)
-            add(unit.initialBudget, to: &result.initialBudget)
-            add(unit.procurement, to: &result.procurement)
-            for (key, count) in unit.officialCounts { result.officialCounts[key, default: 0] += count }
+            try add(unit.priorYear, to: &result.priorYear, place: "上年")
+            try add(unit.initialBudget, to: &result.initialBudget, place: "年初预算")
+            try add(unit.procurement, to: &result.procurement, place: "政府采购")
+            for (key, count) in unit.officialCounts {
+                let (total, overflow) = result.officialCounts[key, default: 0].addingReportingOverflow(count)
+                guard !overflow else { throw ConsolidationError(place: "三公 \(key)") }
+                result.officialCounts[key] = total
+            }
             if let costs = unit.operatingCosts {
-                result.operatingCosts = NamedAmount(name: costs.name, amount: (result.operatingCosts?.amount ?? .zero) + costs.amount)
+                result.operatingCosts = NamedAmount(name: costs.name, amount: try add(result.operatingCosts?.amount ?? .zero, costs.amount, "机关运行经费"))
             }
             for detail in unit.vehicleRunningDetails {
                 if let index = result.vehicleRunningDetails.firstIndex(where: { $0.name == detail.name }) {
-                    result.vehicleRunningDetails[index].amount += detail.amount
+                    result.vehicleRunningDetails[index].amount = try add(result.vehicleRunningDetails[index].amount, detail.amount, "公务用车运行费 \(detail.name)")
                 } else {
                     result.vehicleRunningDetails.append(NamedAmount(name: detail.name, amount: detail.amount))
                 }
             }
         }
-        result.assets = sumCounts(figures.map(\.assets))
+        result.assets = try sumCounts(figures.map(\.assets), place: "国有资产")
         return result
     }
 
-    static func add(_ amounts: [String: NamedAmount], to total: inout [String: NamedAmount]) {
+    static func add(_ amounts: [String: NamedAmount], to total: inout [String: NamedAmount], place: String) throws(ConsolidationError) {
         for (key, value) in amounts {
-            total[key] = NamedAmount(name: value.name, amount: (total[key]?.amount ?? .zero) + value.amount)
+            total[key] = NamedAmount(name: value.name, amount: try add(total[key]?.amount ?? .zero, value.amount, "\(place) \(key)"))
         }
     }
 
-    static func sumCounts(_ lists: [[Headcount]]) -> [Headcount] {
+    static func sumCounts(_ lists: [[Headcount]], place: String) throws(ConsolidationError) -> [Headcount] {
         var result: [Headcount] = []
         for list in lists {
             for item in list {
                 if let index = result.firstIndex(where: { $0.label == item.label }) {
-                    result[index].count += item.count
+                    let (total, overflow) = result[index].count.addingReportingOverflow(item.count)
+                    guard !overflow else { throw ConsolidationError(place: "\(place) \(item.label)") }
+                    result[index].count = total
                 } else {
                     result.append(Headcount(label: item.label, count: item.count))
                 }

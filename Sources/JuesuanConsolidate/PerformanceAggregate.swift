@@ -24,8 +24,10 @@ public struct PerformanceAggregate: Hashable, Sendable {
             guard unit.performance.department != nil,
                   let department = Scorer(scheme: own).score(unit.performance).first(where: { $0.kind == .department }) else { continue }
             result.forms += 1
-            result.funds += department.execution.budget
-            result.executed += department.execution.executed
+            guard let funds = result.funds.adding(department.execution.budget),
+                  let executed = result.executed.adding(department.execution.executed) else { return result }
+            result.funds = funds
+            result.executed = executed
             weighted += department.computed * Decimal(department.execution.budget.fen)
         }
         if result.funds > .zero {

@@ -102,7 +102,11 @@ struct Consolidate: ParsableCommand {
             throw ExitCode(2)
         }
 
-        var consolidated = Consolidation.sum(units, name: name)
+        var consolidated: Disclosure
+        do { consolidated = try Consolidation.sum(units, name: name) } catch {
+            FileHandle.standardError.write(Data("juesuan：无法汇总：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let elimination = eliminate ? Consolidation.eliminateInternalTransfers(&consolidated, catalog: catalog) : nil
         let performance = (try? ScoringScheme.shipped(ScoringScheme.defaultID)).map { PerformanceAggregate.of(units, scheme: $0) }
         do {

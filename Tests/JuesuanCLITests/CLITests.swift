@@ -141,6 +141,21 @@ struct CLITests {
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == file.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    @Test("金额大到上限（100 万亿元）也不崩溃：照常报出错误；超出上限的金额以中文拒绝，退出 2")
+    func hugeAmounts() throws {
+        let copy = try DatasetCopy()
+        defer { copy.remove() }
+        try copy.replace("tables/table3.csv", "201,一般公共服务支出,\"1,506.10\",651.00,855.10,,,",
+                         with: "201,一般公共服务支出,\"9,999,999,999.99\",\"9,999,999,999.99\",\"9,999,999,999.99\",,\"9,999,999,999.99\",")
+        let result = try CLI.run(["check", copy.folder.path])
+        #expect(result.status == 1, "\(result.stderr.prefix(300))")
+        #expect(result.stdout.contains("T3-COL"))
+        try copy.replace("tables/table3.csv", "9,999,999,999.99", with: "10,000,000,000.01")
+        let rejected = try CLI.run(["check", copy.folder.path])
+        #expect(rejected.status == 2)
+        #expect(rejected.stderr.contains("金额过大（超过 100 万亿元）"))
+    }
+
     @Test("输出文件夹写不了：中文说明原因，退出 2")
     func unwritableOutput() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-not-a-folder-\(UUID().uuidString)")

@@ -40,8 +40,8 @@ struct ConsolidationTests {
         for round in 0..<12 {
             let factors = (0..<Int.random(in: 2...6, using: &generator)).map { _ in Int64.random(in: 1...50, using: &generator) }
             let units = factors.enumerated().map { Self.scaled(Self.example, by: $1, name: "单位\(round)-\($0)") }
-            let total = Consolidation.sum(units, name: "汇总")
-            let reversed = Consolidation.sum(units.reversed(), name: "汇总")
+            let total = try Consolidation.sum(units, name: "汇总")
+            let reversed = try Consolidation.sum(units.reversed(), name: "汇总")
             #expect(total.tables == reversed.tables)
             let factor = factors.reduce(0, +)
             for (id, table) in Self.example.tables {
@@ -61,7 +61,7 @@ struct ConsolidationTests {
     }
 
     @Test("只有部分单位印的科目：放在其类、款之下，金额照加")
-    func rowsOfSomeUnits() {
+    func rowsOfSomeUnits() throws {
         func table(_ rows: [(String, Int64)]) -> Table {
             Table(id: .t3, title: "", department: "", columns: StandardLayout.columns(.t3),
                   rows: [TableRow(key: .total, label: "合计", cells: [1: Money(fen: rows[0].1)])]
@@ -70,7 +70,7 @@ struct ConsolidationTests {
         var a = Disclosure(unit: "甲", year: 2021), b = Disclosure(unit: "乙", year: 2021)
         a.tables[.t3] = table([("201", 100), ("20101", 100), ("2010101", 100)])
         b.tables[.t3] = table([("208", 7), ("20801", 7), ("2080101", 7), ("201", 30), ("20103", 30), ("2010301", 30)])
-        let total = Consolidation.sum([a, b], name: "汇总")
+        let total = try Consolidation.sum([a, b], name: "汇总")
         let t3 = total[.t3]!
         #expect(t3.rows.map(\.key.description) == ["合计", "201", "20101", "2010101", "20103", "2010301", "208", "20801", "2080101"])
         #expect(t3.amount(.total, column: 1) == Money(fen: 100 + 7))
@@ -110,7 +110,7 @@ struct EliminationTests {
         let catalog = try CatalogLoader.builtIn()
         let parent = Self.unit("主管部门", appropriation: 1000, received: 0, basic: 700, paid: 300)
         let child = Self.unit("所属单位", appropriation: 50, received: 300, basic: 350, paid: 0)
-        var group = Consolidation.sum([parent, child], name: "汇总")
+        var group = try Consolidation.sum([parent, child], name: "汇总")
         #expect(group[.t1]!.amount(.line(30), column: 1) == .wan(1350))
         let elimination = Consolidation.eliminateInternalTransfers(&group, catalog: catalog)
         #expect(elimination.received == .wan(300) && elimination.paid == .wan(300) && elimination.total == .wan(300))
@@ -132,7 +132,7 @@ struct EliminationTests {
     func unequalSides() throws {
         let parent = Self.unit("主管部门", appropriation: 1000, received: 0, basic: 700, paid: 300)
         let child = Self.unit("所属单位", appropriation: 0, received: 120, basic: 120, paid: 0)
-        var group = Consolidation.sum([parent, child], name: "汇总")
+        var group = try Consolidation.sum([parent, child], name: "汇总")
         let elimination = Consolidation.eliminateInternalTransfers(&group, catalog: try CatalogLoader.builtIn())
         #expect(elimination.total == .wan(120))
         #expect(group[.t3]!.amount(.total, column: 6) == .wan(180))
@@ -142,7 +142,7 @@ struct EliminationTests {
 
     @Test("没有内部往来时什么也不变")
     func nothingToEliminate() throws {
-        var group = Consolidation.sum([ConsolidationTests.example, ConsolidationTests.example], name: "汇总")
+        var group = try Consolidation.sum([ConsolidationTests.example, ConsolidationTests.example], name: "汇总")
         let before = group
         let elimination = Consolidation.eliminateInternalTransfers(&group, catalog: try CatalogLoader.builtIn())
         #expect(elimination.total == .zero && group == before)
@@ -174,5 +174,17 @@ struct PerformanceAggregateTests {
         #expect(aggregate.weightedScore == expected)
         #expect(aggregate.weightedScore! > sb && aggregate.weightedScore! < sa)
         #expect(PerformanceAggregate.of([c], scheme: scheme).weightedScore == nil)
+    }
+}
+
+@Suite("汇总：溢出")
+struct ConsolidationOverflowTests {
+    @Test("超出 Int64 分的汇总：中文说明所在位置，不崩溃")
+    func overflow() {
+        var unit = Disclosure(unit: "甲", year: 2021)
+        unit.tables[.t3] = Table(id: .t3, title: "", department: "", columns: StandardLayout.columns(.t3),
+                                 rows: [TableRow(key: .total, label: "合计", cells: [1: Money(fen: MoneyParser.maximumFen)])])
+        let units = Array(repeating: unit, count: 1_000)
+        #expect(throws: ConsolidationError(place: "表3 合计 第1栏")) { try Consolidation.sum(units, name: "汇总") }
     }
 }

@@ -32,6 +32,17 @@ struct MoneyTests {
         #expect(throws: MoneyParseError.tooPrecise(decimals: 3, allowed: 2)) { try MoneyParser.parse("1.234", unit: .yuan) }
     }
 
+    @Test("上限 100 万亿元：以内照读，超出拒绝；相加溢出时 adding 返回 nil")
+    func limit() throws {
+        #expect(try MoneyParser.parse("10,000,000,000.00", unit: .wan).money.fen == MoneyParser.maximumFen)
+        #expect(try MoneyParser.parse("100000000000000", unit: .yuan).money.fen == MoneyParser.maximumFen)
+        #expect(throws: MoneyParseError.overflow) { try MoneyParser.parse("10,000,000,000.01", unit: .wan) }
+        #expect(throws: MoneyParseError.overflow) { try MoneyParser.parse("99999999999999999999", unit: .yuan) }
+        #expect(Money(fen: .max).adding(Money(fen: 1)) == nil)
+        #expect(Money(fen: .min).subtracting(Money(fen: 1)) == nil)
+        #expect(Money(fen: 5).adding(Money(fen: -7)) == Money(fen: -2))
+    }
+
     @Test("按报告格式打印：千位分隔符、两位小数、四舍五入")
     func formats() {
         #expect(Money(fen: 1_813_940_000).description == "1,813.94")

@@ -23,6 +23,16 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func - (lhs: Money, rhs: Money) -> Money { Money(fen: lhs.fen - rhs.fen) }
     public static prefix func - (value: Money) -> Money { Money(fen: -value.fen) }
     public static func += (lhs: inout Money, rhs: Money) { lhs.fen += rhs.fen }
+    /// The sum, or nil when it does not fit (for sums of unbounded length).
+    public func adding(_ other: Money) -> Money? {
+        let (sum, overflow) = fen.addingReportingOverflow(other.fen)
+        return overflow ? nil : Money(fen: sum)
+    }
+    /// The difference, or nil when it does not fit.
+    public func subtracting(_ other: Money) -> Money? {
+        let (difference, overflow) = fen.subtractingReportingOverflow(other.fen)
+        return overflow ? nil : Money(fen: difference)
+    }
     public static func -= (lhs: inout Money, rhs: Money) { lhs.fen -= rhs.fen }
 
     /// The absolute amount.

@@ -20,7 +20,7 @@ public enum MoneyParseError: Error, Equatable, Sendable, CustomStringConvertible
         case .invalidCharacter(let character): "含有不能出现在金额中的字符“\(character)”"
         case .misplacedSeparator: "千位分隔符位置不对（应每三位一个逗号）"
         case .tooPrecise(let decimals, let allowed): "小数位数为 \(decimals) 位，超过该单位可精确到分的 \(allowed) 位"
-        case .overflow: "金额过大"
+        case .overflow: "金额过大（超过 \(MoneyParser.limitText)），不像是一个单位的决算数"
         }
     }
 }
@@ -41,6 +41,13 @@ public struct PrintedAmount: Hashable, Sendable {
 /// Strict parser for amounts as reports print them: "1,813.94", "855.1", "0.15", "-12.30",
 /// "5343879.38". Unlike `Decimal(string:)`, it never accepts a prefix of the text.
 public enum MoneyParser {
+    /// The largest amount read: 100 万亿元 (10^16 分), above the whole country's annual spending, so
+    /// that the sums the rules take (at most 100 children of a code, 26 classes, 12 columns) cannot
+    /// overflow Int64 分; longer sums are checked (`Money.adding`).
+    public static let maximumFen: Int64 = 10_000_000_000_000_000
+    /// `maximumFen` as written in messages.
+    public static let limitText = "100 万亿元"
+
     /// Reads `text` as an amount in `unit`.
     public static func parse(_ text: String, unit: MoneyUnit) throws(MoneyParseError) -> PrintedAmount {
         var characters = Substring(text.trimmingSpaces())
@@ -99,7 +106,7 @@ public enum MoneyParser {
         guard !o3 else { throw .overflow }
         // `fraction` is in units of 10^-allowed, which is exactly one 分 in either unit.
         let (total, o4) = scaled.addingReportingOverflow(fraction)
-        guard !o4 else { throw .overflow }
+        guard !o4, total <= MoneyParser.maximumFen else { throw .overflow }
         return PrintedAmount(money: Money(fen: negative ? -total : total), decimals: fractionDigits.count)
     }
 

@@ -68,7 +68,9 @@ public struct Checker: Sendable {
             }
             guard let left = try? context.evaluate(equation.left, binding),
                   let right = try? context.evaluate(equation.right, binding) else { continue }
-            let difference = left.value - right.value
+            // Amounts are bounded when read (MoneyParser.maximumFen); a difference that still does not
+            // fit means absurd input, and the rule is passed over rather than trapping.
+            guard let difference = left.value.subtracting(right.value), difference != Money(fen: .min) else { continue }
             let violated: Bool
             switch equation.relation {
             case .equal: violated = difference != .zero

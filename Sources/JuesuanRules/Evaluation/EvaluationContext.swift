@@ -78,17 +78,24 @@ struct EvaluationContext: Sendable {
         case .add(let a, let b):
             let left = try evaluate(a, binding)
             let right = try evaluate(b, binding)
-            return Evaluated(value: left.value + right.value, terms: left.terms + right.terms)
+            guard let value = left.value.adding(right.value) else { throw NotApplicable() }
+            return Evaluated(value: value, terms: left.terms + right.terms)
         case .subtract(let a, let b):
             let left = try evaluate(a, binding)
             let right = try evaluate(b, binding)
-            return Evaluated(value: left.value - right.value, terms: left.terms + right.terms)
+            guard let value = left.value.subtracting(right.value) else { throw NotApplicable() }
+            return Evaluated(value: value, terms: left.terms + right.terms)
         case .reference(let reference):
             let term = try resolve(reference, binding)
             return Evaluated(value: term.value ?? .zero, terms: [term])
         case .sum(let range):
             let terms = try resolve(range, binding)
-            return Evaluated(value: terms.reduce(.zero) { $0 + ($1.value ?? .zero) }, terms: terms)
+            var total = Money.zero
+            for term in terms {
+                guard let next = total.adding(term.value ?? .zero) else { throw NotApplicable() }
+                total = next
+            }
+            return Evaluated(value: total, terms: terms)
         }
     }
 
