@@ -12,7 +12,7 @@ struct Consolidate: ParsableCommand {
         abstract: "汇总多个单位的数据集：九张表逐格相加，“三公”等数字按项相加，写出一个汇总数据集。",
         discussion: """
         参数为数据集文件夹，或内含多个数据集的文件夹（其下每个子文件夹为一个单位）。
-        先列出缺少或读不了的单位、有错误的单位及其首个问题，再写出汇总数据集。
+        写出汇总数据集，并列出缺少、读不了或重复的单位，有错误的单位及其首个问题。
         退出状态：0 全部单位齐全且无错误；1 有单位缺少或有错误（汇总仍写出）；2 无法汇总。
         """
     )
@@ -26,7 +26,7 @@ struct Consolidate: ParsableCommand {
     @Option(name: .long, help: "汇总后的单位名称。")
     var name: String = "汇总"
 
-    @Flag(name: .long, help: "抵销集团内部往来：上级补助收入对对附属单位补助支出，逐项按较小者抵销。")
+    @Flag(name: .long, help: "抵销集团内部往来：上级补助收入与对附属单位补助支出按功能科目逐项相抵，取较小者。")
     var eliminate = false
 
     @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
