@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // The Excel workbook: written with libxlsxwriter, read back with ZIPFoundation and XMLParser.
         .target(name: "JuesuanXLSX", dependencies: ["JuesuanCore", "CXlsxWriter", "ZIPFoundation"]),
+        // Ledger postings (记账明细) → the nine tables; synthetic units for tests and benchmarks.
+        .target(name: "JuesuanLedger", dependencies: ["JuesuanCore", "JuesuanImport"]),
         // 汇总: many units' disclosures summed into one.
         .target(name: "JuesuanConsolidate", dependencies: ["JuesuanCore", "JuesuanPerformance"]),
         // Writers: HTML, PDF, open data.
@@ -53,7 +55,7 @@ let package = Package(
             name: "juesuan",
             dependencies: [
                 "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
-                "JuesuanXLSX", "JuesuanConsolidate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "JuesuanXLSXTests", dependencies: ["JuesuanCore", "JuesuanXLSX", "JuesuanImport", "JuesuanTestSupport", "ZIPFoundation"]),
         .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanLedgerTests", dependencies: ["JuesuanCore", "JuesuanLedger", "JuesuanImport", "JuesuanRules", "JuesuanConsolidate", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(
             name: "JuesuanCLITests",

@@ -1,4 +1,5 @@
 import Foundation
+import JuesuanCore
 
 /// A seeded mutator of text, for fuzzing the readers: byte flips, deletions, insertions of
 /// meaningful pieces (digits, separators, table words), duplications and truncations.

@@ -149,3 +149,48 @@ public enum StandardLayout {
     /// The single row of 表7.
     public static let singleRow = RowKey.named("决算")
 }
+
+extension StandardLayout {
+    /// The fixed label of 行次 `line` of 表1 or 表4 (income sources, totals, balances); nil for the
+    /// class lines and blank lines.
+    public static func lineLabel(_ line: Int, in id: TableID) -> String? {
+        switch (id, line) {
+        case (.t1, 1): "一、一般公共预算财政拨款收入"
+        case (.t1, 2): "二、政府性基金预算财政拨款收入"
+        case (.t1, 3): "三、国有资本经营预算财政拨款收入"
+        case (.t1, 4): "四、上级补助收入"
+        case (.t1, 5): "五、事业收入"
+        case (.t1, 6): "六、经营收入"
+        case (.t1, 7): "七、附属单位上缴收入"
+        case (.t1, 8): "八、其他收入"
+        case (.t1, 27), (.t4, 27): "本年收入合计"
+        case (.t1, 28): "使用非财政拨款结余"
+        case (.t1, 29): "年初结转和结余"
+        case (.t1, 30), (.t1, 60), (.t4, 32), (.t4, 64): "总计"
+        case (.t1, 57), (.t4, 59): "本年支出合计"
+        case (.t1, 58): "结余分配"
+        case (.t1, 59): "年末结转和结余"
+        case (.t4, 1): "一、一般公共预算财政拨款"
+        case (.t4, 2): "二、政府性基金预算财政拨款"
+        case (.t4, 3): "三、国有资本经营预算财政拨款"
+        case (.t4, 28): "年初财政拨款结转和结余"
+        case (.t4, 29): "  一般公共预算财政拨款"
+        case (.t4, 30): "  政府性基金预算财政拨款"
+        case (.t4, 31): "  国有资本经营预算财政拨款"
+        case (.t4, 60): "年末财政拨款结转和结余"
+        default: nil
+        }
+    }
+
+    /// 一 … 九十九, as the class rows of 表1 and 表4 number them ("十九、住房保障支出").
+    public static func chineseOrdinal(_ number: Int) -> String {
+        let digits = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+        guard number > 0, number < 100 else { return String(number) }
+        let tens = number / 10, ones = number % 10
+        switch tens {
+        case 0: return digits[ones]
+        case 1: return "十" + digits[ones]
+        default: return digits[tens] + "十" + digits[ones]
+        }
+    }
+}
