@@ -47,7 +47,7 @@ let package = Package(
         // Ledger postings (记账明细) → the nine tables; synthetic units for tests and benchmarks.
         .target(name: "JuesuanLedger", dependencies: ["JuesuanCore", "JuesuanImport"]),
         // 汇总: many units' disclosures summed into one.
-        .target(name: "JuesuanConsolidate", dependencies: ["JuesuanCore", "JuesuanPerformance"]),
+        .target(name: "JuesuanConsolidate", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanRules", "JuesuanImport"]),
         // Writers: HTML, PDF, open data.
         .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanPerformance", "JuesuanNarrative"]),
         // The command-line tool.

@@ -4,6 +4,7 @@ import Foundation
 import JuesuanConsolidate
 import JuesuanCore
 import JuesuanImport
+import JuesuanLedger
 import JuesuanPerformance
 import JuesuanRules
 
@@ -34,24 +35,31 @@ struct Consolidate: ParsableCommand {
 
     func run() throws {
         let manager = FileManager.default
-        var folders: [String] = []
+        var folders: [String] = [], ledgerFiles: [String] = [], cellsFiles: [String] = []
         var missing: [(String, String)] = []
+        func isDirectory(_ path: String) -> Bool {
+            var flag: ObjCBool = false
+            return manager.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
+        }
+        func isDataset(_ path: String) -> Bool { manager.fileExists(atPath: (path as NSString).appendingPathComponent(DatasetReader.factsFile)) }
+        /// A CSV file: cells, ledger, or neither (by its header).
+        func classify(_ path: String) {
+            let header = Self.firstLine(path)
+            if CellsFile.isHeader(Substring(header)) { cellsFiles.append(path) }
+            else if header.hasPrefix("单位,年度,类型") { ledgerFiles.append(path) }
+            else { missing.append((path, "不是数据集、记账明细或汇总用表格数据文件（表头不认识）")) }
+        }
         for input in inputs {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue else {
-                missing.append((input, "文件夹不存在")); continue
-            }
-            if manager.fileExists(atPath: (input as NSString).appendingPathComponent(DatasetReader.factsFile)) {
-                folders.append(input); continue
-            }
+            guard manager.fileExists(atPath: input) else { missing.append((input, "文件或文件夹不存在")); continue }
+            if !isDirectory(input) { classify(input); continue }
+            if isDataset(input) { folders.append(input); continue }
             let children = ((try? manager.contentsOfDirectory(atPath: input)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
             for child in children {
                 let path = (input as NSString).appendingPathComponent(child)
-                guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-                if manager.fileExists(atPath: (path as NSString).appendingPathComponent(DatasetReader.factsFile)) {
-                    folders.append(path)
-                } else {
-                    missing.append((path, "缺少 \(DatasetReader.factsFile)"))
+                if isDirectory(path) {
+                    if isDataset(path) { folders.append(path) } else { missing.append((path, "缺少 \(DatasetReader.factsFile)")) }
+                } else if child.lowercased().hasSuffix(".csv") {
+                    classify(path)
                 }
             }
         }
@@ -62,6 +70,33 @@ struct Consolidate: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
             throw ExitCode(2)
+        }
+
+        // Ledgers: every unit derived (a bad row stops everything, as in `derive`).
+        var derived: [Disclosure] = []
+        do {
+            for path in ledgerFiles {
+                for ledger in try LedgerReader.read(URL(fileURLWithPath: path), name: path) {
+                    var unit = try LedgerDerivation.disclosure(ledger, catalog: catalog)
+                    unit.source = path
+                    derived.append(unit)
+                }
+            }
+        } catch {
+            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        // Cells files: streamed, each unit screened as it passes.
+        var cellsResult: CellsConsolidation.Result?
+        if !cellsFiles.isEmpty {
+            let tableRules = RuleCatalogue(rules: rules.rules.filter { ["T", "X", "C"].contains($0.id.prefix(1)) })
+            do {
+                cellsResult = try CellsConsolidation.run(paths: cellsFiles, screen: LinearScreen(catalogue: tableRules),
+                                                         checker: Checker(catalogue: tableRules, catalog: catalog), catalog: catalog)
+            } catch {
+                FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+                throw ExitCode(2)
+            }
         }
 
         // Read and check the units on every core.
@@ -76,10 +111,11 @@ struct Consolidate: ParsableCommand {
             }
         }
         var units: [Disclosure] = []
-        var failing: [(String, [Finding])] = []
+        var failing: [(String, Int, String)] = []
         var duplicates: [(String, String)] = []
         var firstPath: [String: String] = [:]
-        for (path, box) in zip(folders, results) {
+        let derivedResults = derived.map { unit in UnitBox(.read(unit, Checker(catalogue: rules, catalog: catalog).check(unit))) }
+        for (path, box) in zip(folders + derived.map { $0.source ?? "" }, results + derivedResults) {
             switch box.value {
             case .read(let unit, let findings)?:
                 if let first = firstPath[unit.unit] {
@@ -88,13 +124,28 @@ struct Consolidate: ParsableCommand {
                 }
                 firstPath[unit.unit] = path
                 units.append(unit)
-                if findings.count(.error) > 0 { failing.append(("\(unit.unit)（\(path)）", findings)) }
+                if findings.count(.error) > 0 { failing.append(Self.failure("\(unit.unit)（\(path)）", findings)) }
             case .unreadable(let reason)?: missing.append((path, reason.replacingOccurrences(of: "\n", with: " ")))
             case nil: missing.append((path, "未读取"))
             }
         }
-        guard let year = units.first?.year else {
+        if let cellsResult {
+            if let both = cellsResult.units.first(where: { firstPath[$0] != nil }) {
+                FileHandle.standardError.write(Data("juesuan：单位“\(both)”同时以数据集或明细（\(firstPath[both]!)）和表格数据给出；请只给一份\n".utf8))
+                throw ExitCode(2)
+            }
+            for duplicate in cellsResult.duplicates {
+                duplicates.append((duplicate.place, "与 \(duplicate.first) 是同一单位“\(duplicate.unit)”，未重复计入"))
+            }
+            failing += cellsResult.failing.map { ("\($0.unit)（\($0.place)）", $0.errors, $0.first) }
+        }
+        let cellsUnits = cellsResult?.units ?? []
+        guard let year = units.first?.year ?? cellsResult?.year else {
             FileHandle.standardError.write(Data("juesuan：没有可汇总的单位\(missing.isEmpty ? "" : "：" + missing.map { "\($0.0) \($0.1)" }.joined(separator: "；"))\n".utf8))
+            throw ExitCode(2)
+        }
+        if let cellsYear = cellsResult?.year, cellsYear != year {
+            FileHandle.standardError.write(Data("juesuan：单位的年度不一致：数据集为 \(year) 年度，表格数据为 \(cellsYear) 年度\n".utf8))
             throw ExitCode(2)
         }
         if let other = units.first(where: { $0.year != year }) {
@@ -103,7 +154,10 @@ struct Consolidate: ParsableCommand {
         }
 
         var consolidated: Disclosure
-        do { consolidated = try Consolidation.sum(units, name: name) } catch {
+        var parts = units
+        if let cellsResult, !cellsUnits.isEmpty { parts.append(cellsResult.disclosure(name: name, catalog: catalog)) }
+        let unitCount = units.count + cellsUnits.count
+        do { consolidated = parts.count == 1 && units.isEmpty ? parts[0] : try Consolidation.sum(parts, name: name) } catch {
             FileHandle.standardError.write(Data("juesuan：无法汇总：\(error)\n".utf8))
             throw ExitCode(2)
         }
@@ -111,36 +165,57 @@ struct Consolidate: ParsableCommand {
         let performance = (try? ScoringScheme.shipped(ScoringScheme.defaultID)).map { PerformanceAggregate.of(units, scheme: $0) }
         do {
             try DatasetWriter.write(consolidated, to: URL(fileURLWithPath: out),
-                                    origin: "由 juesuan consolidate 汇总 \(units.count) 个单位：\(units.prefix(10).map(\.unit).joined(separator: "、"))\(units.count > 10 ? "等" : "")")
+                                    origin: "由 juesuan consolidate 汇总 \(unitCount) 个单位：\((units.map(\.unit) + cellsUnits).prefix(10).joined(separator: "、"))\(unitCount > 10 ? "等" : "")")
         } catch {
             FileHandle.standardError.write(Data("juesuan：无法写出汇总数据集 \(out)：\(error)\n".utf8))
             throw ExitCode(2)
         }
         let own = Checker(catalogue: rules, catalog: catalog).check(consolidated)
-        print(Self.review(unitCount: units.count, year: year, out: out, missing: missing + duplicates, failing: failing,
-                          elimination: elimination, performance: performance, own: own), terminator: "")
+        let full = Self.review(unitCount: unitCount, year: year, out: out, missing: missing + duplicates, failing: failing,
+                               elimination: elimination, performance: performance, own: own, lines: cellsResult?.lines ?? 0)
+        let shortView = Self.review(unitCount: unitCount, year: year, out: out, missing: missing + duplicates, failing: failing,
+                                    elimination: elimination, performance: performance, own: own, lines: cellsResult?.lines ?? 0, limit: 30)
+        try? Data(full.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent("review.txt"), options: .atomic)
+        print(shortView, terminator: "")
         if !missing.isEmpty || !duplicates.isEmpty || !failing.isEmpty || own.count(.error) > 0 { throw ExitCode(1) }
     }
 
+    /// The first line of the file at `path` (up to 4 KiB), without a byte-order mark.
+    static func firstLine(_ path: String) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: 4096)) ?? Data()
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return String(text.prefix { $0 != "\n" && $0 != "\r\n" }).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The reviewer's one-minute view: what is missing, which units are wrong and their first problem.
-    static func review(unitCount: Int, year: Int, out: String, missing: [(String, String)],
-                       failing: [(String, [Finding])], elimination: Elimination? = nil,
-                       performance: PerformanceAggregate? = nil, own: [Finding]) -> String {
-        var text = "汇总 \(unitCount) 个单位的 \(year) 年度部门决算 → \(out)\n"
-        text += missing.isEmpty ? "缺少、读不了或重复的单位：无\n" : "缺少、读不了或重复的单位（\(missing.count)）：\n"
-        for (path, reason) in missing { text += "  \(path)：\(reason)\n" }
-        text += failing.isEmpty ? "有错误的单位：无\n" : "有错误的单位（\(failing.count)）：\n"
-        for (unit, findings) in failing {
-            // Table errors first: a wrong table matters more to a reviewer than a wrong form.
-            let errors = findings.filter { $0.severity == .error }.enumerated()
-                .sorted { ($0.element.table == nil ? 1 : 0, $0.offset) < ($1.element.table == nil ? 1 : 0, $1.offset) }.map(\.element)
-            text += "  \(unit)：\(errors.count) 个错误"
-            if let first = errors.first {
-                text += "；首个：[\(first.rule)] \(first.message)"
-                if let source = first.source { text += "（\(source.line > 0 ? source.description : source.file)）" }
-            }
-            text += "\n"
+    /// A failing unit as the view lists it: its label, number of errors and first error; table
+    /// errors first, as a wrong table matters more to a reviewer than a wrong form.
+    static func failure(_ label: String, _ findings: [Finding]) -> (String, Int, String) {
+        let errors = findings.filter { $0.severity == .error }.enumerated()
+            .sorted { ($0.element.table == nil ? 1 : 0, $0.offset) < ($1.element.table == nil ? 1 : 0, $1.offset) }.map(\.element)
+        var first = ""
+        if let error = errors.first {
+            first = "[\(error.rule)] \(error.message)"
+            if let source = error.source { first += "（\(source.line > 0 ? source.description : source.file)）" }
         }
+        return (label, errors.count, first)
+    }
+
+    static func review(unitCount: Int, year: Int, out: String, missing: [(String, String)],
+                       failing: [(String, Int, String)], elimination: Elimination? = nil,
+                       performance: PerformanceAggregate? = nil, own: [Finding], lines: Int = 0, limit: Int = .max) -> String {
+        var text = "汇总 \(unitCount) 个单位的 \(year) 年度部门决算 → \(out)\(lines > 0 ? "（表格数据 \(lines) 行）" : "")\n"
+        text += missing.isEmpty ? "缺少、读不了或重复的单位：无\n" : "缺少、读不了或重复的单位（\(missing.count)）：\n"
+        for (path, reason) in missing.prefix(limit) { text += "  \(path)：\(reason)\n" }
+        if missing.count > limit { text += "  ……另有 \(missing.count - limit) 个，全部列在 \(out)/review.txt\n" }
+        text += failing.isEmpty ? "有错误的单位：无\n" : "有错误的单位（\(failing.count)）：\n"
+        for (unit, count, first) in failing.prefix(limit) {
+            text += "  \(unit)：\(count) 个错误" + (first.isEmpty ? "" : "；首个：\(first)") + "\n"
+        }
+        if failing.count > limit { text += "  ……另有 \(failing.count - limit) 个，全部列在 \(out)/review.txt\n" }
         if let elimination {
             text += "内部往来抵销：\(elimination.total) 万元（上级补助收入 \(elimination.received)，对附属单位补助支出 \(elimination.paid)"
             let left = elimination.received - elimination.total, unpaid = elimination.paid - elimination.total
@@ -160,4 +235,5 @@ struct Consolidate: ParsableCommand {
 private final class UnitBox: @unchecked Sendable {
     enum Outcome { case read(Disclosure, [Finding]), unreadable(String) }
     var value: Outcome?
+    init(_ value: Outcome? = nil) { self.value = value }
 }

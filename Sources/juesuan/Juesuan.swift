@@ -17,7 +17,7 @@ struct Juesuan: ParsableCommand {
         退出状态：0 无错误；1 发现错误级问题；2 输入无法读取（中文提示给出文件与行）；64 用法错误。
         数据集格式见 docs/dataset.md，规则目录见 docs/rules.md。
         """,
-        subcommands: [Check.self, Build.self, Score.self, Audit.self, Import.self, Consolidate.self, Rules.self]
+        subcommands: [Check.self, Build.self, Score.self, Audit.self, Import.self, Derive.self, Consolidate.self, Synth.self, Rules.self]
     )
 }
 

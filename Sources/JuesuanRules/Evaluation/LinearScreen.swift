@@ -1,0 +1,136 @@
+import JuesuanCore
+
+/// The table rules of a catalogue compiled to integer linear forms, for screening very many units
+/// while their cells stream past (汇总 of a province). A unit passes the screen when every compiled
+/// equation holds within the rounding tolerance; a unit that fails is then checked in full by
+/// `Checker`, which gives the finding its message. Rules with figures, conditions (`when`) or
+/// `$class` are not compiled; `compiled` and `skipped` say which are which.
+public struct LinearScreen: Sendable {
+    /// A cell named by table, row as written ("27", "2010301", "合计") and column.
+    public struct Cell: Hashable, Sendable {
+        public var table: TableID
+        public var row: String
+        public var column: Int
+
+        public init(table: TableID, row: String, column: Int) {
+            self.table = table
+            self.row = row
+            self.column = column
+        }
+    }
+
+    /// One side-difference `Σ sign × cell` that must be 0 (or ≤ 0 for `<=`).
+    public struct Form: Sendable {
+        public var rule: Rule
+        public var relation: Equation.Relation
+        /// Terms of a fixed form: the cell and +1 / −1.
+        public var cells: [(Cell, Int64)]
+        /// Terms of a row form (`[*]` rules): the column and +1 / −1, on every row of `table`.
+        public var columns: [(Int, Int64)]
+        public var table: TableID?
+    }
+
+    /// Forms evaluated on every row of a table.
+    public var rowForms: [TableID: [Form]] = [:]
+    /// Forms over fixed cells, evaluated once per unit.
+    public var fixedForms: [Form] = []
+    /// Rollup rules (类＝Σ款 …), by table.
+    public var rollups: [TableID: Rule] = [:]
+    /// Ids of the rules compiled, and of the table rules that are not.
+    public var compiled: [String] = []
+    public var skipped: [String] = []
+
+    public init(catalogue: RuleCatalogue) {
+        for rule in catalogue.rules {
+            switch rule.check {
+            case .rollup(let table):
+                rollups[table] = rule
+                compiled.append(rule.id)
+            case .equation(let equation):
+                guard rule.when == nil else { skipped.append(rule.id); continue }
+                let bindings = rule.columns.isEmpty ? [nil] : rule.columns.map { Optional($0) }
+                var forms: [Form] = []
+                for column in bindings {
+                    guard let form = Self.compile(rule, equation, column: column) else { forms = []; break }
+                    forms.append(form)
+                }
+                guard !forms.isEmpty else {
+                    if rule.id.hasPrefix("T") || rule.id.hasPrefix("X") { skipped.append(rule.id) }
+                    continue
+                }
+                for form in forms {
+                    if let table = form.table { rowForms[table, default: []].append(form) } else { fixedForms.append(form) }
+                }
+                compiled.append(rule.id)
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Every fixed cell some form reads.
+    public var fixedCells: Set<Cell> { Set(fixedForms.flatMap { $0.cells.map(\.0) }) }
+
+    enum Term { case fixed(Cell), column(TableID, Int) }
+
+    static func compile(_ rule: Rule, _ equation: Equation, column bound: Int?) -> Form? {
+        var terms: [(Term, Int64)] = []
+        func row(_ selector: RowSelector) -> String?? {
+            switch selector {
+            case .line(let number): .some(String(number))
+            case .code(let code): .some(code)
+            case .named(let name): .some(name)
+            case .each: .some(nil)
+            case .eachClass: nil
+            }
+        }
+        func column(_ selector: ColumnSelector) -> Int? {
+            switch selector {
+            case .number(let number): number
+            case .each: bound
+            }
+        }
+        func add(_ table: TableID, _ rowSelector: RowSelector, _ number: Int, _ sign: Int64) -> Bool {
+            guard let row = row(rowSelector) else { return false }
+            if let row { terms.append((.fixed(Cell(table: table, row: row, column: number)), sign)) } else { terms.append((.column(table, number), sign)) }
+            return true
+        }
+        func walk(_ expression: Expression, _ sign: Int64) -> Bool {
+            switch expression {
+            case .reference(.cell(let table, let rowSelector, let columnSelector)):
+                guard let number = column(columnSelector) else { return false }
+                return add(table, rowSelector, number, sign)
+            case .reference(.figure): return false
+            case .sum(.lines(let table, let from, let to, let columnSelector)):
+                guard let number = column(columnSelector), from <= to else { return false }
+                return (from...to).allSatisfy { add(table, .line($0), number, sign) }
+            case .sum(.columns(let table, let rowSelector, let from, let to)):
+                guard from <= to else { return false }
+                return (from...to).allSatisfy { add(table, rowSelector, $0, sign) }
+            case .sum(.figures): return false
+            case .literal: return false
+            case .add(let a, let b): return walk(a, sign) && walk(b, sign)
+            case .subtract(let a, let b): return walk(a, sign) && walk(b, -sign)
+            }
+        }
+        guard walk(equation.left, 1), walk(equation.right, -1) else { return nil }
+        let rowTables = Set(terms.compactMap { term -> TableID? in if case .column(let table, _) = term.0 { table } else { nil } })
+        let fixed = terms.compactMap { term -> (Cell, Int64)? in if case .fixed(let cell) = term.0 { (cell, term.1) } else { nil } }
+        if rowTables.isEmpty {
+            return Form(rule: rule, relation: equation.relation, cells: fixed, columns: [], table: nil)
+        }
+        guard rowTables.count == 1, fixed.isEmpty else { return nil }
+        let columns = terms.compactMap { term -> (Int, Int64)? in if case .column(_, let number) = term.0 { (number, term.1) } else { nil } }
+        return Form(rule: rule, relation: equation.relation, cells: [], columns: columns, table: rowTables.first)
+    }
+
+    /// Whether `difference` (left − right) over `printed` printed figures breaks `relation` by more
+    /// than rounding.
+    public static func fails(_ difference: Int64, relation: Equation.Relation, printed: Int) -> Bool {
+        let tolerance = Checker.tolerance(printed: printed).fen
+        switch relation {
+        case .equal: return difference.magnitude > UInt64(tolerance)
+        case .atMost: return difference > tolerance
+        }
+    }
+}
