@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "JuesuanNarrativeTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanXLSXTests", dependencies: ["JuesuanCore", "JuesuanXLSX", "JuesuanImport", "JuesuanTestSupport", "ZIPFoundation"]),
         .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
-        .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanLedger", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanLedgerTests", dependencies: ["JuesuanCore", "JuesuanLedger", "JuesuanImport", "JuesuanRules", "JuesuanConsolidate", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(

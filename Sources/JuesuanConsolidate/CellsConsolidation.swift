@@ -152,6 +152,9 @@ public enum CellsConsolidation {
         // Per row: parent row (rollups), slot of each column in the fixed-form cells (-1 if none).
         var parent: [Int] = []
         var slots: [Int] = []
+        /// Per row: the number of the unit that last wrote it and on which line (a row twice in one unit is an error).
+        var lastUnit: [Int] = []
+        var lastLine: [Int] = []
         var units: [(name: String, line: Int, range: Range<Int>)] = []
         var failing: [FailingUnit] = []
         // The unit being read.
@@ -213,6 +216,8 @@ public enum CellsConsolidation {
             ids.append(id)
             sums.append(contentsOf: repeatElement(0, count: 12))
             present.append(0)
+            lastUnit.append(-1)
+            lastLine.append(0)
             // The row a rollup adds this one into: 项 → 款 → 类 → 合计; 表6 类 → 人员/公用经费合计.
             var parentText: String?
             if StandardLayout.rowKind(table) == .functionCodes, let code = FunctionCode(text) {
@@ -341,6 +346,11 @@ public enum CellsConsolidation {
                     throw fail(line, "“行”为空或过长", text(bytes, fields[3]))
                 }
                 let row = try intern(id, line: line)
+                guard lastUnit[row] != units.count else {
+                    throw fail(line, "表\(table) \(id.text) 行在本单位中重复（第 \(lastLine[row]) 行已有）", id.text)
+                }
+                lastUnit[row] = units.count
+                lastLine[row] = line
                 // Amounts.
                 var mask: UInt16 = 0
                 for column in 0..<12 {

@@ -1,0 +1,165 @@
+import Foundation
+import JuesuanConsolidate
+import JuesuanCore
+import JuesuanImport
+import JuesuanLedger
+import JuesuanRules
+import JuesuanTestSupport
+import Testing
+
+@Suite("汇总：表格数据文件")
+struct CellsConsolidationTests {
+    static let catalog = try! CatalogLoader.builtIn()
+    static let tableRules = RuleCatalogue(rules: try! RuleCatalogue.standard().rules.filter { ["T", "X", "C"].contains($0.id.prefix(1)) })
+
+    /// Writes `units` as cells files of `perFile` units each; returns their paths.
+    static func files(_ units: [Disclosure], perFile: Int, in folder: URL) throws -> [String] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try stride(from: 0, to: units.count, by: perFile).enumerated().map { number, start in
+            var text = CellsFile.header + "\n"
+            for unit in units[start..<min(units.count, start + perFile)] { CellsFile.rows(unit, into: &text) }
+            let url = folder.appendingPathComponent("part-\(number).csv")
+            try Data(text.utf8).write(to: url)
+            return url.path
+        }
+    }
+
+    static func run(_ paths: [String]) throws -> CellsConsolidation.Result {
+        try CellsConsolidation.run(paths: paths, screen: LinearScreen(catalogue: tableRules),
+                                   checker: Checker(catalogue: tableRules, catalog: catalog), catalog: catalog)
+    }
+
+    static func temporary() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-cells-\(UUID().uuidString)")
+    }
+
+    @Test("种子固定的合成单位：流式汇总等于逐单位相加，没有单位被误报")
+    func streamEqualsSumOfParts() throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (seed, count, perFile) in [(UInt64(3), 57, 10), (11, 120, 50), (42, 9, 1)] {
+            let synthesizer = Synthesizer(seed: seed, catalog: Self.catalog)
+            let units = try (0..<count).map { try LedgerDerivation.disclosure(synthesizer.ledger($0), catalog: Self.catalog) }
+            let round = folder.appendingPathComponent("\(seed)")
+            let result = try Self.run(try Self.files(units, perFile: perFile, in: round))
+            #expect(result.units == units.map(\.unit))
+            #expect(result.failing.isEmpty, "\(result.failing.map(\.first))")
+            #expect(result.duplicates.isEmpty)
+            let streamed = result.disclosure(name: "汇总", catalog: Self.catalog)
+            let summed = try Consolidation.sum(units, name: "汇总")
+            for id in TableID.allCases {
+                let a = try #require(streamed[id]), b = try #require(summed[id])
+                #expect(Set(a.rows.filter { !$0.cells.isEmpty }.map(\.key)) == Set(b.rows.filter { !$0.cells.isEmpty }.map(\.key)), "\(id)")
+                for row in b.rows { #expect(a.row(row.key)?.cells ?? [:] == row.cells, "\(id) \(row.key)") }
+            }
+            let errors = Checker(catalogue: Self.tableRules, catalog: Self.catalog).check(streamed).filter { $0.severity != .info }
+            #expect(errors.isEmpty, "\(errors.map(\.message))")
+        }
+    }
+
+    @Test("筛查：改坏一格（栏间公式、行次公式、科目汇总、表间），该单位被列出，首个问题由完整检查给出")
+    func screenFindsBrokenUnits() throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let synthesizer = Synthesizer(seed: 5, catalog: Self.catalog)
+        var units = try (0..<8).map { try LedgerDerivation.disclosure(synthesizer.ledger($0), catalog: Self.catalog) }
+        func bump(_ unit: Int, _ id: TableID, _ key: RowKey, _ column: Int) {
+            let index = units[unit].tables[id]!.rows.firstIndex { $0.key == key }!
+            units[unit].tables[id]!.rows[index].cells[column] = units[unit][id]!.amount(key, column: column) + .wan(3)
+        }
+        bump(1, .t3, units[1][.t3]!.rows.last!.key, 1)          // T3-COL (and the rollup above it)
+        bump(3, .t1, .line(27), 1)                                // T1-R27
+        bump(5, .t5, units[5][.t5]!.rows[1].key, 2)               // a 类 row: T5-COL, T5-ROLL
+        units[5].tables[.t5]!.rows[1].cells[1] = units[5][.t5]!.amount(units[5][.t5]!.rows[1].key, column: 1) + .wan(3)
+        bump(6, .t6, StandardLayout.publicTotal, 1)               // T6-ROLL, X-T5T6-BASIC
+        let result = try Self.run(try Self.files(units, perFile: 3, in: folder))
+        #expect(result.failing.map(\.unit) == [1, 3, 5, 6].map { units[$0].unit })
+        let first = Dictionary(uniqueKeysWithValues: result.failing.map { ($0.unit, $0.first) })
+        #expect(first[units[1].unit]!.hasPrefix("[T3-COL]"))
+        #expect(first[units[3].unit]!.hasPrefix("[T1-R27]") && first[units[3].unit]!.contains("表1"))
+        #expect(first[units[5].unit]!.hasPrefix("[T5-ROLL]"))
+        #expect(first[units[6].unit]!.hasPrefix("[T6-ROLL]") || first[units[6].unit]!.hasPrefix("[X-T5T6-BASIC]"))
+        #expect(result.failing.allSatisfy { $0.place.contains("part-") && $0.errors >= 1 })
+    }
+
+    @Test("重复的单位只计一次；列出重复处与首次出现处")
+    func duplicates() throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let synthesizer = Synthesizer(seed: 8, catalog: Self.catalog)
+        let units = try (0..<4).map { try LedgerDerivation.disclosure(synthesizer.ledger($0), catalog: Self.catalog) }
+        let paths = try Self.files(units + [units[1]], perFile: 3, in: folder)
+        let result = try Self.run(paths)
+        #expect(result.units == units.map(\.unit))
+        #expect(result.duplicates.count == 1 && result.duplicates[0].unit == units[1].unit)
+        #expect(result.duplicates[0].place.hasPrefix(paths[1]) && result.duplicates[0].first.hasPrefix(paths[0]))
+        let once = try Self.run(try Self.files(units, perFile: 4, in: folder.appendingPathComponent("once")))
+        #expect(result.rows == once.rows)
+    }
+
+    @Test("单位名带逗号或引号：加引号写出，读回相同")
+    func quotedNames() throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var unit = try LedgerDerivation.disclosure(Synthesizer(seed: 2, catalog: Self.catalog).ledger(0), catalog: Self.catalog)
+        unit.unit = "某市\"第一\"中学,附属小学"
+        let result = try Self.run(try Self.files([unit], perFile: 1, in: folder))
+        #expect(result.units == [unit.unit] && result.failing.isEmpty)
+    }
+
+    @Test("有错的行：中文说明文件、行号和值", arguments: [
+        ("甲,2021,3,合计,1.00,1.00,,,", "本行有 9 个字段", nil),
+        ("甲,2021,3,201,1.00,1.00,,,,,,,,,,", "行在本单位中重复（第 2 行已有）", "201"),
+        ("甲,2021,3,合计,\"1,000.00\",,,,,,,,,,,", "只有“单位”可以加引号", nil),
+        ("甲,2021,3,合计,1.005,1.005,,,,,,,,,,", "第1栏不是有效的金额", "1.005"),
+        ("甲,2021,3,合计,1e5,,,,,,,,,,,", "第1栏不是有效的金额", "1e5"),
+        ("甲,2021,3,合计,99999999999999999,,,,,,,,,,,", "第1栏不是有效的金额", "99999999999999999"),
+        ("甲,2021,0,合计,1,,,,,,,,,,,", "“表”应为 1–9", "0"),
+        ("甲,21,3,合计,1,,,,,,,,,,,", "“年度”应为四位年份", "21"),
+        ("甲,2021,1,61,1,,,,,,,,,,,", "行次 1–60", "61"),
+        ("甲,2021,3,人员经费合计,1,,,,,,,,,,,", "功能分类科目编码", "人员经费合计"),
+        ("甲,2021,7,合计,1,,,,,,,,,,,", "表7 的“行”应为“决算”", "合计"),
+        (",2021,3,合计,1,,,,,,,,,,,", "“单位”为空", nil),
+        ("\"甲,2021,3,合计,1,,,,,,,,,,,", "引号不配对", nil),
+    ] as [(String, String, String?)])
+    func malformedLine(line: String, reason: String, value: String?) throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("坏.csv")
+        try Data((CellsFile.header + "\n甲,2021,3,201,1.00,1.00,,,,,,,,,,\n" + line + "\n").utf8).write(to: url)
+        do {
+            _ = try Self.run([url.path])
+            Issue.record("应报错：\(line)")
+        } catch let error as InputError {
+            #expect(error.file == url.path && error.line == 3, "\(error)")
+            #expect(error.description.contains(reason), "\(error)")
+            if let value { #expect(error.value == value, "\(error)") }
+        }
+    }
+
+    @Test("不是表格数据的表头")
+    func wrongHeader() throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("x.csv")
+        try Data("单位,年度,表\n".utf8).write(to: url)
+        #expect(throws: InputError.self) { try Self.run([url.path]) }
+    }
+
+    @Test("读表格数据不崩溃：种子固定的随机改动（改字节、截断、插入）")
+    func fuzz() throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let units = try (0..<3).map { try LedgerDerivation.disclosure(Synthesizer(seed: 4, catalog: Self.catalog).ledger($0), catalog: Self.catalog) }
+        let source = Array(try Data(contentsOf: URL(fileURLWithPath: try Self.files(units, perFile: 3, in: folder)[0])))
+        var mutator = Mutator(seed: 77)
+        let url = folder.appendingPathComponent("fuzz.csv")
+        let rounds = Int(ProcessInfo.processInfo.environment["JUESUAN_FUZZ_ROUNDS"] ?? "") ?? 200
+        for _ in 0..<rounds {
+            try Data(mutator.mutate(source)).write(to: url)
+            _ = try? Self.run([url.path])  // a result or an InputError, never a crash
+        }
+    }
+}
