@@ -29,14 +29,34 @@ public enum LedgerDerivation {
             rows[key]![column] = sum
         }
 
-        /// Adds `fen` to the 项 `code` and its 款, 类 and the 合计 row.
+        /// Amounts posted to each 项, rolled up to 款, 类 and 合计 by `rollUp()` (once per code rather
+        /// than once per posting).
+        var items: [FunctionCode: [Int64]] = [:]
+
+        /// Adds `fen` to the 项 `code`; `rollUp()` later adds it to its 款, 类 and the 合计 row.
         mutating func addRolledUp(_ code: FunctionCode, _ column: Int, _ fen: Int64, at line: SourceLocation?) throws(InputError) {
-            try add(.total, column, fen, at: line)
-            var current: FunctionCode? = code
-            while let each = current {
-                try add(.function(each), column, fen, at: line)
-                current = each.parent
+            var values = items.removeValue(forKey: code) ?? Array(repeating: 0, count: 13)
+            let (sum, overflow) = values[column].addingReportingOverflow(fen)
+            guard !overflow else {
+                throw InputError(file: line?.file ?? "账", line: line?.line, reason: "金额累计超出可表示的范围（\(code) 第\(column)栏）")
             }
+            values[column] = sum
+            items[code] = values
+        }
+
+        /// Adds every 项's amounts to its own row, its 款, its 类 and the 合计 row.
+        mutating func rollUp() throws(InputError) {
+            for (code, values) in items.sorted(by: { $0.key < $1.key }) {
+                for column in 1..<values.count where values[column] != 0 {
+                    try add(.total, column, values[column], at: nil)
+                    var current: FunctionCode? = code
+                    while let each = current {
+                        try add(.function(each), column, values[column], at: nil)
+                        current = each.parent
+                    }
+                }
+            }
+            items = [:]
         }
 
         func value(_ key: RowKey, _ column: Int) -> Int64 { rows[key]?[column] ?? 0 }
@@ -208,6 +228,15 @@ public enum LedgerDerivation {
         }
 
         mutating func disclosure() throws(InputError) -> Disclosure {
+            for index in 0..<5 {
+                switch index {
+                case 0: try t2.rollUp()
+                case 1: try t3.rollUp()
+                case 2: try t5.rollUp()
+                case 3: try t8.rollUp()
+                default: try t9.rollUp()
+                }
+            }
             let closing = try closing()
             let fiscal = FundSource.allCases.filter(\.isFiscal)
             // 表1 totals.
@@ -312,7 +341,7 @@ public enum LedgerDerivation {
                 if case .function(let code) = key, cells.rows[key]?.values.contains(where: { $0 != 0 }) == true { return code }
                 return nil
             }
-            let sorted = codes.sorted { ((catalog.position(of: $0) ?? 99), $0.digits) < ((catalog.position(of: $1) ?? 99), $1.digits) }
+            let sorted = codes.map { (catalog.position(of: $0) ?? 99, $0) }.sorted { ($0.0, $0.1.digits) < ($1.0, $1.1.digits) }.map(\.1)
             let rows = [TableRow(key: .total, label: "合计", cells: money(cells.rows[.total] ?? [:]))]
                 + sorted.map { TableRow(key: .function($0), label: catalog.functionNames[$0] ?? $0.digits, cells: money(cells.rows[.function($0)] ?? [:])) }
             return table(id, rows)
@@ -324,11 +353,9 @@ public enum LedgerDerivation {
                 if case .economic(let code) = key { return code }
                 return nil
             }
-            let sorted = codes.sorted { a, b in
-                let (ca, cb) = (a.parent ?? a, b.parent ?? b)
-                let (pa, pb) = (catalog.nature(of: ca) == .personnel ? 0 : 1, catalog.nature(of: cb) == .personnel ? 0 : 1)
-                return (pa, ca.digits, a.digits) < (pb, cb.digits, b.digits)
-            }
+            let sorted = codes.map { code in
+                (catalog.nature(of: code) == .personnel ? 0 : 1, String(code.digits.prefix(3)), code)
+            }.sorted { ($0.0, $0.1, $0.2.digits) < ($1.0, $1.1, $1.2.digits) }.map(\.2)
             let rows = sorted.map { TableRow(key: .economic($0), label: catalog.economicNames[$0] ?? $0.digits, cells: money(cells.rows[.economic($0)] ?? [:])) }
                 + [StandardLayout.personnelTotal, StandardLayout.publicTotal].map {
                     TableRow(key: $0, label: $0.description, cells: money(cells.rows[$0] ?? [:]))

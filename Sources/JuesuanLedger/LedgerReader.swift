@@ -13,6 +13,16 @@ public enum LedgerReader {
         initialBudgetType = "年初预算"
     static let types = ["收入", "支出", openingType, closingType, threeCostsBudgetType, initialBudgetType]
 
+    /// The entry of `table` whose text is `text`, compared byte for byte (String's == normalises
+    /// Chinese text first, which is slow for millions of postings).
+    static func match<T>(_ text: String, _ table: [(String, T)]) -> T? {
+        table.first { $0.0.utf8.elementsEqual(text.utf8) }?.1
+    }
+    static let typeTable = types.enumerated().map { ($1, $0) }
+    static let sourceTable = FundSource.allCases.map { ($0.rawValue, $0) }
+    static let natureTable = Nature.allCases.map { ($0.rawValue, $0) }
+    static let threeCostsTable = ThreeCosts.allCases.map { ($0.rawValue, $0) }
+
     /// The units of the ledger at `url`, in order of first appearance.
     public static func read(_ url: URL, name: String? = nil) throws(InputError) -> [Ledger] {
         try read(CSVFile(url: url, name: name))
@@ -32,10 +42,15 @@ public enum LedgerReader {
         if let unknown = file.header.first(where: { !$0.isEmpty && !columns.contains($0) }) {
             throw InputError(file: file.name, line: 1, value: unknown, reason: "表头有不认识的列；表头应为：\(columns.joined(separator: ","))")
         }
+        let positions = columns.map { index[$0] }
         var ledgers: [Ledger] = []
         var position: [String: Int] = [:]
         for record in file.records {
-            func field(_ name: String) -> String { index[name].map { record[$0] } ?? "" }
+            func field(_ name: String) -> String {
+                // Column positions by the header's own order (a String-keyed lookup per field is slow).
+                guard let position = columns.firstIndex(where: { $0.utf8.elementsEqual(name.utf8) }), let at = positions[position] else { return "" }
+                return record[at]
+            }
             func fail(_ reason: String, _ value: String? = nil) -> InputError {
                 InputError(file: file.name, line: record.line, value: value, reason: reason)
             }
@@ -50,7 +65,12 @@ public enum LedgerReader {
                 throw fail("“年度”应为四位年份，如 2021", yearText)
             }
             let at: Int
-            if let existing = position[unit] {
+            if let last = ledgers.indices.last, ledgers[last].unit.utf8.elementsEqual(unit.utf8) {
+                at = last
+                guard ledgers[at].year == year else {
+                    throw fail("单位“\(unit)”前面的行为 \(ledgers[at].year) 年度，本行为 \(year) 年度；一个单位只能有一个年度", yearText)
+                }
+            } else if let existing = position[unit] {
                 at = existing
                 guard ledgers[at].year == year else {
                     throw fail("单位“\(unit)”前面的行为 \(ledgers[at].year) 年度，本行为 \(year) 年度；一个单位只能有一个年度", yearText)
@@ -61,7 +81,7 @@ public enum LedgerReader {
                 ledgers.append(Ledger(unit: unit, year: year, file: file.name))
             }
             let type = field("类型")
-            guard types.contains(type) else { throw fail("“类型”应为 \(types.joined(separator: "、")) 之一", type) }
+            guard let typeIndex = match(type, typeTable) else { throw fail("“类型”应为 \(types.joined(separator: "、")) 之一", type) }
             let amountText = field("金额")
             let amount: Money
             do { amount = try MoneyParser.parse(amountText, unit: .yuan).money } catch {
@@ -73,7 +93,7 @@ public enum LedgerReader {
                     if required { throw fail("“资金来源”为空；应为 \(FundSource.allCases.map(\.rawValue).joined(separator: "、")) 之一") }
                     return nil
                 }
-                guard let source = FundSource(rawValue: text) else {
+                guard let source = match(text, sourceTable) else {
                     throw fail("“资金来源”应为 \(FundSource.allCases.map(\.rawValue).joined(separator: "、")) 之一", text)
                 }
                 return source
@@ -94,16 +114,16 @@ public enum LedgerReader {
                     throw fail("类型为“\(type)”的行不填“\(name)”", field(name))
                 }
             }
-            switch type {
-            case "收入":
+            switch typeIndex {
+            case 0:  // 收入
                 try mustBeEmpty("经济分类", "性质", "项目", "三公")
                 ledgers[at].postings.append(Posting(kind: .income, function: try function(digits: 7, required: true)!,
                                                     source: try source(required: true)!, amount: amount, line: line))
-            case "支出":
+            case 1:  // 支出
                 let code = try function(digits: 7, required: true)!
                 let source = try source(required: true)!
                 let natureText = field("性质")
-                guard let nature = Nature(rawValue: natureText) else {
+                guard let nature = match(natureText, natureTable) else {
                     throw fail("“性质”应为 \(Nature.allCases.map(\.rawValue).joined(separator: "、")) 之一", natureText)
                 }
                 if source.isFiscal && !(nature.isBasic || nature == .project) {
@@ -125,7 +145,7 @@ public enum LedgerReader {
                 let tag = field("三公")
                 if !tag.isEmpty {
                     let parts = tag.split(separator: "/", maxSplits: 1).map { String($0).trimmingSpaces() }
-                    guard let category = ThreeCosts(rawValue: parts[0]) else {
+                    guard let category = match(parts[0], threeCostsTable) else {
                         throw fail("“三公”应为 \(ThreeCosts.allCases.map(\.rawValue).joined(separator: "、")) 之一（公务用车运行费可写明细，如“公务用车运行费/燃料费”）", tag)
                     }
                     if parts.count > 1 {
@@ -140,16 +160,16 @@ public enum LedgerReader {
                 ledgers[at].postings.append(Posting(kind: .expenditure, function: code, economic: economic, source: source,
                                                     nature: nature, project: project.isEmpty ? nil : project,
                                                     threeCosts: threeCosts, threeCostsDetail: detail, amount: amount, line: line))
-            case openingType, closingType:
+            case 2, 3:  // 年初结转, 年末结转
                 try mustBeEmpty("经济分类", "性质", "项目", "三公")
                 let source = try source(required: true)!
                 let code = try function(digits: 7, required: source == .governmentFund)
                 let balance = Balance(source: source, function: code, amount: amount, line: line)
-                if type == openingType { ledgers[at].opening.append(balance) } else { ledgers[at].closing.append(balance) }
-            case threeCostsBudgetType:
+                if typeIndex == 2 { ledgers[at].opening.append(balance) } else { ledgers[at].closing.append(balance) }
+            case 4:  // 三公预算
                 try mustBeEmpty("功能分类", "经济分类", "性质", "项目")
                 let tag = field("三公")
-                guard let category = ThreeCosts(rawValue: tag) else {
+                guard let category = match(tag, threeCostsTable) else {
                     throw fail("三公预算行的“三公”应为 \(ThreeCosts.allCases.map(\.rawValue).joined(separator: "、")) 之一", tag)
                 }
                 if let source = try source(required: false), source != .generalBudget {

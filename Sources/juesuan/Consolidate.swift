@@ -6,6 +6,7 @@ import JuesuanCore
 import JuesuanImport
 import JuesuanLedger
 import JuesuanPerformance
+import JuesuanRender
 import JuesuanRules
 
 struct Consolidate: ParsableCommand {
@@ -32,6 +33,9 @@ struct Consolidate: ParsableCommand {
 
     @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
     var catalog: String?
+
+    @Option(name: .long, help: "另把汇总结果写成汇总用表格数据文件（可再与其他汇总相加，逐级汇总）。")
+    var cells: String?
 
     func run() throws {
         let manager = FileManager.default
@@ -166,6 +170,11 @@ struct Consolidate: ParsableCommand {
         do {
             try DatasetWriter.write(consolidated, to: URL(fileURLWithPath: out),
                                     origin: "由 juesuan consolidate 汇总 \(unitCount) 个单位：\((units.map(\.unit) + cellsUnits).prefix(10).joined(separator: "、"))\(unitCount > 10 ? "等" : "")")
+            if let cells {
+                var text = CellsFile.header + "\n"
+                CellsFile.rows(consolidated, into: &text)
+                try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: cells))
+            }
         } catch {
             FileHandle.standardError.write(Data("juesuan：无法写出汇总数据集 \(out)：\(error)\n".utf8))
             throw ExitCode(2)

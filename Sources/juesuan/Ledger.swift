@@ -39,15 +39,25 @@ struct Derive: ParsableCommand {
         var postings = 0
         do {
             let catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) })
-            var seen: [String: String] = [:]
-            for path in ledgers {
-                for ledger in try LedgerReader.read(URL(fileURLWithPath: path), name: path) {
-                    if let first = seen[ledger.unit] {
-                        throw InputError(file: path, value: ledger.unit, reason: "单位在 \(first) 中已有明细；一个单位的明细应在同一文件中")
+            // Files are read and derived on every core; the first error in file order is reported.
+            let paths = ledgers
+            let results = paths.map { _ in DerivedBox() }
+            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+                results[index].value = Result {
+                    try LedgerReader.read(URL(fileURLWithPath: paths[index]), name: paths[index]).map { ledger in
+                        (ledger.postings.count, try LedgerDerivation.disclosure(ledger, catalog: catalog))
                     }
-                    seen[ledger.unit] = path
-                    postings += ledger.postings.count
-                    units.append(try LedgerDerivation.disclosure(ledger, catalog: catalog))
+                }
+            }
+            var seen: [String: String] = [:]
+            for (path, box) in zip(paths, results) {
+                for (count, unit) in try box.value!.get() {
+                    if let first = seen[unit.unit] {
+                        throw InputError(file: path, value: unit.unit, reason: "单位在 \(first) 中已有明细；一个单位的明细应在同一文件中")
+                    }
+                    seen[unit.unit] = path
+                    postings += count
+                    units.append(unit)
                 }
             }
         } catch {
@@ -156,6 +166,11 @@ struct Synth: ParsableCommand {
         }
         print("合成 \(units) 个单位（种子 \(seed)，\(postings.value) 条明细，\(parts) 个文件）→ \(out)/ledger、\(out)/tables")
     }
+}
+
+/// One file's derived units, written by exactly one iteration of `concurrentPerform`.
+final class DerivedBox: @unchecked Sendable {
+    var value: Result<[(Int, Disclosure)], any Error>?
 }
 
 /// A thread-safe running total.

@@ -33,7 +33,15 @@ public struct Catalog: Sendable {
     /// Nature of economic 类 codes (301 → 人员经费).
     public var economicNature: [EconomicCode: ExpenseNature]
     /// The function classes in 表1 order.
-    public var classes: [FunctionClass]
+    public var classes: [FunctionClass] {
+        didSet { positions = Self.positions(classes) }
+    }
+    /// Position of each class by its 3 digits (looked up for every posting and row).
+    private var positions: [String: Int]
+
+    static func positions(_ classes: [FunctionClass]) -> [String: Int] {
+        Dictionary(classes.map { ($0.code.digits, $0.position) }, uniquingKeysWith: { first, _ in first })
+    }
 
     public init(functionNames: [FunctionCode: String] = [:], economicNames: [EconomicCode: String] = [:],
                 economicNature: [EconomicCode: ExpenseNature] = [:], classes: [FunctionClass] = []) {
@@ -41,6 +49,7 @@ public struct Catalog: Sendable {
         self.economicNames = economicNames
         self.economicNature = economicNature
         self.classes = classes
+        self.positions = Self.positions(classes)
     }
 
     /// The class at position `position` (1-based) of 表1.
@@ -50,7 +59,7 @@ public struct Catalog: Sendable {
 
     /// The position of the 类 `code` in 表1, if it is one of the fixed classes.
     public func position(of code: FunctionCode) -> Int? {
-        classes.first { $0.code == code.category }?.position
+        positions[String(code.digits.utf8.prefix(3))!]
     }
 
     /// Whether `code` is known.

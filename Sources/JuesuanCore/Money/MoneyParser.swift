@@ -127,6 +127,12 @@ extension Character {
 extension String {
     /// The text without leading and trailing spaces, tabs and newlines (ASCII and ideographic).
     public func trimmingSpaces() -> String {
+        // Fast path: nothing to trim when the first and last bytes are neither ASCII spaces nor the
+        // lead bytes of U+3000 (E3) or U+00A0 (C2).
+        let utf8 = self.utf8
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        func plain(_ byte: UInt8) -> Bool { byte > 32 && byte != 0xE3 && byte != 0xC2 && byte != 0x80 && byte != 0xA0 }
+        if plain(first) && plain(last) { return String(self) }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{3000}" || $0 == "\u{00A0}" }
         guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
         let end = lastIndex(where: { !isSpace($0) })!

@@ -38,12 +38,12 @@ public struct CSVFile: Sendable {
         var records: [Record] = []
         while let fields = reader.next() {
             let start = line
-            line += 1 + fields.reduce(0) { $0 + $1.reduce(0) { $1 == "\n" ? $0 + 1 : $0 } }
+            line += 1 + fields.reduce(0) { $0 + $1.utf8.reduce(0) { $1 == 10 ? $0 + 1 : $0 } }
             if header == nil {
                 header = fields.map { $0.trimmingSpaces() }
                 continue
             }
-            if fields.allSatisfy({ $0.trimmingSpaces().isEmpty }) { continue }
+            if fields.allSatisfy({ $0.isEmpty || $0.trimmingSpaces().isEmpty }) { continue }
             records.append(Record(line: start, fields: fields))
         }
         if let error = reader.error {
