@@ -173,7 +173,9 @@ struct Consolidate: ParsableCommand {
             if let cells {
                 var text = CellsFile.header + "\n"
                 CellsFile.rows(consolidated, into: &text)
-                try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: cells))
+                let url = URL(fileURLWithPath: cells)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try AtomicFile.write(Data(text.utf8), to: url)
             }
         } catch {
             FileHandle.standardError.write(Data("juesuan：无法写出汇总数据集 \(out)：\(error)\n".utf8))

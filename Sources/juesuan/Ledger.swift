@@ -69,7 +69,9 @@ struct Derive: ParsableCommand {
             if let cells {
                 var text = CellsFile.header + "\n"
                 for unit in units { CellsFile.rows(unit, into: &text) }
-                try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: cells))
+                let url = URL(fileURLWithPath: cells)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try AtomicFile.write(Data(text.utf8), to: url)
             }
             if let out {
                 let origin = "由 juesuan derive 从记账明细 \(ledgers.joined(separator: "、")) 生成"

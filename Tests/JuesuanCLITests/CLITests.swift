@@ -128,6 +128,74 @@ struct CLITests {
         #expect(!manager.fileExists(atPath: root.appendingPathComponent("none").path))
     }
 
+    @Test("derive：示例明细生成的数据集检查无问题；坏行说明文件、行号和值，退出 2，什么也不写")
+    func derive() throws {
+        let manager = FileManager.default
+        let root = manager.temporaryDirectory.appendingPathComponent("juesuan-derive-\(UUID().uuidString)")
+        defer { try? manager.removeItem(at: root) }
+        let out = root.appendingPathComponent("demo"), cells = root.appendingPathComponent("demo.csv")
+        let result = try CLI.run(["derive", "examples/ledger-demo/ledger.csv", "--out", out.path, "--cells", cells.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("由 26 条明细生成 1 个单位的九张表"))
+        let check = try CLI.run(["check", out.path])
+        #expect(check.status == 0 && check.stdout.isEmpty, "\(check.stdout)")
+        let table1 = try String(contentsOf: out.appendingPathComponent("tables/table1.csv"), encoding: .utf8)
+        #expect(table1.contains("30,总计,955.17") && table1.contains("60,总计,955.17"))
+        #expect(try String(contentsOf: cells, encoding: .utf8).hasPrefix("单位,年度,表,行,1,2,3"))
+
+        let bad = root.appendingPathComponent("bad.csv")
+        var text = try String(contentsOf: Repository.root.appendingPathComponent("examples/ledger-demo/ledger.csv"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "2010301,30201,一般公共预算,公用经费", with: "2010301,30201,一般公共预算,人员经费")
+        try text.write(to: bad, atomically: true, encoding: .utf8)
+        let failed = try CLI.run(["derive", bad.path, "--out", root.appendingPathComponent("none").path])
+        #expect(failed.status == 2)
+        #expect(failed.stderr.contains("bad.csv:16：经济分类 30201（办公费）属公用经费，与本行的性质“人员经费”不符（值：“30201”）"), "\(failed.stderr)")
+        #expect(!manager.fileExists(atPath: root.appendingPathComponent("none").path))
+    }
+
+    @Test("synth 与 consolidate 表格数据：汇总等于明细逐单位相加；改坏一格列出该单位与首个问题，退出 1；坏行退出 2，什么也不写")
+    func synthAndConsolidateCells() throws {
+        let manager = FileManager.default
+        let root = manager.temporaryDirectory.appendingPathComponent("juesuan-synth-\(UUID().uuidString)")
+        defer { try? manager.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        let synth = try CLI.run(["synth", "--units", "30", "--seed", "9", "--out", data.path, "--per-file", "7"])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        #expect(try manager.contentsOfDirectory(atPath: data.appendingPathComponent("tables").path).sorted() == (1...5).map { "part-0000\($0).csv" })
+        let fromCells = try CLI.run(["consolidate", data.appendingPathComponent("tables").path, "--out", root.appendingPathComponent("a").path])
+        #expect(fromCells.status == 0, "\(fromCells.stdout)\(fromCells.stderr)")
+        #expect(fromCells.stdout.contains("汇总 30 个单位") && fromCells.stdout.contains("有错误的单位：无"))
+        let fromLedgers = try CLI.run(["consolidate", data.appendingPathComponent("ledger").path, "--out", root.appendingPathComponent("b").path])
+        #expect(fromLedgers.status == 0, "\(fromLedgers.stdout)\(fromLedgers.stderr)")
+        for id in 1...9 {
+            let a = try String(contentsOf: root.appendingPathComponent("a/tables/table\(id).csv"), encoding: .utf8)
+            let b = try String(contentsOf: root.appendingPathComponent("b/tables/table\(id).csv"), encoding: .utf8)
+            #expect(Set(a.split(separator: "\n")) == Set(b.split(separator: "\n")), "表\(id)")
+        }
+        #expect(try CLI.run(["check", root.appendingPathComponent("a").path]).status == 0)
+
+        // One amount changed in one unit: that unit is listed with the checker's first finding.
+        let part = data.appendingPathComponent("tables/part-00002.csv")
+        var lines = try String(contentsOf: part, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let index = try #require(lines.firstIndex { $0.contains(",2021,3,合计,") })
+        var fields = lines[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[4] = String(Int(Double(fields[4])! * 100 + 500_000) / 100) + ".00"
+        lines[index] = fields.joined(separator: ",")
+        try lines.joined(separator: "\n").write(to: part, atomically: true, encoding: .utf8)
+        let broken = try CLI.run(["consolidate", data.appendingPathComponent("tables").path, "--out", root.appendingPathComponent("c").path])
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("有错误的单位（1）") && broken.stdout.contains("\(fields[0])（\(part.path):"), "\(broken.stdout)")
+        #expect(broken.stdout.contains("首个：[T3-COL]"), "\(broken.stdout)")
+        #expect(manager.fileExists(atPath: root.appendingPathComponent("c/review.txt").path))
+
+        lines[index] = fields[0] + ",2021,3,合计,1,81,3.94"
+        try lines.joined(separator: "\n").write(to: part, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["consolidate", data.appendingPathComponent("tables").path, "--out", root.appendingPathComponent("d").path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("part-00002.csv:\(index + 1)："), "\(bad.stderr)")
+        #expect(!manager.fileExists(atPath: root.appendingPathComponent("d").path))
+    }
+
     @Test("build --format json：标准输出为 juesuan.findings/1，与 findings.json 相同")
     func buildJSON() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-build-json-\(UUID().uuidString)")
