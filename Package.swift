@@ -61,7 +61,7 @@ let package = Package(
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
         .executableTarget(
             name: "juesuan-bench",
-            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative", "JuesuanXLSX"],
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative", "JuesuanXLSX", "JuesuanLedger"],
             path: "Benchmarks/juesuan-bench"
         ),
         // Fuzzer of the published-report reader (not a test): `swift run -c release juesuan-fuzz 1000000`.

@@ -3,6 +3,7 @@
 import Foundation
 import JuesuanCore
 import JuesuanImport
+import JuesuanLedger
 import JuesuanNarrative
 import JuesuanXLSX
 import JuesuanPerformance
@@ -88,3 +89,14 @@ try FileManager.default.createDirectory(at: benchDirectory, withIntermediateDire
 try measure("write workbook.xlsx", runs: runs) { try WorkbookWriter.write(disclosure, to: benchDirectory.appendingPathComponent("workbook.xlsx")) }
 try measure("write open data", runs: runs) { try OpenData.write(disclosure, to: benchDirectory) }
 try? FileManager.default.removeItem(at: benchDirectory)
+
+// Ledger to tables (in process, one core): 1,000 synthetic units' postings read from CSV and derived.
+let synthesizer = Synthesizer(seed: 1, catalog: catalog)
+let ledgers = (0..<1000).map(synthesizer.ledger)
+let postingCount = ledgers.reduce(0) { $0 + $1.postings.count }
+let ledgerText = LedgerWriter.csv(ledgers)
+var parsed: [Ledger] = []
+try measure("ledger: read CSV (\(postingCount) postings)", runs: max(3, runs / 20)) { parsed = try LedgerReader.read(text: ledgerText, name: "bench.csv") }
+try measure("ledger: derive nine tables (\(postingCount) postings)", runs: max(3, runs / 20)) {
+    for ledger in parsed { _ = try LedgerDerivation.disclosure(ledger, catalog: catalog) }
+}

@@ -373,7 +373,10 @@ extension CellsConsolidation {
                 guard bytes[at] == 46 else { return nil }
                 at += 1
                 let first = at
-                while at < range.upperBound, bytes[at] &- 48 < 10 { fraction = fraction * 10 + Int64(bytes[at] - 48); at += 1 }
+                while at < range.upperBound, bytes[at] &- 48 < 10 {
+                    guard at - first < 2 else { return nil }  // at most two decimals (and no overflow)
+                    fraction = fraction * 10 + Int64(bytes[at] - 48); at += 1
+                }
                 let decimals = at - first
                 guard decimals >= 1, decimals <= 2, at == range.upperBound else { return nil }
                 if decimals == 1 { fraction *= 10 }

@@ -61,7 +61,12 @@ struct Consolidate: ParsableCommand {
             for child in children {
                 let path = (input as NSString).appendingPathComponent(child)
                 if isDirectory(path) {
-                    if isDataset(path) { folders.append(path) } else { missing.append((path, "缺少 \(DatasetReader.factsFile)")) }
+                    if isDataset(path) {
+                        folders.append(path)
+                    } else {
+                        let csv = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).contains { $0.lowercased().hasSuffix(".csv") }
+                        missing.append((path, "缺少 \(DatasetReader.factsFile)" + (csv ? "（其中有 CSV 文件：表格数据或明细文件夹请直接作为参数给出）" : "")))
+                    }
                 } else if child.lowercased().hasSuffix(".csv") {
                     classify(path)
                 }
