@@ -37,6 +37,9 @@ struct Consolidate: ParsableCommand {
     @Option(name: .long, help: "另把汇总结果写成汇总用表格数据文件（可再与其他汇总相加，逐级汇总）。")
     var cells: String?
 
+    @Option(name: .long, help: "应报单位名单（每行一个单位名称，或首列为“单位”的 CSV）：列出名单中有而数据中没有的单位。")
+    var roster: String?
+
     func run() throws {
         let manager = FileManager.default
         var folders: [String] = [], ledgerFiles: [String] = [], cellsFiles: [String] = []
@@ -166,6 +169,20 @@ struct Consolidate: ParsableCommand {
         var parts = units
         if let cellsResult, !cellsUnits.isEmpty { parts.append(cellsResult.disclosure(name: name, catalog: catalog)) }
         let unitCount = units.count + cellsUnits.count
+        // The roster: units expected but not given, and units given but not expected.
+        var absent: [String] = [], unexpected: [String] = []
+        if let roster {
+            let expected: [String]
+            do { expected = try Self.readRoster(roster) } catch {
+                FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            let given = Set((units.map(\.unit) + cellsUnits).map { Array($0.utf8) })
+            let wanted = Set(expected.map { Array($0.utf8) })
+            absent = expected.filter { !given.contains(Array($0.utf8)) }
+            unexpected = (units.map(\.unit) + cellsUnits).filter { !wanted.contains(Array($0.utf8)) }
+            missing = absent.map { ($0, "名单中有，数据中没有") } + missing
+        }
         do { consolidated = parts.count == 1 && units.isEmpty ? parts[0] : try Consolidation.sum(parts, name: name) } catch {
             FileHandle.standardError.write(Data("juesuan：无法汇总：\(error)\n".utf8))
             throw ExitCode(2)
@@ -188,12 +205,40 @@ struct Consolidate: ParsableCommand {
         }
         let own = Checker(catalogue: rules, catalog: catalog).check(consolidated)
         let full = Self.review(unitCount: unitCount, year: year, out: out, missing: missing + duplicates, failing: failing,
-                               elimination: elimination, performance: performance, own: own, lines: cellsResult?.lines ?? 0)
+                               elimination: elimination, performance: performance, own: own, lines: cellsResult?.lines ?? 0,
+                               unexpected: unexpected, roster: roster)
         let shortView = Self.review(unitCount: unitCount, year: year, out: out, missing: missing + duplicates, failing: failing,
-                                    elimination: elimination, performance: performance, own: own, lines: cellsResult?.lines ?? 0, limit: 30)
+                                    elimination: elimination, performance: performance, own: own, lines: cellsResult?.lines ?? 0,
+                                    unexpected: unexpected, roster: roster, limit: 30)
         try? Data(full.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent("review.txt"), options: .atomic)
         print(shortView, terminator: "")
         if !missing.isEmpty || !duplicates.isEmpty || !failing.isEmpty || own.count(.error) > 0 { throw ExitCode(1) }
+    }
+
+    /// Unit names of a roster: one per line, or a CSV whose first column is headed “单位”.
+    static func readRoster(_ path: String) throws -> [String] {
+        let text = try TextFile.read(URL(fileURLWithPath: path), displayName: path)
+        var lines = text.split(whereSeparator: \.isNewline).map { String($0).trimmingSpaces() }
+        if let first = lines.first, first == "单位" || first.hasPrefix("单位,") {
+            lines = lines.dropFirst().map { line in
+                if line.hasPrefix("\"") {
+                    var name = "", index = line.index(after: line.startIndex)
+                    while index < line.endIndex {
+                        if line[index] == "\"" {
+                            let next = line.index(after: index)
+                            if next < line.endIndex && line[next] == "\"" { name.append("\""); index = line.index(after: next); continue }
+                            break
+                        }
+                        name.append(line[index]); index = line.index(after: index)
+                    }
+                    return name
+                }
+                return String(line.prefix { $0 != "," }).trimmingSpaces()
+            }
+        }
+        let names = lines.filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw InputError(file: path, reason: "名单为空") }
+        return names
     }
 
     /// The first line of the file at `path` (up to 4 KiB), without a byte-order mark.
@@ -222,11 +267,16 @@ struct Consolidate: ParsableCommand {
 
     static func review(unitCount: Int, year: Int, out: String, missing: [(String, String)],
                        failing: [(String, Int, String)], elimination: Elimination? = nil,
-                       performance: PerformanceAggregate? = nil, own: [Finding], lines: Int = 0, limit: Int = .max) -> String {
+                       performance: PerformanceAggregate? = nil, own: [Finding], lines: Int = 0,
+                       unexpected: [String] = [], roster: String? = nil, limit: Int = .max) -> String {
         var text = "汇总 \(unitCount) 个单位的 \(year) 年度部门决算 → \(out)\(lines > 0 ? "（表格数据 \(lines) 行）" : "")\n"
         text += missing.isEmpty ? "缺少、读不了或重复的单位：无\n" : "缺少、读不了或重复的单位（\(missing.count)）：\n"
         for (path, reason) in missing.prefix(limit) { text += "  \(path)：\(reason)\n" }
         if missing.count > limit { text += "  ……另有 \(missing.count - limit) 个，全部列在 \(out)/review.txt\n" }
+        if let roster, !unexpected.isEmpty {
+            text += "不在名单 \(roster) 中的单位（\(unexpected.count)，已计入）：" + unexpected.prefix(limit).joined(separator: "、")
+                + (unexpected.count > limit ? "……另有 \(unexpected.count - limit) 个" : "") + "\n"
+        }
         text += failing.isEmpty ? "有错误的单位：无\n" : "有错误的单位（\(failing.count)）：\n"
         for (unit, count, first) in failing.prefix(limit) {
             text += "  \(unit)：\(count) 个错误" + (first.isEmpty ? "" : "；首个：\(first)") + "\n"

@@ -196,6 +196,36 @@ struct CLITests {
         #expect(!manager.fileExists(atPath: root.appendingPathComponent("d").path))
     }
 
+    @Test("consolidate --roster：名单中有而数据中没有的单位列为缺少（退出 1）；名单外的单位照计并列出")
+    func roster() throws {
+        let manager = FileManager.default
+        let root = manager.temporaryDirectory.appendingPathComponent("juesuan-roster-\(UUID().uuidString)")
+        defer { try? manager.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        #expect(try CLI.run(["synth", "--units", "5", "--seed", "3", "--out", data.path]).status == 0)
+        let cells = try String(contentsOf: data.appendingPathComponent("tables/part-00001.csv"), encoding: .utf8)
+        var names: [String] = []
+        for line in cells.split(separator: "\n").dropFirst() {
+            let name = String(line.prefix { $0 != "," })
+            if names.last != name { names.append(name) }
+        }
+        #expect(names.count == 5)
+        let roster = root.appendingPathComponent("名单.csv")
+        try ("单位,主管部门\n" + names.dropLast().map { "\($0),区财政局" }.joined(separator: "\n") + "\n\"某区档案馆,分馆\",区财政局\n")
+            .write(to: roster, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["consolidate", data.appendingPathComponent("tables").path, "--out", root.appendingPathComponent("out").path,
+                                  "--roster", roster.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("某区档案馆,分馆：名单中有，数据中没有"), "\(result.stdout)")
+        #expect(result.stdout.contains("不在名单 \(roster.path) 中的单位（1，已计入）：\(names[4])"), "\(result.stdout)")
+        #expect(result.stdout.contains("汇总 5 个单位"))
+        let empty = root.appendingPathComponent("空.txt")
+        try "\n".write(to: empty, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["consolidate", data.appendingPathComponent("tables").path, "--out", root.appendingPathComponent("out2").path, "--roster", empty.path])
+        #expect(bad.status == 2 && bad.stderr.contains("名单为空"))
+        #expect(!manager.fileExists(atPath: root.appendingPathComponent("out2").path))
+    }
+
     @Test("build --format json：标准输出为 juesuan.findings/1，与 findings.json 相同")
     func buildJSON() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-build-json-\(UUID().uuidString)")
