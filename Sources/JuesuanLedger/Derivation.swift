@@ -86,10 +86,15 @@ public enum LedgerDerivation {
             return !overflow
         }
 
-        func classPosition(_ code: FunctionCode, _ line: SourceLocation?) throws(InputError) -> Int {
+        /// Class positions of the 项 seen so far (one dictionary lookup per posting).
+        var positions: [FunctionCode: Int] = [:]
+
+        mutating func classPosition(_ code: FunctionCode, _ line: SourceLocation?) throws(InputError) -> Int {
+            if let known = positions[code] { return known }
             guard let position = catalog.position(of: code) else {
                 throw fail(line, "功能分类 \(code) 所属的类 \(code.category) 不在表1 所列的支出功能分类之中", code.digits)
             }
+            positions[code] = position
             return position
         }
 
@@ -125,13 +130,13 @@ public enum LedgerDerivation {
                         try t5.addRolledUp(code, basicOrProject, fen, at: line)
                         if nature.isBasic { try postBasic(posting, nature: nature) }
                         if nature == .project, let name = posting.project {
-                            if let index = projects.firstIndex(where: { $0.0 == name }) { projects[index].1 = try fit(Int128(projects[index].1) + Int128(fen)) } else { projects.append((name, fen)) }
+                            if let index = projects.firstIndex(where: { $0.0.utf8.elementsEqual(name.utf8) }) { projects[index].1 = try fit(Int128(projects[index].1) + Int128(fen)) } else { projects.append((name, fen)) }
                         }
                         if let category = posting.threeCosts {
                             try t7.add(StandardLayout.singleRow, category.budgetColumn + 6, fen, at: line)
                             if category == .vehicleRunning {
                                 let detail = posting.threeCostsDetail ?? "其他"
-                                if let index = vehicleDetails.firstIndex(where: { $0.0 == detail }) { vehicleDetails[index].1 = try fit(Int128(vehicleDetails[index].1) + Int128(fen)) } else { vehicleDetails.append((detail, fen)) }
+                                if let index = vehicleDetails.firstIndex(where: { $0.0.utf8.elementsEqual(detail.utf8) }) { vehicleDetails[index].1 = try fit(Int128(vehicleDetails[index].1) + Int128(fen)) } else { vehicleDetails.append((detail, fen)) }
                             }
                         }
                     case .governmentFund:

@@ -46,11 +46,8 @@ public enum LedgerReader {
         var ledgers: [Ledger] = []
         var position: [String: Int] = [:]
         for record in file.records {
-            func field(_ name: String) -> String {
-                // Column positions by the header's own order (a String-keyed lookup per field is slow).
-                guard let position = columns.firstIndex(where: { $0.utf8.elementsEqual(name.utf8) }), let at = positions[position] else { return "" }
-                return record[at]
-            }
+            /// The field of column `number` (its place in `columns`), "" when the file has no such column.
+            func field(_ number: Int) -> String { positions[number].map { record[$0] } ?? "" }
             func fail(_ reason: String, _ value: String? = nil) -> InputError {
                 InputError(file: file.name, line: record.line, value: value, reason: reason)
             }
@@ -58,9 +55,9 @@ public enum LedgerReader {
             if record.fields.count > file.header.count {
                 throw fail("本行有 \(record.fields.count) 个字段，表头只有 \(file.header.count) 列；金额里的千位分隔符须加引号，如 \"1,813.94\"")
             }
-            let unit = field("单位")
+            let unit = field(0 /* 单位 */)
             guard !unit.isEmpty else { throw fail("“单位”为空") }
-            let yearText = field("年度")
+            let yearText = field(1 /* 年度 */)
             guard yearText.utf8.count == 4, let year = Int(yearText), (2000...2100).contains(year) else {
                 throw fail("“年度”应为四位年份，如 2021", yearText)
             }
@@ -80,15 +77,15 @@ public enum LedgerReader {
                 position[unit] = at
                 ledgers.append(Ledger(unit: unit, year: year, file: file.name))
             }
-            let type = field("类型")
+            let type = field(2 /* 类型 */)
             guard let typeIndex = match(type, typeTable) else { throw fail("“类型”应为 \(types.joined(separator: "、")) 之一", type) }
-            let amountText = field("金额")
+            let amountText = field(9 /* 金额 */)
             let amount: Money
             do { amount = try MoneyParser.parse(amountText, unit: .yuan).money } catch {
                 throw fail("“金额”不是有效的金额（以元为单位，最多两位小数）：\(error)", amountText)
             }
             func source(required: Bool) throws(InputError) -> FundSource? {
-                let text = field("资金来源")
+                let text = field(5 /* 资金来源 */)
                 if text.isEmpty {
                     if required { throw fail("“资金来源”为空；应为 \(FundSource.allCases.map(\.rawValue).joined(separator: "、")) 之一") }
                     return nil
@@ -99,7 +96,7 @@ public enum LedgerReader {
                 return source
             }
             func function(digits: Int, required: Bool) throws(InputError) -> FunctionCode? {
-                let text = field("功能分类")
+                let text = field(3 /* 功能分类 */)
                 if text.isEmpty {
                     if required { throw fail("“功能分类”为空；应填 \(digits) 位科目编码") }
                     return nil
@@ -109,27 +106,27 @@ public enum LedgerReader {
                 }
                 return code
             }
-            func mustBeEmpty(_ names: String...) throws(InputError) {
-                for name in names where !field(name).isEmpty {
-                    throw fail("类型为“\(type)”的行不填“\(name)”", field(name))
+            func mustBeEmpty(_ numbers: Int...) throws(InputError) {
+                for number in numbers where !field(number).isEmpty {
+                    throw fail("类型为“\(type)”的行不填“\(columns[number])”", field(number))
                 }
             }
             switch typeIndex {
             case 0:  // 收入
-                try mustBeEmpty("经济分类", "性质", "项目", "三公")
+                try mustBeEmpty(4, 6, 7, 8)  // 经济分类, 性质, 项目, 三公
                 ledgers[at].postings.append(Posting(kind: .income, function: try function(digits: 7, required: true)!,
                                                     source: try source(required: true)!, amount: amount, line: line))
             case 1:  // 支出
                 let code = try function(digits: 7, required: true)!
                 let source = try source(required: true)!
-                let natureText = field("性质")
+                let natureText = field(6 /* 性质 */)
                 guard let nature = match(natureText, natureTable) else {
                     throw fail("“性质”应为 \(Nature.allCases.map(\.rawValue).joined(separator: "、")) 之一", natureText)
                 }
                 if source.isFiscal && !(nature.isBasic || nature == .project) {
                     throw fail("财政拨款（\(source.rawValue)）支出只能是人员经费、公用经费或项目支出", natureText)
                 }
-                let economicText = field("经济分类")
+                let economicText = field(4 /* 经济分类 */)
                 var economic: EconomicCode?
                 if !economicText.isEmpty {
                     guard economicText.utf8.count == 5, let code = EconomicCode(economicText) else {
@@ -139,10 +136,10 @@ public enum LedgerReader {
                 } else if source == .generalBudget && nature.isBasic {
                     throw fail("一般公共预算财政拨款的\(nature.rawValue)须填“经济分类”（5 位款级编码），表6 按它列示")
                 }
-                let project = field("项目")
+                let project = field(7 /* 项目 */)
                 if nature == .project && project.isEmpty { throw fail("项目支出须填“项目”名称") }
                 var threeCosts: ThreeCosts?, detail: String?
-                let tag = field("三公")
+                let tag = field(8 /* 三公 */)
                 if !tag.isEmpty {
                     let parts = tag.split(separator: "/", maxSplits: 1).map { String($0).trimmingSpaces() }
                     guard let category = match(parts[0], threeCostsTable) else {
@@ -161,14 +158,14 @@ public enum LedgerReader {
                                                     nature: nature, project: project.isEmpty ? nil : project,
                                                     threeCosts: threeCosts, threeCostsDetail: detail, amount: amount, line: line))
             case 2, 3:  // 年初结转, 年末结转
-                try mustBeEmpty("经济分类", "性质", "项目", "三公")
+                try mustBeEmpty(4, 6, 7, 8)  // 经济分类, 性质, 项目, 三公
                 let source = try source(required: true)!
                 let code = try function(digits: 7, required: source == .governmentFund)
                 let balance = Balance(source: source, function: code, amount: amount, line: line)
                 if typeIndex == 2 { ledgers[at].opening.append(balance) } else { ledgers[at].closing.append(balance) }
             case 4:  // 三公预算
-                try mustBeEmpty("功能分类", "经济分类", "性质", "项目")
-                let tag = field("三公")
+                try mustBeEmpty(3, 4, 6, 7)  // 功能分类, 经济分类, 性质, 项目
+                let tag = field(8 /* 三公 */)
                 guard let category = match(tag, threeCostsTable) else {
                     throw fail("三公预算行的“三公”应为 \(ThreeCosts.allCases.map(\.rawValue).joined(separator: "、")) 之一", tag)
                 }
@@ -178,7 +175,7 @@ public enum LedgerReader {
                 guard let sum = ledgers[at].threeCostsBudget[category, default: .zero].adding(amount) else { throw fail("金额累计超出可表示的范围", amountText) }
                 ledgers[at].threeCostsBudget[category] = sum
             default:  // 年初预算
-                try mustBeEmpty("经济分类", "性质", "项目", "三公")
+                try mustBeEmpty(4, 6, 7, 8)  // 经济分类, 性质, 项目, 三公
                 if let source = try source(required: false), source != .generalBudget {
                     throw fail("年初预算行只记一般公共预算财政拨款支出的年初预算", source.rawValue)
                 }
