@@ -14,13 +14,13 @@ bin=$(swift build -c release --show-bin-path)
 if ! python3 -c "import duckdb" 2>/dev/null; then
   python3 -m pip install --quiet duckdb 2>/dev/null || python3 -m pip install --quiet --break-system-packages duckdb
 fi
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo) GiB"
 if [ ! -f "$DATA/.complete" ]; then
   rm -rf "$DATA"
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   "$bin/juesuan" synth --units "$N" --seed "$SEED" --out "$DATA"
   touch "$DATA/.complete"
-  echo "synth_seconds=$(echo "$(date +%s.%N) - $start" | bc)"
+  echo "synth_seconds=$(awk -v start="$start" -v end="$(date +%s%N)" 'BEGIN {printf "%.2f", (end - start) / 1e9}')"
 else
   echo "reusing $DATA (generated earlier by juesuan synth --units $N --seed $SEED)"
 fi
