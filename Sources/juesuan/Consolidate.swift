@@ -278,6 +278,18 @@ struct Consolidate: ParsableCommand {
                 + (unexpected.count > limit ? "……另有 \(unexpected.count - limit) 个" : "") + "\n"
         }
         text += failing.isEmpty ? "有错误的单位：无\n" : "有错误的单位（\(failing.count)）：\n"
+        if failing.count > 1 {
+            // Which rules the units break first, most frequent first: what to look at across many units.
+            var counts: [String: Int] = [:]
+            for (_, _, first) in failing where first.hasPrefix("[") {
+                counts[String(first.dropFirst().prefix { $0 != "]" }), default: 0] += 1
+            }
+            let top = counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            if !top.isEmpty {
+                text += "  按首个问题的规则：" + top.prefix(8).map { "\($0.key) \($0.value) 个" }.joined(separator: "，")
+                    + (top.count > 8 ? "，其他 \(top.dropFirst(8).reduce(0) { $0 + $1.value }) 个" : "") + "\n"
+            }
+        }
         for (unit, count, first) in failing.prefix(limit) {
             text += "  \(unit)：\(count) 个错误" + (first.isEmpty ? "" : "；首个：\(first)") + "\n"
         }
