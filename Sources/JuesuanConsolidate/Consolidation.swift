@@ -17,13 +17,15 @@ public struct ConsolidationError: Error, Hashable, Sendable, CustomStringConvert
 public enum Consolidation {
     /// The units' sum, named `name`: every row any unit prints, each cell the sum of the units' cells
     /// (a cell blank in every unit stays blank).
-    public static func sum(_ units: [Disclosure], name: String) throws(ConsolidationError) -> Disclosure {
+    /// With a `catalog`, function codes are ordered by 表1's class order; without one, classes come in
+    /// the order the units first print them.
+    public static func sum(_ units: [Disclosure], name: String, catalog: Catalog? = nil) throws(ConsolidationError) -> Disclosure {
         let year = units.first?.year ?? 0
         var result = Disclosure(unit: name, year: year)
         for id in TableID.allCases {
             let tables = units.compactMap { $0[id] }
             guard !tables.isEmpty else { continue }
-            result.tables[id] = try sum(tables, id: id, department: name, year: year)
+            result.tables[id] = try sum(tables, id: id, department: name, year: year, catalog: catalog)
         }
         result.figures = try sum(units.map(\.figures))
         result.overview = Overview(composition: "本汇总由 \(units.count) 个单位的部门决算相加而成。",
@@ -37,7 +39,7 @@ public enum Consolidation {
         return sum
     }
 
-    static func sum(_ tables: [Table], id: TableID, department: String, year: Int) throws(ConsolidationError) -> Table {
+    static func sum(_ tables: [Table], id: TableID, department: String, year: Int, catalog: Catalog? = nil) throws(ConsolidationError) -> Table {
         var seen: [RowKey: Int] = [:]
         var labels: [RowKey: String] = [:]
         var cells: [RowKey: [Int: Money]] = [:]
@@ -68,7 +70,10 @@ public enum Consolidation {
             switch key {
             case .named: return (trailing.contains(key) ? 3 : 0, seen[key] ?? 0, "")
             case .line(let number): return (1, number, "")
-            case .function, .economic:
+            case .function(let code):
+                if let position = catalog?.position(of: code) { return (2, position, code.digits) }
+                return (2, 100 + (classRank[code.digits.prefix(3)] ?? 0), code.digits)
+            case .economic:
                 let digits = codeDigits(key) ?? ""
                 return (2, classRank[digits.prefix(3)] ?? 0, digits)
             }

@@ -183,7 +183,7 @@ struct Consolidate: ParsableCommand {
             unexpected = (units.map(\.unit) + cellsUnits).filter { !wanted.contains(Array($0.utf8)) }
             missing = absent.map { ($0, "名单中有，数据中没有") } + missing
         }
-        do { consolidated = parts.count == 1 && units.isEmpty ? parts[0] : try Consolidation.sum(parts, name: name) } catch {
+        do { consolidated = parts.count == 1 && units.isEmpty ? parts[0] : try Consolidation.sum(parts, name: name, catalog: catalog) } catch {
             FileHandle.standardError.write(Data("juesuan：无法汇总：\(error)\n".utf8))
             throw ExitCode(2)
         }
