@@ -15,6 +15,30 @@ public enum LedgerDerivation {
         return try work.disclosure()
     }
 
+    /// `base` with the nine tables and the ledger's figures of `derived` in place: the unit's own
+    /// facts (概况, 上年数, reasons, 名词解释, 重点工作, self-evaluation forms) are kept. Projects keep
+    /// the purpose and results `base` wrote for them; the initial budget is kept when the ledger has none;
+    /// a table the ledger leaves empty keeps the statement `base` printed for it.
+    public static func merge(_ derived: Disclosure, onto base: Disclosure) -> Disclosure {
+        var result = base
+        result.tables = derived.tables
+        for (id, table) in derived.tables where table.isEmpty {
+            if let statement = base[id]?.emptyStatement { result.tables[id]?.emptyStatement = statement }
+        }
+        result.figures.projects = derived.figures.projects.map { project in
+            var merged = project
+            if let known = base.figures.projects.first(where: { $0.name.utf8.elementsEqual(project.name.utf8) }) {
+                merged.purpose = known.purpose
+                merged.results = known.results
+            }
+            return merged
+        }
+        result.figures.operatingCosts = derived.figures.operatingCosts
+        result.figures.vehicleRunningDetails = derived.figures.vehicleRunningDetails
+        if !derived.figures.initialBudget.isEmpty { result.figures.initialBudget = derived.figures.initialBudget }
+        return result
+    }
+
     /// Cells of one table keyed by row, checked for overflow.
     struct Cells {
         var rows: [RowKey: [Int: Int64]] = [:]

@@ -29,8 +29,12 @@ struct Derive: ParsableCommand {
     @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
     var catalog: String?
 
+    @Option(name: .long, help: "已有的数据集：保留其概况、上年数、原因、名词解释、自评表等，只换上由明细生成的九张表与表外数字。")
+    var onto: String?
+
     func validate() throws {
         if out == nil && cells == nil { throw ValidationError("请用 --out 或 --cells 指定写到哪里") }
+        if onto != nil && out == nil { throw ValidationError("--onto 须与 --out 一起用") }
     }
 
     func run() throws {
@@ -63,6 +67,24 @@ struct Derive: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
             throw ExitCode(2)
+        }
+        if let onto {
+            do {
+                guard units.count == 1 else {
+                    throw InputError(file: ledgers.joined(separator: "、"), reason: "--onto 只能用于一个单位的明细，而这里有 \(units.count) 个单位")
+                }
+                let base = try DatasetReader.read(folder: URL(fileURLWithPath: onto), displayName: onto)
+                guard base.unit.utf8.elementsEqual(units[0].unit.utf8) else {
+                    throw InputError(file: onto, value: base.unit, reason: "数据集的单位与明细的单位“\(units[0].unit)”不同")
+                }
+                guard base.year == units[0].year else {
+                    throw InputError(file: onto, value: String(base.year), reason: "数据集的年度与明细的 \(units[0].year) 年度不同")
+                }
+                units[0] = LedgerDerivation.merge(units[0], onto: base)
+            } catch {
+                FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
+                throw ExitCode(2)
+            }
         }
         let derived = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         do {

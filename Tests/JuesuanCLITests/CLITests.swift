@@ -153,6 +153,41 @@ struct CLITests {
         #expect(!manager.fileExists(atPath: root.appendingPathComponent("none").path))
     }
 
+    @Test("derive --onto：保留数据集的概况与自评表，换上明细生成的九张表；单位不同时退出 2")
+    func deriveOnto() throws {
+        let manager = FileManager.default
+        let root = manager.temporaryDirectory.appendingPathComponent("juesuan-onto-\(UUID().uuidString)")
+        defer { try? manager.removeItem(at: root) }
+        try manager.createDirectory(at: root, withIntermediateDirectories: true)
+        let ledger = root.appendingPathComponent("账.csv")
+        try """
+        单位,年度,类型,功能分类,经济分类,资金来源,性质,项目,三公,金额
+        武汉市江汉区人民政府办公室,2021,收入,2010301,,一般公共预算,,,,"1,000,000.00"
+        武汉市江汉区人民政府办公室,2021,支出,2010301,30101,一般公共预算,人员经费,,,"600,000.00"
+        武汉市江汉区人民政府办公室,2021,支出,2010301,,一般公共预算,项目支出,督查工作经费,,"400,000.00"
+
+        """.write(to: ledger, atomically: true, encoding: .utf8)
+        let out = root.appendingPathComponent("out")
+        let result = try CLI.run(["derive", ledger.path, "--onto", "examples/jianghan-2021", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let merged = try DatasetReader.read(folder: out)
+        let example = try DatasetReader.read(folder: Repository.example)
+        #expect(merged.overview == example.overview)
+        #expect(merged.performance.projects.count == example.performance.projects.count)
+        #expect(merged.figures.priorYear.keys.sorted() == example.figures.priorYear.keys.sorted())
+        #expect(merged[.t1]?.amount(.line(1), column: 1) == .yuan(1_000_000))
+        #expect(merged.figures.projects.map(\.name) == ["督查工作经费"])
+        #expect(merged[.t8]?.emptyStatement == example[.t8]?.emptyStatement)
+        let check = try CLI.run(["check", out.path, "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+        let rules = try #require(json["findings"] as? [[String: Any]]).compactMap { $0["rule"] as? String }
+        #expect(!rules.isEmpty && rules.allSatisfy { $0.hasPrefix("P-") }, "只剩自评表本身的问题：\(rules)")
+
+        let other = try CLI.run(["derive", "examples/ledger-demo/ledger.csv", "--onto", "examples/jianghan-2021", "--out", root.appendingPathComponent("x").path])
+        #expect(other.status == 2 && other.stderr.contains("数据集的单位与明细的单位“江汉区示范街道办事处”不同"), "\(other.stderr)")
+        #expect(!manager.fileExists(atPath: root.appendingPathComponent("x").path))
+    }
+
     @Test("synth 与 consolidate 表格数据：汇总等于明细逐单位相加；改坏一格列出该单位与首个问题，退出 1；坏行退出 2，什么也不写")
     func synthAndConsolidateCells() throws {
         let manager = FileManager.default
