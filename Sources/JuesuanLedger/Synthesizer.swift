@@ -6,7 +6,9 @@ import JuesuanCore
 /// projects, of very different sizes and code mixes. Unit `i` of seed `s` is always the same ledger,
 /// so units can be generated on any number of cores.
 public struct Synthesizer: Sendable {
+    /// The seed: the same seed gives the same units.
     public let seed: UInt64
+    /// 决算年度 of every unit.
     public let year: Int
     let catalog: Catalog
     /// 项 codes whose 款 and 类 are in the catalogue and whose 类 is one of 表1's classes.
@@ -14,6 +16,7 @@ public struct Synthesizer: Sendable {
     /// 行政运行 items: the main line of an administrative unit.
     let operations: [FunctionCode]
 
+    /// Units drawn from the 项 of `catalog` whose 款 and 类 it also lists.
     public init(seed: UInt64, year: Int = 2021, catalog: Catalog) {
         self.seed = seed
         self.year = year

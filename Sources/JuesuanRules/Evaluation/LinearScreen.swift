@@ -38,8 +38,10 @@ public struct LinearScreen: Sendable {
     public var rollups: [TableID: Rule] = [:]
     /// Ids of the rules compiled, and of the table rules that are not.
     public var compiled: [String] = []
+    /// Ids of the table rules left to the full check (conditions, figures, `$class`).
     public var skipped: [String] = []
 
+    /// The screen of `catalogue`'s table rules.
     public init(catalogue: RuleCatalogue) {
         for rule in catalogue.rules {
             switch rule.check {
