@@ -128,6 +128,8 @@ extension CellsConsolidation {
         var unitMasks: [UInt16] = []
         var slotValues: [Int64] = []
         var slotPrinted: [Bool] = []
+        /// Slots the unit has written, to clear at its end.
+        var slotsWritten: [Int] = []
         var screenFailure: String?
         // Rollup scratch, by row: expected sums, printed counts, position in the unit's rows.
         var expected: [Int64] = []
@@ -411,6 +413,7 @@ extension CellsConsolidation {
                 let slot = slots[base + column]
                 slotValues[slot] = values[column]
                 slotPrinted[slot] = mask & (1 << column) != 0
+                slotsWritten.append(slot)
             }
         }
 
@@ -437,7 +440,8 @@ extension CellsConsolidation {
             unitRows.removeAll(keepingCapacity: true)
             unitValues.removeAll(keepingCapacity: true)
             unitMasks.removeAll(keepingCapacity: true)
-            for index in slotValues.indices { slotValues[index] = 0; slotPrinted[index] = false }
+            for slot in slotsWritten { slotValues[slot] = 0; slotPrinted[slot] = false }
+            slotsWritten.removeAll(keepingCapacity: true)
             screenFailure = nil
         }
 

@@ -103,7 +103,7 @@ struct Consolidate: ParsableCommand {
         if !cellsFiles.isEmpty {
             let tableRules = RuleCatalogue(rules: rules.rules.filter { ["T", "X", "C"].contains($0.id.prefix(1)) })
             do {
-                cellsResult = try CellsConsolidation.run(paths: cellsFiles, screen: LinearScreen(catalogue: tableRules),
+                cellsResult = try CellsConsolidation.run(paths: cellsFiles, screen: LinearScreen(catalogue: tableRules, catalog: catalog),
                                                          checker: Checker(catalogue: tableRules, catalog: catalog), catalog: catalog)
             } catch {
                 FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))

@@ -25,7 +25,7 @@ struct CellsConsolidationTests {
     }
 
     static func run(_ paths: [String]) throws -> CellsConsolidation.Result {
-        try CellsConsolidation.run(paths: paths, screen: LinearScreen(catalogue: tableRules),
+        try CellsConsolidation.run(paths: paths, screen: LinearScreen(catalogue: tableRules, catalog: catalog),
                                    checker: Checker(catalogue: tableRules, catalog: catalog), catalog: catalog)
     }
 
@@ -80,6 +80,31 @@ struct CellsConsolidationTests {
         #expect(first[units[5].unit]!.hasPrefix("[T5-ROLL]"))
         #expect(first[units[6].unit]!.hasPrefix("[T6-ROLL]") || first[units[6].unit]!.hasPrefix("[X-T5T6-BASIC]"))
         #expect(result.failing.allSatisfy { $0.place.contains("part-") && $0.errors >= 1 })
+    }
+
+    @Test("筛查编译了除带条件的两条以外的全部表格与表间规则；按类的规则（$class）也查得出")
+    func screenCoversClassRules() throws {
+        let screen = LinearScreen(catalogue: Self.tableRules, catalog: Self.catalog)
+        let tableAndCross = Self.tableRules.rules.filter { rule in
+            switch rule.check {
+            case .equation, .rollup: true
+            default: false
+            }
+        }.map(\.id)
+        #expect(Set(screen.skipped) == ["X-T3T5-BASIC", "X-T3T5-PROJECT"])
+        #expect(Set(screen.compiled) == Set(tableAndCross).subtracting(screen.skipped))
+        // Two classes of 表1 swap 3 万元: every total still holds, only 表1 class = 表3 class breaks.
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var unit = try LedgerDerivation.disclosure(Synthesizer(seed: 12, catalog: Self.catalog).ledger(0), catalog: Self.catalog)
+        let lines = unit[.t1]!.rows.filter { (31...56).contains(Int($0.key.description) ?? 0) && !$0.cells.isEmpty }.map(\.key)
+        try #require(lines.count >= 2)
+        for (key, delta) in [(lines[0], Int64(3)), (lines[1], -3)] {
+            let index = unit[.t1]!.rows.firstIndex { $0.key == key }!
+            unit.tables[.t1]!.rows[index].cells[2] = unit[.t1]!.amount(key, column: 2) + .wan(delta)
+        }
+        let result = try Self.run(try Self.files([unit], perFile: 1, in: folder))
+        #expect(result.failing.count == 1 && result.failing[0].first.hasPrefix("[X-T1T3-CLASS]"), "\(result.failing.map(\.first))")
     }
 
     @Test("重复的单位只计一次；列出重复处与首次出现处")

@@ -36,13 +36,14 @@ public struct LinearScreen: Sendable {
     public var fixedForms: [Form] = []
     /// Rollup rules (类＝Σ款 …), by table.
     public var rollups: [TableID: Rule] = [:]
-    /// Ids of the rules compiled, and of the table rules that are not.
+    /// Ids of the rules compiled.
     public var compiled: [String] = []
     /// Ids of the table rules left to the full check (conditions, figures, `$class`).
     public var skipped: [String] = []
 
-    /// The screen of `catalogue`'s table rules.
-    public init(catalogue: RuleCatalogue) {
+    /// The screen of `catalogue`'s table rules; `$class` rules are expanded over the classes of
+    /// `catalog` (表1 line 30 + position, 表4 line 32 + position, the 类 row of code tables).
+    public init(catalogue: RuleCatalogue, catalog: Catalog? = nil) {
         for rule in catalogue.rules {
             switch rule.check {
             case .rollup(let table):
@@ -51,10 +52,13 @@ public struct LinearScreen: Sendable {
             case .equation(let equation):
                 guard rule.when == nil else { skipped.append(rule.id); continue }
                 let bindings = rule.columns.isEmpty ? [nil] : rule.columns.map { Optional($0) }
+                let classes: [FunctionClass?] = Self.usesClass(equation) ? (catalog?.classes ?? []).map { Optional($0) } : [nil]
                 var forms: [Form] = []
-                for column in bindings {
-                    guard let form = Self.compile(rule, equation, column: column) else { forms = []; break }
-                    forms.append(form)
+                compiling: for column in bindings {
+                    for functionClass in classes {
+                        guard let form = Self.compile(rule, equation, column: column, class: functionClass) else { forms = []; break compiling }
+                        forms.append(form)
+                    }
                 }
                 guard !forms.isEmpty else {
                     if rule.id.hasPrefix("T") || rule.id.hasPrefix("X") { skipped.append(rule.id) }
@@ -75,15 +79,32 @@ public struct LinearScreen: Sendable {
 
     enum Term { case fixed(Cell), column(TableID, Int) }
 
-    static func compile(_ rule: Rule, _ equation: Equation, column bound: Int?) -> Form? {
+    /// Whether `equation` reads a `$class` row.
+    static func usesClass(_ equation: Equation) -> Bool {
+        func visit(_ expression: Expression) -> Bool {
+            switch expression {
+            case .reference(.cell(_, let row, _)): row == .eachClass
+            case .sum(.columns(_, let row, _, _)): row == .eachClass
+            case .add(let a, let b), .subtract(let a, let b): visit(a) || visit(b)
+            default: false
+            }
+        }
+        return visit(equation.left) || visit(equation.right)
+    }
+
+    static func compile(_ rule: Rule, _ equation: Equation, column bound: Int?, class functionClass: FunctionClass? = nil) -> Form? {
         var terms: [(Term, Int64)] = []
+        var table: TableID = .t1
         func row(_ selector: RowSelector) -> String?? {
             switch selector {
             case .line(let number): .some(String(number))
             case .code(let code): .some(code)
             case .named(let name): .some(name)
             case .each: .some(nil)
-            case .eachClass: nil
+            case .eachClass:
+                functionClass.map { functionClass in
+                    StandardLayout.classLine(position: functionClass.position, in: table).map(String.init) ?? functionClass.code.digits
+                }
             }
         }
         func column(_ selector: ColumnSelector) -> Int? {
@@ -92,9 +113,10 @@ public struct LinearScreen: Sendable {
             case .each: bound
             }
         }
-        func add(_ table: TableID, _ rowSelector: RowSelector, _ number: Int, _ sign: Int64) -> Bool {
+        func add(_ cellTable: TableID, _ rowSelector: RowSelector, _ number: Int, _ sign: Int64) -> Bool {
+            table = cellTable
             guard let row = row(rowSelector) else { return false }
-            if let row { terms.append((.fixed(Cell(table: table, row: row, column: number)), sign)) } else { terms.append((.column(table, number), sign)) }
+            if let row { terms.append((.fixed(Cell(table: cellTable, row: row, column: number)), sign)) } else { terms.append((.column(cellTable, number), sign)) }
             return true
         }
         func walk(_ expression: Expression, _ sign: Int64) -> Bool {
