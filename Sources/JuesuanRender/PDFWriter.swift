@@ -1,4 +1,5 @@
 import Foundation
+import JuesuanCore
 
 /// Prints our HTML to PDF with headless Chromium (fonts from fonts-noto-cjk are embedded).
 public enum PDFWriter {
@@ -32,6 +33,6 @@ public enum PDFWriter {
             throw Failure(description: "Chromium 打印 PDF 失败（退出状态 \(process.terminationStatus)）")
         }
         if FileManager.default.fileExists(atPath: pdf.path) { try FileManager.default.removeItem(at: pdf) }
-        try FileManager.default.moveItem(at: temporary, to: pdf)
+        try Rename.move(temporary, to: pdf)
     }
 }

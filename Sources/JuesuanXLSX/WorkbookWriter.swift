@@ -68,7 +68,7 @@ public enum WorkbookWriter {
             throw Failure(description: "写出工作簿失败：\(String(cString: lxw_strerror(status)))")
         }
         if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-        try FileManager.default.moveItem(at: temporary, to: url)
+        try Rename.move(temporary, to: url)
     }
 
     // MARK: Layout helpers

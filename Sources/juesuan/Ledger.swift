@@ -39,84 +39,138 @@ struct Derive: ParsableCommand {
 
     func run() throws {
         let started = DispatchTime.now()
-        var units: [Disclosure] = []
-        var postings = 0
+        let manager = FileManager.default
+        func fail(_ message: String) -> ExitCode {
+            FileHandle.standardError.write(Data("juesuan：\(message)\n".utf8))
+            return ExitCode(2)
+        }
+        let catalog: Catalog
+        do { catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) }) } catch { throw fail("\(error)") }
+        if let out, manager.fileExists(atPath: out), !((try? manager.contentsOfDirectory(atPath: out)) ?? ["?"]).isEmpty {
+            throw fail("\(out)：输出文件夹已存在且不为空；请换一个文件夹或先清空")
+        }
+        // Each file is read, derived and written on one of the cores: its units' datasets go into a
+        // staging folder, its cells lines into a part file; only names and counts stay in memory, so
+        // memory does not grow with the number of units. Everything is moved into place at the end.
+        let staging = out.map { URL(fileURLWithPath: $0) }.map { $0.deletingLastPathComponent().appendingPathComponent(".\($0.lastPathComponent).juesuan-\(UUID().uuidString)") }
+        let cellsParts = cells.map { URL(fileURLWithPath: $0) }.map { $0.deletingLastPathComponent().appendingPathComponent(".\($0.lastPathComponent).juesuan-\(UUID().uuidString)") }
+        defer {
+            for folder in [staging, cellsParts].compactMap({ $0 }) { try? manager.removeItem(at: folder) }
+        }
         do {
-            let catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) })
-            // Files are read and derived on every core; the first error in file order is reported.
-            let paths = ledgers
-            let results = paths.map { _ in DerivedBox() }
-            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-                results[index].value = Result {
-                    try LedgerReader.read(URL(fileURLWithPath: paths[index]), name: paths[index]).map { ledger in
-                        (ledger.postings.count, try LedgerDerivation.disclosure(ledger, catalog: catalog))
+            for folder in [staging, cellsParts].compactMap({ $0 }) { try manager.createDirectory(at: folder, withIntermediateDirectories: true) }
+        } catch { throw fail("无法写出 \(out ?? cells ?? "")：\(writeFailure(error, path: out ?? cells ?? "."))") }
+        let origin = "由 juesuan derive 从记账明细 \(ledgers.joined(separator: "、")) 生成"
+        let paths = ledgers, keepUnits = onto != nil
+        let results = paths.map { _ in DerivedBox() }
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            results[index].value = Result {
+                var file = DerivedFile()
+                var text = ""
+                let read = try LedgerReader.read(URL(fileURLWithPath: paths[index]), name: paths[index])
+                file.units = read.map(\.unit)
+                do {
+                    for ledger in read {
+                        let unit = try LedgerDerivation.disclosure(ledger, catalog: catalog)
+                        file.postings += ledger.postings.count
+                        if keepUnits { file.kept.append(unit) }
+                        if let staging, !keepUnits {
+                            try DatasetWriter.write(unit, to: staging.appendingPathComponent(AtomicFolder.safeName(unit.unit)), origin: origin)
+                        }
+                        if cellsParts != nil { CellsFile.rows(unit, into: &text) }
                     }
+                    if let cellsParts { try Data(text.utf8).write(to: cellsParts.appendingPathComponent("\(index)")) }
+                } catch {
+                    file.error = error  // reported after duplicated units, which can make two files write one folder
                 }
+                return file
             }
-            var seen: [String: String] = [:]
-            for (path, box) in zip(paths, results) {
-                for (count, unit) in try box.value!.get() {
-                    if let first = seen[unit.unit] {
-                        throw InputError(file: path, value: unit.unit, reason: "单位在 \(first) 中已有明细；一个单位的明细应在同一文件中")
-                    }
-                    seen[unit.unit] = path
-                    postings += count
-                    units.append(unit)
-                }
+        }
+        // Duplicated units first (they also explain a failed write into the same folder), then the
+        // first error in file order.
+        var seen: [String: String] = [:], names: [String] = [], postings = 0, kept: [Disclosure] = []
+        for (path, box) in zip(paths, results) {
+            guard case .success(let file)? = box.value else { continue }
+            for name in file.units {
+                if let first = seen[name] { throw fail("\(path)：单位在 \(first) 中已有明细；一个单位的明细应在同一文件中（值：“\(name)”）") }
+                seen[name] = path
+                names.append(name)
             }
-        } catch {
-            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
-            throw ExitCode(2)
+            postings += file.postings
+            kept += file.kept
+        }
+        for box in results {
+            let failure: (any Error)?
+            switch box.value {
+            case .failure(let error)?: failure = error
+            case .success(let file)?: failure = file.error
+            case nil: failure = nil
+            }
+            if let failure {
+                if failure is InputError { throw fail("\(failure)") }
+                throw fail("无法写出 \(out ?? cells ?? "")：\(writeFailure(failure, path: out ?? cells ?? "."))")
+            }
         }
         if let onto {
             do {
-                guard units.count == 1 else {
-                    throw InputError(file: ledgers.joined(separator: "、"), reason: "--onto 只能用于一个单位的明细，而这里有 \(units.count) 个单位")
+                guard kept.count == 1 else {
+                    throw InputError(file: ledgers.joined(separator: "、"), reason: "--onto 只能用于一个单位的明细，而这里有 \(kept.count) 个单位")
                 }
                 let base = try DatasetReader.read(folder: URL(fileURLWithPath: onto), displayName: onto)
-                guard base.unit.utf8.elementsEqual(units[0].unit.utf8) else {
-                    throw InputError(file: onto, value: base.unit, reason: "数据集的单位与明细的单位“\(units[0].unit)”不同")
+                guard base.unit.utf8.elementsEqual(kept[0].unit.utf8) else {
+                    throw InputError(file: onto, value: base.unit, reason: "数据集的单位与明细的单位“\(kept[0].unit)”不同")
                 }
-                guard base.year == units[0].year else {
-                    throw InputError(file: onto, value: String(base.year), reason: "数据集的年度与明细的 \(units[0].year) 年度不同")
+                guard base.year == kept[0].year else {
+                    throw InputError(file: onto, value: String(base.year), reason: "数据集的年度与明细的 \(kept[0].year) 年度不同")
                 }
-                units[0] = LedgerDerivation.merge(units[0], onto: base)
-            } catch {
-                FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
-                throw ExitCode(2)
-            }
+                kept[0] = LedgerDerivation.merge(kept[0], onto: base)
+            } catch { throw fail("\(error)") }
         }
         let derived = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         do {
-            if let cells {
-                var text = CellsFile.header + "\n"
-                for unit in units { CellsFile.rows(unit, into: &text) }
+            if let cells, let cellsParts {
+                // The parts joined in file order, through a temporary file and a rename.
                 let url = URL(fileURLWithPath: cells)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try AtomicFile.write(Data(text.utf8), to: url)
+                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let joined = cellsParts.appendingPathComponent("joined")
+                manager.createFile(atPath: joined.path, contents: Data((CellsFile.header + "\n").utf8))
+                let handle = try FileHandle(forWritingTo: joined)
+                try handle.seekToEnd()
+                for index in paths.indices {
+                    try handle.write(contentsOf: try Data(contentsOf: cellsParts.appendingPathComponent("\(index)")))
+                }
+                try handle.close()
+                if manager.fileExists(atPath: cells) { try manager.removeItem(at: url) }
+                try Rename.move(joined, to: url)
             }
-            if let out {
-                let origin = "由 juesuan derive 从记账明细 \(ledgers.joined(separator: "、")) 生成"
-                if units.count == 1 {
-                    try DatasetWriter.write(units[0], to: URL(fileURLWithPath: out), origin: origin)
+            if let out, let staging {
+                let target = URL(fileURLWithPath: out)
+                if manager.fileExists(atPath: out) { try manager.removeItem(at: target) }  // empty, checked above
+                if onto != nil {
+                    try DatasetWriter.write(kept[0], to: target, origin: origin)
+                } else if names.count == 1 {
+                    try Rename.move(staging.appendingPathComponent(AtomicFolder.safeName(names[0])), to: target)
                 } else {
-                    try AtomicFolder.write(to: out) { staging in
-                        for unit in units {
-                            try DatasetWriter.write(unit, to: staging.appendingPathComponent(AtomicFolder.safeName(unit.unit)), origin: origin)
-                        }
-                    }
+                    try Rename.move(staging, to: target)
                 }
             }
         } catch let error as InputError {
-            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
-            throw ExitCode(2)
+            throw fail("\(error)")
         } catch {
-            FileHandle.standardError.write(Data("juesuan：无法写出 \(out ?? cells ?? "")：\(writeFailure(error, path: out ?? cells ?? "."))\n".utf8))
-            throw ExitCode(2)
+            throw fail("无法写出 \(out ?? cells ?? "")：\(writeFailure(error, path: out ?? cells ?? "."))")
         }
         let rate = derived > 0 ? Int(Double(postings) / derived) : 0
-        print("由 \(postings) 条明细生成 \(units.count) 个单位的九张表（\(String(format: "%.3f", derived)) 秒，每秒 \(rate) 条）→ \([out, cells].compactMap { $0 }.joined(separator: "、"))")
+        print("由 \(postings) 条明细生成 \(names.count) 个单位的九张表（\(String(format: "%.3f", derived)) 秒，每秒 \(rate) 条）→ \([out, cells].compactMap { $0 }.joined(separator: "、"))")
     }
+}
+
+/// What one ledger file gave: its units' names, the number of postings, and (for --onto) the units.
+struct DerivedFile {
+    var units: [String] = []
+    var postings = 0
+    var kept: [Disclosure] = []
+    /// A derivation or write error, reported after the duplicated units.
+    var error: (any Error)?
 }
 
 struct Synth: ParsableCommand {
@@ -192,9 +246,9 @@ struct Synth: ParsableCommand {
     }
 }
 
-/// One file's derived units, written by exactly one iteration of `concurrentPerform`.
+/// One file's outcome, written by exactly one iteration of `concurrentPerform`.
 final class DerivedBox: @unchecked Sendable {
-    var value: Result<[(Int, Disclosure)], any Error>?
+    var value: Result<DerivedFile, any Error>?
 }
 
 /// A thread-safe running total.
@@ -220,7 +274,7 @@ enum AtomicFolder {
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
             try body(staging)
-            try manager.moveItem(at: staging, to: folder)
+            try Rename.move(staging, to: folder)
         } catch {
             try? manager.removeItem(at: staging)
             throw error

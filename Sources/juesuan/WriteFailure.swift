@@ -16,6 +16,16 @@ func writeFailure(_ error: any Error, path: String) -> String {
         }
         ancestor.deleteLastPathComponent()
     }
+    if let posix = error as? POSIXError {
+        switch posix.code {
+        case .ENOTEMPTY, .EEXIST: return "目标已存在且不为空"
+        case .EACCES, .EPERM: return "没有写权限"
+        case .ENOSPC: return "磁盘空间不足"
+        case .EROFS: return "所在磁盘只读"
+        case .EXDEV: return "临时文件与目标不在同一磁盘"
+        default: return "系统错误：\(posix.code.rawValue)"
+        }
+    }
     switch (error as? CocoaError)?.code {
     case .fileWriteNoPermission?: return "没有写权限"
     case .fileWriteOutOfSpace?: return "磁盘空间不足"

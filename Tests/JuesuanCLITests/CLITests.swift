@@ -153,6 +153,29 @@ struct CLITests {
         #expect(!manager.fileExists(atPath: root.appendingPathComponent("none").path))
     }
 
+    @Test("derive 多个单位：每个单位一个数据集；两个文件有同一单位时退出 2，什么也不写")
+    func deriveMany() throws {
+        let manager = FileManager.default
+        let root = manager.temporaryDirectory.appendingPathComponent("juesuan-derive-many-\(UUID().uuidString)")
+        defer { try? manager.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        #expect(try CLI.run(["synth", "--units", "4", "--seed", "5", "--out", data.path, "--per-file", "2"]).status == 0)
+        let ledgers = ["part-00001.csv", "part-00002.csv"].map { data.appendingPathComponent("ledger/\($0)").path }
+        let out = root.appendingPathComponent("units"), cells = root.appendingPathComponent("cells.csv")
+        let result = try CLI.run(["derive"] + ledgers + ["--out", out.path, "--cells", cells.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try manager.contentsOfDirectory(atPath: out.path).count == 4)
+        let synthesized = try ["part-00001.csv", "part-00002.csv"].map { try String(contentsOf: data.appendingPathComponent("tables/\($0)"), encoding: .utf8) }
+        #expect(try String(contentsOf: cells, encoding: .utf8) == synthesized[0] + synthesized[1].drop { $0 != "\n" }.dropFirst())
+        let consolidated = try CLI.run(["consolidate", out.path, "--out", root.appendingPathComponent("total").path])
+        #expect(consolidated.status == 0 && consolidated.stdout.contains("汇总 4 个单位"), "\(consolidated.stdout)")
+
+        let twice = try CLI.run(["derive", ledgers[0], ledgers[0], "--out", root.appendingPathComponent("twice").path, "--cells", root.appendingPathComponent("twice.csv").path])
+        #expect(twice.status == 2 && twice.stderr.contains("单位在 \(ledgers[0]) 中已有明细"), "\(twice.stderr)")
+        #expect(!manager.fileExists(atPath: root.appendingPathComponent("twice").path) && !manager.fileExists(atPath: root.appendingPathComponent("twice.csv").path))
+        #expect(try manager.contentsOfDirectory(atPath: root.path).allSatisfy { !$0.hasPrefix(".") }, "no staging left behind")
+    }
+
     @Test("derive --onto：保留数据集的概况与自评表，换上明细生成的九张表；单位不同时退出 2")
     func deriveOnto() throws {
         let manager = FileManager.default

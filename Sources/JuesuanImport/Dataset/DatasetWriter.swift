@@ -34,7 +34,7 @@ public enum DatasetWriter {
                     try Data(yaml(project).utf8).write(to: folder.appendingPathComponent("project-\(index + 1).yaml"))
                 }
             }
-            try manager.moveItem(at: staging, to: folder)
+            try Rename.move(staging, to: folder)
         } catch {
             try? manager.removeItem(at: staging)
             throw error
