@@ -177,24 +177,14 @@ public enum CellsConsolidation {
             switch StandardLayout.rowKind(table) {
             case .lines:
                 for line in 1...(table == .t1 ? 60 : 64) {
-                    var label = StandardLayout.lineLabel(line, in: table) ?? ""
-                    let first = table == .t1 ? 31 : 33
-                    if label.isEmpty, line >= first, let class_ = catalog.functionClass(at: line - first + 1) {
-                        label = "\(StandardLayout.chineseOrdinal(class_.position))、\(class_.name)"
-                    }
-                    tableRows.append(TableRow(key: .line(line), label: label, cells: cells[String(line)] ?? [:]))
+                    tableRows.append(TableRow(key: .line(line), label: catalog.lineLabel(line, in: table), cells: cells[String(line)] ?? [:]))
                 }
             case .functionCodes:
                 tableRows.append(TableRow(key: .total, label: "合计", cells: cells["合计"] ?? [:]))
-                let codes = cells.keys.compactMap(FunctionCode.init).sorted {
-                    ((catalog.position(of: $0) ?? 99), $0.digits) < ((catalog.position(of: $1) ?? 99), $1.digits)
-                }
+                let codes = catalog.printOrder(cells.keys.compactMap(FunctionCode.init))
                 tableRows += codes.map { TableRow(key: .function($0), label: catalog.functionNames[$0] ?? $0.digits, cells: cells[$0.digits] ?? [:]) }
             case .economicCodes:
-                let codes = cells.keys.compactMap(EconomicCode.init).sorted { a, b in
-                    let (ca, cb) = (a.parent ?? a, b.parent ?? b)
-                    return (catalog.nature(of: ca) == .personnel ? 0 : 1, ca.digits, a.digits) < (catalog.nature(of: cb) == .personnel ? 0 : 1, cb.digits, b.digits)
-                }
+                let codes = catalog.printOrder(cells.keys.compactMap(EconomicCode.init))
                 tableRows += codes.map { TableRow(key: .economic($0), label: catalog.economicNames[$0] ?? $0.digits, cells: cells[$0.digits] ?? [:]) }
                 tableRows += [StandardLayout.personnelTotal, StandardLayout.publicTotal].map {
                     TableRow(key: $0, label: $0.description, cells: cells[$0.description] ?? [:])

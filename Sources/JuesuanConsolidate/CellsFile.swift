@@ -20,7 +20,7 @@ public enum CellsFile {
     /// The lines of `disclosure` (no header). Blank rows are left out, except one row per table, so
     /// that an empty 表8 still shows the unit has one.
     public static func rows(_ disclosure: Disclosure, into out: inout String) {
-        let unit = field(disclosure.unit), year = String(disclosure.year)
+        let unit = CSVText.field(disclosure.unit), year = String(disclosure.year)
         for id in TableID.allCases {
             guard let table = disclosure[id] else { continue }
             var wrote = false
@@ -37,12 +37,6 @@ public enum CellsFile {
                 out += "\n"
             }
         }
-    }
-
-    /// `text` as a CSV field, quoted when it holds a comma, a quote or a line break.
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

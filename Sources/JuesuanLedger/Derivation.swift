@@ -352,16 +352,9 @@ public enum LedgerDerivation {
 
         func linesTable(_ id: TableID, _ cells: Cells, lines: Int) -> Table {
             let rows = (1...lines).map { line in
-                TableRow(key: .line(line), label: lineLabel(line, in: id), cells: money(cells.rows[.line(line)] ?? [:]))
+                TableRow(key: .line(line), label: catalog.lineLabel(line, in: id), cells: money(cells.rows[.line(line)] ?? [:]))
             }
             return table(id, rows)
-        }
-
-        func lineLabel(_ line: Int, in id: TableID) -> String {
-            if let label = StandardLayout.lineLabel(line, in: id) { return label }
-            let first = id == .t1 ? 31 : 33
-            guard line >= first, line < first + 26, let class_ = catalog.functionClass(at: line - first + 1) else { return "" }
-            return "\(StandardLayout.chineseOrdinal(class_.position))、\(class_.name)"
         }
 
         /// Rows in print order: 合计, then by 类 in 表1 order, each 类 followed by its 款 and 项.
@@ -370,7 +363,7 @@ public enum LedgerDerivation {
                 if case .function(let code) = key, cells.rows[key]?.values.contains(where: { $0 != 0 }) == true { return code }
                 return nil
             }
-            let sorted = codes.map { (catalog.position(of: $0) ?? 99, $0) }.sorted { ($0.0, $0.1.digits) < ($1.0, $1.1.digits) }.map(\.1)
+            let sorted = catalog.printOrder(codes)
             let rows = [TableRow(key: .total, label: "合计", cells: money(cells.rows[.total] ?? [:]))]
                 + sorted.map { TableRow(key: .function($0), label: catalog.functionNames[$0] ?? $0.digits, cells: money(cells.rows[.function($0)] ?? [:])) }
             return table(id, rows)
@@ -382,9 +375,7 @@ public enum LedgerDerivation {
                 if case .economic(let code) = key { return code }
                 return nil
             }
-            let sorted = codes.map { code in
-                (catalog.nature(of: code) == .personnel ? 0 : 1, String(code.digits.prefix(3)), code)
-            }.sorted { ($0.0, $0.1, $0.2.digits) < ($1.0, $1.1, $1.2.digits) }.map(\.2)
+            let sorted = catalog.printOrder(codes)
             let rows = sorted.map { TableRow(key: .economic($0), label: catalog.economicNames[$0] ?? $0.digits, cells: money(cells.rows[.economic($0)] ?? [:])) }
                 + [StandardLayout.personnelTotal, StandardLayout.publicTotal].map {
                     TableRow(key: $0, label: $0.description, cells: money(cells.rows[$0] ?? [:]))

@@ -7,11 +7,11 @@ public enum LedgerWriter {
 
     /// The rows of `ledger` (no header), amounts in 元 with two decimals.
     public static func rows(_ ledger: Ledger, into out: inout String) {
-        let unit = field(ledger.unit), year = String(ledger.year)
+        let unit = CSVText.field(ledger.unit), year = String(ledger.year)
         func row(_ type: String, _ function: String = "", _ economic: String = "", _ source: String = "", _ nature: String = "",
                  _ project: String = "", _ tag: String = "", amount: Money) {
             out += unit; out += ","; out += year; out += ","; out += type; out += ","; out += function; out += ","
-            out += economic; out += ","; out += source; out += ","; out += nature; out += ","; out += field(project); out += ","
+            out += economic; out += ","; out += source; out += ","; out += nature; out += ","; out += CSVText.field(project); out += ","
             out += tag; out += ","; out += amount.formatted(unit: .yuan, decimals: 2, grouping: false); out += "\n"
         }
         for balance in ledger.opening {
@@ -36,11 +36,5 @@ public enum LedgerWriter {
         var out = header
         for ledger in ledgers { rows(ledger, into: &out) }
         return out
-    }
-
-    /// `text` as a CSV field, quoted when it holds a comma, a quote or a line break.
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -81,3 +81,27 @@ public struct Catalog: Sendable {
         if !other.classes.isEmpty { classes = other.classes }
     }
 }
+
+extension Catalog {
+    /// The label of 行次 `line` of 表1 or 表4: the fixed labels of `StandardLayout`, and for the class
+    /// lines the numbered class name ("十九、住房保障支出"); "" for blank lines.
+    public func lineLabel(_ line: Int, in id: TableID) -> String {
+        if let label = StandardLayout.lineLabel(line, in: id) { return label }
+        let first = id == .t1 ? 31 : 33
+        guard line >= first, line < first + 26, let functionClass = functionClass(at: line - first + 1) else { return "" }
+        return "\(StandardLayout.chineseOrdinal(functionClass.position))、\(functionClass.name)"
+    }
+
+    /// Function codes in print order: by 表1's class order, then by digits, which puts every 款 and 项
+    /// under its parent. Codes of classes outside 表1 come last.
+    public func printOrder(_ codes: [FunctionCode]) -> [FunctionCode] {
+        codes.map { (position(of: $0) ?? 99, $0) }.sorted { ($0.0, $0.1.digits) < ($1.0, $1.1.digits) }.map(\.1)
+    }
+
+    /// Economic codes in 表6's print order: the 人员经费 classes (301, 303) with their 款 first, then the
+    /// others, each class followed by its 款.
+    public func printOrder(_ codes: [EconomicCode]) -> [EconomicCode] {
+        codes.map { code in (nature(of: code) == .personnel ? 0 : 1, String(code.digits.prefix(3)), code) }
+            .sorted { ($0.0, $0.1, $0.2.digits) < ($1.0, $1.1, $1.2.digits) }.map(\.2)
+    }
+}

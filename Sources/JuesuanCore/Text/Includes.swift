@@ -25,3 +25,12 @@ extension StringProtocol {
         return Array(utf8).withUnsafeBufferPointer(scan)
     }
 }
+
+/// CSV text.
+public enum CSVText {
+    /// `text` as a CSV field: quoted, with quotes doubled, when it holds a comma, a quote or a line break.
+    public static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
