@@ -176,6 +176,36 @@ struct CLITests {
         #expect(try manager.contentsOfDirectory(atPath: root.path).allSatisfy { !$0.hasPrefix(".") }, "no staging left behind")
     }
 
+    @Test("逐级汇总：两半各自汇总（--cells）再汇总，等于一次汇总全部；数据集、明细与表格数据可以一起汇总")
+    func consolidateByLevels() throws {
+        let manager = FileManager.default
+        let root = manager.temporaryDirectory.appendingPathComponent("juesuan-levels-\(UUID().uuidString)")
+        defer { try? manager.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        #expect(try CLI.run(["synth", "--units", "12", "--seed", "21", "--out", data.path, "--per-file", "6"]).status == 0)
+        let parts = ["part-00001.csv", "part-00002.csv"].map { data.appendingPathComponent("tables/\($0)").path }
+        func consolidate(_ inputs: [String], _ name: String, _ extra: [String] = []) throws -> CLI.Result {
+            try CLI.run(["consolidate"] + inputs + ["--out", root.appendingPathComponent(name).path,
+                                                    "--cells", root.appendingPathComponent("\(name).csv").path] + extra)
+        }
+        #expect(try consolidate([parts[0]], "a", ["--name", "甲区"]).status == 0)
+        #expect(try consolidate([parts[1]], "b", ["--name", "乙区"]).status == 0)
+        #expect(try consolidate(["a.csv", "b.csv"].map { root.appendingPathComponent($0).path }, "city", ["--name", "全市"]).status == 0)
+        #expect(try consolidate(parts, "all", ["--name", "全市"]).status == 0)
+        for id in 1...9 {
+            let city = try String(contentsOf: root.appendingPathComponent("city/tables/table\(id).csv"), encoding: .utf8)
+            let all = try String(contentsOf: root.appendingPathComponent("all/tables/table\(id).csv"), encoding: .utf8)
+            #expect(city == all, "表\(id)")
+        }
+        // A dataset, a ledger and a cells file together; the example is the only unit with forms.
+        let mixed = try consolidate([Repository.example.path, "examples/ledger-demo/ledger.csv", parts[0]], "mixed", ["--eliminate"])
+        #expect(mixed.stdout.contains("汇总 8 个单位"), "\(mixed.stdout)\(mixed.stderr)")
+        #expect(mixed.stdout.contains("整体绩效自评（按资金加权）") && mixed.stdout.contains("内部往来抵销"))
+        let total = try String(contentsOf: root.appendingPathComponent("mixed/tables/table1.csv"), encoding: .utf8)
+        let example = try String(contentsOf: Repository.example.appendingPathComponent("tables/table1.csv"), encoding: .utf8)
+        #expect(total.split(separator: "\n").count == example.split(separator: "\n").count)
+    }
+
     @Test("derive --onto：保留数据集的概况与自评表，换上明细生成的九张表；单位不同时退出 2")
     func deriveOnto() throws {
         let manager = FileManager.default
