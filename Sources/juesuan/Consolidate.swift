@@ -11,15 +11,16 @@ import JuesuanRules
 
 struct Consolidate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "汇总多个单位的数据集：九张表逐格相加，“三公”等数字按项相加，写出一个汇总数据集。",
+        abstract: "汇总多个单位：九张表逐格相加，“三公”等数字按项相加，写出一个汇总数据集，并列出有问题的单位。",
         discussion: """
-        参数为数据集文件夹，或内含多个数据集的文件夹（其下每个子文件夹为一个单位）。
-        写出汇总数据集，并列出缺少、读不了或重复的单位，有错误的单位及其首个问题。
+        输入可以是数据集文件夹、内含多个数据集的文件夹、记账明细 CSV（docs/ledger.md），
+        或汇总用表格数据文件（docs/consolidate.md；省市一级几万、几十万个单位用它，流式读取、逐单位筛查）。
+        列出缺少、读不了或重复的单位（--roster 给出应报名单），有错误的单位及其首个问题；完整列表在 OUT/review.txt。
         退出状态：0 全部单位齐全且无错误；1 有单位缺少或有错误（汇总仍写出）；2 无法汇总。
         """
     )
 
-    @Argument(help: "数据集文件夹，或内含多个数据集的文件夹。")
+    @Argument(help: "数据集文件夹、内含多个数据集的文件夹、记账明细或表格数据文件（.csv）。")
     var inputs: [String]
 
     @Option(name: .long, help: "汇总数据集的输出文件夹（须不存在或为空）。")
