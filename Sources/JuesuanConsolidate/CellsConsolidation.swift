@@ -12,12 +12,17 @@ import JuesuanRules
 public enum CellsConsolidation {
     /// A unit that failed the screen, with the first error `Checker` reports.
     public struct FailingUnit: Sendable {
+        /// 单位名称.
         public var unit: String
-        /// "file:line" of the unit's first line.
-        public var place: String
+        /// The file and the line of the unit's first row.
+        public var file: String
+        public var line: Int
+        /// Number of errors the full check found.
         public var errors: Int
         /// "[rule] message".
         public var first: String
+        /// "file:line" of the unit's first row.
+        public var place: String { "\(file):\(line)" }
     }
 
     /// The outcome: summed rows, units, duplicates and units with errors.
@@ -73,15 +78,32 @@ public enum CellsConsolidation {
         }
     }
 
+    /// A part of a cells file read by one core: files above `segmentSize` are cut at unit boundaries,
+    /// so that a province's single export is read on every core with bounded memory.
+    struct Segment: Sendable {
+        var file: Int
+        var range: Range<Int>
+    }
+
+    /// Bytes per segment.
+    public static let segmentSize = 64 << 20
+
     /// Consolidates the cells files at `paths`. `screen` nil skips the per-unit checks.
-    public static func run(paths: [String], screen: LinearScreen?, checker: Checker?, catalog: Catalog) throws -> Result {
+    public static func run(paths: [String], screen: LinearScreen?, checker: Checker?, catalog: Catalog,
+                           segmentSize: Int = segmentSize) throws -> Result {
         let started = DispatchTime.now().uptimeNanoseconds
-        let boxes = paths.map { _ in Box() }
+        var cut: [Segment] = []
+        for (index, path) in paths.enumerated() {
+            cut += try Self.segments(of: path, file: index, size: segmentSize)
+        }
+        let segments = cut
+        let boxes = segments.map { _ in Box() }
         let compiled = screen.map(CompiledScreen.init)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+        DispatchQueue.concurrentPerform(iterations: segments.count) { index in
+            let segment = segments[index]
+            var scan = FileScan(path: paths[segment.file], screen: compiled, checker: checker, catalog: catalog)
             do {
-                var scan = FileScan(path: paths[index], screen: compiled, checker: checker, catalog: catalog)
-                try scan.run()
+                try scan.run(range: segment.range, firstLine: 1)
                 boxes[index].value = .success(scan)
             } catch {
                 boxes[index].value = .failure(error)
@@ -91,25 +113,36 @@ public enum CellsConsolidation {
         defer {
             if ProcessInfo.processInfo.environment["JUESUAN_PROFILE"] != nil {
                 let now = DispatchTime.now().uptimeNanoseconds
-                FileHandle.standardError.write(Data("scan \((scanned - started) / 1_000_000) ms, merge \((now - scanned) / 1_000_000) ms\n".utf8))
+                FileHandle.standardError.write(Data("\(segments.count) segments: scan \((scanned - started) / 1_000_000) ms, merge \((now - scanned) / 1_000_000) ms\n".utf8))
             }
         }
         var result = Result()
         // Unit names keyed by their UTF-8 bytes: String hashing normalises Chinese text, which is slow.
         var firstPlace: [NameKey: (file: Int, line: Int)] = [:]
         var yearFile = ""
+        // Lines of a segment are counted from its start; the lines of the segments before it in the
+        // same file are added here.
+        var lineOffset = 0
         for (index, box) in boxes.enumerated() {
+            let segment = segments[index]
+            if index > 0, segments[index - 1].file != segment.file { lineOffset = 0 }
+            let offset = segment.range.lowerBound == 0 ? 0 : lineOffset
             let scan: FileScan
             switch box.value! {
             case .success(let value): scan = value
+            case .failure(var error as InputError):
+                if let line = error.line { error.line = line + offset }
+                throw error
             case .failure(let error): throw error
             }
+            lineOffset = offset + scan.linesRead
+            let path = paths[segment.file]
             if let year = scan.year {
                 if let existing = result.year, existing != year {
-                    throw InputError(file: paths[index], line: 2, value: String(year), reason: "年度与 \(yearFile) 的 \(existing) 不一致；一次汇总只能是同一年度")
+                    throw InputError(file: path, line: (scan.units.first?.line ?? 2) + offset, value: String(year), reason: "年度与 \(yearFile) 的 \(existing) 不一致；一次汇总只能是同一年度")
                 }
                 result.year = year
-                yearFile = paths[index]
+                yearFile = path
             }
             result.lines += scan.lines
             for (rowIndex, id) in scan.ids.enumerated() {
@@ -121,13 +154,16 @@ public enum CellsConsolidation {
                 }
                 result.rows[id] = sums
             }
+            var repeated: Set<Int> = []
             for unit in scan.units {
                 let key = NameKey(unit.name)
+                let line = unit.line + offset
                 if let first = firstPlace[key] {
-                    result.duplicates.append((unit.name, "\(paths[index]):\(unit.line)", "\(paths[first.file]):\(first.line)"))
+                    result.duplicates.append((unit.name, "\(path):\(line)", "\(paths[first.file]):\(first.line)"))
+                    repeated.insert(unit.line)
                     // Take the repeat back out of the sums.
-                    var again = FileScan(path: paths[index], screen: nil, checker: nil, catalog: catalog)
-                    try again.run(range: unit.range, firstLine: unit.line)
+                    var again = FileScan(path: path, screen: nil, checker: nil, catalog: catalog)
+                    try again.run(range: unit.range, firstLine: line)
                     for (rowIndex, id) in again.ids.enumerated() {
                         guard var sums = result.rows[id] else { continue }
                         for column in 0..<12 where again.present[rowIndex] & (1 << column) != 0 {
@@ -137,12 +173,73 @@ public enum CellsConsolidation {
                     }
                     continue
                 }
-                firstPlace[key] = (index, unit.line)
+                firstPlace[key] = (segment.file, line)
                 result.units.append(unit.name)
             }
-            result.failing += scan.failing.filter { failing in !result.duplicates.contains { $0.place == failing.place } }
+            for var failing in scan.failing where !repeated.contains(failing.line) {
+                failing.line += offset
+                result.failing.append(failing)
+            }
         }
         return result
+    }
+
+    /// The segments of the file at `path`: the whole file when it is small, otherwise pieces of about
+    /// `size` bytes, each starting at the first row of a unit.
+    static func segments(of path: String, file: Int, size: Int) throws -> [Segment] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw InputError(file: path, reason: "无法读取文件") }
+        defer { try? handle.close() }
+        let total = Int((try? handle.seekToEnd()) ?? 0)
+        guard total > size else { return [Segment(file: file, range: 0..<total)] }
+        var cuts = [0]
+        var nominal = size
+        while nominal < total {
+            guard let cut = try unitBoundary(handle, from: max(nominal, cuts.last! + 1), total: total) else { break }
+            if cut < total { cuts.append(cut) }
+            nominal = cut + size
+        }
+        cuts.append(total)
+        return zip(cuts, cuts.dropFirst()).map { Segment(file: file, range: $0..<$1) }
+    }
+
+    /// The offset of the first row at or after `offset` whose unit differs from the row before it
+    /// (that is, a unit's first row); nil when the file ends first.
+    static func unitBoundary(_ handle: FileHandle, from offset: Int, total: Int) throws -> Int? {
+        var window = 1 << 20
+        while true {
+            try handle.seek(toOffset: UInt64(offset))
+            let bytes = Array(try handle.read(upToCount: min(window, total - offset)) ?? Data())
+            // Skip the rest of the row the offset falls in.
+            guard var lineStart = bytes.firstIndex(of: 10).map({ $0 + 1 }) else {
+                if offset + bytes.count >= total { return nil }
+                window *= 4
+                continue
+            }
+            var previous: ArraySlice<UInt8>?
+            while lineStart < bytes.count {
+                guard let lineEnd = bytes[lineStart...].firstIndex(of: 10) else { break }
+                let unit = firstField(bytes[lineStart..<lineEnd])
+                if let previous, previous != unit { return offset + lineStart }
+                previous = unit
+                lineStart = lineEnd + 1
+            }
+            if offset + bytes.count >= total { return nil }
+            window *= 4
+        }
+    }
+
+    /// The first field of a row as written (quotes and all).
+    static func firstField(_ row: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard row.first == 34 else { return row[..<(row.firstIndex(of: 44) ?? row.endIndex)] }
+        var index = row.startIndex + 1
+        while index < row.endIndex {
+            if row[index] == 34 {
+                if index + 1 < row.endIndex && row[index + 1] == 34 { index += 2; continue }
+                return row[...index]
+            }
+            index += 1
+        }
+        return row
     }
 
     /// A unit name compared and hashed by its bytes as written.

@@ -151,14 +151,31 @@ extension CellsConsolidation {
             InputError(file: path, line: line, value: value, reason: reason)
         }
 
+        /// Byte offset of the scanned range in the file (unit ranges are file offsets).
+        var base = 0
+        /// The number of the last line read, counting from `firstLine`.
+        var linesRead = 0
+
+        /// Scans `range` of the file (the whole file by default); `firstLine` is the number of its first
+        /// line (1 at the start of the file, where the header is checked).
         mutating func run(range: Range<Int>? = nil, firstLine: Int = 1) throws {
             let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            do {
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                if let range {
+                    try handle.seek(toOffset: UInt64(range.lowerBound))
+                    data = try handle.read(upToCount: range.count) ?? Data()
+                } else {
+                    data = try handle.readToEnd() ?? Data()
+                }
+            } catch {
                 throw InputError(file: path, reason: "无法读取文件")
             }
+            base = range?.lowerBound ?? 0
             try data.withUnsafeBytes { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                try scan(bytes, range: range ?? 0..<bytes.count, firstLine: firstLine)
+                try scan(bytes, header: base == 0, firstLine: firstLine)
             }
         }
 
@@ -211,10 +228,11 @@ extension CellsConsolidation {
             return row
         }
 
-        mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int) throws {
-            var cursor = range.lowerBound
-            let end = range.upperBound
+        mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, header: Bool, firstLine: Int) throws {
+            var cursor = 0
+            let end = bytes.count
             var line = firstLine - 1
+            defer { linesRead = line }
             var currentUnit: [UInt8] = []
             var unitStart = cursor, unitLine = 0
             let screen = self.screen
@@ -223,7 +241,7 @@ extension CellsConsolidation {
             let values = UnsafeMutableBufferPointer<Int64>.allocate(capacity: 12)
             values.initialize(repeating: 0)
             defer { fields.deallocate(); values.deallocate() }
-            if range.lowerBound == 0 {
+            if header {
                 let lineEnd = bytes[cursor..<end].firstIndex(of: 10) ?? end
                 var header = Array(bytes[cursor..<lineEnd])
                 if header.starts(with: [0xEF, 0xBB, 0xBF]) { header.removeFirst(3) }
@@ -300,7 +318,7 @@ extension CellsConsolidation {
                     guard !name.isEmpty else { throw fail(line, "“单位”为空") }
                     if !units.isEmpty { try finishUnit(start: unitStart, end: start, line: unitLine) }
                     currentUnit = Array(bytes[unitRange])
-                    units.append((name, line, start..<start))
+                    units.append((name, line, (base + start)..<(base + start)))
                     unitStart = start
                     unitLine = line
                 }
@@ -419,7 +437,7 @@ extension CellsConsolidation {
 
         /// The end of a unit: fixed forms, rollups; a failing unit is checked in full.
         mutating func finishUnit(start: Int, end: Int, line: Int) throws {
-            if !units.isEmpty { units[units.count - 1].range = start..<end }
+            if !units.isEmpty { units[units.count - 1].range = (base + start)..<(base + end) }
             guard let screen else { return }
             if screenFailure == nil {
                 for form in screen.fixedForms {
@@ -456,7 +474,7 @@ extension CellsConsolidation {
             unit.source = path
             let errors = checker?.check(unit).filter { $0.severity == .error } ?? []
             let first = errors.sorted { ($0.table == nil ? 1 : 0) < ($1.table == nil ? 1 : 0) }.first
-            failing.append(FailingUnit(unit: name, place: "\(path):\(line)", errors: max(errors.count, 1),
+            failing.append(FailingUnit(unit: name, file: path, line: line, errors: max(errors.count, 1),
                                        first: first.map { "[\($0.rule)] \($0.message)" } ?? failure))
         }
 

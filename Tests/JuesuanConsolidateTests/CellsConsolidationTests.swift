@@ -24,9 +24,10 @@ struct CellsConsolidationTests {
         }
     }
 
-    static func run(_ paths: [String]) throws -> CellsConsolidation.Result {
+    static func run(_ paths: [String], segmentSize: Int = CellsConsolidation.segmentSize) throws -> CellsConsolidation.Result {
         try CellsConsolidation.run(paths: paths, screen: LinearScreen(catalogue: tableRules, catalog: catalog),
-                                   checker: Checker(catalogue: tableRules, catalog: catalog), catalog: catalog)
+                                   checker: Checker(catalogue: tableRules, catalog: catalog), catalog: catalog,
+                                   segmentSize: segmentSize)
     }
 
     static func temporary() -> URL {
@@ -105,6 +106,39 @@ struct CellsConsolidationTests {
         }
         let result = try Self.run(try Self.files([unit], perFile: 1, in: folder))
         #expect(result.failing.count == 1 && result.failing[0].first.hasPrefix("[X-T1T3-CLASS]"), "\(result.failing.map(\.first))")
+    }
+
+    @Test("大文件分段在两个核上读：结果、行号、重复与有错的单位都与不分段相同")
+    func segments() throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let synthesizer = Synthesizer(seed: 31, catalog: Self.catalog)
+        var units = try (0..<40).map { try LedgerDerivation.disclosure(synthesizer.ledger($0), catalog: Self.catalog) }
+        units[25].unit = "某区\"第一\"中学,附属小学"
+        let key = units[33][.t3]!.rows[0].key
+        units[33].tables[.t3]!.rows[0].cells[1] = units[33][.t3]!.amount(key, column: 1) + .wan(2)
+        let path = try Self.files(units + [units[7]], perFile: 41, in: folder)[0]
+        let whole = try Self.run([path])
+        for size in [2_000, 9_000, 50_000] {
+            let cut = try Self.run([path], segmentSize: size)
+            #expect(cut.rows == whole.rows && cut.units == whole.units && cut.lines == whole.lines, "\(size)")
+            #expect(cut.failing.map(\.place) == whole.failing.map(\.place) && cut.failing.map(\.first) == whole.failing.map(\.first), "\(size)")
+            #expect(cut.duplicates.map(\.place) == whole.duplicates.map(\.place), "\(size)")
+        }
+        #expect(whole.failing.map(\.unit) == [units[33].unit] && whole.duplicates.map(\.unit) == [units[7].unit])
+        // A bad line near the end: the same line number either way.
+        var text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
+        text += units[0].unit.replacingOccurrences(of: "X", with: "") + "尾,2021,3,合计,1.234,,,,,,,,,,,\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let lines = text.split(separator: "\n").count
+        for size in [CellsConsolidation.segmentSize, 3_000] {
+            do {
+                _ = try Self.run([path], segmentSize: size)
+                Issue.record("应报错")
+            } catch let error as InputError {
+                #expect(error.line == lines, "\(size): \(error)")
+            }
+        }
     }
 
     @Test("重复的单位只计一次；列出重复处与首次出现处")
