@@ -270,7 +270,7 @@ extension CellsConsolidation {
                         }
                         text.append(bytes[cursor]); cursor += 1
                     }
-                    quotedUnit = String(decoding: text, as: UTF8.self)
+                    quotedUnit = String(validating: text, as: UTF8.self) ?? "\u{FFFD}"
                     fields[0] = start..<cursor
                     count = 1
                     guard cursor < end, bytes[cursor] == 44 || bytes[cursor] == 10 else { throw fail(line, "引号后应为逗号") }
@@ -314,7 +314,10 @@ extension CellsConsolidation {
                 let same = unitRange.count == currentUnit.count
                     && currentUnit.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress! + unitRange.lowerBound, unitRange.count) == 0 }
                 if !same {
-                    let name = quotedUnit ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[unitRange]), as: UTF8.self)
+                    guard let name = quotedUnit ?? String(validating: UnsafeBufferPointer(rebasing: bytes[unitRange]), as: UTF8.self),
+                          !name.contains("\u{FFFD}") else {
+                        throw fail(line, "“单位”不是 UTF-8 文字（文件可能是 GBK 编码，请另存为 UTF-8）")
+                    }
                     guard !name.isEmpty else { throw fail(line, "“单位”为空") }
                     if !units.isEmpty { try finishUnit(start: unitStart, end: start, line: unitLine) }
                     currentUnit = Array(bytes[unitRange])

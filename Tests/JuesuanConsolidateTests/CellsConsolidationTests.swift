@@ -198,6 +198,23 @@ struct CellsConsolidationTests {
         }
     }
 
+    @Test("GBK 编码的单位名称：说明文件与行，退出 2")
+    func notUTF8() throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("gbk.csv")
+        // "教育局" in GBK.
+        let gbk: [UInt8] = [0xBD, 0xCC, 0xD3, 0xFD, 0xBE, 0xD6]
+        try Data(Array((CellsFile.header + "\n").utf8) + gbk + Array(",2021,3,合计,1.00,1.00,,,,,,,,,,\n".utf8)).write(to: url)
+        do {
+            _ = try Self.run([url.path])
+            Issue.record("应报错")
+        } catch let error as InputError {
+            #expect(error.line == 2 && error.reason.contains("GBK"), "\(error)")
+        }
+    }
+
     @Test("不是表格数据的表头")
     func wrongHeader() throws {
         let folder = Self.temporary()
