@@ -237,6 +237,7 @@ struct CellsConsolidationTests {
         for _ in 0..<rounds {
             try Data(mutator.mutate(source)).write(to: url)
             _ = try? Self.run([url.path])  // a result or an InputError, never a crash
+            _ = try? Self.run([url.path], segmentSize: 700)  // and cut into segments
         }
     }
 }
