@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import JuesuanCore
 import JuesuanImport
+import JuesuanPerformance
 import JuesuanRules
 
 /// 汇总 of cells files (`CellsFile`) at the scale of a province: files are read on every core, each
@@ -36,10 +37,28 @@ public enum CellsConsolidation {
         public var lines = 0
         /// Summed cells by table and row as written; nil where every unit left the cell blank.
         public var rows: [RowID: [Int64?]] = [:]
+        /// Summed figures (表 F) in order of first appearance, in 分 (counts × 100).
+        public var figures: [(key: String, fen: Int64)] = []
+        /// The 整体 self-evaluations (表 P), aggregated by funds.
+        public var forms = 0
+        public var funds: Int64 = 0
+        public var executed: Int64 = 0
+        /// Σ score (hundredths) × 预算数 (分).
+        public var scoreFunds: Int128 = 0
 
-        /// The consolidated disclosure named `name`.
+        /// The consolidated disclosure named `name`, with the summed figures.
         public func disclosure(name: String, catalog: Catalog) -> Disclosure {
-            CellsConsolidation.disclosure(rows: rows, name: name, year: year ?? 0, catalog: catalog)
+            var result = CellsConsolidation.disclosure(rows: rows, name: name, year: year ?? 0, catalog: catalog)
+            result.figures = CellsConsolidation.figures(figures)
+            return result
+        }
+
+        /// The 整体 self-evaluations, weighted by funds (scores at two decimals).
+        public var performance: PerformanceAggregate {
+            var aggregate = PerformanceAggregate(forms: forms, funds: Money(fen: funds), executed: Money(fen: executed), weightedScore: nil,
+                                                 scoreFunds: Decimal(string: String(scoreFunds))! / 100)
+            if funds > 0 { aggregate.weightedScore = roundHalfUp(aggregate.scoreFunds / Decimal(funds), 2) }
+            return aggregate
         }
     }
 
@@ -154,6 +173,25 @@ public enum CellsConsolidation {
                 }
                 result.rows[id] = sums
             }
+            var figureAt = Dictionary(uniqueKeysWithValues: result.figures.enumerated().map { ($1.key, $0) })
+            func addFigures(_ keys: [String], _ sums: [Int64], sign: Int64) throws {
+                for (key, fen) in zip(keys, sums) {
+                    if figureAt[key] == nil { figureAt[key] = result.figures.count; result.figures.append((key, 0)) }
+                    let (sum, overflow) = result.figures[figureAt[key]!].fen.addingReportingOverflow(sign * fen)
+                    guard !overflow else { throw ConsolidationError(place: key) }
+                    result.figures[figureAt[key]!].fen = sum
+                }
+            }
+            func addPerformance(_ scan: FileScan, sign: Int64) throws {
+                result.forms += Int(sign) * scan.forms
+                let (f, o1) = result.funds.addingReportingOverflow(sign * scan.funds)
+                let (e, o2) = result.executed.addingReportingOverflow(sign * scan.executed)
+                guard !o1, !o2 else { throw ConsolidationError(place: "整体绩效自评") }
+                (result.funds, result.executed) = (f, e)
+                result.scoreFunds += Int128(sign) * scan.scoreFunds
+            }
+            try addFigures(scan.figureKeys, scan.figureSums, sign: 1)
+            try addPerformance(scan, sign: 1)
             var repeated: Set<Int> = []
             for unit in scan.units {
                 let key = NameKey(unit.name)
@@ -171,6 +209,8 @@ public enum CellsConsolidation {
                         }
                         result.rows[id] = sums
                     }
+                    try addFigures(again.figureKeys, again.figureSums, sign: -1)
+                    try addPerformance(again, sign: -1)
                     continue
                 }
                 firstPlace[key] = (segment.file, line)
@@ -255,6 +295,31 @@ public enum CellsConsolidation {
 
     final class Box: @unchecked Sendable {
         var value: Swift.Result<FileScan, any Error>?
+    }
+
+    /// Figure sums back into the narrative figures they came from.
+    static func figures(_ sums: [(key: String, fen: Int64)]) -> NarrativeFigures {
+        var figures = NarrativeFigures()
+        for (key, fen) in sums {
+            let amount = Money(fen: fen)
+            func name(after prefix: String) -> String { String(key.dropFirst(prefix.count)) }
+            if key == "机关运行经费" {
+                figures.operatingCosts = NamedAmount(name: key, amount: amount)
+            } else if key.hasPrefix("年初预算.") {
+                figures.initialBudget[name(after: "年初预算.")] = NamedAmount(name: name(after: "年初预算."), amount: amount)
+            } else if key.hasPrefix("上年.") {
+                figures.priorYear[name(after: "上年.")] = NamedAmount(name: name(after: "上年."), amount: amount)
+            } else if key.hasPrefix("政府采购.") {
+                figures.procurement[name(after: "政府采购.")] = NamedAmount(name: name(after: "政府采购."), amount: amount)
+            } else if key.hasPrefix("公务用车运行费明细.") {
+                figures.vehicleRunningDetails.append(NamedAmount(name: name(after: "公务用车运行费明细."), amount: amount))
+            } else if key.hasPrefix("数量.") {
+                figures.officialCounts[name(after: "数量.")] = Int(fen / 100)
+            } else if key.hasPrefix("资产.") {
+                figures.assets.append(Headcount(label: name(after: "资产."), count: Int(fen / 100)))
+            }
+        }
+        return figures
     }
 
     /// Rows summed by `RowID` as a disclosure: 表1 and 表4 every 行次; code tables 合计 first, then by

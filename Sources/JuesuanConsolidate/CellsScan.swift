@@ -131,6 +131,17 @@ extension CellsConsolidation {
         /// Slots the unit has written, to clear at its end.
         var slotsWritten: [Int] = []
         var screenFailure: String?
+        // Figure rows (表 F): keys in order of first appearance, their sums, the unit that last wrote each.
+        var figureIndex: [[UInt8]: Int] = [:]
+        var figureKeys: [String] = []
+        var figureSums: [Int64] = []
+        var figureUnit: [Int] = []
+        // Performance rows (表 P): forms, Σ 预算数, Σ 执行数, Σ score (hundredths) × 预算数 (分).
+        var forms = 0
+        var funds: Int64 = 0
+        var executed: Int64 = 0
+        var scoreFunds: Int128 = 0
+        var performanceUnit = -1
         // Rollup scratch, by row: expected sums, printed counts, position in the unit's rows.
         var expected: [Int64] = []
         var counted: [Int32] = []
@@ -340,8 +351,12 @@ extension CellsConsolidation {
                 }
                 // Table and row.
                 let tableField = fields[2]
+                if tableField.count == 1, bytes[tableField.lowerBound] == 70 || bytes[tableField.lowerBound] == 80 {  // F, P
+                    try scanExtra(bytes, fields, performance: bytes[tableField.lowerBound] == 80, line: line)
+                    continue
+                }
                 guard tableField.count == 1, bytes[tableField.lowerBound] >= 49, bytes[tableField.lowerBound] <= 57 else {
-                    throw fail(line, "“表”应为 1–9", text(bytes, tableField))
+                    throw fail(line, "“表”应为 1–9、F（表外数字）或 P（整体绩效自评）", text(bytes, tableField))
                 }
                 let tableNumber = bytes[tableField.lowerBound] - 48
                 guard let id = RowID(table: tableNumber, bytes: UnsafeBufferPointer(rebasing: bytes[fields[3]])) else {
@@ -378,6 +393,62 @@ extension CellsConsolidation {
 
         func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<min(range.upperBound, range.lowerBound + 80)]), as: UTF8.self)
+        }
+
+        /// The figure prefixes a 表 F row may use, and whether its value is a count.
+        static let figurePrefixes: [(String, Bool)] = [("年初预算.", false), ("上年.", false), ("政府采购.", false),
+                                                       ("公务用车运行费明细.", false), ("数量.", true), ("资产.", true)]
+
+        /// A figure row (表 F: one amount or count in 栏1) or the performance row (表 P: 预算数, 执行数,
+        /// score in 栏1–3).
+        mutating func scanExtra(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: UnsafeMutableBufferPointer<Range<Int>>,
+                                performance: Bool, line: Int) throws(InputError) {
+            let used = performance ? 3 : 1
+            for column in used..<12 where !fields[4 + column].isEmpty {
+                throw fail(line, "\(performance ? "P" : "F") 行只用第1–\(used)栏", text(bytes, fields[4 + column]))
+            }
+            var values: [Int64] = []
+            for column in 0..<used {
+                guard !fields[4 + column].isEmpty, let value = parseFen(bytes, fields[4 + column]), value >= 0 else {
+                    throw fail(line, "第\(column + 1)栏应为不小于零的金额或数", text(bytes, fields[4 + column]))
+                }
+                values.append(value)
+            }
+            let key = Array(bytes[fields[3]])
+            if performance {
+                guard key.elementsEqual(CellsFile.performanceKey.utf8) else { throw fail(line, "P 行的“行”应为“整体”", text(bytes, fields[3])) }
+                guard performanceUnit != units.count else { throw fail(line, "本单位的 P 行重复") }
+                guard values[2] <= 10_000 else { throw fail(line, "第3栏（自评得分）应在 0–100 分之间", text(bytes, fields[6])) }
+                performanceUnit = units.count
+                let (newFunds, o1) = funds.addingReportingOverflow(values[0]), (newExecuted, o2) = executed.addingReportingOverflow(values[1])
+                guard !o1, !o2 else { throw fail(line, "金额累计超出可表示的范围") }
+                (funds, executed) = (newFunds, newExecuted)
+                scoreFunds += Int128(values[2]) * Int128(values[0])
+                forms += 1
+                return
+            }
+            let index: Int
+            if let known = figureIndex[key] {
+                index = known
+            } else {
+                guard let name = String(validating: key, as: UTF8.self),
+                      name == "机关运行经费" || Self.figurePrefixes.contains(where: { name.hasPrefix($0.0) && name.count > $0.0.count }) else {
+                    throw fail(line, "F 行的“行”应为“机关运行经费”，或以 \(Self.figurePrefixes.map { $0.0 }.joined(separator: "、")) 开头", text(bytes, fields[3]))
+                }
+                index = figureKeys.count
+                figureIndex[key] = index
+                figureKeys.append(name)
+                figureSums.append(0)
+                figureUnit.append(-1)
+            }
+            guard figureUnit[index] != units.count else { throw fail(line, "F 行“\(figureKeys[index])”在本单位中重复", figureKeys[index]) }
+            figureUnit[index] = units.count
+            if Self.figurePrefixes.contains(where: { $0.1 && figureKeys[index].hasPrefix($0.0) }), values[0] % 100 != 0 {
+                throw fail(line, "“\(figureKeys[index])”是件数，应为整数", text(bytes, fields[4]))
+            }
+            let (sum, overflow) = figureSums[index].addingReportingOverflow(values[0])
+            guard !overflow else { throw fail(line, "金额累计超出可表示的范围") }
+            figureSums[index] = sum
         }
 
         /// 分 of "-12345.67", "12345.6", "12345"; nil for anything else or beyond the amount limit.

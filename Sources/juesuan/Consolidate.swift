@@ -189,13 +189,16 @@ struct Consolidate: ParsableCommand {
             throw ExitCode(2)
         }
         let elimination = eliminate ? Consolidation.eliminateInternalTransfers(&consolidated, catalog: catalog) : nil
-        let performance = (try? ScoringScheme.shipped(ScoringScheme.defaultID)).map { PerformanceAggregate.of(units, scheme: $0) }
+        var performance = (try? ScoringScheme.shipped(ScoringScheme.defaultID)).map { PerformanceAggregate.of(units, scheme: $0) }
+        if let cellsResult, cellsResult.forms > 0 {
+            performance = PerformanceAggregate.combined([performance, cellsResult.performance].compactMap { $0 }, decimals: 2)
+        }
         do {
             try DatasetWriter.write(consolidated, to: URL(fileURLWithPath: out),
                                     origin: "由 juesuan consolidate 汇总 \(unitCount) 个单位：\((units.map(\.unit) + cellsUnits).prefix(10).joined(separator: "、"))\(unitCount > 10 ? "等" : "")")
             if let cells {
                 var text = CellsFile.header + "\n"
-                CellsFile.rows(consolidated, into: &text)
+                CellsFile.rows(consolidated, performance: performance, into: &text)
                 let url = URL(fileURLWithPath: cells)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try AtomicFile.write(Data(text.utf8), to: url)

@@ -5,6 +5,7 @@ import JuesuanConsolidate
 import JuesuanCore
 import JuesuanImport
 import JuesuanLedger
+import JuesuanPerformance
 import JuesuanRender
 
 struct Derive: ParsableCommand {
@@ -61,6 +62,7 @@ struct Derive: ParsableCommand {
             for folder in [staging, cellsParts].compactMap({ $0 }) { try manager.createDirectory(at: folder, withIntermediateDirectories: true) }
         } catch { throw fail("无法写出 \(out ?? cells ?? "")：\(writeFailure(error, path: out ?? cells ?? "."))") }
         let origin = "由 juesuan derive 从记账明细 \(ledgers.joined(separator: "、")) 生成"
+        let scheme = try? ScoringScheme.shipped(ScoringScheme.defaultID)
         let paths = ledgers, keepUnits = onto != nil
         let results = paths.map { _ in DerivedBox() }
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
@@ -77,7 +79,7 @@ struct Derive: ParsableCommand {
                         if let staging, !keepUnits {
                             try DatasetWriter.write(unit, to: staging.appendingPathComponent(AtomicFolder.safeName(unit.unit)), origin: origin)
                         }
-                        if cellsParts != nil { CellsFile.rows(unit, into: &text) }
+                        if cellsParts != nil && !keepUnits { CellsFile.rows(unit, scheme: scheme, into: &text) }
                     }
                     if let cellsParts { try Data(text.utf8).write(to: cellsParts.appendingPathComponent("\(index)")) }
                 } catch {
@@ -124,6 +126,12 @@ struct Derive: ParsableCommand {
                     throw InputError(file: onto, value: String(base.year), reason: "数据集的年度与明细的 \(kept[0].year) 年度不同")
                 }
                 kept[0] = LedgerDerivation.merge(kept[0], onto: base)
+                if let cellsParts {
+                    // The merged unit, with its forms, is what the cells file carries.
+                    var text = ""
+                    CellsFile.rows(kept[0], scheme: scheme, into: &text)
+                    try Data(text.utf8).write(to: cellsParts.appendingPathComponent("0"))
+                }
             } catch { throw fail("\(error)") }
         }
         let derived = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9

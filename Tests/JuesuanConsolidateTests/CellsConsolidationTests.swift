@@ -3,6 +3,7 @@ import JuesuanConsolidate
 import JuesuanCore
 import JuesuanImport
 import JuesuanLedger
+import JuesuanPerformance
 import JuesuanRules
 import JuesuanTestSupport
 import Testing
@@ -55,6 +56,12 @@ struct CellsConsolidationTests {
             }
             let errors = Checker(catalogue: Self.tableRules, catalog: Self.catalog).check(streamed).filter { $0.severity != .info }
             #expect(errors.isEmpty, "\(errors.map(\.message))")
+            // Figures summed by key, as for datasets.
+            #expect(streamed.figures.initialBudget == summed.figures.initialBudget)
+            #expect(streamed.figures.operatingCosts?.amount == summed.figures.operatingCosts?.amount)
+            #expect(Dictionary(uniqueKeysWithValues: streamed.figures.vehicleRunningDetails.map { ($0.name, $0.amount) })
+                    == Dictionary(uniqueKeysWithValues: summed.figures.vehicleRunningDetails.map { ($0.name, $0.amount) }))
+            #expect(!streamed.figures.initialBudget.isEmpty && streamed.figures.operatingCosts != nil)
         }
     }
 
@@ -138,6 +145,68 @@ struct CellsConsolidationTests {
             } catch let error as InputError {
                 #expect(error.line == lines, "\(size): \(error)")
             }
+        }
+    }
+
+    @Test("整体绩效自评按资金汇总（表 P 行）与表外数字（表 F 行）：与由数据集汇总相同")
+    func performanceAndFigures() throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scheme = try ScoringScheme.shipped(ScoringScheme.defaultID)
+        let a = ConsolidationTests.example
+        var b = ConsolidationTests.scaled(ConsolidationTests.example, by: 3, name: "乙")
+        b.performance = a.performance
+        b.performance.department!.execution.budget = .wan(3000)
+        b.performance.department!.execution.executed = .wan(1500)
+        var c = ConsolidationTests.scaled(ConsolidationTests.example, by: 2, name: "丙")
+        c.performance.department = nil
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var text = CellsFile.header + "\n"
+        for unit in [a, b, c] { CellsFile.rows(unit, scheme: scheme, into: &text) }
+        let url = folder.appendingPathComponent("units.csv")
+        try Data(text.utf8).write(to: url)
+        let result = try Self.run([url.path])
+        let expected = PerformanceAggregate.of([a, b, c], scheme: scheme)
+        #expect(result.performance.forms == 2 && result.performance.funds == expected.funds && result.performance.executed == expected.executed)
+        #expect(result.performance.weightedScore == expected.weightedScore)
+        let summed = try Consolidation.sum([a, b, c], name: "汇总")
+        let streamed = result.disclosure(name: "汇总", catalog: Self.catalog)
+        #expect(streamed.figures.priorYear.mapValues(\.amount) == summed.figures.priorYear.mapValues(\.amount))
+        #expect(streamed.figures.procurement.mapValues(\.amount) == summed.figures.procurement.mapValues(\.amount))
+        #expect(streamed.figures.officialCounts == summed.figures.officialCounts && !streamed.figures.officialCounts.isEmpty)
+        #expect(streamed.figures.assets == summed.figures.assets)
+        // Written again for the next level: one P row carrying the group's funds and weighted score.
+        var next = CellsFile.header + "\n"
+        CellsFile.rows(streamed, performance: result.performance, into: &next)
+        let level = folder.appendingPathComponent("level.csv")
+        try Data(next.utf8).write(to: level)
+        let again = try Self.run([level.path])
+        #expect(again.performance.funds == expected.funds && again.performance.weightedScore == expected.weightedScore)
+        #expect(again.disclosure(name: "x", catalog: Self.catalog).figures.officialCounts == summed.figures.officialCounts)
+    }
+
+    @Test("表 F、P 行有错：中文说明文件、行号和值", arguments: [
+        ("甲,2021,F,其他.费用,1.00,,,,,,,,,,,", "F 行的“行”应为", "其他.费用"),
+        ("甲,2021,F,数量.公务用车保有量,2.5,,,,,,,,,,,", "是件数，应为整数", "2.5"),
+        ("甲,2021,F,机关运行经费,1.00,2.00,,,,,,,,,,", "F 行只用第1–1栏", "2.00"),
+        ("甲,2021,F,机关运行经费,,,,,,,,,,,,", "第1栏应为", ""),
+        ("甲,2021,P,整体,100.00,90.00,101,,,,,,,,,", "0–100 分", "101"),
+        ("甲,2021,P,项目,100.00,90.00,95,,,,,,,,,", "P 行的“行”应为“整体”", "项目"),
+        ("甲,2021,P,整体,100.00,,95,,,,,,,,,", "第2栏应为", ""),
+        ("甲,2021,Q,整体,1,,,,,,,,,,,", "“表”应为 1–9、F", "Q"),
+    ] as [(String, String, String)])
+    func malformedExtraLine(line: String, reason: String, value: String) throws {
+        let folder = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("坏.csv")
+        try Data((CellsFile.header + "\n甲,2021,3,201,1.00,1.00,,,,,,,,,,\n" + line + "\n").utf8).write(to: url)
+        do {
+            _ = try Self.run([url.path])
+            Issue.record("应报错：\(line)")
+        } catch let error as InputError {
+            #expect(error.line == 3 && error.description.contains(reason), "\(error)")
+            if !value.isEmpty { #expect(error.value == value, "\(error)") }
         }
     }
 
