@@ -118,14 +118,20 @@ public enum CellsConsolidation {
         let segments = cut
         let boxes = segments.map { _ in Box() }
         let compiled = screen.map(CompiledScreen.init)
-        DispatchQueue.concurrentPerform(iterations: segments.count) { index in
-            let segment = segments[index]
-            var scan = FileScan(path: paths[segment.file], screen: compiled, checker: checker, catalog: catalog)
-            do {
-                try scan.run(range: segment.range, firstLine: 1)
-                boxes[index].value = .success(scan)
-            } catch {
-                boxes[index].value = .failure(error)
+        // One worker per core takes the next segment until none is left, reading into its own buffer.
+        let next = NextIndex()
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, segments.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let buffer = ReadBuffer()
+            while let index = next.take(below: segments.count) {
+                let segment = segments[index]
+                var scan = FileScan(path: paths[segment.file], screen: compiled, checker: checker, catalog: catalog)
+                do {
+                    try scan.run(range: segment.range, firstLine: 1, buffer: buffer)
+                    boxes[index].value = .success(scan)
+                } catch {
+                    boxes[index].value = .failure(error)
+                }
             }
         }
         let scanned = DispatchTime.now().uptimeNanoseconds
@@ -290,6 +296,19 @@ public enum CellsConsolidation {
         func hash(into hasher: inout Hasher) {
             var copy = name
             copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// The next segment to read, shared by the workers.
+    final class NextIndex: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func take(below limit: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
         }
     }
 

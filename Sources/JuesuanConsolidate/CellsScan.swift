@@ -60,6 +60,8 @@ extension CellsConsolidation {
         let slotOf: [LinearScreen.Cell: Int]
         /// Rollup rule index by table number, −1 when none.
         let rollup: [Int]
+        /// The fixed forms that read each slot: a unit's forms are evaluated only when it wrote one of their cells.
+        let formsOfSlot: [[Int]]
 
         init(_ screen: LinearScreen) {
             var slotOf: [LinearScreen.Cell: Int] = [:]
@@ -91,6 +93,13 @@ extension CellsConsolidation {
             }
             var rollup = Array(repeating: -1, count: 10)
             for (table, rule) in screen.rollups { rollup[table.rawValue] = ruleIndex(rule) }
+            var formsOfSlot = Array(repeating: [Int](), count: slotOf.count)
+            for (index, form) in fixedForms.enumerated() {
+                for term in form.start..<form.end where !formsOfSlot[fixedTerms[term].0].contains(index) {
+                    formsOfSlot[fixedTerms[term].0].append(index)
+                }
+            }
+            self.formsOfSlot = formsOfSlot
             (self.rules, self.rowForms, self.rowFormRange, self.rowTerms) = (rules, rowForms, rowFormRange, rowTerms)
             (self.fixedForms, self.fixedTerms, self.slotOf, self.rollup) = (fixedForms, fixedTerms, slotOf, rollup)
         }
@@ -98,6 +107,38 @@ extension CellsConsolidation {
         func fails(_ form: Form, _ difference: Int64, _ printed: Int) -> Bool {
             guard difference != 0 else { return false }  // nearly every row: exact
             return LinearScreen.fails(difference, relation: form.equal ? .equal : .atMost, printed: printed)
+        }
+    }
+
+    /// A growing read buffer, owned by one core.
+    final class ReadBuffer: @unchecked Sendable {
+        private var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
+        deinit { storage.deallocate() }
+
+        /// The bytes of `range` of the file at `path` (the whole file when nil), valid until the next read.
+        func read(_ path: String, range: Range<Int>?) throws(InputError) -> UnsafeBufferPointer<UInt8> {
+            let descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else { throw InputError(file: path, reason: "无法读取文件") }
+            defer { close(descriptor) }
+            let start = range?.lowerBound ?? 0
+            let count: Int
+            if let range { count = range.count } else {
+                var status = stat()
+                guard fstat(descriptor, &status) == 0 else { throw InputError(file: path, reason: "无法读取文件") }
+                count = Int(status.st_size)
+            }
+            if storage.count < count {
+                storage.deallocate()
+                storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, storage.count * 2), alignment: 8)
+            }
+            var done = 0
+            while done < count {
+                let got = pread(descriptor, storage.baseAddress! + done, count - done, off_t(start + done))
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else { break }
+                done += got
+            }
+            return UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: done)
         }
     }
 
@@ -130,10 +171,19 @@ extension CellsConsolidation {
         var slotPrinted: [Bool] = []
         /// Slots the unit has written, to clear at its end.
         var slotsWritten: [Int] = []
+        /// Per row: whether any of its cells is read by a fixed form.
+        var hasSlots: [Bool] = []
+        /// Per fixed form: the number of the unit that last evaluated it.
+        var formUnit: [Int] = []
         var screenFailure: String?
         // Figure rows (表 F): keys in order of first appearance, their sums, the unit that last wrote each.
         var figureIndex: [[UInt8]: Int] = [:]
         var figureKeys: [String] = []
+        var figureKeyBytes: [[UInt8]] = []
+        var figureIsCount: [Bool] = []
+        /// The figure read last: units write their figures in the same order, so the next one is
+        /// usually the one after it (no dictionary lookup).
+        var lastFigure = -1
         var figureSums: [Int64] = []
         var figureUnit: [Int] = []
         // Performance rows (表 P): forms, Σ 预算数, Σ 执行数, Σ score (hundredths) × 预算数 (分).
@@ -170,24 +220,16 @@ extension CellsConsolidation {
         /// Scans `range` of the file (the whole file by default); `firstLine` is the number of its first
         /// line (1 at the start of the file, where the header is checked).
         mutating func run(range: Range<Int>? = nil, firstLine: Int = 1) throws {
-            let data: Data
-            do {
-                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-                defer { try? handle.close() }
-                if let range {
-                    try handle.seek(toOffset: UInt64(range.lowerBound))
-                    data = try handle.read(upToCount: range.count) ?? Data()
-                } else {
-                    data = try handle.readToEnd() ?? Data()
-                }
-            } catch {
-                throw InputError(file: path, reason: "无法读取文件")
-            }
+            let buffer = ReadBuffer()
+            try run(range: range, firstLine: firstLine, buffer: buffer)
+        }
+
+        /// The same, reading into `buffer` (reused from segment to segment by one core: no fresh
+        /// pages to fault in and no copy for each file).
+        mutating func run(range: Range<Int>?, firstLine: Int, buffer: ReadBuffer) throws {
+            let bytes = try buffer.read(path, range: range)
             base = range?.lowerBound ?? 0
-            try data.withUnsafeBytes { raw in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                try scan(bytes, header: base == 0, firstLine: firstLine)
-            }
+            try scan(bytes, header: base == 0, firstLine: firstLine)
         }
 
         mutating func intern(_ id: RowID, line: Int) throws(InputError) -> Int {
@@ -222,6 +264,7 @@ extension CellsConsolidation {
             for column in 1...12 {
                 slots.append(screen?.slotOf[LinearScreen.Cell(table: tableID, row: text, column: column)] ?? -1)
             }
+            hasSlots.append(slots[(slots.count - 12)...].contains { $0 >= 0 })
             // The row a rollup adds this one into: 项 → 款 → 类 → 合计; 表6 类 → 人员/公用经费合计.
             var parentText: String?
             if StandardLayout.rowKind(tableID) == .functionCodes, let code = FunctionCode(text) {
@@ -407,46 +450,62 @@ extension CellsConsolidation {
             for column in used..<12 where !fields[4 + column].isEmpty {
                 throw fail(line, "\(performance ? "P" : "F") 行只用第1–\(used)栏", text(bytes, fields[4 + column]))
             }
-            var values: [Int64] = []
+            var values: (Int64, Int64, Int64) = (0, 0, 0)
             for column in 0..<used {
                 guard !fields[4 + column].isEmpty, let value = parseFen(bytes, fields[4 + column]), value >= 0 else {
                     throw fail(line, "第\(column + 1)栏应为不小于零的金额或数", text(bytes, fields[4 + column]))
                 }
-                values.append(value)
+                switch column {
+                case 0: values.0 = value
+                case 1: values.1 = value
+                default: values.2 = value
+                }
             }
-            let key = Array(bytes[fields[3]])
+            let keyRange = fields[3]
+            func isKey(_ index: Int) -> Bool {
+                index >= 0 && index < figureKeyBytes.count && figureKeyBytes[index].count == keyRange.count
+                    && figureKeyBytes[index].withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress! + keyRange.lowerBound, keyRange.count) == 0 }
+            }
             if performance {
-                guard key.elementsEqual(CellsFile.performanceKey.utf8) else { throw fail(line, "P 行的“行”应为“整体”", text(bytes, fields[3])) }
+                guard UnsafeBufferPointer(rebasing: bytes[keyRange]).elementsEqual(CellsFile.performanceKey.utf8) else {
+                    throw fail(line, "P 行的“行”应为“整体”", text(bytes, keyRange))
+                }
                 guard performanceUnit != units.count else { throw fail(line, "本单位的 P 行重复") }
-                guard values[2] <= 10_000 else { throw fail(line, "第3栏（自评得分）应在 0–100 分之间", text(bytes, fields[6])) }
+                guard values.2 <= 10_000 else { throw fail(line, "第3栏（自评得分）应在 0–100 分之间", text(bytes, fields[6])) }
                 performanceUnit = units.count
-                let (newFunds, o1) = funds.addingReportingOverflow(values[0]), (newExecuted, o2) = executed.addingReportingOverflow(values[1])
+                let (newFunds, o1) = funds.addingReportingOverflow(values.0), (newExecuted, o2) = executed.addingReportingOverflow(values.1)
                 guard !o1, !o2 else { throw fail(line, "金额累计超出可表示的范围") }
                 (funds, executed) = (newFunds, newExecuted)
-                scoreFunds += Int128(values[2]) * Int128(values[0])
+                scoreFunds += Int128(values.2) * Int128(values.0)
                 forms += 1
                 return
             }
             let index: Int
-            if let known = figureIndex[key] {
+            if isKey(lastFigure + 1) {
+                index = lastFigure + 1
+            } else if let known = figureIndex[Array(bytes[keyRange])] {
                 index = known
             } else {
+                let key = Array(bytes[keyRange])
                 guard let name = String(validating: key, as: UTF8.self),
                       name == "机关运行经费" || Self.figurePrefixes.contains(where: { name.hasPrefix($0.0) && name.count > $0.0.count }) else {
-                    throw fail(line, "F 行的“行”应为“机关运行经费”，或以 \(Self.figurePrefixes.map { $0.0 }.joined(separator: "、")) 开头", text(bytes, fields[3]))
+                    throw fail(line, "F 行的“行”应为“机关运行经费”，或以 \(Self.figurePrefixes.map { $0.0 }.joined(separator: "、")) 开头", text(bytes, keyRange))
                 }
                 index = figureKeys.count
                 figureIndex[key] = index
                 figureKeys.append(name)
+                figureKeyBytes.append(key)
+                figureIsCount.append(Self.figurePrefixes.contains { $0.1 && name.hasPrefix($0.0) })
                 figureSums.append(0)
                 figureUnit.append(-1)
             }
+            lastFigure = index
             guard figureUnit[index] != units.count else { throw fail(line, "F 行“\(figureKeys[index])”在本单位中重复", figureKeys[index]) }
             figureUnit[index] = units.count
-            if Self.figurePrefixes.contains(where: { $0.1 && figureKeys[index].hasPrefix($0.0) }), values[0] % 100 != 0 {
+            if figureIsCount[index], values.0 % 100 != 0 {
                 throw fail(line, "“\(figureKeys[index])”是件数，应为整数", text(bytes, fields[4]))
             }
-            let (sum, overflow) = figureSums[index].addingReportingOverflow(values[0])
+            let (sum, overflow) = figureSums[index].addingReportingOverflow(values.0)
             guard !overflow else { throw fail(line, "金额累计超出可表示的范围") }
             figureSums[index] = sum
         }
@@ -500,6 +559,7 @@ extension CellsConsolidation {
                     }
                 }
             }
+            guard hasSlots[row] else { return }
             let base = row * 12
             for column in 0..<12 where slots[base + column] >= 0 {
                 let slot = slots[base + column]
@@ -514,7 +574,11 @@ extension CellsConsolidation {
             if !units.isEmpty { units[units.count - 1].range = (base + start)..<(base + end) }
             guard let screen else { return }
             if screenFailure == nil {
-                for form in screen.fixedForms {
+                if formUnit.count < screen.fixedForms.count { formUnit = Array(repeating: -1, count: screen.fixedForms.count) }
+                checking: for slot in slotsWritten {
+                  for formIndex in screen.formsOfSlot[slot] where formUnit[formIndex] != units.count {
+                    formUnit[formIndex] = units.count
+                    let form = screen.fixedForms[formIndex]
                     var difference: Int64 = 0, printed = 0
                     for term in form.start..<form.end {
                         let (slot, sign) = screen.fixedTerms[term]
@@ -522,8 +586,9 @@ extension CellsConsolidation {
                     }
                     if screen.fails(form, difference, printed) {
                         screenFailure = "[\(screen.rules[form.rule].id)] \(screen.rules[form.rule].title)"
-                        break
+                        break checking
                     }
+                  }
                 }
             }
             if screenFailure == nil { screenFailure = rollupFailure(screen) }
