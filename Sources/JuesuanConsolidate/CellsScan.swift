@@ -60,8 +60,10 @@ extension CellsConsolidation {
         let slotOf: [LinearScreen.Cell: Int]
         /// Rollup rule index by table number, −1 when none.
         let rollup: [Int]
-        /// The fixed forms that read each slot: a unit's forms are evaluated only when it wrote one of their cells.
-        let formsOfSlot: [[Int]]
+        /// The fixed forms that read each slot (those of slot k at `slotForms[slotFormStart[k]..<slotFormStart[k + 1]]`):
+        /// a unit's forms are evaluated only when it wrote one of their cells.
+        let slotForms: [Int]
+        let slotFormStart: [Int]
 
         init(_ screen: LinearScreen) {
             var slotOf: [LinearScreen.Cell: Int] = [:]
@@ -99,7 +101,13 @@ extension CellsConsolidation {
                     formsOfSlot[fixedTerms[term].0].append(index)
                 }
             }
-            self.formsOfSlot = formsOfSlot
+            var slotForms: [Int] = [], slotFormStart: [Int] = []
+            for forms in formsOfSlot {
+                slotFormStart.append(slotForms.count)
+                slotForms += forms
+            }
+            slotFormStart.append(slotForms.count)
+            (self.slotForms, self.slotFormStart) = (slotForms, slotFormStart)
             (self.rules, self.rowForms, self.rowFormRange, self.rowTerms) = (rules, rowForms, rowFormRange, rowTerms)
             (self.fixedForms, self.fixedTerms, self.slotOf, self.rollup) = (fixedForms, fixedTerms, slotOf, rollup)
         }
@@ -324,7 +332,8 @@ extension CellsConsolidation {
                         }
                         text.append(bytes[cursor]); cursor += 1
                     }
-                    quotedUnit = String(validating: text, as: UTF8.self) ?? "\u{FFFD}"
+                    quotedUnit = String(validating: text, as: UTF8.self)
+                    guard quotedUnit != nil else { throw fail(line, "“单位”不是 UTF-8 文字（文件可能是 GBK 编码，请另存为 UTF-8）") }
                     fields[0] = start..<cursor
                     count = 1
                     guard cursor < end, bytes[cursor] == 44 || bytes[cursor] == 10 else { throw fail(line, "引号后应为逗号") }
@@ -368,8 +377,7 @@ extension CellsConsolidation {
                 let same = unitRange.count == currentUnit.count
                     && currentUnit.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress! + unitRange.lowerBound, unitRange.count) == 0 }
                 if !same {
-                    guard let name = quotedUnit ?? String(validating: UnsafeBufferPointer(rebasing: bytes[unitRange]), as: UTF8.self),
-                          !name.contains("\u{FFFD}") else {
+                    guard let name = quotedUnit ?? String(validating: UnsafeBufferPointer(rebasing: bytes[unitRange]), as: UTF8.self) else {
                         throw fail(line, "“单位”不是 UTF-8 文字（文件可能是 GBK 编码，请另存为 UTF-8）")
                     }
                     guard !name.isEmpty else { throw fail(line, "“单位”为空") }
@@ -576,7 +584,9 @@ extension CellsConsolidation {
             if screenFailure == nil {
                 if formUnit.count < screen.fixedForms.count { formUnit = Array(repeating: -1, count: screen.fixedForms.count) }
                 checking: for slot in slotsWritten {
-                  for formIndex in screen.formsOfSlot[slot] where formUnit[formIndex] != units.count {
+                  for position in screen.slotFormStart[slot]..<screen.slotFormStart[slot + 1] {
+                    let formIndex = screen.slotForms[position]
+                    guard formUnit[formIndex] != units.count else { continue }
                     formUnit[formIndex] = units.count
                     let form = screen.fixedForms[formIndex]
                     var difference: Int64 = 0, printed = 0
