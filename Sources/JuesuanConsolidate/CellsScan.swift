@@ -206,6 +206,8 @@ extension CellsConsolidation {
         var position: [Int] = []
         var touched: [Int] = []
         var touchedMark: [Int] = []
+        /// Per row: the columns its children printed in the current unit.
+        var childMask: [UInt16] = []
 
         init(path: String, screen: CompiledScreen?, checker: Checker?, catalog: Catalog) {
             self.path = path
@@ -629,28 +631,48 @@ extension CellsConsolidation {
 
         /// 类＝Σ款, 款＝Σ项, 合计＝Σ类 and the 表6 totals, on the unit's rows.
         mutating func rollupFailure(_ screen: CompiledScreen) -> String? {
+            // Only the columns some row printed are visited (bit by bit through the masks).
             defer {
-                for row in touched { for column in 0..<12 { expected[row * 12 + column] = 0; counted[row * 12 + column] = 0 } }
+                for row in touched {
+                    var columns = childMask[row]
+                    while columns != 0 {
+                        let column = columns.trailingZeroBitCount
+                        expected[row * 12 + column] = 0
+                        counted[row * 12 + column] = 0
+                        columns &= columns - 1
+                    }
+                    childMask[row] = 0
+                }
                 touched.removeAll(keepingCapacity: true)
             }
+            if childMask.count < ids.count { childMask += Array(repeating: 0, count: ids.count - childMask.count) }
             for (index, row) in unitRows.enumerated() {
                 let parentRow = parent[row]
-                guard parentRow >= 0, screen.rollup[Int(ids[row].table)] >= 0, position[parentRow] >= 0 else { continue }
+                guard parentRow >= 0, position[parentRow] >= 0, screen.rollup[Int(ids[row].table)] >= 0 else { continue }
                 if touchedMark[parentRow] != units.count { touchedMark[parentRow] = units.count; touched.append(parentRow) }
                 let mask = unitMasks[index]
-                for column in 0..<12 where mask & (1 << column) != 0 {
+                childMask[parentRow] |= mask
+                var columns = mask
+                while columns != 0 {
+                    let column = columns.trailingZeroBitCount
                     expected[parentRow * 12 + column] &+= unitValues[index * 12 + column]
                     counted[parentRow * 12 + column] += 1
+                    columns &= columns - 1
                 }
             }
             for parentRow in touched {
                 let index = position[parentRow]
                 let mask = unitMasks[index]
-                for column in 0..<12 {
-                    let stated = mask & (1 << column) != 0 ? unitValues[index * 12 + column] : 0
-                    let printed = Int(counted[parentRow * 12 + column]) + (mask & (1 << column) != 0 ? 1 : 0)
+                var columns = mask | childMask[parentRow]
+                while columns != 0 {
+                    let column = columns.trailingZeroBitCount
+                    columns &= columns - 1
+                    let printedHere = mask & (1 << column) != 0
+                    let stated = printedHere ? unitValues[index * 12 + column] : 0
                     let difference = stated &- expected[parentRow * 12 + column]
-                    if difference != 0, LinearScreen.fails(difference, relation: .equal, printed: printed) {
+                    guard difference != 0 else { continue }
+                    let printed = Int(counted[parentRow * 12 + column]) + (printedHere ? 1 : 0)
+                    if LinearScreen.fails(difference, relation: .equal, printed: printed) {
                         let rule = screen.rules[screen.rollup[Int(ids[parentRow].table)]]
                         return "[\(rule.id)] \(rule.title)（表\(ids[parentRow].table) \(ids[parentRow].text) 行第\(column + 1)栏）"
                     }
