@@ -60,6 +60,13 @@ extension CellsConsolidation {
         let slotOf: [LinearScreen.Cell: Int]
         /// Rollup rule index by table number, −1 when none.
         let rollup: [Int]
+        /// Cross-table row forms: terms (table, column − 1, sign) at `crossTerms[start..<end]`, the condition's
+        /// (slot, sign) at `conditionTerms[conditionStart..<conditionEnd]`.
+        struct Cross { var driving: Int; var start: Int; var end: Int; var conditionStart: Int; var conditionEnd: Int
+                       var conditional: Bool; var rule: Int; var equal: Bool }
+        let crossForms: [Cross]
+        let crossTerms: [(Int, Int, Int64)]
+        let conditionTerms: [(Int, Int64)]
         /// The fixed forms that read each slot (those of slot k at `slotForms[slotFormStart[k]..<slotFormStart[k + 1]]`):
         /// a unit's forms are evaluated only when it wrote one of their cells.
         let slotForms: [Int]
@@ -95,6 +102,17 @@ extension CellsConsolidation {
             }
             var rollup = Array(repeating: -1, count: 10)
             for (table, rule) in screen.rollups { rollup[table.rawValue] = ruleIndex(rule) }
+            var crossForms: [Cross] = [], crossTerms: [(Int, Int, Int64)] = [], conditionTerms: [(Int, Int64)] = []
+            for cross in screen.crossRowForms {
+                guard let driving = cross.form.table else { continue }
+                let start = crossTerms.count, conditionStart = conditionTerms.count
+                crossTerms += cross.form.crossColumns.map { ($0.0.rawValue, $0.1 - 1, $0.2) }
+                conditionTerms += (cross.condition?.cells ?? []).map { (slotOf[$0.0]!, $0.1) }
+                crossForms.append(Cross(driving: driving.rawValue, start: start, end: crossTerms.count, conditionStart: conditionStart,
+                                        conditionEnd: conditionTerms.count, conditional: cross.condition != nil,
+                                        rule: ruleIndex(cross.form.rule), equal: cross.form.relation == .equal))
+            }
+            (self.crossForms, self.crossTerms, self.conditionTerms) = (crossForms, crossTerms, conditionTerms)
             var formsOfSlot = Array(repeating: [Int](), count: slotOf.count)
             for (index, form) in fixedForms.enumerated() {
                 for term in form.start..<form.end where !formsOfSlot[fixedTerms[term].0].contains(index) {
@@ -208,6 +226,8 @@ extension CellsConsolidation {
         var touchedMark: [Int] = []
         /// Per row: the columns its children printed in the current unit.
         var childMask: [UInt16] = []
+        /// Per row and table number: 1 + the row with the same key in that table, 0 when not known yet.
+        var partners: [Int] = []
 
         init(path: String, screen: CompiledScreen?, checker: Checker?, catalog: Catalog) {
             self.path = path
@@ -603,6 +623,7 @@ extension CellsConsolidation {
                   }
                 }
             }
+            if screenFailure == nil { screenFailure = crossFailure(screen) }
             if screenFailure == nil { screenFailure = rollupFailure(screen) }
             if let failure = screenFailure { try report(failure, line: line) }
             for row in unitRows { position[row] = -1 }
@@ -627,6 +648,51 @@ extension CellsConsolidation {
             let first = errors.sorted { ($0.table == nil ? 1 : 0) < ($1.table == nil ? 1 : 0) }.first
             failing.append(FailingUnit(unit: name, file: path, line: line, errors: max(errors.count, 1),
                                        first: first.map { "[\($0.rule)] \($0.message)" } ?? failure))
+        }
+
+        /// Cross-table row forms (表5 = 表3 row by row when all money is 一般公共预算), on the unit's rows
+        /// of the driving table; the other tables' cells are those of the row with the same key (0 when
+        /// the unit does not print it).
+        mutating func crossFailure(_ screen: CompiledScreen) -> String? {
+            for cross in screen.crossForms {
+                if cross.conditional {
+                    var difference: Int64 = 0
+                    for term in cross.conditionStart..<cross.conditionEnd {
+                        let (slot, sign) = screen.conditionTerms[term]
+                        if slotPrinted[slot] { difference &+= sign &* slotValues[slot] }
+                    }
+                    guard difference == 0 else { continue }  // the condition holds exactly, as in the checker
+                }
+                for (index, row) in unitRows.enumerated() where Int(ids[row].table) == cross.driving {
+                    var difference: Int64 = 0, printed = 0
+                    for term in cross.start..<cross.end {
+                        let (table, column, sign) = screen.crossTerms[term]
+                        var at = index
+                        if table != cross.driving {
+                            guard let otherRow = partner(of: row, in: table), position[otherRow] >= 0 else { continue }
+                            at = position[otherRow]
+                        }
+                        if unitMasks[at] & (1 << column) != 0 { difference &+= sign &* unitValues[at * 12 + column]; printed += 1 }
+                    }
+                    if difference != 0, LinearScreen.fails(difference, relation: cross.equal ? .equal : .atMost, printed: printed) {
+                        let rule = screen.rules[cross.rule]
+                        return "[\(rule.id)] \(rule.title)（表\(cross.driving) \(ids[row].text) 行）"
+                    }
+                }
+            }
+            return nil
+        }
+
+        /// The row with the same key as `row` in table `table`, once some unit has printed it (cached).
+        mutating func partner(of row: Int, in table: Int) -> Int? {
+            if partners.count < ids.count * 10 { partners += Array(repeating: 0, count: ids.count * 10 - partners.count) }
+            let cached = partners[row * 10 + table]
+            if cached > 0 { return cached - 1 }
+            var other = ids[row]
+            other.table = UInt8(table)
+            guard let found = self.table.find(other) else { return nil }  // not cached: a later unit may print it
+            partners[row * 10 + table] = found + 1
+            return found
         }
 
         /// 类＝Σ款, 款＝Σ项, 合计＝Σ类 and the 表6 totals, on the unit's rows.

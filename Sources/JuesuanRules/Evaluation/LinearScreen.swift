@@ -3,8 +3,8 @@ import JuesuanCore
 /// The table rules of a catalogue compiled to integer linear forms, for screening very many units
 /// while their cells stream past (汇总 of a province). A unit passes the screen when every compiled
 /// equation holds within the rounding tolerance; a unit that fails is then checked in full by
-/// `Checker`, which gives the finding its message. Rules with figures, conditions (`when`) or
-/// `$class` are not compiled; `compiled` and `skipped` say which are which.
+/// `Checker`, which gives the finding its message. Rules with figures are not compiled; `compiled`
+/// and `skipped` say which are which.
 public struct LinearScreen: Sendable {
     /// A cell named by table, row as written ("27", "2010301", "合计") and column.
     public struct Cell: Hashable, Sendable {
@@ -28,12 +28,24 @@ public struct LinearScreen: Sendable {
         /// Terms of a row form (`[*]` rules): the column and +1 / −1, on every row of `table`.
         public var columns: [(Int, Int64)]
         public var table: TableID?
+        /// Terms of a cross-table row form (`T5[*].2 = T3[*].2`): table, column and +1 / −1, on every row
+        /// of `table`, the other tables read at the row with the same key.
+        public var crossColumns: [(TableID, Int, Int64)] = []
+    }
+
+    /// A cross-table row form and the fixed equation (`when`) under which it applies.
+    public struct CrossRowForm: Sendable {
+        public var form: Form
+        /// Applies only when this fixed form holds exactly; nil: always.
+        public var condition: Form?
     }
 
     /// Forms evaluated on every row of a table.
     public var rowForms: [TableID: [Form]] = [:]
     /// Forms over fixed cells, evaluated once per unit.
     public var fixedForms: [Form] = []
+    /// Cross-table row forms, with their conditions.
+    public var crossRowForms: [CrossRowForm] = []
     /// Rollup rules (类＝Σ款 …), by table.
     public var rollups: [TableID: Rule] = [:]
     /// Ids of the rules compiled.
@@ -50,7 +62,11 @@ public struct LinearScreen: Sendable {
                 rollups[table] = rule
                 compiled.append(rule.id)
             case .equation(let equation):
-                guard rule.when == nil else { skipped.append(rule.id); continue }
+                var condition: Form?
+                if let when = rule.when {
+                    guard let compiled = Self.compile(rule, when, column: nil), compiled.table == nil else { skipped.append(rule.id); continue }
+                    condition = compiled
+                }
                 let bindings = rule.columns.isEmpty ? [nil] : rule.columns.map { Optional($0) }
                 let classes: [FunctionClass?] = Self.usesClass(equation) ? (catalog?.classes ?? []).map { Optional($0) } : [nil]
                 var forms: [Form] = []
@@ -65,8 +81,16 @@ public struct LinearScreen: Sendable {
                     continue
                 }
                 for form in forms {
-                    if let table = form.table { rowForms[table, default: []].append(form) } else { fixedForms.append(form) }
+                    if !form.crossColumns.isEmpty || condition != nil {
+                        guard !form.crossColumns.isEmpty else { skipped.append(rule.id); break }
+                        crossRowForms.append(CrossRowForm(form: form, condition: condition))
+                    } else if let table = form.table {
+                        rowForms[table, default: []].append(form)
+                    } else {
+                        fixedForms.append(form)
+                    }
                 }
+                if skipped.last == rule.id { continue }
                 compiled.append(rule.id)
             default:
                 continue
@@ -75,7 +99,9 @@ public struct LinearScreen: Sendable {
     }
 
     /// Every fixed cell some form reads.
-    public var fixedCells: Set<Cell> { Set(fixedForms.flatMap { $0.cells.map(\.0) }) }
+    public var fixedCells: Set<Cell> {
+        Set(fixedForms.flatMap { $0.cells.map(\.0) } + crossRowForms.flatMap { $0.condition?.cells.map(\.0) ?? [] })
+    }
 
     enum Term { case fixed(Cell), column(TableID, Int) }
 
@@ -132,7 +158,7 @@ public struct LinearScreen: Sendable {
                 guard from <= to else { return false }
                 return (from...to).allSatisfy { add(table, rowSelector, $0, sign) }
             case .sum(.figures): return false
-            case .literal: return false
+            case .literal(let money): return money == .zero  // "= 0"; other constants are not compiled
             case .add(let a, let b): return walk(a, sign) && walk(b, sign)
             case .subtract(let a, let b): return walk(a, sign) && walk(b, -sign)
             }
@@ -143,8 +169,13 @@ public struct LinearScreen: Sendable {
         if rowTables.isEmpty {
             return Form(rule: rule, relation: equation.relation, cells: fixed, columns: [], table: nil)
         }
-        guard rowTables.count == 1, fixed.isEmpty else { return nil }
-        let columns = terms.compactMap { term -> (Int, Int64)? in if case .column(_, let number) = term.0 { (number, term.1) } else { nil } }
+        guard fixed.isEmpty else { return nil }
+        let crossTerms = terms.compactMap { term -> (TableID, Int, Int64)? in if case .column(let table, let number) = term.0 { (table, number, term.1) } else { nil } }
+        if rowTables.count > 1 {
+            // Driven by the rows of the first table read with `[*]`, as the checker does.
+            return Form(rule: rule, relation: equation.relation, cells: [], columns: [], table: crossTerms.first?.0, crossColumns: crossTerms)
+        }
+        let columns = crossTerms.map { ($0.1, $0.2) }
         return Form(rule: rule, relation: equation.relation, cells: [], columns: columns, table: rowTables.first)
     }
 
