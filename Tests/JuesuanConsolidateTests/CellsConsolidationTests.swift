@@ -31,6 +31,28 @@ struct CellsConsolidationTests {
                                    segmentSize: segmentSize)
     }
 
+    /// A file with a good line and then `line`: the read must fail on line 3 with `reason` (and `value`).
+    static func expectInputError(afterGoodLine line: String, reason: String, value: String?) throws {
+        let folder = temporary()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("坏.csv")
+        try Data((CellsFile.header + "\n甲,2021,3,201,1.00,1.00,,,,,,,,,,\n" + line + "\n").utf8).write(to: url)
+        do {
+            _ = try run([url.path])
+            Issue.record("应报错：\(line)")
+        } catch let error as InputError {
+            #expect(error.file == url.path && error.line == 3, "\(error)")
+            #expect(error.description.contains(reason), "\(error)")
+            if let value { #expect(error.value == value, "\(error)") }
+        }
+    }
+
+    /// The first findings of the units of `units` the screen lists, read from one file.
+    static func failing(_ units: [Disclosure], in folder: URL) throws -> [String] {
+        try run(try files(units, perFile: units.count, in: folder)).failing.map(\.first)
+    }
+
     static func temporary() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-cells-\(UUID().uuidString)")
     }
@@ -111,8 +133,8 @@ struct CellsConsolidationTests {
             let index = unit[.t1]!.rows.firstIndex { $0.key == key }!
             unit.tables[.t1]!.rows[index].cells[2] = unit[.t1]!.amount(key, column: 2) + .wan(delta)
         }
-        let result = try Self.run(try Self.files([unit], perFile: 1, in: folder))
-        #expect(result.failing.count == 1 && result.failing[0].first.hasPrefix("[X-T1T3-CLASS]"), "\(result.failing.map(\.first))")
+        let failing = try Self.failing([unit], in: folder)
+        #expect(failing.count == 1 && failing[0].hasPrefix("[X-T1T3-CLASS]"), "\(failing)")
     }
 
     @Test("大文件分段在两个核上读：结果、行号、重复与有错的单位都与不分段相同")
@@ -196,18 +218,7 @@ struct CellsConsolidationTests {
         ("甲,2021,Q,整体,1,,,,,,,,,,,", "“表”应为 1–9、F", "Q"),
     ] as [(String, String, String)])
     func malformedExtraLine(line: String, reason: String, value: String) throws {
-        let folder = Self.temporary()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent("坏.csv")
-        try Data((CellsFile.header + "\n甲,2021,3,201,1.00,1.00,,,,,,,,,,\n" + line + "\n").utf8).write(to: url)
-        do {
-            _ = try Self.run([url.path])
-            Issue.record("应报错：\(line)")
-        } catch let error as InputError {
-            #expect(error.line == 3 && error.description.contains(reason), "\(error)")
-            if !value.isEmpty { #expect(error.value == value, "\(error)") }
-        }
+        try Self.expectInputError(afterGoodLine: line, reason: reason, value: value.isEmpty ? nil : value)
     }
 
     @Test("带条件的跨表逐行规则：全部为一般公共预算时，表5 与表3 同一科目的基本支出不符也查得出")
@@ -230,14 +241,13 @@ struct CellsConsolidationTests {
             }
         }
         var (unit, a, b) = try #require(found)
-        let clean = try Self.run(try Self.files([unit], perFile: 1, in: folder.appendingPathComponent("clean")))
-        #expect(clean.failing.isEmpty)
+        #expect(try Self.failing([unit], in: folder.appendingPathComponent("clean")).isEmpty)
         for (key, delta) in [(a, Int64(3)), (b, -3)] {
             let index = unit[.t5]!.rows.firstIndex { $0.key == key }!
             for column in [1, 2] { unit.tables[.t5]!.rows[index].cells[column] = unit[.t5]!.amount(key, column: column) + .wan(delta) }
         }
-        let result = try Self.run(try Self.files([unit], perFile: 1, in: folder.appendingPathComponent("broken")))
-        #expect(result.failing.count == 1 && result.failing[0].first.hasPrefix("[X-T3T5-BASIC]"), "\(result.failing.map(\.first))")
+        let failing = try Self.failing([unit], in: folder.appendingPathComponent("broken"))
+        #expect(failing.count == 1 && failing[0].hasPrefix("[X-T3T5-BASIC]"), "\(failing)")
     }
 
     @Test("重复的单位只计一次；列出重复处与首次出现处")
@@ -282,19 +292,7 @@ struct CellsConsolidationTests {
         ("\"甲,2021,3,合计,1,,,,,,,,,,,", "引号不配对", nil),
     ] as [(String, String, String?)])
     func malformedLine(line: String, reason: String, value: String?) throws {
-        let folder = Self.temporary()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent("坏.csv")
-        try Data((CellsFile.header + "\n甲,2021,3,201,1.00,1.00,,,,,,,,,,\n" + line + "\n").utf8).write(to: url)
-        do {
-            _ = try Self.run([url.path])
-            Issue.record("应报错：\(line)")
-        } catch let error as InputError {
-            #expect(error.file == url.path && error.line == 3, "\(error)")
-            #expect(error.description.contains(reason), "\(error)")
-            if let value { #expect(error.value == value, "\(error)") }
-        }
+        try Self.expectInputError(afterGoodLine: line, reason: reason, value: value)
     }
 
     @Test("GBK 编码的单位名称：说明文件与行，退出 2")
