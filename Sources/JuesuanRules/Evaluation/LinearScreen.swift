@@ -80,9 +80,13 @@ public struct LinearScreen: Sendable {
                     if rule.id.hasPrefix("T") || rule.id.hasPrefix("X") { skipped.append(rule.id) }
                     continue
                 }
+                // Conditions are supported on cross-table row forms only (the only conditional rules there are).
+                if condition != nil && forms.contains(where: { $0.crossColumns.isEmpty }) {
+                    skipped.append(rule.id)
+                    continue
+                }
                 for form in forms {
-                    if !form.crossColumns.isEmpty || condition != nil {
-                        guard !form.crossColumns.isEmpty else { skipped.append(rule.id); break }
+                    if !form.crossColumns.isEmpty {
                         crossRowForms.append(CrossRowForm(form: form, condition: condition))
                     } else if let table = form.table {
                         rowForms[table, default: []].append(form)
@@ -90,7 +94,6 @@ public struct LinearScreen: Sendable {
                         fixedForms.append(form)
                     }
                 }
-                if skipped.last == rule.id { continue }
                 compiled.append(rule.id)
             default:
                 continue
