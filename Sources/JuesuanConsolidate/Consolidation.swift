@@ -73,9 +73,12 @@ public enum Consolidation {
             case .function(let code):
                 if let position = catalog?.position(of: code) { return (2, position, code.digits) }
                 return (2, 100 + (classRank[code.digits.prefix(3)] ?? 0), code.digits)
-            case .economic:
-                let digits = codeDigits(key) ?? ""
-                return (2, classRank[digits.prefix(3)] ?? 0, digits)
+            case .economic(let code):
+                if let catalog, let classNumber = Int(code.digits.prefix(3)) {
+                    // 表6: 人员经费 classes (301, 303) first, then the others, as `Catalog.printOrder`.
+                    return (2, (catalog.nature(of: code) == .personnel ? 0 : 1000) + classNumber, code.digits)
+                }
+                return (2, classRank[code.digits.prefix(3)] ?? 0, code.digits)
             }
         }
         let order = seen.keys.sorted { sortKey($0) < sortKey($1) }
