@@ -11,7 +11,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 if command -v hyperfine >/dev/null; then
   hyperfine --warmup 5 --runs 50 -N -i "$bin/juesuan check examples/jianghan-2021 --format json" \
             "$bin/juesuan build examples/jianghan-2021 --out /tmp/juesuan-bench-out --no-pdf" \
-            "$bin/juesuan audit ../shared/seed/000_a4a5e0261d017fb9.txt --format json" \
-            "$bin/juesuan audit ../shared/corpus/putuo-finance-2024-final-accounts.pdf --format json"
+            "$bin/juesuan audit Tests/Fixtures/seed/000_a4a5e0261d017fb9.txt --format json" \
+            "$bin/juesuan audit Tests/Fixtures/corpus/putuo-finance-2024-final-accounts.pdf --format json"
   hyperfine --warmup 1 --runs 10 -N -i "$bin/juesuan build examples/jianghan-2021 --out /tmp/juesuan-bench-out"
 fi

@@ -58,12 +58,12 @@ measure("normalise \(allRows.count)", runs: runs) { for row in allRows { _ = Ind
 // Audit of published reports.
 let rulesForAudit = try RuleCatalogue.standard()
 let auditor = Auditor(rules: rulesForAudit, catalog: catalog)
-let seedURL = URL(fileURLWithPath: "../shared/seed/000_a4a5e0261d017fb9.txt")
+let seedURL = URL(fileURLWithPath: "Tests/Fixtures/seed/000_a4a5e0261d017fb9.txt")
 if FileManager.default.fileExists(atPath: seedURL.path) {
     try measure("audit seed text (read + audit)", runs: runs) {
         _ = auditor.audit(try ReportReader.read(seedURL, catalog: catalog))
     }
-    let putuo = URL(fileURLWithPath: "../shared/corpus/putuo-finance-2024-final-accounts.pdf")
+    let putuo = URL(fileURLWithPath: "Tests/Fixtures/corpus/putuo-finance-2024-final-accounts.pdf")
     try measure("audit Putuo PDF (pdftotext + audit)", runs: max(5, runs / 10)) {
         _ = auditor.audit(try ReportReader.read(putuo, catalog: catalog))
     }

@@ -14,9 +14,9 @@ let seed = arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : 1
 let catalog = try CatalogLoader.builtIn()
 let rules = try RuleCatalogue.standard()
 let auditor = Auditor(rules: rules, catalog: catalog)
-var sources: [[UInt8]] = [Array(try Data(contentsOf: Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt")))]
+var sources: [[UInt8]] = [Array(try Data(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt")))]
 for name in ["putuo-finance-2024-final-accounts.pdf", "putuo-finance-2024-final-accounts-with-planted-errors.pdf"] {
-    let text = try PublishedText.read(Repository.shared.appendingPathComponent("corpus/\(name)"))
+    let text = try PublishedText.read(Repository.fixtures.appendingPathComponent("corpus/\(name)"))
     sources.append(Array(text.lines.map(\.text).joined(separator: "\n").utf8))
 }
 var mutator = Mutator(seed: seed)

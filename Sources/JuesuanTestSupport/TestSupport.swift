@@ -10,8 +10,9 @@ public enum Repository {
     /// `examples/jianghan-2021`.
     public static let example = root.appendingPathComponent("examples/jianghan-2021")
 
-    /// `../shared` beside the repository, where the seed and the corpus live.
-    public static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+    /// `Tests/Fixtures`: copies of the public documents the tests read (the seed text, the corpus PDFs),
+    /// so that `swift test` passes in a fresh clone with nothing beside it.
+    public static let fixtures = root.appendingPathComponent("Tests/Fixtures")
 }
 
 /// A writable copy of the example dataset in a temporary folder.

@@ -436,7 +436,7 @@ struct CLITests {
 
     @Test("audit --format json：行号指向所印数字")
     func auditJSON() throws {
-        let result = try CLI.run(["audit", Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path, "--format", "json"])
+        let result = try CLI.run(["audit", Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path, "--format", "json"])
         #expect(result.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let findings = try #require(json["findings"] as? [[String: Any]])
@@ -449,7 +449,7 @@ struct CLITests {
     func importThenCheck() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-import-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        let imported = try CLI.run(["import", Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path, "--out", out.path])
+        let imported = try CLI.run(["import", Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path, "--out", out.path])
         #expect(imported.status == 0, "\(imported.stderr)")
         let checked = try CLI.run(["check", out.path, "--format", "json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(checked.stdout.utf8)) as? [String: Any])
@@ -458,7 +458,7 @@ struct CLITests {
         #expect(!findings.contains { ($0["table"] as? String) != nil && $0["severity"] as? String == "error" })
         #expect(findings.contains { $0["rule"] as? String == "P-PARTS" })
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("performance/department.yaml").path))
-        let again = try CLI.run(["import", Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path, "--out", out.path])
+        let again = try CLI.run(["import", Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path, "--out", out.path])
         #expect(again.status == 2)
     }
 
@@ -478,7 +478,7 @@ struct CLITests {
         let text = HTMLText.normalise(html)
 
         // Every body row of every table, blanks dropped, equals a line of the seed's table.
-        let seed = try String(contentsOf: Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"), encoding: .utf8)
+        let seed = try String(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"), encoding: .utf8)
         let seedLines = Set(seed.split(separator: "\n").map { $0.filter { !$0.isWhitespace } })
         var compared = 0
         for row in HTMLText.tableBodyRows(html) {

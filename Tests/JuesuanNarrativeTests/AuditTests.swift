@@ -9,9 +9,9 @@ import Testing
 enum Audit {
     static let catalog = try! CatalogLoader.builtIn()
     static let rules = try! RuleCatalogue.standard()
-    static let seedURL = Repository.shared.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt")
-    static let putuoURL = Repository.shared.appendingPathComponent("corpus/putuo-finance-2024-final-accounts.pdf")
-    static let plantedURL = Repository.shared.appendingPathComponent("corpus/putuo-finance-2024-final-accounts-with-planted-errors.pdf")
+    static let seedURL = Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt")
+    static let putuoURL = Repository.fixtures.appendingPathComponent("corpus/putuo-finance-2024-final-accounts.pdf")
+    static let plantedURL = Repository.fixtures.appendingPathComponent("corpus/putuo-finance-2024-final-accounts-with-planted-errors.pdf")
     static let tableFamilies: Set<String> = ["表内公式", "科目汇总", "表间一致", "科目编码"]
 
     static func report(_ url: URL) throws -> PublishedReport { try ReportReader.read(url, catalog: catalog) }
