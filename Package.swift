@@ -3,9 +3,11 @@ import PackageDescription
 
 let package = Package(
     name: "juesuan",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "juesuan", targets: ["juesuan"]),
+        // The engine as a library: read, check, score, audit, build, consolidate, derive.
+        .library(name: "Juesuan", targets: ["Juesuan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,11 +52,17 @@ let package = Package(
         .target(name: "JuesuanConsolidate", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanRules", "JuesuanImport"]),
         // Writers: HTML, PDF, open data.
         .target(name: "JuesuanRender", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanPerformance", "JuesuanNarrative"]),
+        // The pipelines a front end calls: build a disclosure package in memory, write it into a folder.
+        .target(
+            name: "Juesuan",
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
+                           "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger"]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "juesuan",
             dependencies: [
-                "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
+                "Juesuan", "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
                 "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

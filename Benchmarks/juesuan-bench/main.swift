@@ -49,7 +49,7 @@ let scheme = try ScoringScheme.chosen(by: disclosure.performance)
 measure("load scoring scheme", runs: runs) { _ = try? ScoringScheme.chosen(by: disclosure.performance) }
 measure("score 9 forms", runs: runs) { _ = Scorer(scheme: scheme).score(disclosure.performance) }
 let findings = checker.check(disclosure)
-measure("render index.html", runs: runs) { _ = HTMLWriter.page(disclosure, findings: findings) }
+measure("render index.html", runs: runs) { _ = HTMLWriter.review(disclosure, findings: findings) }
 let allRows = disclosure.performance.projects.flatMap(\.indicators) + (disclosure.performance.department?.goals.flatMap(\.indicators) ?? [])
 measure("parse \(allRows.count) targets+actuals", runs: runs) { for row in allRows { _ = IndicatorValue.target(row.target); _ = IndicatorValue.actual(row.actual) } }
 measure("judge \(allRows.count) tiers", runs: runs) { for row in allRows { _ = Scorer.tier(target: row.target, actual: row.actual) } }
@@ -83,7 +83,7 @@ let templates = try NarrativeTemplates.standard()
 let scoredForms = Scorer(scheme: scheme).score(disclosure.performance)
 measure("generate Part 3", runs: runs) { _ = NarrativeGenerator(templates: templates, disclosure: disclosure, catalog: catalog, scores: scoredForms).generate() }
 let sections = NarrativeGenerator(templates: templates, disclosure: disclosure, catalog: catalog, scores: scoredForms).generate()
-measure("render whole index.html", runs: runs) { _ = HTMLWriter.page(disclosure, findings: findings, scores: scoredForms, scheme: scheme, narrative: sections) }
+measure("render whole index.html", runs: runs) { _ = HTMLWriter.review(disclosure, findings: findings, scores: scoredForms, scheme: scheme, narrative: sections) }
 let benchDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: benchDirectory, withIntermediateDirectories: true)
 try measure("write workbook.xlsx", runs: runs) { try WorkbookWriter.write(disclosure, to: benchDirectory.appendingPathComponent("workbook.xlsx")) }

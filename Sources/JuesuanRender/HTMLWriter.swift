@@ -12,37 +12,124 @@ public enum AtomicFile {
     }
 }
 
-/// Renders a disclosure as one HTML page laid out like the published report.
+/// One entry of the table of contents: a part, a table or a form, and its anchor in the page.
+public struct OutlineEntry: Hashable, Sendable {
+    /// The heading as printed.
+    public var title: String
+    /// 1 for a part, 2 for a table or a form inside it.
+    public var level: Int
+    /// The element id in the page.
+    public var anchor: String
+}
+
+/// Which page is rendered: what a unit publishes, or the review that stays inside.
+public enum PageKind: Sendable {
+    /// `index.html`: the disclosure as published. No findings, no computed scores, no marks.
+    case published
+    /// The body of `report.pdf`: the published content laid out for A4 (portrait prose, landscape
+    /// tables, page numbers in the footer), without cover and contents, which are printed apart.
+    case print
+    /// `review.html`: the published content with every finding at its place, the computed scores
+    /// beside the stated ones, and the list of what is missing. Not for publication.
+    case review
+}
+
+/// Renders a disclosure as HTML laid out like the published report.
 public enum HTMLWriter {
-    /// The whole page: Part 1 概况, Part 2 the nine tables, Part 6 the scored forms, and the check findings.
-    public static func page(_ disclosure: Disclosure, findings: [Finding], scores: [ScoredForm] = [],
-                            scheme: ScoringScheme? = nil, narrative: [GeneratedSection] = []) -> String {
-        let marks = CellMarks(findings)
+    /// A page of `kind`, and the outline of its parts, tables and forms (for the contents).
+    public static func render(_ disclosure: Disclosure, kind: PageKind, findings: [Finding] = [], scores: [ScoredForm] = [],
+                              scheme: ScoringScheme? = nil, narrative: [GeneratedSection] = []) -> (html: String, outline: [OutlineEntry]) {
+        let review = kind == .review
+        let marks = CellMarks(review ? findings : [])
+        var outline: [OutlineEntry] = []
         var body = ""
-        body += "<header class=\"cover\"><h1>\(escape(disclosure.unit))</h1><p class=\"subtitle\">\(disclosure.year) 年度部门决算</p></header>\n"
-        body += findingsSection(findings)
-        body += overview(disclosure)
-        body += "<section class=\"part\"><h2>第二部分 \(escape(disclosure.unit))\(disclosure.year) 年度部门决算表</h2>\n"
+        if kind != .print {
+            body += "<header class=\"cover\"><h1>\(escape(disclosure.unit))</h1><p class=\"subtitle\">\(disclosure.year) 年度部门决算</p></header>\n"
+        }
+        if review { body += reviewBanner(findings) + findingsSection(findings) }
+        let contentsAt = body.endIndex
+        func part(_ html: String, _ anchor: String) {
+            guard !html.isEmpty else { return }
+            if let start = html.range(of: "<h2>"), let end = html.range(of: "</h2>", range: start.upperBound..<html.endIndex) {
+                outline.append(OutlineEntry(title: plain(String(html[start.upperBound..<end.lowerBound])), level: 1, anchor: anchor))
+            }
+            body += html
+        }
+        part(overview(disclosure), "part1")
+        var tables = "<section class=\"part\" id=\"part2\"><h2>第二部分 \(escape(disclosure.unit))\(disclosure.year) 年度部门决算表</h2>\n"
+        var tableEntries: [OutlineEntry] = []
         for id in TableID.allCases {
             guard let table = disclosure[id] else { continue }
-            body += tableSection(table, marks: marks)
+            tableEntries.append(OutlineEntry(title: table.title, level: 2, anchor: "t\(id.rawValue)"))
+            tables += tableSection(table, marks: marks)
         }
-        body += "</section>\n"
-        body += narrativeSection(disclosure, narrative)
-        body += keyWorkSection(disclosure)
-        body += glossarySection(disclosure)
-        if let scheme { body += PerformanceHTML.section(scores, scheme: scheme) }
+        part(tables + "</section>\n", "part2")
+        outline += tableEntries
+        part(narrativeSection(disclosure, narrative), "part3")
+        part(keyWorkSection(disclosure), "part4")
+        part(glossarySection(disclosure), "part5")
+        if let scheme, !scores.isEmpty {
+            part(PerformanceHTML.section(scores, scheme: scheme, review: review), "part6")
+            for (index, form) in scores.enumerated() {
+                let title = (form.kind == .department ? "部门（单位）整体绩效自评表：" : "项目支出绩效自评表：") + form.name
+                outline.append(OutlineEntry(title: title, level: 2, anchor: "form\(index + 1)"))
+            }
+        }
         if let phone = disclosure.figures.texts["咨询电话"] {
             body += "<p class=\"contact\">决算公开咨询电话：\(escape(phone))</p>\n"
         }
-        return """
+        if kind == .published && outline.count > 1 {
+            body.insert(contentsOf: contents(outline, pages: nil), at: contentsAt)
+        }
+        let title = "\(escape(disclosure.unit)) \(disclosure.year) 年度部门决算" + (review ? "（审阅稿，不公开）" : "")
+        return (document(title: title, style: stylesheet, body: body), outline)
+    }
+
+    /// The published page (`index.html`).
+    public static func page(_ disclosure: Disclosure, scores: [ScoredForm] = [], scheme: ScoringScheme? = nil,
+                            narrative: [GeneratedSection] = []) -> String {
+        render(disclosure, kind: .published, scores: scores, scheme: scheme, narrative: narrative).html
+    }
+
+    /// The review page (`review.html`): findings at their cells, computed scores, what is missing.
+    public static func review(_ disclosure: Disclosure, findings: [Finding], scores: [ScoredForm] = [], scheme: ScoringScheme? = nil,
+                              narrative: [GeneratedSection] = []) -> String {
+        render(disclosure, kind: .review, findings: findings, scores: scores, scheme: scheme, narrative: narrative).html
+    }
+
+    /// The front of `report.pdf`: a cover (unit, year, date) and the contents with page numbers
+    /// (`pages[i]` for `outline[i]`, nil where unknown).
+    public static func front(_ disclosure: Disclosure, outline: [OutlineEntry], pages: [Int?], date: String) -> String {
+        var body = "<section class=\"cover-page\"><h1>\(escape(disclosure.unit))</h1>"
+        body += "<p class=\"subtitle\">\(disclosure.year) 年度部门决算</p><p class=\"date\">\(escape(date))</p></section>\n"
+        body += contents(outline, pages: pages)
+        return document(title: "\(escape(disclosure.unit)) \(disclosure.year) 年度部门决算", style: stylesheet + frontStylesheet, body: body)
+    }
+
+    /// 目录: links on screen; with page numbers in print.
+    static func contents(_ outline: [OutlineEntry], pages: [Int?]?) -> String {
+        var out = "<nav class=\"contents\" aria-label=\"目录\"><h2>目　录</h2>\n<ol>\n"
+        for (index, entry) in outline.enumerated() {
+            let page = pages?[index].map { "<span class=\"page\">\($0)</span>" } ?? ""
+            out += "<li class=\"level\(entry.level)\"><a href=\"#\(entry.anchor)\"><span class=\"title\">\(escape(entry.title))</span>\(page)</a></li>\n"
+        }
+        return out + "</ol></nav>\n"
+    }
+
+    static func reviewBanner(_ findings: [Finding]) -> String {
+        "<div class=\"review-banner\" role=\"note\"><strong>内部审阅稿，不公开。</strong>本页列出检查结果、计算得分与待补内容，供本单位与审核人员使用；"
+            + "公开的是同一文件夹中的 index.html、report.pdf 与 workbook.xlsx，其中不含这些内容。</div>\n"
+    }
+
+    static func document(title: String, style: String, body: String) -> String {
+        """
         <!DOCTYPE html>
         <html lang="zh-CN">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(disclosure.unit)) \(disclosure.year) 年度部门决算</title>
-        <style>\(stylesheet)</style>
+        <title>\(title)</title>
+        <style>\(style)</style>
         </head>
         <body>
         \(body)</body>
@@ -51,11 +138,21 @@ public enum HTMLWriter {
         """
     }
 
+    /// Text of an HTML fragment without tags and with entities decoded.
+    static func plain(_ html: String) -> String {
+        var out = "", inTag = false
+        for character in html {
+            if character == "<" { inTag = true } else if character == ">" { inTag = false } else if !inTag { out.append(character) }
+        }
+        return out.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
     // MARK: Part 1
 
     static func overview(_ disclosure: Disclosure) -> String {
         let overview = disclosure.overview
-        var out = "<section class=\"part\"><h2>第一部分 \(escape(disclosure.unit))概况</h2>\n"
+        var out = "<section class=\"part\" id=\"part1\"><h2>第一部分 \(escape(disclosure.unit))概况</h2>\n"
         if !overview.functions.isEmpty {
             out += "<h3>一、部门主要职能</h3>\n"
             for (index, function) in overview.functions.enumerated() {
@@ -66,12 +163,13 @@ public enum HTMLWriter {
             out += "<h3>二、部门决算单位构成</h3>\n<p>\(escape(overview.composition))</p>\n"
         }
         if !overview.staffing.isEmpty {
-            out += "<h3>三、部门人员构成</h3>\n<table class=\"facts\"><tbody>\n"
+            out += "<div class=\"keep\"><h3>三、部门人员构成</h3>\n<table class=\"facts\"><tbody>\n"
             for headcount in overview.staffing {
                 out += "<tr><th>\(escape(headcount.label))</th><td class=\"num\">\(headcount.count) 人</td></tr>\n"
             }
             out += "</tbody></table>\n"
             if let date = overview.staffingDate { out += "<p class=\"note\">在职人员为 \(escape(date)) 实有数。</p>\n" }
+            out += "</div>\n"
         }
         return out + "</section>\n"
     }
@@ -80,7 +178,7 @@ public enum HTMLWriter {
 
     static func narrativeSection(_ disclosure: Disclosure, _ sections: [GeneratedSection]) -> String {
         guard !sections.isEmpty else { return "" }
-        var out = "<section class=\"part narrative\"><h2>第三部分 \(escape(disclosure.unit))\(disclosure.year) 年度部门决算情况说明</h2>\n"
+        var out = "<section class=\"part narrative\" id=\"part3\"><h2>第三部分 \(escape(disclosure.unit))\(disclosure.year) 年度部门决算情况说明</h2>\n"
         for section in sections {
             out += "<h3>\(escape(section.title))</h3>\n"
             if section.title.hasPrefix("一、") { out += Charts.totals(disclosure) }
@@ -94,7 +192,7 @@ public enum HTMLWriter {
 
     static func keyWorkSection(_ disclosure: Disclosure) -> String {
         guard !disclosure.keyWork.isEmpty else { return "" }
-        var out = "<section class=\"part keywork\"><h2>第四部分 \(disclosure.year) 年重点工作完成情况</h2>\n"
+        var out = "<section class=\"part keywork\" id=\"part4\"><h2>第四部分 \(disclosure.year) 年重点工作完成情况</h2>\n"
         out += "<table class=\"list keywork\"><thead><tr><th>序号</th><th>重要事项</th><th>工作内容及目标</th><th>完成情况</th></tr></thead><tbody>\n"
         for (index, task) in disclosure.keyWork.enumerated() {
             out += "<tr><td>\(index + 1)</td><td>\(escape(task.name))</td><td>\(escape(task.content))</td><td>\(escape(task.result))</td></tr>\n"
@@ -104,7 +202,7 @@ public enum HTMLWriter {
 
     static func glossarySection(_ disclosure: Disclosure) -> String {
         guard !disclosure.glossary.isEmpty else { return "" }
-        var out = "<section class=\"part glossary\"><h2>第五部分 名词解释</h2>\n<dl>\n"
+        var out = "<section class=\"part glossary\" id=\"part5\"><h2>第五部分 名词解释</h2>\n<dl>\n"
         for entry in disclosure.glossary {
             out += "<dt>\(escape(entry.term))</dt><dd>\(escape(entry.definition))</dd>\n"
         }
@@ -284,6 +382,21 @@ public enum HTMLWriter {
         return out
     }
 
+    /// The cover and the contents of report.pdf.
+    static let frontStylesheet = """
+    @media print {
+      @page { size: A4 portrait; margin: 20mm 18mm; @bottom-center { content: none; } }
+      nav.contents { display: block; border: none; background: none; padding: 0; margin: 0; font-size: 11pt; }
+      nav.contents h2 { font-size: 16pt; margin: 0 0 1em; }
+      nav.contents li { margin: .35em 0; break-inside: avoid; }
+      nav.contents .title { border-bottom: 1px dotted #888; }
+    }
+    section.cover-page { height: 250mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; }
+    section.cover-page h1 { font-size: 26pt; margin: 0 0 .6em; }
+    section.cover-page .subtitle { font-size: 20pt; letter-spacing: .1em; }
+    section.cover-page .date { font-size: 14pt; margin-top: 6em; }
+    """
+
     static let stylesheet = """
     body { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", serif; margin: 2em auto; max-width: 1100px; color: #111; line-height: 1.6; }
     h1 { text-align: center; font-size: 1.8em; margin-bottom: 0; }
@@ -326,14 +439,39 @@ public enum HTMLWriter {
     table.perf td { vertical-align: top; } table.perf tr.head th { background: #f0f0f0; }
     table.perf tr.block td { background: #f7f7f7; font-weight: bold; } table.perf small { color: #555; }
     table.report td.warning { background: #fff1c2; } table.report td.error { background: #ffd6d6; }
+    nav.contents { border: 1px solid #ccc; padding: .3em 1.2em .8em; margin: 1.5em 0; background: #fcfcfc; }
+    nav.contents h2 { text-align: center; border: none; margin: .6em 0 .3em; letter-spacing: .5em; }
+    nav.contents ol { list-style: none; padding: 0; margin: 0; }
+    nav.contents li { margin: .15em 0; } nav.contents li.level2 { padding-left: 2em; font-size: .95em; }
+    nav.contents a { display: flex; gap: .5em; color: inherit; text-decoration: none; }
+    nav.contents a:hover .title, nav.contents a:focus .title { text-decoration: underline; }
+    nav.contents .title { flex: 1; } nav.contents .page { min-width: 2em; text-align: right; }
+    .review-banner { border: 2px solid #b00; background: #fff3f3; color: #600; padding: .6em 1em; margin: 1em 0; }
+    .table-scroll { overflow-x: auto; }
     @media print {
-      body { margin: 0; max-width: none; }
-      section.findings { display: none; }  /* the check results are for the unit, not for publication */
+      body { margin: 0; max-width: none; font-size: 10.5pt; line-height: 1.5; }
+      table.report { font-size: 8pt; line-height: 1.2; }
+      table.report th, table.report td { padding: 1px 4px; }
+      table.facts, div.keep { break-inside: avoid; }
+      section#part2 { page: wide; }
+      header.cover, nav.contents, .review-banner { display: none; }
+      section.findings { display: none; }
+      @page { size: A4 portrait; margin: 20mm 18mm 18mm; @bottom-center { content: counter(page); font-size: 9pt; } }
+      @page wide { size: A4 landscape; margin: 10mm 12mm 12mm; @bottom-center { content: counter(page); font-size: 9pt; } }
+      section.part { break-before: page; }
+      section.part:first-of-type { break-before: auto; }
+      section.table { page: wide; break-inside: avoid-page; }
+      section.table h3 { margin: 0 0 .2em; font-size: 12pt; }
+      section.part > h2 { margin-top: 0; }
+      .notes { break-inside: avoid; } .notes p { font-size: 7.5pt; line-height: 1.25; }
+      section.form { break-inside: auto; }
+      section.form h3 { margin-top: 1em; }
       h2, h3 { break-after: avoid-page; }
-      section.table { break-inside: avoid-page; }
+      .notes, .statement { break-before: avoid-page; }
+      figure.chart { break-inside: avoid-page; }
       thead { display: table-header-group; }
       tr { break-inside: avoid; }
-      @page { size: A4 landscape; margin: 12mm; }
+      a { color: inherit; text-decoration: none; }
     }
     """
 }

@@ -43,16 +43,28 @@ public enum OpenData {
         return out
     }
 
+    /// The UTF-8 byte-order mark that starts every CSV file: Excel on Chinese Windows reads a CSV
+    /// without it as GBK and shows garbled text.
+    public static let byteOrderMark = Data([0xEF, 0xBB, 0xBF])
+
     /// Writes `data/cells.csv`, `data/table1.csv` … and `datapackage.json` into `directory`.
     public static func write(_ disclosure: Disclosure, to directory: URL) throws {
-        let data = directory.appendingPathComponent("data")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
+        for (path, data) in files(disclosure) {
+            try AtomicFile.write(data, to: directory.appendingPathComponent(path))
+        }
+    }
+
+    /// The open-data files by relative path: `data/cells.csv`, `data/table1.csv` … (UTF-8 with a
+    /// byte-order mark) and `datapackage.json`.
+    public static func files(_ disclosure: Disclosure) -> [(String, Data)] {
+        var out: [(String, Data)] = []
         let all = cells(disclosure)
-        try AtomicFile.write(Data(csv(all).utf8), to: data.appendingPathComponent("cells.csv"))
+        out.append(("data/cells.csv", byteOrderMark + Data(csv(all).utf8)))
         var resources: [String] = [resource(name: "cells", path: "data/cells.csv", title: "九张表的全部单元格")]
         for id in TableID.allCases {
             let rows = all.filter { $0[0] == id.description }
-            try AtomicFile.write(Data(csv(rows).utf8), to: data.appendingPathComponent("table\(id.rawValue).csv"))
+            out.append(("data/table\(id.rawValue).csv", byteOrderMark + Data(csv(rows).utf8)))
             resources.append(resource(name: "table\(id.rawValue)", path: "data/table\(id.rawValue).csv",
                                       title: disclosure[id]?.title ?? StandardLayout.title(id, year: disclosure.year)))
         }
@@ -79,7 +91,8 @@ public enum OpenData {
         }
 
         """
-        try AtomicFile.write(Data(package.utf8), to: directory.appendingPathComponent("datapackage.json"))
+        out.append(("datapackage.json", Data(package.utf8)))
+        return out
     }
 
     static func resource(name: String, path: String, title: String) -> String {

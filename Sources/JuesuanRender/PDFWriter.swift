@@ -1,38 +1,105 @@
 import Foundation
 import JuesuanCore
 
-/// Prints our HTML to PDF with headless Chromium (fonts from fonts-noto-cjk are embedded).
+/// Prints the disclosure to PDF with headless Chromium (fonts from fonts-noto-cjk are embedded): a
+/// cover and contents with page numbers, then the body with page numbers in the footer, prose and
+/// forms in A4 portrait, the tables in A4 landscape.
 public enum PDFWriter {
     /// The Chromium binary, if installed.
-    public static var chromium: URL? {
-        ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].map(URL.init(fileURLWithPath:))
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    public static var chromium: URL? { Tools.find(["chromium", "chromium-browser", "google-chrome"]) }
 
     /// Why a PDF could not be printed.
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: ExplainedError, Sendable {
+        public var kind: ProblemKind
         public var description: String
+        public var hint: String
     }
 
-    /// Prints `html` (a file) to `pdf`, through a temporary file renamed into place.
-    public static func print(html: URL, to pdf: URL) throws {
-        guard let chromium else { throw Failure(description: "未找到 Chromium（Debian：apt-get install chromium fonts-noto-cjk），未生成 PDF") }
-        let temporary = pdf.deletingLastPathComponent().appendingPathComponent(".\(pdf.lastPathComponent).\(UUID().uuidString).pdf")
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        let process = Process()
-        process.executableURL = chromium
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--user-data-dir=\(profile.path)",
-                             "--print-to-pdf=\(temporary.path)", html.absoluteURL.absoluteString]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: temporary.path) else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw Failure(description: "Chromium 打印 PDF 失败（退出状态 \(process.terminationStatus)）")
+    /// The Debian line that installs what printing needs.
+    public static let installLine = "apt-get install chromium fonts-noto-cjk poppler-utils"
+
+    /// `report.pdf` as bytes. `body` is the page rendered as `.print`, `outline` its contents.
+    /// Page numbers in the contents need poppler (`pdftotext`, `pdfunite`); without it the contents
+    /// are printed without them.
+    public static func report(_ disclosure: Disclosure, body: String, outline: [OutlineEntry], date: String) throws -> Data {
+        guard let chromium else {
+            throw Failure(kind: .toolMissing, description: "未找到 Chromium，未生成 report.pdf", hint: "Debian：\(installLine)")
         }
-        if FileManager.default.fileExists(atPath: pdf.path) { try FileManager.default.removeItem(at: pdf) }
-        try Rename.move(temporary, to: pdf)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-pdf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let cleanup = Interrupts.register { try? FileManager.default.removeItem(at: folder) }
+        defer {
+            Interrupts.unregister(cleanup)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let bodyPDF = try print(body, name: "body", in: folder, chromium: chromium)
+        if let pdftotext = Tools.find(["pdftotext"]), let pdfunite = Tools.find(["pdfunite"]) {
+            let pages = try headingPages(bodyPDF, outline: outline, pdftotext: pdftotext, folder: folder)
+            let front = try print(HTMLWriter.front(disclosure, outline: outline, pages: pages, date: date), name: "front", in: folder, chromium: chromium)
+            let joined = folder.appendingPathComponent("report.pdf")
+            let status = try ChildProcess.run(pdfunite.path, [front.path, bodyPDF.path, joined.path])
+            guard status == 0, let data = FileManager.default.contents(atPath: joined.path) else {
+                throw Failure(kind: .internalFault, description: "pdfunite 合并 PDF 失败（退出状态 \(status)）", hint: "")
+            }
+            return data
+        }
+        // Without poppler: cover and contents (no page numbers) printed with the body in one pass.
+        var combined = HTMLWriter.front(disclosure, outline: outline, pages: outline.map { _ in nil }, date: date)
+        if let cut = combined.range(of: "</body>"), let start = body.range(of: "<body>"), let end = body.range(of: "</body>") {
+            combined.replaceSubrange(cut, with: String(body[start.upperBound..<end.lowerBound]) + "</body>")
+        }
+        let data = try Data(contentsOf: try print(combined, name: "report", in: folder, chromium: chromium))
+        return data
+    }
+
+    /// Prints `html` (written to `folder/name.html`) to `folder/name.pdf`.
+    static func print(_ html: String, name: String, in folder: URL, chromium: URL) throws -> URL {
+        let page = folder.appendingPathComponent("\(name).html"), pdf = folder.appendingPathComponent("\(name).pdf")
+        try Data(html.utf8).write(to: page)
+        let profile = folder.appendingPathComponent("profile-\(name)")
+        let status = try ChildProcess.run(chromium.path, [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--no-first-run", "--user-data-dir=\(profile.path)",
+            "--print-to-pdf=\(pdf.path)", page.absoluteURL.absoluteString,
+        ])
+        guard status == 0, FileManager.default.fileExists(atPath: pdf.path) else {
+            throw Failure(kind: .toolMissing, description: "Chromium 打印 PDF 失败（退出状态 \(status)）", hint: "Debian：\(installLine)")
+        }
+        return pdf
+    }
+
+    /// The page of the body PDF on which each outline entry's heading is printed, found in order.
+    static func headingPages(_ pdf: URL, outline: [OutlineEntry], pdftotext: URL, folder: URL) throws -> [Int?] {
+        let textFile = folder.appendingPathComponent("body.txt")
+        _ = try ChildProcess.run(pdftotext.path, ["-enc", "UTF-8", pdf.path, textFile.path])
+        let text = (try? String(contentsOf: textFile, encoding: .utf8)) ?? ""
+        let pages = text.split(separator: "\u{0C}", omittingEmptySubsequences: false).map { page in
+            String(page.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })
+        }
+        var result: [Int?] = [], current = 0
+        for entry in outline {
+            let needle = String(entry.title.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })
+            if let found = (current..<pages.count).first(where: { pages[$0].contains(needle) }) {
+                result.append(found + 1)
+                current = found
+            } else {
+                result.append(nil)
+            }
+        }
+        return result
+    }
+}
+
+/// External programs found on the PATH.
+public enum Tools {
+    /// The first of `names` that is an executable on the PATH (or in /usr/bin).
+    public static func find(_ names: [String]) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for name in names {
+            for directory in path.split(separator: ":").map(String.init) + ["/usr/bin"] {
+                let candidate = URL(fileURLWithPath: directory).appendingPathComponent(name)
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            }
+        }
+        return nil
     }
 }

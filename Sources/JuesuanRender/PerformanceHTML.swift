@@ -2,14 +2,45 @@ import Foundation
 import JuesuanCore
 import JuesuanPerformance
 
-/// Part 6: the self-evaluation forms laid out as printed, with the computed scores beside the stated ones.
+/// Part 6: the self-evaluation forms laid out as printed. The published page shows what the unit
+/// filled in; the review page adds the computed scores beside the stated ones.
 enum PerformanceHTML {
-    static func section(_ forms: [ScoredForm], scheme: ScoringScheme) -> String {
+    static func section(_ forms: [ScoredForm], scheme: ScoringScheme, review: Bool) -> String {
         guard !forms.isEmpty else { return "" }
-        var out = "<section class=\"part performance\"><h2>第六部分 绩效自评</h2>\n"
-        out += "<p class=\"note\">评分方案：\(HTMLWriter.escape(scheme.name))。“计算”栏由 juesuan 按表中备注的规则重算；与所印不符处标出。</p>\n"
-        for form in forms { out += table(form, scheme: scheme) }
+        var out = "<section class=\"part performance\" id=\"part6\"><h2>第六部分 绩效自评</h2>\n"
+        if review {
+            out += "<p class=\"note\">评分方案：\(HTMLWriter.escape(scheme.name))。“计算”栏由 juesuan 按表中备注的规则重算；与所印不符处标出。</p>\n"
+            for form in forms { out += table(form, scheme: scheme) }
+        } else {
+            for (index, form) in forms.enumerated() { out += publishedTable(form, scheme: scheme, index: index) }
+        }
         return out + "</section>\n"
+    }
+
+    /// A form as the unit fills it in: stated figures and scores only, nothing computed.
+    static func publishedTable(_ form: ScoredForm, scheme: ScoringScheme, index: Int) -> String {
+        let e = HTMLWriter.escape
+        let title = form.kind == .department ? "部门（单位）整体绩效自评表" : "项目支出绩效自评表"
+        var out = "<section class=\"form\" id=\"form\(index + 1)\"><h3>\(e(title))：\(e(form.name))</h3>\n"
+        out += "<table class=\"report perf\"><thead><tr><th colspan=\"3\">预算执行情况（\(form.execution.unit.rawValue)）</th><th>预算数（A）</th><th>执行数（B）</th><th>执行率（B/A）</th><th>分值</th><th>得分</th></tr></thead><tbody>\n"
+        let execution = form.execution
+        out += "<tr><td colspan=\"3\">\(e(execution.label))</td><td class=\"num\">\(execution.budget.formatted(unit: execution.unit))</td>"
+        out += "<td class=\"num\">\(execution.executed.formatted(unit: execution.unit))</td><td class=\"num\">\(e(execution.statedRate ?? ""))</td>"
+        out += "<td class=\"num\">\(execution.weight.map { $0.compact() } ?? "")</td><td class=\"num\">\(number(execution.statedScore, scheme))</td></tr>\n"
+        if let goal = form.goalScore {
+            out += "<tr><td colspan=\"6\">项目绩效总目标</td><td class=\"num\">\(scheme.goalWeight.compact())</td><td class=\"num\">\(number(goal, scheme))</td></tr>\n"
+        }
+        out += "<tr class=\"head\"><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年初目标值（A）</th><th>实际完成值（B）</th><th></th><th>分值</th><th>得分</th></tr>\n"
+        for block in form.blocks {
+            out += "<tr class=\"block\"><td colspan=\"6\">\(e(block.title))</td><td class=\"num\">\(block.weight.compact())</td><td class=\"num\">\(number(block.statedSum, scheme))</td></tr>\n"
+            for indicator in block.indicators {
+                out += "<tr><td>\(e(indicator.row.level1))</td><td>\(e(indicator.row.level2))</td><td>\(e(indicator.row.name))</td>"
+                out += "<td>\(e(indicator.row.target))</td><td>\(e(indicator.row.actual))</td><td></td>"
+                out += "<td class=\"num\">\(indicator.weight.compact())</td><td class=\"num\">\(number(indicator.row.statedScore, scheme))</td></tr>\n"
+            }
+        }
+        out += "<tr class=\"total\"><td colspan=\"7\">自评得分</td><td class=\"num\">\(number(form.stated, scheme))</td></tr>\n"
+        return out + "</tbody></table>\n</section>\n"
     }
 
     static func number(_ value: Decimal?, _ scheme: ScoringScheme) -> String {

@@ -7,8 +7,12 @@ public enum Repository {
     public static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `examples/jianghan-2021`.
-    public static let example = root.appendingPathComponent("examples/jianghan-2021")
+    /// `examples/jianghan-2021-as-printed`: the seed's data exactly as printed, with the mistakes of
+    /// its self-evaluation forms (the findings the tests expect).
+    public static let example = root.appendingPathComponent("examples/jianghan-2021-as-printed")
+
+    /// `examples/jianghan-2021`: the same unit with its forms corrected; checks without errors.
+    public static let corrected = root.appendingPathComponent("examples/jianghan-2021")
 
     /// `Tests/Fixtures`: copies of the public documents the tests read (the seed text, the corpus PDFs),
     /// so that `swift test` passes in a fresh clone with nothing beside it.
@@ -20,7 +24,7 @@ public struct DatasetCopy {
     /// The copy's folder.
     public let folder: URL
 
-    /// Copies `examples/jianghan-2021`.
+    /// Copies `examples/jianghan-2021-as-printed`.
     public init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-test-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Repository.example, to: folder)

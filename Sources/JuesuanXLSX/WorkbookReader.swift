@@ -188,7 +188,7 @@ final class SharedStrings: NSObject, XMLParserDelegate {
         let delegate = SharedStrings()
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.strings
     }
 
@@ -223,7 +223,7 @@ final class Relations: NSObject, XMLParserDelegate {
         let delegate = Relations()
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.targets
     }
 
@@ -240,7 +240,7 @@ final class Sheets: NSObject, XMLParserDelegate {
         let delegate = Sheets()
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.sheets
     }
 
@@ -264,7 +264,7 @@ final class SheetCells: NSObject, XMLParserDelegate {
         let delegate = SheetCells(strings: strings)
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.cells
     }
 

@@ -7,8 +7,10 @@ import JuesuanCore
 /// `#,##0.00`, frozen headings, A4 landscape fitted to the page width, headings repeated on every
 /// printed page), and one sheet per self-evaluation form.
 public enum WorkbookWriter {
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: ExplainedError {
         public var description: String
+        public var kind: ProblemKind { .output }
+        public var hint: String { "" }
     }
 
     final class Formats {
@@ -34,6 +36,20 @@ public enum WorkbookWriter {
             code = make { format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_num_format($0, "@") }
             bold = make { format_set_bold($0) }
         }
+    }
+
+    /// The workbook of `disclosure` as bytes.
+    public static func data(_ disclosure: Disclosure) throws -> Data {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let cleanup = Interrupts.register { try? FileManager.default.removeItem(at: folder) }
+        defer {
+            Interrupts.unregister(cleanup)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let url = folder.appendingPathComponent("workbook.xlsx")
+        try write(disclosure, to: url)
+        return try Data(contentsOf: url)
     }
 
     /// Writes `disclosure` to `url` (through a temporary file renamed into place).
@@ -65,7 +81,7 @@ public enum WorkbookWriter {
         let status = workbook_close(workbook)
         guard status == LXW_NO_ERROR else {
             try? FileManager.default.removeItem(at: temporary)
-            throw Failure(description: "写出工作簿失败：\(String(cString: lxw_strerror(status)))")
+            throw Failure(description: "写出工作簿失败（libxlsxwriter 错误 \(status.rawValue)）")
         }
         if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
         try Rename.move(temporary, to: url)

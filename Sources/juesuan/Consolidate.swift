@@ -38,11 +38,16 @@ struct Consolidate: ParsableCommand {
     @Option(name: .long, help: "另把汇总结果写成汇总用表格数据文件（可再与其他汇总相加，逐级汇总）。")
     var cells: String?
 
+    @Flag(name: .long, help: "输出文件夹或文件已有别的内容时也整个替换。")
+    var force = false
+
     @Option(name: .long, help: "应报单位名单（每行一个单位名称，或首列为“单位”的 CSV）：列出名单中有而数据中没有的单位。")
     var roster: String?
 
     func run() throws {
         let manager = FileManager.default
+        try OutputFolder.claim(out, force: force)
+        if let cells { try OutputFile.claim(cells, force: force) { CellsFile.isHeader(Substring($0.prefix { $0 != "\n" && $0 != "\r\n" })) } }
         var folders: [String] = [], ledgerFiles: [String] = [], cellsFiles: [String] = []
         var missing: [(String, String)] = []
         func isDirectory(_ path: String) -> Bool {
@@ -52,6 +57,11 @@ struct Consolidate: ParsableCommand {
         func isDataset(_ path: String) -> Bool { manager.fileExists(atPath: (path as NSString).appendingPathComponent(DatasetReader.factsFile)) }
         /// A CSV file: cells, ledger, or neither (by its header).
         func classify(_ path: String) {
+            let head = FileManager.default.contents(atPath: path).map { $0.prefix(8) } ?? Data()
+            if let kind = FileKind.sniff(Data(head)) {
+                missing.append((path, "这是\(kind.chineseName)，consolidate 只汇总数据集文件夹、记账明细 CSV 和汇总用表格数据文件。\(kind.advice)"))
+                return
+            }
             let header = Self.firstLine(path)
             if CellsFile.isHeader(Substring(header)) { cellsFiles.append(path) }
             else if header.hasPrefix("单位,年度,类型") { ledgerFiles.append(path) }
@@ -71,7 +81,7 @@ struct Consolidate: ParsableCommand {
                         let csv = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).contains { $0.lowercased().hasSuffix(".csv") }
                         missing.append((path, "缺少 \(DatasetReader.factsFile)" + (csv ? "（其中有 CSV 文件：表格数据或明细文件夹请直接作为参数给出）" : "")))
                     }
-                } else if child.lowercased().hasSuffix(".csv") {
+                } else if child.lowercased().hasSuffix(".csv") || child.lowercased().hasSuffix(".pdf") || child.lowercased().hasSuffix(".xlsx") {
                     classify(path)
                 }
             }
@@ -193,20 +203,6 @@ struct Consolidate: ParsableCommand {
         if let cellsResult, cellsResult.forms > 0 {
             performance = PerformanceAggregate.combined([performance, cellsResult.performance].compactMap { $0 }, decimals: 2)
         }
-        do {
-            try DatasetWriter.write(consolidated, to: URL(fileURLWithPath: out),
-                                    origin: "由 juesuan consolidate 汇总 \(unitCount) 个单位：\((units.map(\.unit) + cellsUnits).prefix(10).joined(separator: "、"))\(unitCount > 10 ? "等" : "")")
-            if let cells {
-                var text = CellsFile.header + "\n"
-                CellsFile.rows(consolidated, performance: performance, into: &text)
-                let url = URL(fileURLWithPath: cells)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try AtomicFile.write(Data(text.utf8), to: url)
-            }
-        } catch {
-            FileHandle.standardError.write(Data("juesuan：无法写出汇总数据集 \(out)：\(error)\n".utf8))
-            throw ExitCode(2)
-        }
         let own = Checker(catalogue: rules, catalog: catalog).check(consolidated)
         let full = Self.review(unitCount: unitCount, year: year, out: out, missing: missing + duplicates, failing: failing,
                                elimination: elimination, performance: performance, own: own, lines: cellsResult?.lines ?? 0,
@@ -214,7 +210,22 @@ struct Consolidate: ParsableCommand {
         let shortView = Self.review(unitCount: unitCount, year: year, out: out, missing: missing + duplicates, failing: failing,
                                     elimination: elimination, performance: performance, own: own, lines: cellsResult?.lines ?? 0,
                                     unexpected: unexpected, roster: roster, limit: 30)
-        try? Data(full.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent("review.txt"), options: .atomic)
+        let origin = "由 juesuan consolidate 汇总 \(unitCount) 个单位：\((units.map(\.unit) + cellsUnits).prefix(10).joined(separator: "、"))\(unitCount > 10 ? "等" : "")"
+        try OutputFolder.write(to: out, command: "consolidate", force: force) { staging in
+            try DatasetWriter.fill(staging, consolidated, origin: origin)
+            try Data(full.utf8).write(to: staging.appendingPathComponent("review.txt"))
+        }
+        if let cells {
+            var text = CellsFile.header + "\n"
+            CellsFile.rows(consolidated, performance: performance, into: &text)
+            let url = URL(fileURLWithPath: cells)
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try OutputFile.write(Data(text.utf8), to: url)
+            } catch {
+                throw OutputRefusal(path: cells, reason: FileProblem.describe(error, path: cells))
+            }
+        }
         print(shortView, terminator: "")
         if !missing.isEmpty || !duplicates.isEmpty || !failing.isEmpty || own.count(.error) > 0 { throw ExitCode(1) }
     }

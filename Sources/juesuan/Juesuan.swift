@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Juesuan
 import JuesuanCore
 import JuesuanImport
 import JuesuanNarrative
@@ -8,15 +9,16 @@ import JuesuanRender
 import JuesuanRules
 import JuesuanXLSX
 
-@main
 struct Juesuan: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "juesuan",
         abstract: "部门决算：编制、检查、公开与审阅。",
         discussion: """
-        退出状态：0 无错误；1 发现错误级问题；2 输入无法读取（中文提示给出文件与行）；64 用法错误。
+        退出状态：0 无错误；1 发现错误级问题；2 输入无法读取或输出无法写出（中文提示给出文件与行）；64 用法错误；
+        69 缺少外部程序（Chromium、pdftotext）。
         数据集格式见 docs/dataset.md，规则目录见 docs/rules.md。
         """,
+        version: "juesuan \(Version.current)",
         subcommands: [Check.self, Build.self, Score.self, Audit.self, Import.self, Derive.self, Consolidate.self, Synth.self, Rules.self]
     )
 }
@@ -29,23 +31,15 @@ struct DatasetOptions: ParsableArguments {
     @Option(name: .long, help: "补充的政府收支分类科目表（CSV：编码,名称[,分类][,经费类别]）。")
     var catalog: String?
 
-    /// Reads the dataset and the catalogue; exits 2 with a Chinese message when they cannot be read.
+    /// Reads the dataset and the catalogue; an unreadable one is reported (exit 2) by the entry point.
     func load() throws -> (Disclosure, Catalog, RuleCatalogue) {
-        do {
-            // The catalogues and the dataset are read at once; a catalogue error is reported first.
-            let userFile = self.catalog.map { URL(fileURLWithPath: $0) }
-            let folder = URL(fileURLWithPath: dataset), name = dataset
-            let ((catalog, rules), disclosure) = try inParallel(
-                { (try CatalogLoader.load(userFile: userFile), try RuleCatalogue.standard()) },
-                { try DatasetReader.read(folder: folder, displayName: name) })
-            return (disclosure, catalog, rules)
-        } catch let error as InputError {
-            FileHandle.standardError.write(Data("juesuan：无法读取输入。\n\(error)\n".utf8))
-            throw ExitCode(2)
-        } catch let error as CatalogueError {
-            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        // The catalogues and the dataset are read at once; a catalogue error is reported first.
+        let userFile = self.catalog.map { URL(fileURLWithPath: $0) }
+        let folder = URL(fileURLWithPath: dataset), name = dataset
+        let ((catalog, rules), disclosure) = try inParallel(
+            { (try CatalogLoader.load(userFile: userFile), try RuleCatalogue.standard()) },
+            { try DatasetReader.read(folder: folder, displayName: name) })
+        return (disclosure, catalog, rules)
     }
 }
 
@@ -82,8 +76,13 @@ struct Check: ParsableCommand {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "由数据集生成公开文件：DIR/index.html 与 DIR/report.pdf（概况、九张表、情况说明与图表、名词解释、计分后的绩效自评表、检查结果）。",
-        discussion: "文件先写入临时文件再改名，不会留下写了一半的结果。写出后以 0 退出；检查结果列在页面中并在标准错误上汇总。"
+        abstract: "由数据集生成公开文件：index.html、report.pdf、workbook.xlsx、开放数据；检查结果另写在 review.html 与 findings.json。",
+        discussion: """
+        公开文件（index.html、report.pdf、workbook.xlsx、data/*.csv、datapackage.json）只含单位公开的内容；
+        检查结果、计算得分与待补内容写在 review.html 与 findings.json（不公开）。
+        输出文件夹须不存在、为空或是 juesuan 以前写出的（其中有 .juesuan-output），整个替换；别的文件夹要 --force。
+        写出全部文件后：有错误级问题时以 1 退出，否则 0。
+        """
     )
 
     @OptionGroup var options: DatasetOptions
@@ -94,65 +93,37 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "不生成 report.pdf（只写 HTML 等）。")
     var noPdf = false
 
+    @Flag(name: .long, help: "输出文件夹已有别的内容时也整个替换。")
+    var force = false
+
     @Option(name: .long, help: "检查结果的输出格式：text（标准错误上的摘要）或 json（标准输出，juesuan.findings/1，同 findings.json）。")
     var format: OutputFormat = .text
 
     func run() throws {
         let (disclosure, catalog, rules) = try options.load()
-        let directory = URL(fileURLWithPath: out)
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            FileHandle.standardError.write(Data("juesuan：无法写入 \(out)：\(writeFailure(error, path: out))\n".utf8))
-            throw ExitCode(2)
-        }
-        // The workbook and the open data need only the dataset: they are written on the second core
-        // while the first checks, scores, generates Part 3 and renders the page.
-        let dataset = options.dataset
-        let ((findings, html), outputs) = try inParallel({ () -> ([Finding], String) in
-            let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
-            let scheme = try? ScoringScheme.chosen(by: disclosure.performance)
-            let scores = scheme.map { Scorer(scheme: $0).score(disclosure.performance) } ?? []
-            let narrative = (try? NarrativeTemplates.standard()).map {
-                NarrativeGenerator(templates: $0, disclosure: disclosure, catalog: catalog, scores: scores).generate()
-            } ?? []
-            return (findings, HTMLWriter.page(disclosure, findings: findings, scores: scores, scheme: scheme, narrative: narrative))
-        }, { () -> String? in
-            do { try WorkbookWriter.write(disclosure, to: directory.appendingPathComponent("workbook.xlsx")) } catch {
-                return "juesuan：无法写出工作簿：\(error)\n"
-            }
-            do { try OpenData.write(disclosure, to: directory) } catch {
-                return "juesuan：无法写出开放数据：\(writeFailure(error, path: directory.path))\n"
-            }
-            return nil
-        })
-        do {
-            try AtomicFile.write(Data(html.utf8), to: directory.appendingPathComponent("index.html"))
-            try AtomicFile.write(Data(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year,
-                                                          source: dataset).utf8),
-                                 to: directory.appendingPathComponent("findings.json"))
-        } catch {
-            FileHandle.standardError.write(Data("juesuan：无法写入 \(out)：\(writeFailure(error, path: out))\n".utf8))
-            throw ExitCode(2)
-        }
-        if let outputs {
-            FileHandle.standardError.write(Data(outputs.utf8))
-            throw ExitCode(2)
-        }
-        var written = ["index.html", "findings.json", "workbook.xlsx", "data/*.csv", "datapackage.json"]
-        if !noPdf {
-            do {
-                try PDFWriter.print(html: directory.appendingPathComponent("index.html"), to: directory.appendingPathComponent("report.pdf"))
-                written.append("report.pdf")
-            } catch {
-                FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
-            }
-        }
+        try OutputFolder.claim(out, force: force)
+        let publication = try Publisher.build(disclosure, catalog: catalog, rules: rules, source: options.dataset, pdf: !noPdf)
+        try PackageWriter.write(publication, to: out, force: force)
+        let findings = publication.findings
         if format == .json {
-            print(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: dataset))
+            print(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: options.dataset), terminator: "")
         }
-        let summary = "已生成 \(directory.path)/{\(written.joined(separator: ","))}（检查：\(findings.count(.error)) 个错误，\(findings.count(.warning)) 个警告，\(findings.count(.info)) 个提示）\n"
-        FileHandle.standardError.write(Data(summary.utf8))
+        var lines: [String] = []
+        if let problem = publication.pdfProblem {
+            lines.append("未生成 report.pdf：\(problem.message)" + (problem.hint.isEmpty ? "" : "（\(problem.hint)）"))
+        }
+        let missing = findings.filter { $0.rule.hasPrefix("D-") }
+        if !missing.isEmpty {
+            lines.append("待补内容（\(missing.count)）：")
+            lines += missing.prefix(12).map { "  \($0.severity.chineseName) \($0.message)" }
+            if missing.count > 12 { lines.append("  ……另有 \(missing.count - 12) 条，见 review.html") }
+        }
+        let published = publication.published.keys.filter { !$0.hasPrefix("data/") }.sorted() + ["data/*.csv"]
+        lines.append("已写出 \(out)：\(published.joined(separator: "、"))")
+        lines.append("检查：\(findings.count(.error)) 个错误，\(findings.count(.warning)) 个警告，\(findings.count(.info)) 个提示；"
+            + "详见 \((out as NSString).appendingPathComponent("review.html"))（不公开）")
+        FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        if findings.count(.error) > 0 { throw ExitCode(1) }
     }
 }
 
@@ -160,12 +131,7 @@ struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "列出规则目录（Markdown 表格）。")
 
     func run() throws {
-        do {
-            print(RuleCatalogueDoc.markdown(try RuleCatalogue.standard()), terminator: "")
-        } catch {
-            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        print(RuleCatalogueDoc.markdown(try RuleCatalogue.standard()), terminator: "")
     }
 }
 
@@ -185,13 +151,7 @@ struct Score: ParsableCommand {
 
     func run() throws {
         let (disclosure, _, _) = try options.load()
-        let chosen: ScoringScheme
-        do {
-            chosen = try ScoringScheme.chosen(by: disclosure.performance, override: scheme)
-        } catch {
-            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let chosen = try ScoringScheme.chosen(by: disclosure.performance, override: scheme)
         let forms = Scorer(scheme: chosen).score(disclosure.performance)
         switch format {
         case .json: print(ScoresReport.json(forms, scheme: chosen, unit: disclosure.unit, year: disclosure.year), terminator: "")
@@ -200,15 +160,10 @@ struct Score: ParsableCommand {
     }
 }
 
-/// Reads a published report, exiting 2 with a Chinese message when it cannot be read.
+/// Reads a published report; an unreadable one is reported (exit 2) by the entry point.
 func readPublished(_ path: String, catalogFile: String?) throws -> (PublishedReport, Catalog) {
-    do {
-        let catalog = try CatalogLoader.load(userFile: catalogFile.map { URL(fileURLWithPath: $0) })
-        return (try ReportReader.read(URL(fileURLWithPath: path), displayName: path, catalog: catalog), catalog)
-    } catch {
-        FileHandle.standardError.write(Data("juesuan：无法读取输入。\n\(error)\n".utf8))
-        throw ExitCode(2)
-    }
+    let catalog = try CatalogLoader.load(userFile: catalogFile.map { URL(fileURLWithPath: $0) })
+    return (try ReportReader.read(URL(fileURLWithPath: path), displayName: path, catalog: catalog), catalog)
 }
 
 struct Import: ParsableCommand {
@@ -220,30 +175,25 @@ struct Import: ParsableCommand {
     @Argument(help: "已公开的报告：.txt（按 PDF 提取的文字）、.pdf，或 workbook.xlsx。")
     var file: String
 
-    @Option(name: .long, help: "输出的数据集文件夹（不存在或为空）。")
+    @Option(name: .long, help: "输出的数据集文件夹（须不存在、为空或是 juesuan 以前写出的）。")
     var out: String
+
+    @Flag(name: .long, help: "输出文件夹已有别的内容时也整个替换。")
+    var force = false
 
     @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
     var catalog: String?
 
     func run() throws {
+        try OutputFolder.claim(out, force: force)
         let disclosure: Disclosure
         if file.lowercased().hasSuffix(".xlsx") {
-            do { disclosure = try WorkbookReader.read(URL(fileURLWithPath: file), displayName: file) } catch {
-                FileHandle.standardError.write(Data("juesuan：无法读取输入。\n\(error)\n".utf8))
-                throw ExitCode(2)
-            }
+            disclosure = try WorkbookReader.read(URL(fileURLWithPath: file), displayName: file)
         } else {
             disclosure = try readPublished(file, catalogFile: catalog).0.disclosure
         }
-        let report = (disclosure: disclosure, unused: 0)
-        do {
-            try DatasetWriter.write(report.disclosure, to: URL(fileURLWithPath: out))
-        } catch {
-            FileHandle.standardError.write(Data("juesuan：无法写出数据集：\(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        FileHandle.standardError.write(Data("已写出数据集 \(out)（\(report.disclosure.unit) \(report.disclosure.year) 年度）\n".utf8))
+        try DatasetWriter.write(disclosure, to: URL(fileURLWithPath: out), force: force)
+        FileHandle.standardError.write(Data("已写出数据集 \(out)（\(disclosure.unit) \(disclosure.year) 年度）\n".utf8))
     }
 }
 
@@ -267,11 +217,7 @@ struct Audit: ParsableCommand {
 
     func run() throws {
         let (report, catalogValue) = try readPublished(file, catalogFile: catalog)
-        let rules: RuleCatalogue
-        do { rules = try RuleCatalogue.standard() } catch {
-            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let rules = try RuleCatalogue.standard()
         let findings = Auditor(rules: rules, catalog: catalogValue).audit(report)
         let disclosure = report.disclosure
         switch format {

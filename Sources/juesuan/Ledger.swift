@@ -33,6 +33,9 @@ struct Derive: ParsableCommand {
     @Option(name: .long, help: "已有的数据集：保留其概况、上年数、原因、名词解释、自评表等，只换上由明细生成的九张表与表外数字。")
     var onto: String?
 
+    @Flag(name: .long, help: "输出文件夹或文件已有别的内容时也整个替换。")
+    var force = false
+
     func validate() throws {
         if out == nil && cells == nil { throw ValidationError("请用 --out 或 --cells 指定写到哪里") }
         if onto != nil && out == nil { throw ValidationError("--onto 须与 --out 一起用") }
@@ -47,9 +50,8 @@ struct Derive: ParsableCommand {
         }
         let catalog: Catalog
         do { catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) }) } catch { throw fail("\(error)") }
-        if let out, manager.fileExists(atPath: out), !((try? manager.contentsOfDirectory(atPath: out)) ?? ["?"]).isEmpty {
-            throw fail("\(out)：输出文件夹已存在且不为空；请换一个文件夹或先清空")
-        }
+        if let out { try OutputFolder.claim(out, force: force) }
+        if let cells { try OutputFile.claim(cells, force: force) { CellsFile.isHeader(Substring($0.prefix { $0 != "\n" && $0 != "\r\n" })) } }
         // Each file is read, derived and written on one of the cores: its units' datasets go into a
         // staging folder, its cells lines into a part file; only names and counts stay in memory, so
         // memory does not grow with the number of units. Everything is moved into place at the end.
@@ -60,7 +62,7 @@ struct Derive: ParsableCommand {
         }
         do {
             for folder in [staging, cellsParts].compactMap({ $0 }) { try manager.createDirectory(at: folder, withIntermediateDirectories: true) }
-        } catch { throw fail("无法写出 \(out ?? cells ?? "")：\(writeFailure(error, path: out ?? cells ?? "."))") }
+        } catch { throw fail("无法写出 \(out ?? cells ?? "")：\(FileProblem.describe(error, path: out ?? cells ?? "."))") }
         let origin = "由 juesuan derive 从记账明细 \(ledgers.joined(separator: "、")) 生成"
         let scheme = try? ScoringScheme.shipped(ScoringScheme.defaultID)
         let paths = ledgers, keepUnits = onto != nil
@@ -77,7 +79,9 @@ struct Derive: ParsableCommand {
                         file.postings += ledger.postings.count
                         if keepUnits { file.kept.append(unit) }
                         if let staging, !keepUnits {
-                            try DatasetWriter.write(unit, to: staging.appendingPathComponent(AtomicFolder.safeName(unit.unit)), origin: origin)
+                            let folder = staging.appendingPathComponent(AtomicFolder.safeName(unit.unit))
+                            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+                            try DatasetWriter.fill(folder, unit, origin: origin)
                         }
                         if cellsParts != nil && !keepUnits { CellsFile.rows(unit, scheme: scheme, into: &text) }
                     }
@@ -110,7 +114,7 @@ struct Derive: ParsableCommand {
             }
             if let failure {
                 if failure is InputError { throw fail("\(failure)") }
-                throw fail("无法写出 \(out ?? cells ?? "")：\(writeFailure(failure, path: out ?? cells ?? "."))")
+                throw fail("无法写出 \(out ?? cells ?? "")：\(FileProblem.describe(failure, path: out ?? cells ?? "."))")
             }
         }
         if let onto {
@@ -141,31 +145,29 @@ struct Derive: ParsableCommand {
                 let url = URL(fileURLWithPath: cells)
                 try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 let joined = cellsParts.appendingPathComponent("joined")
-                manager.createFile(atPath: joined.path, contents: Data((CellsFile.header + "\n").utf8))
+                try Data((CellsFile.header + "\n").utf8).write(to: joined)
                 let handle = try FileHandle(forWritingTo: joined)
                 try handle.seekToEnd()
                 for index in paths.indices {
                     try handle.write(contentsOf: try Data(contentsOf: cellsParts.appendingPathComponent("\(index)")))
                 }
                 try handle.close()
-                if manager.fileExists(atPath: cells) { try manager.removeItem(at: url) }
                 try Rename.move(joined, to: url)
             }
             if let out, let staging {
                 let target = URL(fileURLWithPath: out)
-                if manager.fileExists(atPath: out) { try manager.removeItem(at: target) }  // empty, checked above
                 if onto != nil {
-                    try DatasetWriter.write(kept[0], to: target, origin: origin)
+                    try DatasetWriter.write(kept[0], to: target, origin: origin, force: true)  // claimed above
                 } else if names.count == 1 {
-                    try Rename.move(staging.appendingPathComponent(AtomicFolder.safeName(names[0])), to: target)
+                    try OutputFolder.install(staging.appendingPathComponent(AtomicFolder.safeName(names[0])), at: target, command: "derive")
                 } else {
-                    try Rename.move(staging, to: target)
+                    try OutputFolder.install(staging, at: target, command: "derive")
                 }
             }
-        } catch let error as InputError {
-            throw fail("\(error)")
+        } catch let error as any ExplainedError {
+            throw error
         } catch {
-            throw fail("无法写出 \(out ?? cells ?? "")：\(writeFailure(error, path: out ?? cells ?? "."))")
+            throw fail("无法写出 \(out ?? cells ?? "")：\(FileProblem.describe(error, path: out ?? cells ?? "."))")
         }
         let rate = derived > 0 ? Int(Double(postings) / derived) : 0
         print("由 \(postings) 条明细生成 \(names.count) 个单位的九张表（\(String(format: "%.3f", derived)) 秒，每秒 \(rate) 条）→ \([out, cells].compactMap { $0 }.joined(separator: "、"))")
@@ -205,6 +207,9 @@ struct Synth: ParsableCommand {
     @Option(name: .long, help: "决算年度。")
     var year: Int = 2021
 
+    @Flag(name: .long, help: "输出文件夹已有别的内容时也整个替换。")
+    var force = false
+
     func validate() throws {
         guard units >= 1 else { throw ValidationError("--units 至少为 1") }
         guard perFile >= 1 else { throw ValidationError("--per-file 至少为 1") }
@@ -222,7 +227,7 @@ struct Synth: ParsableCommand {
         let (total, perFile, digits) = (units, perFile, max(5, String(parts).count))
         let postings = Counter()
         do {
-            try AtomicFolder.write(to: out) { staging in
+            try OutputFolder.write(to: out, command: "synth", force: force) { staging in
                 let manager = FileManager.default
                 try manager.createDirectory(at: staging.appendingPathComponent("ledger"), withIntermediateDirectories: true)
                 try manager.createDirectory(at: staging.appendingPathComponent("tables"), withIntermediateDirectories: true)
@@ -246,9 +251,10 @@ struct Synth: ParsableCommand {
                 }
                 if failures.value > 0 { throw CocoaError(.fileWriteUnknown) }
             }
+        } catch let error as any ExplainedError {
+            throw error
         } catch {
-            FileHandle.standardError.write(Data("juesuan：无法写出 \(out)：\(writeFailure(error, path: out))\n".utf8))
-            throw ExitCode(2)
+            throw OutputRefusal(path: out, reason: FileProblem.describe(error, path: out))
         }
         print("合成 \(units) 个单位（种子 \(seed)，\(postings.value) 条明细，\(parts) 个文件）→ \(out)/ledger、\(out)/tables")
     }
@@ -267,28 +273,8 @@ final class Counter: @unchecked Sendable {
     var value: Int { lock.lock(); defer { lock.unlock() }; return total }
 }
 
-/// Writing a folder aside and moving it into place when complete.
+/// Folder names for units.
 enum AtomicFolder {
-    static func write(to path: String, _ body: (URL) throws -> Void) throws {
-        let manager = FileManager.default
-        let folder = URL(fileURLWithPath: path)
-        if manager.fileExists(atPath: path) {
-            guard ((try? manager.contentsOfDirectory(atPath: path)) ?? ["?"]).isEmpty else {
-                throw InputError(file: path, reason: "输出文件夹已存在且不为空；请换一个文件夹或先清空")
-            }
-            try manager.removeItem(at: folder)
-        }
-        let staging = folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).juesuan-\(UUID().uuidString)")
-        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
-        do {
-            try body(staging)
-            try Rename.move(staging, to: folder)
-        } catch {
-            try? manager.removeItem(at: staging)
-            throw error
-        }
-    }
-
     /// A unit name usable as a folder name.
     static func safeName(_ name: String) -> String {
         let cleaned = String(name.map { "/\\:*?\"<>|".contains($0) || $0.isNewline ? "_" : $0 })

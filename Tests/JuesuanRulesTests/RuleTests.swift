@@ -169,6 +169,16 @@ let reproducers: [Reproducer] = [
     Reproducer("P-DEPT-BASIC", .warning) { $0.performance.department!.basicTotal! += .wan(1) },
     Reproducer("P-DEPT-PROJECT", .warning) { $0.performance.department!.projectTotal! += .wan(1) },
     Reproducer("P-DEPT-EXEC", .warning) { $0.performance.department!.execution.executed += .wan(1) },
+    Reproducer("D-TEMPLATE") { disclosure in
+        disclosure.unit = "上海市XX局"
+        for id in disclosure.tables.keys {
+            disclosure.tables[id]!.rows = disclosure.tables[id]!.rows.map { TableRow(key: $0.key, label: $0.label, cells: [:]) }
+        }
+    },
+    Reproducer("D-PLACEHOLDER", .warning) { $0.overview.composition = "从单位构成看，XX局的部门决算由本级决算组成。" },
+    Reproducer("D-EMPTY-PART", .warning) { $0.glossary = [] },
+    Reproducer("D-NO-BUDGET", .warning) { $0.figures.initialBudget = [:] },
+    Reproducer("D-NO-PRIOR", .warning) { $0.figures.priorYear = [:] },
 ]
 
 @Suite("规则目录")
@@ -208,6 +218,25 @@ struct RuleTests {
         #expect(poverty?.stated == "534.38")
         #expect(poverty?.expected == "534.39")
         #expect(!findings.contains { $0.table != nil })
+    }
+
+    @Test("占位符：XX、缺数字的年份、应填数字处的空白；真实的年份与名称不报")
+    func placeholders() {
+        for text in ["上海市XX局", "202 年度部门决算", "20  年", "本年支出合计为 万元", "（）年"] {
+            #expect(CompletenessChecks.placeholder(in: text) != nil, "\(text)")
+        }
+        for text in ["2021 年度部门决算", "2021年", "支出合计为 1,813.94 万元", "Xbox", "第 X 条", "2020年度"] {
+            #expect(CompletenessChecks.placeholder(in: text) == nil, "\(text)")
+        }
+    }
+
+    @Test("未填写的模板只报一条：其余完整性规则不再报")
+    func templateSaidOnce() {
+        var disclosure = Fixtures.consistent
+        reproducers.first { $0.rule == "D-TEMPLATE" }!.change(&disclosure)
+        disclosure.glossary = []
+        let findings = Fixtures.checker.check(disclosure).filter { $0.rule.hasPrefix("D-") }
+        #expect(findings.map(\.rule) == ["D-TEMPLATE"])
     }
 
     @Test("每条规则：复现用例使之报出，级别正确", arguments: reproducers)

@@ -12,6 +12,12 @@ public enum MoneyParseError: Error, Equatable, Sendable, CustomStringConvertible
     case tooPrecise(decimals: Int, allowed: Int)
     /// Too large to hold.
     case overflow
+    /// A decimal point with no digits after it ("121."): the figure was cut off.
+    case truncated
+    /// A second decimal point ("1.2.3").
+    case secondPoint
+    /// No digits before the decimal point (".5").
+    case noWholeDigits
 
     /// The reason in Chinese, for messages.
     public var description: String {
@@ -20,6 +26,9 @@ public enum MoneyParseError: Error, Equatable, Sendable, CustomStringConvertible
         case .invalidCharacter(let character): "含有不能出现在金额中的字符“\(character)”"
         case .misplacedSeparator: "千位分隔符位置不对（应每三位一个逗号）"
         case .tooPrecise(let decimals, let allowed): "小数位数为 \(decimals) 位，超过该单位可精确到分的 \(allowed) 位"
+        case .truncated: "小数点后没有数字，金额像是被截断了（应写作如 121.00）"
+        case .secondPoint: "有两个小数点"
+        case .noWholeDigits: "小数点前没有数字（应写作如 0.5）"
         case .overflow: "金额过大（超过 \(MoneyParser.limitText)），不像是一个单位的决算数"
         }
     }
@@ -73,7 +82,7 @@ public enum MoneyParser {
                 groupSizes.append(currentGroup)
                 currentGroup = 0
             } else if character == "." {
-                guard !sawPoint else { throw .invalidCharacter(character) }
+                guard !sawPoint else { throw .secondPoint }
                 sawPoint = true
             } else {
                 throw .invalidCharacter(character)
@@ -86,8 +95,8 @@ public enum MoneyParser {
                 throw .misplacedSeparator
             }
         }
-        guard !wholeDigits.isEmpty else { throw .invalidCharacter(".") }
-        if sawPoint && fractionDigits.isEmpty { throw .invalidCharacter(".") }
+        guard !wholeDigits.isEmpty else { throw sawPoint ? .noWholeDigits : .invalidCharacter(".") }
+        if sawPoint && fractionDigits.isEmpty { throw .truncated }
         let allowed = unit == .wan ? 6 : 2
         guard fractionDigits.count <= allowed else {
             throw .tooPrecise(decimals: fractionDigits.count, allowed: allowed)

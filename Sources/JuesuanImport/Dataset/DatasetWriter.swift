@@ -4,40 +4,34 @@ import JuesuanCore
 /// Writes a disclosure as a dataset folder in the format `DatasetReader` reads (docs/dataset.md).
 /// The folder is built aside and moved into place at the end, so nothing is left half-written.
 public enum DatasetWriter {
-    /// Writes `disclosure` to `folder`, which must not exist or be empty. `origin` is the first
-    /// comment line of disclosure.yaml (how the dataset was made); by default, read by `import`.
-    public static func write(_ disclosure: Disclosure, to folder: URL, origin: String? = nil) throws {
-        let manager = FileManager.default
-        if manager.fileExists(atPath: folder.path) {
-            let contents = (try? manager.contentsOfDirectory(atPath: folder.path)) ?? []
-            guard contents.isEmpty else {
-                throw InputError(file: folder.path, reason: "输出文件夹已存在且不为空；请换一个文件夹或先清空")
-            }
-            try manager.removeItem(at: folder)
+    /// Writes `disclosure` to `folder`, which must not exist, be empty, or be a folder juesuan wrote
+    /// (unless `force`); it is replaced whole. `origin` is the first comment line of disclosure.yaml
+    /// (how the dataset was made); by default, read by `import`.
+    public static func write(_ disclosure: Disclosure, to folder: URL, origin: String? = nil, force: Bool = false) throws {
+        try OutputFolder.write(to: folder.path, command: "dataset", force: force) { staging in
+            try fill(staging, disclosure, origin: origin)
         }
-        let staging = folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).juesuan-\(UUID().uuidString)")
+    }
+
+    /// Writes the dataset's files into the existing, empty folder `staging`.
+    public static func fill(_ staging: URL, _ disclosure: Disclosure, origin: String? = nil) throws {
+        let manager = FileManager.default
         try manager.createDirectory(at: staging.appendingPathComponent("tables"), withIntermediateDirectories: true)
-        do {
-            try Data(facts(disclosure, origin: origin).utf8).write(to: staging.appendingPathComponent(DatasetReader.factsFile))
-            for id in TableID.allCases {
-                let table = disclosure[id] ?? Table(id: id, title: "", department: disclosure.unit, columns: StandardLayout.columns(id), rows: [])
-                try Data(csv(table).utf8).write(to: staging.appendingPathComponent(DatasetReader.tableFile(id)))
+        try Data(facts(disclosure, origin: origin).utf8).write(to: staging.appendingPathComponent(DatasetReader.factsFile))
+        for id in TableID.allCases {
+            let table = disclosure[id] ?? Table(id: id, title: "", department: disclosure.unit, columns: StandardLayout.columns(id), rows: [])
+            try Data(csv(table).utf8).write(to: staging.appendingPathComponent(DatasetReader.tableFile(id)))
+        }
+        let forms = disclosure.performance
+        if forms.department != nil || !forms.projects.isEmpty {
+            let folder = staging.appendingPathComponent("performance")
+            try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+            if let department = forms.department {
+                try Data(yaml(department).utf8).write(to: folder.appendingPathComponent("department.yaml"))
             }
-            let forms = disclosure.performance
-            if forms.department != nil || !forms.projects.isEmpty {
-                let folder = staging.appendingPathComponent("performance")
-                try manager.createDirectory(at: folder, withIntermediateDirectories: true)
-                if let department = forms.department {
-                    try Data(yaml(department).utf8).write(to: folder.appendingPathComponent("department.yaml"))
-                }
-                for (index, project) in forms.projects.enumerated() {
-                    try Data(yaml(project).utf8).write(to: folder.appendingPathComponent("project-\(index + 1).yaml"))
-                }
+            for (index, project) in forms.projects.enumerated() {
+                try Data(yaml(project).utf8).write(to: folder.appendingPathComponent("project-\(index + 1).yaml"))
             }
-            try Rename.move(staging, to: folder)
-        } catch {
-            try? manager.removeItem(at: staging)
-            throw error
         }
     }
 

@@ -21,7 +21,7 @@ struct YAMLDocument {
         } catch let error as YamlError {
             throw InputError(file: name, line: YAMLDocument.line(of: error), reason: "YAML 格式错误：\(YAMLDocument.describe(error))")
         } catch {
-            throw InputError(file: name, reason: "YAML 格式错误：\(error)")
+            throw InputError(file: name, reason: "YAML 格式错误")
         }
         guard let node else { throw InputError(file: name, line: 1, reason: "文件为空") }
         guard let mapping = node.mapping else { throw InputError(file: name, line: node.mark?.line, reason: "顶层应为“键: 值”的映射") }
@@ -29,18 +29,48 @@ struct YAMLDocument {
         root = mapping
     }
 
+    /// The line to look at: where the unclosed construct starts (libyaml's context) when there is
+    /// one, else where parsing failed — libyaml notices a missing `]` only on the next line.
     static func line(of error: YamlError) -> Int? {
         switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        default: nil
+        case .scanner(let context, _, let mark, _), .parser(let context, _, let mark, _), .composer(let context, _, let mark, _):
+            if let context, context.mark.line > 0, context.mark.line <= mark.line { return context.mark.line }
+            return mark.line
+        default: return nil
         }
     }
+
+    /// libyaml's problems in Chinese; nothing of its English reaches the user.
+    static let problems: [(String, String)] = [
+        ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合，或元素之间缺少逗号"),
+        ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或元素之间缺少逗号"),
+        ("mapping values are not allowed", "此处不能出现“键: 值”（值里有冒号时请给整个值加引号）"),
+        ("did not find expected key", "缩进不一致，此处应是一个“键:”"),
+        ("did not find expected '-' indicator", "缩进不一致，此处应是“- ”列表项"),
+        ("block sequence entries are not allowed", "此处不能出现“- ”列表项（请检查缩进）"),
+        ("could not find expected ':'", "缺少冒号“:”"),
+        ("found unexpected end of stream", "文件在引号或括号闭合之前就结束了"),
+        ("found character that cannot start any token", "出现了不能开始一个值的字符（例如制表符或 @、`）"),
+        ("found a tab character", "缩进里有制表符；请用空格缩进"),
+        ("found unknown escape character", "双引号中的反斜杠 \\ 后面不是可识别的转义字符"),
+        ("did not find expected node content", "缺少值"),
+        ("found undefined tag handle", "有未定义的 ! 标签"),
+        ("found unexpected ':'", "出现了多余的冒号"),
+        ("did not find URI escaped octet", "标签中有非法字符"),
+        ("found duplicate", "有重复的内容"),
+        ("control characters are not allowed", "含有不可见的控制字符"),
+        ("invalid leading UTF-8 octet", "不是 UTF-8 编码的文本"),
+        ("incomplete UTF-8 octet sequence", "不是 UTF-8 编码的文本"),
+        ("invalid trailing UTF-8 octet", "不是 UTF-8 编码的文本"),
+        ("found unknown anchor", "引用了不存在的锚点 *"),
+    ]
 
     static func describe(_ error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
-            "\(problem)（请检查缩进、冒号后的空格和引号是否配对）"
-        default: "\(error)"
+            let chinese = problems.first { problem.contains($0.0) }?.1 ?? "语法错误"
+            return "\(chinese)（请检查缩进、冒号后的空格和引号是否配对）"
+        default: return "语法错误"
         }
     }
 

@@ -59,8 +59,15 @@ public struct PublishedText: Sendable {
     /// Reads a published report: `.pdf` through `pdftotext -layout`, anything else as UTF-8 text.
     public static func read(_ url: URL, displayName: String? = nil) throws(InputError) -> PublishedText {
         let name = displayName ?? url.path
-        if url.pathExtension.lowercased() == "pdf" {
+        // The kind is told by the first bytes, not the name: a PDF saved as .txt is still a PDF, and
+        // a workbook is not "text that is not UTF-8".
+        let head = (try? FileHandle(forReadingFrom: url))
+            .flatMap { handle in defer { try? handle.close() }; return try? handle.read(upToCount: 8) } ?? Data()
+        if url.pathExtension.lowercased() == "pdf" || head.starts(with: Data("%PDF-".utf8)) {
             return try readPDF(url, name: name)
+        }
+        if let kind = FileKind.sniff(head) {
+            throw InputError(file: name, reason: "这是\(kind.chineseName)，不是已公开报告的文字或 PDF。\(kind.advice)")
         }
         let text = try TextFile.read(url, displayName: name)
         guard text.contains(where: { !$0.isWhitespace }) else {
@@ -84,7 +91,7 @@ public struct PublishedText: Sendable {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        do { try process.run() } catch { throw InputError(file: name, reason: "无法运行 pdftotext：\(error.localizedDescription)") }
+        do { try process.run() } catch { throw InputError(file: name, reason: "无法运行 pdftotext：\(FileProblem.describe(error, path: executable))") }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         _ = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -96,5 +103,36 @@ public struct PublishedText: Sendable {
             throw InputError(file: name, reason: "PDF 中没有可提取的中文文字（可能是扫描件，需要先做文字识别）")
         }
         return PublishedText(text: text, source: name, fromPDF: true)
+    }
+}
+
+/// Binary formats people give juesuan by mistake, told by their first bytes.
+public enum FileKind: Sendable {
+    case zip, oleDocument, pdf
+
+    /// The kind of a file starting with `head`, when it is one of these.
+    public static func sniff(_ head: Data) -> FileKind? {
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return .oleDocument }
+        if head.starts(with: Data("%PDF-".utf8)) { return .pdf }
+        return nil
+    }
+
+    /// What the file is, in Chinese.
+    public var chineseName: String {
+        switch self {
+        case .zip: "Excel 工作簿或其他压缩文件（.xlsx、.docx、.zip）"
+        case .oleDocument: "旧版 Office 文件（.xls 或 .doc）"
+        case .pdf: "PDF 文件"
+        }
+    }
+
+    /// What to do instead, in Chinese.
+    public var advice: String {
+        switch self {
+        case .zip: "juesuan 生成的 workbook.xlsx 请用 juesuan import 读回为数据集；已公开的报告请给 PDF 或提取的文字。"
+        case .oleDocument: "请在 Office 中另存为 PDF 或 .xlsx 后再试。"
+        case .pdf: "已公开的 PDF 请用 juesuan audit 审阅，或用 juesuan import 读为数据集。"
+        }
     }
 }

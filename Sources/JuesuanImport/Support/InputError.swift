@@ -5,7 +5,7 @@ import JuesuanCore
 ///
 /// The message is Chinese and names the file, the line and the offending value; the CLI prints it
 /// and exits with status 2.
-public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct InputError: ExplainedError, Equatable, Sendable {
     /// The file, as the user named it.
     public var file: String
     /// 1-based line, when known.
@@ -21,6 +21,12 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
         self.value = value
         self.reason = reason
     }
+
+    /// Unreadable when nothing in the file is named, invalid when a line or a value is.
+    public var kind: ProblemKind { line != nil || value != nil ? .inputInvalid : .inputUnreadable }
+
+    /// What to do; the reason says it.
+    public var hint: String { "" }
 
     /// "文件:行：原因（值：“…”）".
     public var description: String {
@@ -47,7 +53,7 @@ public enum TextFile {
         guard !isDirectory.boolValue else { throw InputError(file: name, reason: "这是一个文件夹，不是文件") }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw InputError(file: name, reason: "无法读取文件：\(error.localizedDescription)")
+            throw InputError(file: name, reason: "无法读取文件：\(FileProblem.describe(error, path: url.path))")
         }
         return try decode(data, name: name)
     }

@@ -3,7 +3,9 @@ import JuesuanCore
 import Yams
 
 /// A scoring scheme file that could not be read.
-public struct SchemeError: Error, CustomStringConvertible, Sendable {
+public struct SchemeError: ExplainedError, Sendable {
+    public var kind: ProblemKind { .inputInvalid }
+    public var hint: String { "可用的评分方案：hubei-20-20-60、mof-10-90" }
     public var file: String
     public var reason: String
     public var description: String { "评分方案 \(file)：\(reason)" }

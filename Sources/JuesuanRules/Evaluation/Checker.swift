@@ -36,6 +36,7 @@ public struct Checker: Sendable {
                                             table: id))
                 }
             case .performance(let kind): findings += PerformanceChecks.run(rule, kind: kind, scored: scored, context: context)
+            case .completeness(let kind): findings += CompletenessChecks.run(rule, kind: kind, context: context)
             }
         }
         let families = Dictionary(catalogue.rules.map { ($0.id, $0.family) }, uniquingKeysWith: { a, _ in a })

@@ -20,6 +20,8 @@ public enum RuleCheck: Hashable, Sendable {
     case narrative
     /// A check of the self-evaluation forms through the scoring engine ("perf-total", …).
     case performance(String)
+    /// A check that the dataset is filled in ("placeholder", "template", …).
+    case completeness(String)
 }
 
 /// A rule of the catalogue: stable id, family, severity, Chinese title and message template, check.
@@ -59,7 +61,9 @@ public struct Rule: Hashable, Sendable, Identifiable {
 }
 
 /// A catalogue file that is broken: a programming or configuration error, not a data problem.
-public struct CatalogueError: Error, CustomStringConvertible, Sendable {
+public struct CatalogueError: ExplainedError, Sendable {
+    public var kind: ProblemKind { .internalFault }
+    public var hint: String { "规则目录随 juesuan 发布；请报告给维护者" }
     public var file: String
     public var rule: String?
     public var reason: String
@@ -79,7 +83,7 @@ public struct RuleCatalogue: Sendable {
     /// The catalogue shipped with juesuan.
     public static func standard() throws(CatalogueError) -> RuleCatalogue {
         var rules: [Rule] = []
-        for name in ["tables", "cross", "figures", "codes", "performance", "narrative"] {
+        for name in ["tables", "cross", "figures", "codes", "performance", "narrative", "completeness"] {
             guard let url = Bundle.module.url(forResource: name, withExtension: "yaml", subdirectory: "Catalogue"),
                   let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw CatalogueError(file: "\(name).yaml", reason: "找不到规则文件（安装不完整）")
@@ -133,6 +137,7 @@ public struct RuleCatalogue: Sendable {
                 case "missing-table": check = .missingTable
                 case "narrative": check = .narrative
                 case let name where PerformanceChecks.kinds.contains(name): check = .performance(name)
+                case let name where CompletenessChecks.kinds.contains(name): check = .completeness(name)
                 default: throw CatalogueError(file: file, rule: id, reason: "未知的 kind：\(kind)")
                 }
                 checkText = kind + (value("table")?.string.map { " " + $0 } ?? "")

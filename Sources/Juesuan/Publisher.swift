@@ -1,0 +1,85 @@
+import Foundation
+import JuesuanCore
+import JuesuanImport
+import JuesuanNarrative
+import JuesuanPerformance
+import JuesuanRender
+import JuesuanRules
+import JuesuanXLSX
+
+/// A built disclosure package, in memory: the published files, the review files, and what the
+/// check found. `PackageWriter` puts it into a folder.
+public struct Publication: Sendable {
+    /// The disclosure the package was built from.
+    public var disclosure: Disclosure
+    /// Every finding of the rule catalogue.
+    public var findings: [Finding]
+    /// The self-evaluation forms with their computed scores.
+    public var scores: [ScoredForm]
+    /// Files that a unit publishes, by relative path: `index.html`, `report.pdf`, `workbook.xlsx`,
+    /// `data/*.csv`, `datapackage.json`. They hold no findings, explanations or computed scores.
+    public var published: [String: Data]
+    /// Files for the unit and its reviewers only: `review.html`, `findings.json`.
+    public var review: [String: Data]
+    /// Why `report.pdf` is missing, when it is.
+    public var pdfProblem: Problem?
+
+    /// Published and review files together.
+    public var files: [String: Data] { published.merging(review) { first, _ in first } }
+}
+
+/// Builds the disclosure package of a dataset: check, score, Part 3, page, PDF, workbook, open data.
+public enum Publisher {
+    /// The package of `disclosure`. `pdf` prints `report.pdf` with Chromium; when that fails the rest
+    /// is still built and `pdfProblem` says why. `date` is printed on the PDF's cover.
+    public static func build(_ disclosure: Disclosure, catalog: Catalog, rules: RuleCatalogue, source: String,
+                             pdf: Bool = true, date: Date = Date()) throws -> Publication {
+        let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
+        let scheme: ScoringScheme
+        do { scheme = try ScoringScheme.chosen(by: disclosure.performance) } catch {
+            throw Problem(kind: .inputInvalid, message: "\(source)：\(error)")
+        }
+        let scores = Scorer(scheme: scheme).score(disclosure.performance)
+        let templates: NarrativeTemplates
+        do { templates = try NarrativeTemplates.standard() } catch {
+            throw Problem(kind: .internalFault, message: "情况说明的句式模板无法载入：\(error)")
+        }
+        let narrative = NarrativeGenerator(templates: templates, disclosure: disclosure, catalog: catalog, scores: scores).generate()
+
+        var published: [String: Data] = [:]
+        published["index.html"] = Data(HTMLWriter.page(disclosure, scores: scores, scheme: scheme, narrative: narrative).utf8)
+        for (path, data) in OpenData.files(disclosure) { published[path] = data }
+        do { published["workbook.xlsx"] = try WorkbookWriter.data(disclosure) } catch {
+            throw Problem(error)
+        }
+        var pdfProblem: Problem?
+        if pdf {
+            let body = HTMLWriter.render(disclosure, kind: .print, scores: scores, scheme: scheme, narrative: narrative)
+            do {
+                published["report.pdf"] = try PDFWriter.report(disclosure, body: body.html, outline: body.outline, date: ChineseDate.long(date))
+            } catch {
+                pdfProblem = Problem(error)
+            }
+        }
+        var review: [String: Data] = [:]
+        review["review.html"] = Data(HTMLWriter.review(disclosure, findings: findings, scores: scores, scheme: scheme, narrative: narrative).utf8)
+        review["findings.json"] = Data(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: source).utf8)
+        return Publication(disclosure: disclosure, findings: findings, scores: scores, published: published, review: review,
+                           pdfProblem: pdfProblem)
+    }
+}
+
+/// Puts a publication into a folder, whole and atomically (`OutputFolder`).
+public enum PackageWriter {
+    /// Writes every file of `publication` into `path`, which must not exist, be empty or hold an
+    /// earlier juesuan output, unless `force`.
+    public static func write(_ publication: Publication, to path: String, force: Bool) throws {
+        try OutputFolder.write(to: path, command: "build", force: force) { staging in
+            for (relative, data) in publication.files.sorted(by: { $0.key < $1.key }) {
+                let url = staging.appendingPathComponent(relative)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: url)
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs an external program (Chromium, pdftotext) in a process group of its own, so that an
+/// interrupt stops it and every process it started, not only the first.
+public enum ChildProcess {
+    /// Why a program could not be run.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// Runs `executable` with `arguments`, its output discarded (or written to `output`), and waits.
+    /// Returns the exit status. On an interrupt the whole group is killed.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], output: String? = nil) throws -> Int32 {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard status == 0 else {
+            throw Failure(description: "无法运行 \(executable)（errno \(status)）")
+        }
+        let group = pid
+        let token = Interrupts.register {
+            kill(-group, SIGKILL)
+            var ignored: Int32 = 0
+            waitpid(group, &ignored, 0)
+        }
+        defer { Interrupts.unregister(token) }
+        var result: Int32 = 0
+        while waitpid(pid, &result, 0) == -1 && errno == EINTR {}
+        // Helpers the program left behind in its group (Chromium's zygote) are stopped too.
+        kill(-group, SIGKILL)
+        if result & 0x7f == 0 { return (result >> 8) & 0xff }
+        return 128 + (result & 0x7f)
+    }
+}
