@@ -49,7 +49,7 @@ public enum Publisher {
         var published: [String: Data] = [:]
         published["index.html"] = Data(HTMLWriter.page(disclosure, scores: scores, scheme: scheme, narrative: narrative).utf8)
         for (path, data) in OpenData.files(disclosure) { published[path] = data }
-        do { published["workbook.xlsx"] = try WorkbookWriter.data(disclosure) } catch {
+        do { published["workbook.xlsx"] = try WorkbookWriter.data(withWeights(disclosure, scores)) } catch {
             throw Problem(error)
         }
         var pdfProblem: Problem?
@@ -66,6 +66,32 @@ public enum Publisher {
         review["findings.json"] = Data(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: source).utf8)
         return Publication(disclosure: disclosure, findings: findings, scores: scores, published: published, review: review,
                            pdfProblem: pdfProblem)
+    }
+}
+
+extension Publisher {
+    /// `disclosure` with every indicator's 分值 filled in where the form left it to be read off the
+    /// printed scores (as the scorer did): a published form shows each indicator's weight.
+    static func withWeights(_ disclosure: Disclosure, _ scores: [ScoredForm]) -> Disclosure {
+        var copy = disclosure
+        var forms = scores[...]
+        if copy.performance.department != nil, let form = forms.first, form.kind == .department {
+            forms = forms.dropFirst()
+            for (goal, block) in zip(copy.performance.department!.goals.indices, form.blocks) {
+                for (index, indicator) in zip(copy.performance.department!.goals[goal].indicators.indices, block.indicators)
+                where copy.performance.department!.goals[goal].indicators[index].weight == nil {
+                    copy.performance.department!.goals[goal].indicators[index].weight = indicator.weight
+                }
+            }
+        }
+        for (project, form) in zip(copy.performance.projects.indices, forms) {
+            let scored = form.blocks.flatMap(\.indicators)
+            for (index, indicator) in zip(copy.performance.projects[project].indicators.indices, scored)
+            where copy.performance.projects[project].indicators[index].weight == nil {
+                copy.performance.projects[project].indicators[index].weight = indicator.weight
+            }
+        }
+        return copy
     }
 }
 

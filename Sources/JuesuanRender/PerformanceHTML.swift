@@ -30,12 +30,12 @@ enum PerformanceHTML {
         if let goal = form.goalScore {
             out += "<tr><td colspan=\"6\">项目绩效总目标</td><td class=\"num\">\(scheme.goalWeight.compact())</td><td class=\"num\">\(number(goal, scheme))</td></tr>\n"
         }
-        out += "<tr class=\"head\"><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年初目标值（A）</th><th>实际完成值（B）</th><th></th><th>分值</th><th>得分</th></tr>\n"
+        out += "<tr class=\"head\"><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年初目标值（A）</th><th colspan=\"2\">实际完成值（B）</th><th>分值</th><th>得分</th></tr>\n"
         for block in form.blocks {
             out += "<tr class=\"block\"><td colspan=\"6\">\(e(block.title))</td><td class=\"num\">\(block.weight.compact())</td><td class=\"num\">\(number(block.statedSum, scheme))</td></tr>\n"
             for indicator in block.indicators {
                 out += "<tr><td>\(e(indicator.row.level1))</td><td>\(e(indicator.row.level2))</td><td>\(e(indicator.row.name))</td>"
-                out += "<td>\(e(indicator.row.target))</td><td>\(e(indicator.row.actual))</td><td></td>"
+                out += "<td>\(e(indicator.row.target))</td><td colspan=\"2\">\(e(indicator.row.actual))</td>"
                 out += "<td class=\"num\">\(indicator.weight.compact())</td><td class=\"num\">\(number(indicator.row.statedScore, scheme))</td></tr>\n"
             }
         }

@@ -37,10 +37,34 @@ enum FactRows {
         return rows
     }
 
+    /// What a fact row holds, by its key.
+    enum Kind { case amount, count, text }
+
+    static func kind(of key: String) -> Kind {
+        let parts = key.split(separator: ".").map(String.init)
+        switch parts.first ?? "" {
+        case "上年", "年初预算", "公务用车运行费明细", "机关运行经费", "政府采购": return .amount
+        case "项目" where parts.last == "金额": return .amount
+        case "年度", "人员", "三公", "国有资产": return .count
+        default: return .text
+        }
+    }
+
     /// An amount exactly, in 万元 with as many decimals as 分 need.
     static func exact(_ money: Money) -> String { money.formatted(unit: .wan, decimals: 6, grouping: false) }
 
-    static func amount(_ text: String) -> Money? { try? MoneyParser.parse(text, unit: .wan).money }
+    /// An amount in 万元 as written, or as a spreadsheet stores a number ("9485.120000000001"),
+    /// rounded to the 分.
+    static func amount(_ text: String) -> Money? {
+        if let parsed = try? MoneyParser.parse(text, unit: .wan) { return parsed.money }
+        let trimmed = text.trimmingSpaces()
+        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+              let value = Decimal(string: trimmed) else { return nil }
+        var scaled = value * Decimal(1_000_000)
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &scaled, 0, .plain)
+        return Money(fen: NSDecimalNumber(decimal: rounded).int64Value)
+    }
 
     /// Reads the rows back into `disclosure`.
     static func apply(_ rows: [(String, String)], to disclosure: inout Disclosure) {

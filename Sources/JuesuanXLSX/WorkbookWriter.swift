@@ -14,7 +14,7 @@ public enum WorkbookWriter {
     }
 
     final class Formats {
-        let title, text, heading, number, label, code, bold: UnsafeMutablePointer<lxw_format>
+        let title, text, heading, number, label, code, bold, score, plainScore, plainAmount, count: UnsafeMutablePointer<lxw_format>
 
         init(_ workbook: UnsafeMutablePointer<lxw_workbook>) {
             func make(_ configure: (UnsafeMutablePointer<lxw_format>) -> Void) -> UnsafeMutablePointer<lxw_format> {
@@ -35,6 +35,11 @@ public enum WorkbookWriter {
             label = make { format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)) }
             code = make { format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_num_format($0, "@") }
             bold = make { format_set_bold($0) }
+            // Scores print as written (99.89, 10); amounts outside the tables with two decimals.
+            score = make { format_set_num_format($0, "General"); format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)) }
+            plainScore = make { format_set_num_format($0, "General"); format_set_align($0, UInt8(LXW_ALIGN_LEFT.rawValue)) }
+            plainAmount = make { format_set_num_format($0, "#,##0.00"); format_set_align($0, UInt8(LXW_ALIGN_LEFT.rawValue)) }
+            count = make { format_set_num_format($0, "0"); format_set_align($0, UInt8(LXW_ALIGN_LEFT.rawValue)) }
         }
     }
 
@@ -60,8 +65,23 @@ public enum WorkbookWriter {
         let meta = workbook_add_worksheet(workbook, "数据集")!
         worksheet_set_column(meta, 0, 0, 28, nil)
         worksheet_set_column(meta, 1, 1, 80, nil)
+        worksheet_set_paper(meta, 9)  // A4
         for (row, pair) in FactRows.rows(disclosure).enumerated() {
             worksheet_write_string(meta, lxw_row_t(row), 0, pair.0, formats.bold)
+            // Amounts and counts are numbers, so that Excel can sum them; the rest is text.
+            switch FactRows.kind(of: pair.0) {
+            case .amount:
+                if let money = FactRows.amount(pair.1) {
+                    worksheet_write_number(meta, lxw_row_t(row), 1, Double(money.fen) / 1_000_000, formats.plainAmount)
+                    continue
+                }
+            case .count:
+                if let count = Int(pair.1) {
+                    worksheet_write_number(meta, lxw_row_t(row), 1, Double(count), formats.count)
+                    continue
+                }
+            case .text: break
+            }
             worksheet_write_string(meta, lxw_row_t(row), 1, pair.1, formats.text)
         }
         for id in TableID.allCases {
