@@ -26,8 +26,10 @@ public enum PDFWriter {
             throw Failure(kind: .toolMissing, description: "未找到 Chromium，未生成 report.pdf", hint: "Debian：\(installLine)")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-pdf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let cleanup = Interrupts.register { try? FileManager.default.removeItem(at: folder) }
+        let cleanup = try Interrupts.guarded {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            return Interrupts.register { Interrupts.remove(folder) }
+        }
         defer {
             Interrupts.unregister(cleanup)
             try? FileManager.default.removeItem(at: folder)
@@ -55,7 +57,7 @@ public enum PDFWriter {
     /// Prints `html` (written to `folder/name.html`) to `folder/name.pdf`.
     static func print(_ html: String, name: String, in folder: URL, chromium: URL) throws -> URL {
         let page = folder.appendingPathComponent("\(name).html"), pdf = folder.appendingPathComponent("\(name).pdf")
-        try Data(html.utf8).write(to: page)
+        try Interrupts.guarded { try Data(html.utf8).write(to: page) }
         let profile = folder.appendingPathComponent("profile-\(name)")
         let status = try ChildProcess.run(chromium.path, [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--no-first-run", "--user-data-dir=\(profile.path)",

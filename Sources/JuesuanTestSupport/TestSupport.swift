@@ -92,3 +92,36 @@ extension Disclosure {
         return copy
     }
 }
+
+/// The external programs some tests need. On a machine without them those tests are skipped with
+/// the reason printed (`.enabled(if:)`); CI installs them (`script/bootstrap`).
+public enum ExternalTools {
+    static func onPath(_ name: String) -> Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return (path.split(separator: ":").map(String.init) + ["/usr/bin"]).contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
+        }
+    }
+
+    /// poppler's `pdftotext` (reading PDFs) and `pdfunite`.
+    public static let poppler = onPath("pdftotext") && onPath("pdfunite")
+    /// Chromium (printing report.pdf).
+    public static let chromium = onPath("chromium") || onPath("chromium-browser") || onPath("google-chrome")
+    /// Both: printing a PDF and reading it back.
+    public static let printing = poppler && chromium
+    /// Python's openpyxl (an Excel-compatible reader of the workbook).
+    public static let openpyxl: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import openpyxl"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+    public static let openpyxlMissing = "需要 Python 的 openpyxl：pip install openpyxl"
+    /// Why a PDF test is skipped.
+    public static let popplerMissing = "需要 poppler-utils（pdftotext）：apt-get install poppler-utils poppler-data"
+    public static let printingMissing = "需要 Chromium 与 poppler：apt-get install chromium fonts-noto-cjk poppler-utils"
+}

@@ -46,15 +46,17 @@ public enum WorkbookWriter {
     /// The workbook of `disclosure` as bytes.
     public static func data(_ disclosure: Disclosure) throws -> Data {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-xlsx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let cleanup = Interrupts.register { try? FileManager.default.removeItem(at: folder) }
-        defer {
-            Interrupts.unregister(cleanup)
-            try? FileManager.default.removeItem(at: folder)
+        return try Interrupts.guarded {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let cleanup = Interrupts.register { Interrupts.remove(folder) }
+            defer {
+                Interrupts.unregister(cleanup)
+                try? FileManager.default.removeItem(at: folder)
+            }
+            let url = folder.appendingPathComponent("workbook.xlsx")
+            try write(disclosure, to: url)
+            return try Data(contentsOf: url)
         }
-        let url = folder.appendingPathComponent("workbook.xlsx")
-        try write(disclosure, to: url)
-        return try Data(contentsOf: url)
     }
 
     /// Writes `disclosure` to `url` (through a temporary file renamed into place).

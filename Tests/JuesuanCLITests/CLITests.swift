@@ -362,7 +362,7 @@ struct CLITests {
         #expect(result.stderr.contains("\(file.path) 是文件而不是文件夹"))
     }
 
-    @Test("build 印出 report.pdf（中文字体嵌入）；审阅我们自己的 PDF 没有错误")
+    @Test("build 印出 report.pdf（中文字体嵌入）；审阅我们自己的 PDF 没有错误", .enabled(if: ExternalTools.printing, Comment(rawValue: ExternalTools.printingMissing)))
     func pdfAuditsClean() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-pdf-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
@@ -424,7 +424,7 @@ struct CLITests {
         return Data(out.utf8)
     }
 
-    @Test("audit：读不了或不像部门决算的输入，中文提示，退出 2", arguments: ["empty.txt", "blank.pdf", "hello.pdf", "notes.txt", "fake.pdf", "missing.txt"])
+    @Test("audit：读不了或不像部门决算的输入，中文提示，退出 2", .enabled(if: ExternalTools.poppler, Comment(rawValue: ExternalTools.popplerMissing)), arguments: ["empty.txt", "blank.pdf", "hello.pdf", "notes.txt", "fake.pdf", "missing.txt"])
     func auditUnreadable(_ name: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-audit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -478,7 +478,7 @@ struct CLITests {
         #expect(try CLI.run(["check", "examples/jianghan-2021", "--format", "xml"]).status == 64)
     }
 
-    @Test("build 写出 index.html：九张表的每个金额都在所印的位置（与种子逐行比对），并与金样一致")
+    @Test("build 写出 index.html：九张表的每个金额都在所印的位置（与种子逐行比对），并与金样一致", .enabled(if: ExternalTools.printing, Comment(rawValue: ExternalTools.printingMissing)))
     func build() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-build-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }

@@ -21,7 +21,7 @@ enum Audit {
     }
 }
 
-@Suite("审阅已公开的报告", .serialized)
+@Suite("审阅已公开的报告", .serialized, .enabled(if: ExternalTools.poppler, Comment(rawValue: ExternalTools.popplerMissing)))
 struct AuditTests {
     @Test("种子：读出的九张表与 examples/jianghan-2021 逐格相同")
     func seedTables() throws {
@@ -191,7 +191,7 @@ struct NarrativeRuleTests {
     }
 }
 
-@Suite("名词解释")
+@Suite("名词解释", .enabled(if: ExternalTools.poppler, Comment(rawValue: ExternalTools.popplerMissing)))
 struct GlossaryTests {
     @Test("种子与普陀区报告的名词解释读出为条目")
     func glossary() throws {

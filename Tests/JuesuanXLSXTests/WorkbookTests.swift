@@ -153,7 +153,7 @@ struct WorkbookTests {
         }
     }
 
-    @Test("openpyxl 打开工作簿，读到同样的数")
+    @Test("openpyxl 打开工作簿，读到同样的数", .enabled(if: ExternalTools.openpyxl, Comment(rawValue: ExternalTools.openpyxlMissing)))
     func openpyxlReadsTheNumbers() throws {
         let disclosure = try DatasetReader.read(folder: Repository.example)
         let url = Self.temporary("workbook.xlsx")

@@ -28,23 +28,40 @@ public enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard status == 0 else {
-            throw Failure(description: "无法运行 \(executable)（errno \(status)）")
+        // Started and registered at once: an interrupt either comes before (and nothing starts) or
+        // finds the program registered.
+        let (pid, token) = try Interrupts.guarded { () throws -> (pid_t, Int) in
+            var pid: pid_t = 0
+            let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+            guard status == 0 else {
+                throw Failure(description: "无法运行 \(executable)（errno \(status)）")
+            }
+            let group = pid
+            let token = Interrupts.register {
+                kill(-group, SIGKILL)
+                var ignored: Int32 = 0
+                waitpid(group, &ignored, 0)
+                waitForGroup(group)
+            }
+            return (pid, token)
         }
         let group = pid
-        let token = Interrupts.register {
-            kill(-group, SIGKILL)
-            var ignored: Int32 = 0
-            waitpid(group, &ignored, 0)
-        }
         defer { Interrupts.unregister(token) }
         var result: Int32 = 0
         while waitpid(pid, &result, 0) == -1 && errno == EINTR {}
         // Helpers the program left behind in its group (Chromium's zygote) are stopped too.
         kill(-group, SIGKILL)
+        waitForGroup(group)
         if result & 0x7f == 0 { return (result >> 8) & 0xff }
         return 128 + (result & 0x7f)
+    }
+
+    /// Waits (up to two seconds) until no process of `group` is left, so that files they were
+    /// writing can be removed for good.
+    static func waitForGroup(_ group: pid_t) {
+        for _ in 0..<100 {
+            if kill(-group, 0) != 0 { return }
+            usleep(20_000)
+        }
     }
 }

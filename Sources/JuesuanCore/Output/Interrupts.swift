@@ -9,6 +9,17 @@ public enum Interrupts {
     private static let actions = Mutex<[Int: @Sendable () -> Void]>([:])
     private static let next = Atomic<Int>(0)
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    /// Held while files are created or programs started; the signal handler takes it and never
+    /// gives it back, so nothing new appears between its cleanup and the exit.
+    private static let world = NSRecursiveLock()
+
+    /// Runs `body` (which creates files or starts a program) so that an interrupt waits for it to end
+    /// and no later step starts once the cleanup has begun.
+    public static func guarded<T>(_ body: () throws -> T) rethrows -> T {
+        world.lock()
+        defer { world.unlock() }
+        return try body()
+    }
 
     /// Registers `action` to run on an interrupt; returns a token for `unregister`.
     @discardableResult
@@ -21,6 +32,16 @@ public enum Interrupts {
     /// Forgets the action registered under `token`.
     public static func unregister(_ token: Int) {
         _ = actions.withLock { $0.removeValue(forKey: token) }
+    }
+
+    /// Removes `url` for good: again while something still writes into it (a program being stopped
+    /// may still be flushing files), for up to a second.
+    public static func remove(_ url: URL) {
+        for _ in 0..<20 {
+            try? FileManager.default.removeItem(at: url)
+            if !FileManager.default.fileExists(atPath: url.path) { return }
+            usleep(50_000)
+        }
     }
 
     /// Runs every registered action (most recent first) and forgets them.
@@ -39,6 +60,7 @@ public enum Interrupts {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
+                world.lock()  // never unlocked: the process exits below
                 runAll()
                 let message = signalNumber == SIGINT ? "\njuesuan：已中断，临时文件已清除。\n" : "juesuan：收到终止信号，临时文件已清除。\n"
                 FileHandle.standardError.write(Data(message.utf8))

@@ -53,13 +53,17 @@ public enum OutputFolder {
     /// and the staging folder replaces `path` whole. The staging folder is removed on failure and on
     /// an interrupt.
     public static func write(to path: String, command: String, force: Bool, _ body: (URL) throws -> Void) throws {
+        try Interrupts.guarded { try writeGuarded(to: path, command: command, force: force, body) }
+    }
+
+    static func writeGuarded(to path: String, command: String, force: Bool, _ body: (URL) throws -> Void) throws {
         try claim(path, force: force)
         let target = URL(fileURLWithPath: path)
         let staging: URL
         do { staging = try makeStaging(beside: target) } catch {
             throw OutputRefusal(path: path, reason: FileProblem.describe(error, path: path))
         }
-        let cleanup = Interrupts.register { try? FileManager.default.removeItem(at: staging) }
+        let cleanup = Interrupts.register { Interrupts.remove(staging) }
         defer { Interrupts.unregister(cleanup) }
         do {
             try body(staging)
@@ -127,8 +131,12 @@ public enum OutputFile {
 
     /// Writes `data` to `url` through a temporary file beside it and a rename.
     public static func write(_ data: Data, to url: URL) throws {
+        try Interrupts.guarded { try writeGuarded(data, to: url) }
+    }
+
+    static func writeGuarded(_ data: Data, to url: URL) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).juesuan-\(UUID().uuidString)")
-        let cleanup = Interrupts.register { try? FileManager.default.removeItem(at: temporary) }
+        let cleanup = Interrupts.register { Interrupts.remove(temporary) }
         defer { Interrupts.unregister(cleanup) }
         do {
             try data.write(to: temporary)
