@@ -122,7 +122,10 @@ public enum HTMLWriter {
     }
 
     static func document(title: String, style: String, body: String) -> String {
-        """
+        // Every table scrolls sideways inside its own box on a narrow screen, never the page.
+        let body = body.replacingOccurrences(of: "<table class=\"", with: "<div class=\"table-scroll\"><table class=\"")
+            .replacingOccurrences(of: "</table>", with: "</table></div>")
+        return """
         <!DOCTYPE html>
         <html lang="zh-CN">
         <head>
@@ -432,6 +435,7 @@ public enum HTMLWriter {
     .contact { margin-top: 2em; }
     section.narrative p { text-indent: 2em; margin: .4em 0; }
     figure.chart { margin: 1em auto; text-align: center; break-inside: avoid; }
+    figure.chart svg { max-width: 100%; height: auto; }
     figure.chart figcaption { font-size: .9em; margin-top: .3em; }
     dl dt { font-weight: bold; margin-top: .6em; } dl dd { margin-left: 2em; }
     section.form h3 { text-align: center; margin-top: 2em; }
@@ -447,7 +451,13 @@ public enum HTMLWriter {
     nav.contents a:hover .title, nav.contents a:focus .title { text-decoration: underline; }
     nav.contents .title { flex: 1; } nav.contents .page { min-width: 2em; text-align: right; }
     .review-banner { border: 2px solid #b00; background: #fff3f3; color: #600; padding: .6em 1em; margin: 1em 0; }
-    .table-scroll { overflow-x: auto; }
+    .table-scroll { overflow-x: auto; max-width: 100%; }
+    @media (max-width: 600px) {
+      body { margin: 1em .7em; font-size: 15px; }
+      h1 { font-size: 1.4em; } .subtitle { font-size: 1.1em; }
+      nav.contents { padding: .2em .7em .6em; }
+      section.findings { padding: 0 .5em .5em; }
+    }
     @media print {
       body { margin: 0; max-width: none; font-size: 10.5pt; line-height: 1.5; }
       table.report { font-size: 8pt; line-height: 1.2; }
@@ -472,6 +482,7 @@ public enum HTMLWriter {
       thead { display: table-header-group; }
       tr { break-inside: avoid; }
       a { color: inherit; text-decoration: none; }
+      .table-scroll { overflow: visible; }
     }
     """
 }
