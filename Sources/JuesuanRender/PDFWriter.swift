@@ -32,7 +32,7 @@ public enum PDFWriter {
         }
         defer {
             Interrupts.unregister(cleanup)
-            try? FileManager.default.removeItem(at: folder)
+            Interrupts.remove(folder)
         }
         let bodyPDF = try print(body, name: "body", in: folder, chromium: chromium)
         if let pdftotext = Tools.find(["pdftotext"]), let pdfunite = Tools.find(["pdfunite"]) {

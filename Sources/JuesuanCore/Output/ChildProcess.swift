@@ -51,17 +51,31 @@ public enum ChildProcess {
         while waitpid(pid, &result, 0) == -1 && errno == EINTR {}
         // Helpers the program left behind in its group (Chromium's zygote) are stopped too.
         kill(-group, SIGKILL)
-        waitForGroup(group)
         if result & 0x7f == 0 { return (result >> 8) & 0xff }
         return 128 + (result & 0x7f)
     }
 
-    /// Waits (up to two seconds) until no process of `group` is left, so that files they were
-    /// writing can be removed for good.
+    /// Waits (up to two seconds) until no process of `group` is left running (zombies, which write
+    /// nothing, do not count), so that files they were writing can be removed for good.
     static func waitForGroup(_ group: pid_t) {
         for _ in 0..<100 {
-            if kill(-group, 0) != 0 { return }
+            if !running(group) { return }
             usleep(20_000)
         }
+    }
+
+    /// Whether a process of `group` still runs, from /proc (Linux); elsewhere, whether any is left.
+    static func running(_ group: pid_t) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return kill(-group, 0) == 0 }
+        for entry in entries where entry.first?.isNumber == true {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/stat") else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            // "pid (comm) state ppid pgrp …": the command may hold spaces, so read after the last ')'.
+            guard let close = text.lastIndex(of: ")") else { continue }
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, let pgrp = Int32(fields[2]), pgrp == group else { continue }
+            if fields[0] != "Z" && fields[0] != "X" { return true }
+        }
+        return false
     }
 }
