@@ -4,31 +4,9 @@ import JuesuanRules
 
 /// Writes findings as the Chinese text report or the `juesuan.findings/1` JSON document.
 public enum FindingsReport {
-    /// The JSON document of DESIGN.md: schema, document, summary, findings.
+    /// The JSON document of DESIGN.md (`juesuan.findings/1`), from `FindingsDocument`.
     public static func json(_ findings: [Finding], unit: String, year: Int, source: String) -> String {
-        var out = "{\"schema\": \"juesuan.findings/1\",\n"
-        out += " \"document\": {\"unit\": \(quote(unit)), \"year\": \(year), \"source\": \(quote(source))},\n"
-        out += " \"summary\": {\"error\": \(findings.count(.error)), \"warning\": \(findings.count(.warning)), \"info\": \(findings.count(.info))},\n"
-        out += " \"findings\": ["
-        out += findings.map { finding in
-            let fields: [(String, String)] = [
-                ("rule", quote(finding.rule)),
-                ("severity", quote(finding.severity.rawValue)),
-                ("message", quote(finding.message)),
-                ("line", finding.line.map(String.init) ?? "null"),
-                ("page", finding.page.map(String.init) ?? "null"),
-                ("table", finding.table.map { quote($0.description) } ?? "null"),
-                ("row", finding.row.map(quote) ?? "null"),
-                ("column", finding.column.map { quote(String($0)) } ?? "null"),
-                ("stated", finding.stated.map(quote) ?? "null"),
-                ("expected", finding.expected.map(quote) ?? "null"),
-                ("file", finding.source.map { quote($0.file) } ?? "null"),
-                ("fileLine", finding.source.flatMap { $0.line > 0 ? String($0.line) : nil } ?? "null"),
-            ]
-            return "\n  {" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
-        }.joined(separator: ",")
-        out += findings.isEmpty ? "]}\n" : "\n ]}\n"
-        return out
+        FindingsDocument(findings, unit: unit, year: year, source: source).json()
     }
 
     /// The text report: findings grouped by table, most severe first within each group, then a summary.

@@ -7,46 +7,9 @@ import JuesuanPerformance
 public enum ScoresReport {
     static func score(_ value: Decimal?, _ scheme: ScoringScheme) -> String { value.map { $0.compact(scheme.scoreDecimals) } ?? "—" }
 
-    /// The JSON document `juesuan.scores/1`.
+    /// The JSON document `juesuan.scores/1`, from `ScoresDocument`.
     public static func json(_ forms: [ScoredForm], scheme: ScoringScheme, unit: String, year: Int) -> String {
-        let q = FindingsReport.quote
-        func number(_ value: Decimal?) -> String { value.map { q($0.printed(scheme.scoreDecimals)) } ?? "null" }
-        var out = "{\"schema\": \"juesuan.scores/1\",\n \"unit\": \(q(unit)), \"year\": \(year),\n"
-        out += " \"scheme\": {\"id\": \(q(scheme.id)), \"name\": \(q(scheme.name))},\n \"forms\": ["
-        out += forms.map { form in
-            var fields: [(String, String)] = [
-                ("kind", q(form.kind.rawValue)), ("name", q(form.name)),
-                ("moneyUnit", q(form.execution.unit.rawValue)),
-                ("budget", q(form.execution.budget.formatted(unit: form.execution.unit, grouping: false))),
-                ("executed", q(form.execution.executed.formatted(unit: form.execution.unit, grouping: false))),
-                ("executionRate", q(form.executionRateText)),
-                ("statedExecutionRate", form.execution.statedRate.map(q) ?? "null"),
-                ("executionScore", number(form.executionScore)),
-                ("statedExecutionScore", number(form.execution.statedScore)),
-                ("goalScore", number(form.goalScore)),
-                ("computed", number(form.computed)), ("stated", number(form.stated)),
-                ("statedPartsSum", number(form.statedPartsSum)),
-                ("grade", q(form.grade)),
-            ]
-            if let weighted = form.fundWeightedProjects { fields.append(("fundWeightedProjects", number(weighted))) }
-            fields.append(("notes", "[" + form.notes.map(q).joined(separator: ", ") + "]"))
-            let indicators = form.blocks.flatMap { block in
-                block.indicators.map { indicator in
-                    let entry: [(String, String)] = [
-                        ("block", q(block.title)), ("level1", q(indicator.row.level1)), ("level2", q(indicator.row.level2)),
-                        ("name", q(indicator.row.name)), ("target", q(indicator.row.target)), ("actual", q(indicator.row.actual)),
-                        ("computedActual", indicator.computedActual.map(q) ?? "null"), ("method", q(indicator.method)),
-                        ("weight", number(indicator.weight)), ("weightInferred", indicator.weightInferred ? "true" : "false"),
-                        ("stated", number(indicator.row.statedScore)), ("computed", number(indicator.computed)),
-                        ("problem", indicator.problem.map(q) ?? "null"),
-                    ]
-                    return "\n    {" + entry.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
-                }
-            }
-            fields.append(("indicators", "[" + indicators.joined(separator: ",") + "]"))
-            return "\n  {" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
-        }.joined(separator: ",")
-        return out + "\n ]}\n"
+        ScoresDocument(forms, scheme: scheme, unit: unit, year: year).json()
     }
 
     /// The text report: each form with its stated and computed scores side by side.

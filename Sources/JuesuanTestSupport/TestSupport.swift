@@ -110,17 +110,22 @@ public enum ExternalTools {
     /// Both: printing a PDF and reading it back.
     public static let printing = poppler && chromium
     /// Python's openpyxl (an Excel-compatible reader of the workbook).
-    public static let openpyxl: Bool = {
+    public static let openpyxl: Bool = python("openpyxl")
+    public static let openpyxlMissing = "需要 Python 的 openpyxl：pip install openpyxl"
+    /// Python's jsonschema (validating the JSON documents against docs/schemas).
+    public static let jsonschema: Bool = python("jsonschema")
+    public static let jsonschemaMissing = "需要 Python 的 jsonschema：pip install jsonschema"
+
+    static func python(_ module: String) -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import openpyxl"]
+        process.arguments = ["python3", "-c", "import \(module)"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
-    }()
-    public static let openpyxlMissing = "需要 Python 的 openpyxl：pip install openpyxl"
+    }
     /// Why a PDF test is skipped.
     public static let popplerMissing = "需要 poppler-utils（pdftotext）：apt-get install poppler-utils poppler-data"
     public static let printingMissing = "需要 Chromium 与 poppler：apt-get install chromium fonts-noto-cjk poppler-utils"

@@ -1,6 +1,6 @@
 /// A unit's whole final accounts disclosure (部门决算公开): facts, the nine tables, the figures the
 /// narrative needs, and the performance self-evaluation forms.
-public struct Disclosure: Hashable, Sendable {
+public struct Disclosure: Hashable, Sendable, Codable {
     /// The department or unit (部门), e.g. "武汉市江汉区人民政府办公室".
     public var unit: String
     /// Short name used in statements ("区政府办").
@@ -40,7 +40,7 @@ public struct Disclosure: Hashable, Sendable {
 }
 
 /// A key task of the year (重点工作): its name, content and goal, and how it was done.
-public struct KeyTask: Hashable, Sendable {
+public struct KeyTask: Hashable, Sendable, Codable {
     /// 重要事项.
     public var name: String
     /// 工作内容及目标.
@@ -56,7 +56,7 @@ public struct KeyTask: Hashable, Sendable {
 }
 
 /// A term of the glossary (名词解释) and its explanation.
-public struct GlossaryEntry: Hashable, Sendable {
+public struct GlossaryEntry: Hashable, Sendable, Codable {
     /// The term ("一般公共预算财政拨款收入").
     public var term: String
     /// What it means.
@@ -72,7 +72,7 @@ public struct GlossaryEntry: Hashable, Sendable {
 }
 
 /// Part 1 概况: functions, composition of the reporting entity, staffing.
-public struct Overview: Hashable, Sendable {
+public struct Overview: Hashable, Sendable, Codable {
     /// 部门主要职能, one entry per numbered function.
     public var functions: [String]
     /// 部门决算单位构成, as a sentence or paragraph.
@@ -94,7 +94,7 @@ public struct Overview: Hashable, Sendable {
 }
 
 /// A named headcount: 编制 33 人.
-public struct Headcount: Hashable, Sendable {
+public struct Headcount: Hashable, Sendable, Codable {
     /// "编制", "行政编制", "在职人员", "行政人员", "离退休人员".
     public var label: String
     /// Number of persons.
@@ -107,7 +107,7 @@ public struct Headcount: Hashable, Sendable {
 }
 
 /// A named amount with where it was read from.
-public struct NamedAmount: Hashable, Sendable {
+public struct NamedAmount: Hashable, Sendable, Codable {
     /// What the amount is ("燃料费", "201").
     public var name: String
     /// The amount.
@@ -123,7 +123,7 @@ public struct NamedAmount: Hashable, Sendable {
 }
 
 /// A project of Part 3's list of project spending (项目支出主要用于).
-public struct ProjectSpending: Hashable, Sendable {
+public struct ProjectSpending: Hashable, Sendable, Codable {
     /// Project name.
     public var name: String
     /// Amount spent (万元).
@@ -145,7 +145,7 @@ public struct ProjectSpending: Hashable, Sendable {
 }
 
 /// Figures that Part 3 (情况说明) states and the tables do not hold.
-public struct NarrativeFigures: Hashable, Sendable {
+public struct NarrativeFigures: Hashable, Sendable, Codable {
     /// Last year's amounts (上年数) by key: "收支总计", "财政拨款收支总计", "财政拨款支出", "三公经费",
     /// "因公出国（境）费", "公务用车购置及运行费", "公务接待费", "机关运行经费".
     public var priorYear: [String: NamedAmount]

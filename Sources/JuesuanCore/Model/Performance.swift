@@ -1,7 +1,7 @@
 import Foundation
 
 /// Part 6: the department form and one form per project.
-public struct PerformanceForms: Hashable, Sendable {
+public struct PerformanceForms: Hashable, Sendable, Codable {
     /// 部门（单位）整体绩效自评表.
     public var department: DepartmentForm?
     /// 项目支出绩效自评表, in print order.
@@ -17,7 +17,7 @@ public struct PerformanceForms: Hashable, Sendable {
 }
 
 /// One indicator row (三级指标) of a self-evaluation form.
-public struct IndicatorRow: Hashable, Sendable {
+public struct IndicatorRow: Hashable, Sendable, Codable {
     /// 一级指标: 产出指标, 效益指标, 满意度指标.
     public var level1: String
     /// 二级指标: 数量指标, 质量指标, 时效指标, 成本指标, 经济效益指标 …
@@ -49,7 +49,7 @@ public struct IndicatorRow: Hashable, Sendable {
 }
 
 /// An annual goal (年度目标) of the department form, with its weight and indicators.
-public struct AnnualGoal: Hashable, Sendable {
+public struct AnnualGoal: Hashable, Sendable, Codable {
     /// 年度目标1 …
     public var title: String
     /// The weight printed after the title ("（10分）").
@@ -68,7 +68,7 @@ public struct AnnualGoal: Hashable, Sendable {
 }
 
 /// Budget execution block (预算执行情况) of a form.
-public struct BudgetExecution: Hashable, Sendable {
+public struct BudgetExecution: Hashable, Sendable, Codable {
     /// The row label ("部门整体支出总额", "年度财政资金总额").
     public var label: String
     /// The unit the form prints A and B in.
@@ -97,7 +97,7 @@ public struct BudgetExecution: Hashable, Sendable {
 }
 
 /// 部门（单位）整体绩效自评表.
-public struct DepartmentForm: Hashable, Sendable {
+public struct DepartmentForm: Hashable, Sendable, Codable {
     /// 单位名称.
     public var unitName: String
     /// 填报日期 as written.
@@ -129,7 +129,7 @@ public struct DepartmentForm: Hashable, Sendable {
 }
 
 /// 项目支出绩效自评表.
-public struct ProjectForm: Hashable, Sendable {
+public struct ProjectForm: Hashable, Sendable, Codable {
     /// 项目名称.
     public var name: String
     /// 主管部门.

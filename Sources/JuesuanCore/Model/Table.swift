@@ -1,5 +1,5 @@
 /// One of the nine standard tables of a 部门决算 disclosure.
-public enum TableID: Int, Sendable, CaseIterable, Comparable, Codable, CustomStringConvertible {
+public enum TableID: Int, Sendable, CaseIterable, Comparable, Codable, CodingKeyRepresentable, CustomStringConvertible {
     /// 表1 收入支出决算总表.
     case t1 = 1
     /// 表2 收入决算表.
@@ -61,7 +61,7 @@ public struct TableColumn: Hashable, Sendable, Codable {
 }
 
 /// How a row is identified: 行次, a classification code, or a named total.
-public enum RowKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+public enum RowKey: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     /// 行次 (row number) of 表1, 表4.
     case line(Int)
     /// A function classification code (表2, 表3, 表5, 表8, 表9).
@@ -97,7 +97,7 @@ public enum RowKey: Hashable, Sendable, Comparable, CustomStringConvertible {
 }
 
 /// Where a row or cell came from, for messages: file and 1-based line.
-public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The file, as given by the user.
     public var file: String
     /// 1-based line.
@@ -113,7 +113,7 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A printed table row: its key, its label and its amounts by 栏次 (blank cells absent).
-public struct TableRow: Hashable, Sendable {
+public struct TableRow: Hashable, Sendable, Codable {
     /// 行次, code or name.
     public var key: RowKey
     /// The label as printed ("一、一般公共预算财政拨款收入", "行政运行").
@@ -142,7 +142,7 @@ public struct TableRow: Hashable, Sendable {
 }
 
 /// One of the nine tables, as printed: title, 部门 and 单位 line, columns, rows, notes.
-public struct Table: Hashable, Sendable {
+public struct Table: Hashable, Sendable, Codable {
     /// Which table.
     public var id: TableID
     /// The title, e.g. "2021年度收入支出决算总表（表1）".

@@ -125,3 +125,15 @@ public enum DecimalText {
         return text
     }
 }
+
+/// An amount is encoded as its whole number of 分 (an integer: exact, no floating point).
+extension Money: Codable {
+    public init(from decoder: any Decoder) throws {
+        self.init(fen: try decoder.singleValueContainer().decode(Int64.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(fen)
+    }
+}

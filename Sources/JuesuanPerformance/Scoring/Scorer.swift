@@ -2,7 +2,7 @@ import Foundation
 import JuesuanCore
 
 /// The three qualitative tiers of the printed 备注.
-public enum Tier: String, Sendable {
+public enum Tier: String, Sendable, Codable {
     /// 达成预期指标 (80–100 % of the weight).
     case achieved = "达成"
     /// 部分达成预期指标 (50–80 %).
@@ -12,7 +12,7 @@ public enum Tier: String, Sendable {
 }
 
 /// One indicator row with its weight and the score the rules give.
-public struct ScoredIndicator: Hashable, Sendable {
+public struct ScoredIndicator: Hashable, Sendable, Codable {
     /// The row as stated.
     public var row: IndicatorRow
     /// 正向, 反向, 区间, 定量, 定性, 成本控制.
@@ -34,7 +34,7 @@ public struct ScoredIndicator: Hashable, Sendable {
 }
 
 /// A block of indicators with one weight: a project form's indicator table, or a department goal.
-public struct ScoredBlock: Hashable, Sendable {
+public struct ScoredBlock: Hashable, Sendable, Codable {
     /// "项目年度绩效指标" or "年度目标1".
     public var title: String
     /// Block weight (60, 10).
@@ -50,7 +50,7 @@ public struct ScoredBlock: Hashable, Sendable {
 }
 
 /// How the weights of a block were found.
-public enum Weighting: String, Hashable, Sendable {
+public enum Weighting: String, Hashable, Sendable, Codable {
     /// Stated on the form.
     case stated
     /// Read off the printed scores, which add up to the block weight.
@@ -62,9 +62,9 @@ public enum Weighting: String, Hashable, Sendable {
 }
 
 /// A self-evaluation form scored by the rules, side by side with what it states.
-public struct ScoredForm: Hashable, Sendable {
+public struct ScoredForm: Hashable, Sendable, Codable {
     /// department or project.
-    public enum Kind: String, Sendable { case department, project }
+    public enum Kind: String, Sendable, Codable { case department, project }
 
     public var kind: Kind
     public var name: String

@@ -30,7 +30,7 @@ public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
 }
 
 /// A cell a finding refers to: table, row, column.
-public struct CellRef: Hashable, Sendable, CustomStringConvertible {
+public struct CellRef: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The table, nil for a figure outside the tables.
     public var table: TableID?
     /// Row key (行次, code, name), or the figure's key.
@@ -51,7 +51,7 @@ public struct CellRef: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// One problem found: rule, severity, place, Chinese message, stated and expected figures.
-public struct Finding: Hashable, Sendable {
+public struct Finding: Hashable, Sendable, Codable {
     /// Stable rule id ("T1-R27").
     public var rule: String
     /// Severity after the rounding tolerance was applied.
