@@ -15,6 +15,13 @@ public enum CellsFile {
     public static let fieldCount = 16
 
     /// Whether a file starting with `firstLine` is in this format.
+    /// Whether a file starting with `head` is a cells file (juesuan wrote it).
+    public static func isOwn(_ head: String) -> Bool {
+        var text = Substring(head)
+        if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
+        return isHeader(text.prefix { $0 != "\n" && $0 != "\r\n" })
+    }
+
     public static func isHeader(_ firstLine: Substring) -> Bool {
         firstLine.trimmingCharacters(in: "\u{FEFF}\r") == header
     }

@@ -36,7 +36,7 @@ struct DatasetOptions: ParsableArguments {
         // The catalogues and the dataset are read at once; a catalogue error is reported first.
         let userFile = self.catalog.map { URL(fileURLWithPath: $0) }
         let folder = URL(fileURLWithPath: dataset), name = dataset
-        let ((catalog, rules), disclosure) = try inParallel(
+        let ((catalog, rules), disclosure) = try Parallel.both(
             { (try CatalogLoader.load(userFile: userFile), try RuleCatalogue.standard()) },
             { try DatasetReader.read(folder: folder, displayName: name) })
         return (disclosure, catalog, rules)

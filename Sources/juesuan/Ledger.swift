@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Juesuan
 import JuesuanConsolidate
 import JuesuanCore
 import JuesuanImport
@@ -42,145 +43,11 @@ struct Derive: ParsableCommand {
     }
 
     func run() throws {
-        let started = DispatchTime.now()
-        let manager = FileManager.default
-        func fail(_ message: String) -> ExitCode {
-            FileHandle.standardError.write(Data("juesuan：\(message)\n".utf8))
-            return ExitCode(2)
-        }
-        let catalog: Catalog
-        do { catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) }) } catch { throw fail("\(error)") }
-        if let out { try OutputFolder.claim(out, force: force) }
-        if let cells { try OutputFile.claim(cells, force: force) { CellsFile.isHeader(Substring($0.prefix { $0 != "\n" && $0 != "\r\n" })) } }
-        // Each file is read, derived and written on one of the cores: its units' datasets go into a
-        // staging folder, its cells lines into a part file; only names and counts stay in memory, so
-        // memory does not grow with the number of units. Everything is moved into place at the end.
-        let staging = out.map { URL(fileURLWithPath: $0) }.map { $0.deletingLastPathComponent().appendingPathComponent(".\($0.lastPathComponent).juesuan-\(UUID().uuidString)") }
-        let cellsParts = cells.map { URL(fileURLWithPath: $0) }.map { $0.deletingLastPathComponent().appendingPathComponent(".\($0.lastPathComponent).juesuan-\(UUID().uuidString)") }
-        defer {
-            for folder in [staging, cellsParts].compactMap({ $0 }) { try? manager.removeItem(at: folder) }
-        }
-        do {
-            for folder in [staging, cellsParts].compactMap({ $0 }) { try manager.createDirectory(at: folder, withIntermediateDirectories: true) }
-        } catch { throw fail("无法写出 \(out ?? cells ?? "")：\(FileProblem.describe(error, path: out ?? cells ?? "."))") }
-        let origin = "由 juesuan derive 从记账明细 \(ledgers.joined(separator: "、")) 生成"
-        let scheme = try? ScoringScheme.shipped(ScoringScheme.defaultID)
-        let paths = ledgers, keepUnits = onto != nil
-        let results = paths.map { _ in DerivedBox() }
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            results[index].value = Result {
-                var file = DerivedFile()
-                var text = ""
-                let read = try LedgerReader.read(URL(fileURLWithPath: paths[index]), name: paths[index])
-                file.units = read.map(\.unit)
-                do {
-                    for ledger in read {
-                        let unit = try LedgerDerivation.disclosure(ledger, catalog: catalog)
-                        file.postings += ledger.postings.count
-                        if keepUnits { file.kept.append(unit) }
-                        if let staging, !keepUnits {
-                            let folder = staging.appendingPathComponent(AtomicFolder.safeName(unit.unit))
-                            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
-                            try DatasetWriter.fill(folder, unit, origin: origin)
-                        }
-                        if cellsParts != nil && !keepUnits { CellsFile.rows(unit, scheme: scheme, into: &text) }
-                    }
-                    if let cellsParts { try Data(text.utf8).write(to: cellsParts.appendingPathComponent("\(index)")) }
-                } catch {
-                    file.error = error  // reported after duplicated units, which can make two files write one folder
-                }
-                return file
-            }
-        }
-        // Duplicated units first (they also explain a failed write into the same folder), then the
-        // first error in file order.
-        var seen: [String: String] = [:], names: [String] = [], postings = 0, kept: [Disclosure] = []
-        for (path, box) in zip(paths, results) {
-            guard case .success(let file)? = box.value else { continue }
-            for name in file.units {
-                if let first = seen[name] { throw fail("\(path)：单位在 \(first) 中已有明细；一个单位的明细应在同一文件中（值：“\(name)”）") }
-                seen[name] = path
-                names.append(name)
-            }
-            postings += file.postings
-            kept += file.kept
-        }
-        for box in results {
-            let failure: (any Error)?
-            switch box.value {
-            case .failure(let error)?: failure = error
-            case .success(let file)?: failure = file.error
-            case nil: failure = nil
-            }
-            if let failure {
-                if failure is InputError { throw fail("\(failure)") }
-                throw fail("无法写出 \(out ?? cells ?? "")：\(FileProblem.describe(failure, path: out ?? cells ?? "."))")
-            }
-        }
-        if let onto {
-            do {
-                guard kept.count == 1 else {
-                    throw InputError(file: ledgers.joined(separator: "、"), reason: "--onto 只能用于一个单位的明细，而这里有 \(kept.count) 个单位")
-                }
-                let base = try DatasetReader.read(folder: URL(fileURLWithPath: onto), displayName: onto)
-                guard base.unit.utf8.elementsEqual(kept[0].unit.utf8) else {
-                    throw InputError(file: onto, value: base.unit, reason: "数据集的单位与明细的单位“\(kept[0].unit)”不同")
-                }
-                guard base.year == kept[0].year else {
-                    throw InputError(file: onto, value: String(base.year), reason: "数据集的年度与明细的 \(kept[0].year) 年度不同")
-                }
-                kept[0] = LedgerDerivation.merge(kept[0], onto: base)
-                if let cellsParts {
-                    // The merged unit, with its forms, is what the cells file carries.
-                    var text = ""
-                    CellsFile.rows(kept[0], scheme: scheme, into: &text)
-                    try Data(text.utf8).write(to: cellsParts.appendingPathComponent("0"))
-                }
-            } catch { throw fail("\(error)") }
-        }
-        let derived = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        do {
-            if let cells, let cellsParts {
-                // The parts joined in file order, through a temporary file and a rename.
-                let url = URL(fileURLWithPath: cells)
-                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let joined = cellsParts.appendingPathComponent("joined")
-                try Data((CellsFile.header + "\n").utf8).write(to: joined)
-                let handle = try FileHandle(forWritingTo: joined)
-                try handle.seekToEnd()
-                for index in paths.indices {
-                    try handle.write(contentsOf: try Data(contentsOf: cellsParts.appendingPathComponent("\(index)")))
-                }
-                try handle.close()
-                try Rename.move(joined, to: url)
-            }
-            if let out, let staging {
-                let target = URL(fileURLWithPath: out)
-                if onto != nil {
-                    try DatasetWriter.write(kept[0], to: target, origin: origin, force: true)  // claimed above
-                } else if names.count == 1 {
-                    try OutputFolder.install(staging.appendingPathComponent(AtomicFolder.safeName(names[0])), at: target, command: "derive")
-                } else {
-                    try OutputFolder.install(staging, at: target, command: "derive")
-                }
-            }
-        } catch let error as any ExplainedError {
-            throw error
-        } catch {
-            throw fail("无法写出 \(out ?? cells ?? "")：\(FileProblem.describe(error, path: out ?? cells ?? "."))")
-        }
-        let rate = derived > 0 ? Int(Double(postings) / derived) : 0
-        print("由 \(postings) 条明细生成 \(names.count) 个单位的九张表（\(String(format: "%.3f", derived)) 秒，每秒 \(rate) 条）→ \([out, cells].compactMap { $0 }.joined(separator: "、"))")
+        let catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) })
+        let summary = try Deriver.run(ledgers: ledgers, out: out, cells: cells, onto: onto, catalog: catalog, force: force)
+        let rate = summary.seconds > 0 ? Int(Double(summary.postings) / summary.seconds) : 0
+        print("由 \(summary.postings) 条明细生成 \(summary.units.count) 个单位的九张表（\(String(format: "%.3f", summary.seconds)) 秒，每秒 \(rate) 条）→ \([out, cells].compactMap { $0 }.joined(separator: "、"))")
     }
-}
-
-/// What one ledger file gave: its units' names, the number of postings, and (for --onto) the units.
-struct DerivedFile {
-    var units: [String] = []
-    var postings = 0
-    var kept: [Disclosure] = []
-    /// A derivation or write error, reported after the duplicated units.
-    var error: (any Error)?
 }
 
 struct Synth: ParsableCommand {
@@ -217,67 +84,7 @@ struct Synth: ParsableCommand {
     }
 
     func run() throws {
-        let catalog: Catalog
-        do { catalog = try CatalogLoader.builtIn() } catch {
-            FileHandle.standardError.write(Data("juesuan：\(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        let synthesizer = Synthesizer(seed: seed, year: year, catalog: catalog)
-        let parts = (units + perFile - 1) / perFile
-        let (total, perFile, digits) = (units, perFile, max(5, String(parts).count))
-        let postings = Counter()
-        do {
-            try OutputFolder.write(to: out, command: "synth", force: force) { staging in
-                let manager = FileManager.default
-                try manager.createDirectory(at: staging.appendingPathComponent("ledger"), withIntermediateDirectories: true)
-                try manager.createDirectory(at: staging.appendingPathComponent("tables"), withIntermediateDirectories: true)
-                let failures = Counter()
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    var ledgerText = LedgerWriter.header, cellsText = CellsFile.header + "\n"
-                    var count = 0
-                    for index in (part * perFile)..<min(total, (part + 1) * perFile) {
-                        let ledger = synthesizer.ledger(index)
-                        count += ledger.postings.count
-                        LedgerWriter.rows(ledger, into: &ledgerText)
-                        guard let unit = try? LedgerDerivation.disclosure(ledger, catalog: catalog) else { failures.add(1); continue }
-                        CellsFile.rows(unit, into: &cellsText)
-                    }
-                    let name = "part-" + String(repeating: "0", count: max(0, digits - String(part + 1).count)) + String(part + 1) + ".csv"
-                    do {
-                        try Data(ledgerText.utf8).write(to: staging.appendingPathComponent("ledger/\(name)"))
-                        try Data(cellsText.utf8).write(to: staging.appendingPathComponent("tables/\(name)"))
-                    } catch { failures.add(1) }
-                    postings.add(count)
-                }
-                if failures.value > 0 { throw CocoaError(.fileWriteUnknown) }
-            }
-        } catch let error as any ExplainedError {
-            throw error
-        } catch {
-            throw OutputRefusal(path: out, reason: FileProblem.describe(error, path: out))
-        }
-        print("合成 \(units) 个单位（种子 \(seed)，\(postings.value) 条明细，\(parts) 个文件）→ \(out)/ledger、\(out)/tables")
-    }
-}
-
-/// One file's outcome, written by exactly one iteration of `concurrentPerform`.
-final class DerivedBox: @unchecked Sendable {
-    var value: Result<DerivedFile, any Error>?
-}
-
-/// A thread-safe running total.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var total = 0
-    func add(_ amount: Int) { lock.lock(); total += amount; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return total }
-}
-
-/// Folder names for units.
-enum AtomicFolder {
-    /// A unit name usable as a folder name.
-    static func safeName(_ name: String) -> String {
-        let cleaned = String(name.map { "/\\:*?\"<>|".contains($0) || $0.isNewline ? "_" : $0 })
-        return cleaned.hasPrefix(".") ? "_" + cleaned : cleaned
+        let summary = try Synthesis.run(units: units, seed: seed, year: year, perFile: perFile, out: out, force: force)
+        print("合成 \(units) 个单位（种子 \(seed)，\(summary.postings) 条明细，\(summary.files) 个文件）→ \(out)/ledger、\(out)/tables")
     }
 }

@@ -20,6 +20,12 @@ public struct FindingsDocument: Codable, Sendable, Equatable {
         public var error: Int
         public var warning: Int
         public var info: Int
+
+        public init(error: Int, warning: Int, info: Int) {
+            self.error = error
+            self.warning = warning
+            self.info = info
+        }
     }
 
     /// One finding. Fields that do not apply are `null` (never left out).
