@@ -17,7 +17,7 @@ let package = Package(
     ],
     targets: [
         // Domain core: money, codes, catalogue, the Disclosure model. Foundation only.
-        .target(name: "JuesuanCore"),
+        .target(name: "JuesuanCore", resources: [.copy("Layouts")]),
         // Rule catalogue (data), expression evaluator, findings.
         .target(
             name: "JuesuanRules",

@@ -61,7 +61,7 @@ public enum HTMLWriter {
         for id in TableID.allCases {
             guard let table = disclosure[id] else { continue }
             tableEntries.append(OutlineEntry(title: table.title, level: 2, anchor: "t\(id.rawValue)"))
-            tables += tableSection(table, marks: marks)
+            tables += tableSection(table, spec: disclosure.tableLayout.spec(id), marks: marks)
         }
         part(tables + "</section>\n", "part2")
         outline += tableEntries
@@ -233,14 +233,17 @@ public enum HTMLWriter {
 
     // MARK: Tables
 
-    static func tableSection(_ table: Table, marks: CellMarks) -> String {
+    static func tableSection(_ table: Table, spec: TableLayout.TableSpec, marks: CellMarks) -> String {
         var out = "<section class=\"table\" id=\"t\(table.id.rawValue)\">\n<h3>\(escape(table.title))</h3>\n"
         out += "<div class=\"meta\"><span>部门：\(escape(table.department))</span><span>单位：\(table.unit.rawValue)</span></div>\n"
-        switch table.id {
-        case .t1, .t4: out += twoSided(table, marks: marks)
-        case .t6: out += basicDetail(table, marks: marks)
-        case .t7: out += officialExpenses(table, marks: marks)
-        default: out += codeTable(table, marks: marks)
+        // How the table stands on the page is the layout's (data), not the table's.
+        switch spec.presentation {
+        case .twoSided: out += twoSided(table, marks: marks)
+        case .economicThreeBlocks: out += basicDetail(table, marks: marks)
+        case .economicTwoHalves: out += basicDetailHalves(table, marks: marks)
+        case .officialGrouped: out += officialExpenses(table, marks: marks)
+        case .officialPairs: out += officialPairs(table, spec: spec, marks: marks)
+        case .codes: out += codeTable(table, marks: marks)
         }
         out += "<div class=\"notes\">" + table.notes.map { "<p>\(escape($0))</p>" }.joined() + "</div>\n"
         if table.isEmpty, let statement = table.emptyStatement {
@@ -355,6 +358,56 @@ public enum HTMLWriter {
         out += "<tr class=\"total\"><td colspan=\"2\" class=\"label\">人员经费合计</td>" + cell(table, personnelTotal, 1, marks: marks)
         out += "<td colspan=\"5\" class=\"label\">公用经费合计</td>" + cell(table, publicTotal, 1, marks: marks) + "</tr>\n"
         return out + "</tbody></table>\n"
+    }
+
+    /// 表6 in two halves: 人员经费 (301, 303) on the left, every 公用经费 class on the right.
+    static func basicDetailHalves(_ table: Table, marks: CellMarks) -> String {
+        let coded = table.rows.filter { if case .economic = $0.key { return true } else { return false } }
+        let personnelCodes: Set<String> = ["301", "303"]
+        let personnel = coded.filter { personnelCodes.contains(String($0.key.description.prefix(3))) }
+        let other = coded.filter { !personnelCodes.contains(String($0.key.description.prefix(3))) }
+        var out = "<table class=\"report t6\"><thead>\n"
+        out += "<tr><th colspan=\"3\">人员经费</th><th colspan=\"3\">公用经费</th></tr>\n<tr>"
+        out += String(repeating: "<th>经济分类<br>科目编码</th><th>科目名称</th><th>决算数</th>", count: 2) + "</tr>\n</thead><tbody>\n"
+        func block(_ rows: [TableRow], _ index: Int) -> String {
+            guard index < rows.count else { return "<td></td><td></td><td class=\"num\"></td>" }
+            let row = rows[index]
+            let indent = row.key.description.count > 3 ? " indent1" : ""
+            return "<td class=\"code\">\(row.key.description)</td><td class=\"label\(indent)\">\(escape(row.label))</td>" + cell(table, row, 1, marks: marks)
+        }
+        for index in 0..<max(personnel.count, other.count) {
+            out += "<tr>" + block(personnel, index) + block(other, index) + "</tr>\n"
+        }
+        out += "<tr class=\"total\"><td colspan=\"2\" class=\"label\">人员经费合计</td>" + cell(table, table.row(StandardLayout.personnelTotal), 1, marks: marks)
+        out += "<td colspan=\"2\" class=\"label\">公用经费合计</td>" + cell(table, table.row(StandardLayout.publicTotal), 1, marks: marks) + "</tr>\n"
+        return out + "</tbody></table>\n"
+    }
+
+    /// 表7 with a 预算数/决算数 pair for each item, in the layout's order of columns.
+    static func officialPairs(_ table: Table, spec: TableLayout.TableSpec, marks: CellMarks) -> String {
+        let row = table.row(StandardLayout.singleRow)
+        let columns = spec.printedColumns
+        let pairs = stride(from: 0, to: columns.count - 1, by: 2).map { (columns[$0], columns[$0 + 1]) }
+        var out = "<table class=\"report t7\"><thead>\n<tr>"
+        var index = 0
+        // Items under a shared heading (公务用车购置及运行费) are grouped; the others span both rows.
+        while index < pairs.count {
+            let item = pairs[index].0
+            if item.groups.count > 1 {
+                let group = item.groups[1]
+                var span = 0
+                while index + span < pairs.count, pairs[index + span].0.groups.count > 1, pairs[index + span].0.groups[1] == group { span += 1 }
+                out += "<th colspan=\"\(span * 2)\">\(escape(group))</th>"
+                index += span
+            } else {
+                out += "<th colspan=\"2\" rowspan=\"2\">\(escape(item.name))</th>"
+                index += 1
+            }
+        }
+        out += "</tr>\n<tr>" + pairs.filter { $0.0.groups.count > 1 }.map { "<th colspan=\"2\">\(escape($0.0.name))</th>" }.joined() + "</tr>\n<tr>"
+        out += pairs.map { "<th>\(escape($0.0.groups.first ?? "预算数"))</th><th>\(escape($0.1.groups.first ?? "决算数"))</th>" }.joined() + "</tr>\n"
+        out += "</thead><tbody>\n<tr>" + columns.map { cell(table, row, $0.number, marks: marks) }.joined() + "</tr>\n</tbody></table>\n"
+        return out
     }
 
     static func officialExpenses(_ table: Table, marks: CellMarks) -> String {

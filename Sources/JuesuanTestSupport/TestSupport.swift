@@ -24,10 +24,10 @@ public struct DatasetCopy {
     /// The copy's folder.
     public let folder: URL
 
-    /// Copies `examples/jianghan-2021-as-printed`.
-    public init() throws {
+    /// Copies `examples/jianghan-2021-as-printed`, or `source`.
+    public init(of source: URL = Repository.example) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-test-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: Repository.example, to: folder)
+        try FileManager.default.copyItem(at: source, to: folder)
     }
 
     /// The file at `relative` inside the copy.

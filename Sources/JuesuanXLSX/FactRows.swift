@@ -34,6 +34,7 @@ enum FactRows {
             rows += [("名词解释.\(index + 1).名词", entry.term), ("名词解释.\(index + 1).解释", entry.definition)]
         }
         if let scheme = disclosure.performance.schemeID { rows.append(("绩效方案", scheme)) }
+        if let layout = disclosure.layout { rows.append(("版式", layout)) }
         return rows
     }
 
@@ -118,6 +119,7 @@ enum FactRows {
                 if parts[2] == "名词" { entry.term = value } else if parts[2] == "解释" { entry.definition = value }
                 terms[index] = entry
             case ("绩效方案", 1): disclosure.performance.schemeID = value
+            case ("版式", 1): disclosure.layout = TableLayout.named(value)?.id
             default: continue
             }
         }

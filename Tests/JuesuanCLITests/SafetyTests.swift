@@ -1,5 +1,6 @@
 import Foundation
 import JuesuanCore
+import JuesuanImport
 import JuesuanTestSupport
 import Testing
 
@@ -330,6 +331,63 @@ struct SafetyTests {
         let audited = try CLI.run(["audit", blank.path, "--format", "json"])
         let auditJSON = try #require(try JSONSerialization.jsonObject(with: Data(audited.stdout.utf8)) as? [String: Any])
         #expect((auditJSON["findings"] as? [[String: Any]])?.count == 1, "\(audited.stdout)")
+    }
+
+    // MARK: Layouts
+
+    @Test("数据集可指定版式：上海版式印出两半的表6 与成对的表7；不认识的版式以中文拒绝；已公开的上海报告读回时认出版式",
+          .enabled(if: ExternalTools.poppler, Comment(rawValue: ExternalTools.popplerMissing)))
+    func layoutChosenByDataset() throws {
+        let copy = try DatasetCopy(of: Repository.corrected)
+        defer { copy.remove() }
+        let scratch = try Scratch("layout")
+        defer { scratch.remove() }
+        try copy.edit("disclosure.yaml") { $0 + "\n版式: shanghai-2024\n" }
+        let built = try CLI.run(["build", copy.folder.path, "--out", scratch.url("sh").path, "--no-pdf"])
+        #expect(built.status == 0, "\(built.stderr)")
+        let page = try String(contentsOf: scratch.url("sh/index.html"), encoding: .utf8)
+        #expect(page.contains("<h3>财政拨款“三公”经费支出决算表</h3>"))
+        #expect(page.contains("<th colspan=\"3\">人员经费</th><th colspan=\"3\">公用经费</th>"))
+        #expect(page.contains("<th>预算数</th><th>决算数</th><th>预算数</th><th>决算数</th>"))
+        let standard = try CLI.run(["build", "examples/jianghan-2021", "--out", scratch.url("mof").path, "--no-pdf"])
+        #expect(standard.status == 0)
+        let mofPage = try String(contentsOf: scratch.url("mof/index.html"), encoding: .utf8)
+        #expect(mofPage.contains("2021年度一般公共预算财政拨款“三公”经费支出决算表（表7）"))
+        #expect(!mofPage.contains("<th>预算数</th><th>决算数</th>"))
+        // The same numbers either way: the layout only prints them.
+        #expect(try String(contentsOf: scratch.url("sh/data/cells.csv"), encoding: .utf8).count > 1000)
+
+        try copy.edit("disclosure.yaml") { $0.replacingOccurrences(of: "版式: shanghai-2024", with: "版式: guangdong-2030") }
+        let unknown = try CLI.run(["check", copy.folder.path])
+        #expect(unknown.status == 2 && unknown.stderr.contains("不认识的版式") && unknown.stderr.contains("shanghai-2024"), "\(unknown.stderr)")
+
+        let imported = scratch.url("putuo")
+        #expect(try CLI.run(["import", Repository.fixtures.appendingPathComponent("corpus/putuo-finance-2024-final-accounts.pdf").path,
+                             "--out", imported.path]).status == 0)
+        #expect(try String(contentsOf: imported.appendingPathComponent("disclosure.yaml"), encoding: .utf8).contains("版式: shanghai-2024"))
+    }
+
+    @Test("两种版式各印成 PDF 再审阅：每个单元格读回相同，没有错误", .enabled(if: ExternalTools.printing, Comment(rawValue: ExternalTools.printingMissing)),
+          arguments: ["mof-2021", "shanghai-2024"])
+    func roundTripInEveryLayout(_ layout: String) throws {
+        let copy = try DatasetCopy(of: Repository.corrected)
+        defer { copy.remove() }
+        let scratch = try Scratch("roundtrip")
+        defer { scratch.remove() }
+        try copy.edit("disclosure.yaml") { $0 + "\n版式: \(layout)\n" }
+        #expect(try CLI.run(["build", copy.folder.path, "--out", scratch.url("out").path]).status == 0)
+        let pdf = scratch.url("out/report.pdf").path
+        let audit = try CLI.run(["audit", pdf, "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        #expect((json["summary"] as? [String: Int])?["error"] == 0, "\(audit.stdout.prefix(2000))")
+        #expect(try CLI.run(["import", pdf, "--out", scratch.url("back").path]).status == 0)
+        let written = try DatasetReader.read(folder: copy.folder), read = try DatasetReader.read(folder: scratch.url("back"))
+        #expect(read.layout == written.layout)
+        for id in TableID.allCases {
+            let expected = written[id]!.rows.filter { !$0.cells.isEmpty }.map { "\($0.key)|\($0.cells.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })" }
+            let actual = read[id]!.rows.filter { !$0.cells.isEmpty }.map { "\($0.key)|\($0.cells.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })" }
+            #expect(Set(actual) == Set(expected), "\(layout) \(id) 读回不同")
+        }
     }
 
     // MARK: 7. Workbook and open data for Excel users

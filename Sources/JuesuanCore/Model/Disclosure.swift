@@ -21,6 +21,11 @@ public struct Disclosure: Hashable, Sendable, Codable {
     public var glossary: [GlossaryEntry] = []
     /// Part 4 重点工作完成情况: the year's key tasks, as the unit wrote them.
     public var keyWork: [KeyTask] = []
+    /// The printed layout of the nine tables (版式, a `TableLayout` id); nil for the MoF standard.
+    public var layout: String?
+
+    /// The layout the tables are printed in.
+    public var tableLayout: TableLayout { TableLayout.named(layout) ?? .standard }
 
     public init(unit: String, shortName: String? = nil, year: Int, overview: Overview = Overview(),
                 tables: [TableID: Table] = [:], figures: NarrativeFigures = NarrativeFigures(),

@@ -58,6 +58,17 @@ public struct TableColumn: Hashable, Sendable, Codable {
         self.groups = groups
         self.side = side
     }
+
+    enum CodingKeys: String, CodingKey { case number, name, groups, side }
+
+    /// Groups and side may be left out of a layout file.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(Int.self, forKey: .number)
+        name = try container.decode(String.self, forKey: .name)
+        groups = try container.decodeIfPresent([String].self, forKey: .groups) ?? []
+        side = try container.decodeIfPresent(Side.self, forKey: .side)
+    }
 }
 
 /// How a row is identified: 行次, a classification code, or a named total.

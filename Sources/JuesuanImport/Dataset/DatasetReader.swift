@@ -26,11 +26,20 @@ public enum DatasetReader {
         let facts = try YAMLDocument(url: folder.appendingPathComponent(factsFile), name: name(factsFile))
         var disclosure = try readFacts(facts)
         disclosure.source = shown
+        if let layout = try facts.string(facts.root, "版式") {
+            guard let known = TableLayout.named(layout) else {
+                throw facts.error(facts.root["版式"], value: layout,
+                                  "不认识的版式；可用：" + TableLayout.all.map { "\($0.id)（\($0.name)）" }.joined(separator: "、"))
+            }
+            disclosure.layout = known.id == TableLayout.standard.id ? nil : known.id
+        }
         let statements = try facts.mapping(facts.root, "表说明")
         for id in TableID.allCases {
             let relative = tableFile(id)
             let file = try CSVFile(url: folder.appendingPathComponent(relative), name: name(relative))
             var table = try TableReader.read(file, id: id, year: disclosure.year, department: disclosure.unit)
+            table.title = disclosure.tableLayout.title(id, year: disclosure.year)
+            table.notes = disclosure.tableLayout.spec(id).notes
             if let statements {
                 table.emptyStatement = try facts.string(statements, id.description)
             }

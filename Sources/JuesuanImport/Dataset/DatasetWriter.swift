@@ -116,6 +116,7 @@ public enum DatasetWriter {
             }.joined()
         }
         if let scheme = disclosure.performance.schemeID { out += "\n绩效方案: \(scheme)\n" }
+        if let layout = disclosure.layout { out += "\n版式: \(layout)\n" }
         if !disclosure.glossary.isEmpty {
             out += "\n名词解释:\n" + disclosure.glossary.map { "  - {名词: \(quote($0.term)), 解释: \(quote($0.definition))}\n" }.joined()
         }

@@ -78,6 +78,9 @@ public enum ReportReader {
         lap("split")
         let unit = detectUnit(lines, titles: titles) ?? "（未识别的单位）"
         var disclosure = Disclosure(unit: unit, year: year ?? 0, source: text.source)
+        // The layout is recognised from the report's own headings (layouts are data).
+        let layout = TableLayout.recognise(lines.map(\.text).joined(separator: "\n"))
+        if layout.id != TableLayout.standard.id { disclosure.layout = layout.id }
         let recovery = TableRecovery(catalog: catalog, year: year ?? 0, department: unit)
         var tokenLines: [TableID: [[Token]]] = [:]
         for (id, range) in ranges {
@@ -93,7 +96,7 @@ public enum ReportReader {
         lap("tokens")
         for id in TableID.allCases where ranges[id] != nil {
             var table = Table(id: id, title: ranges[id].map { lines[$0.lowerBound - 1].text.trimmingSpaces() } ?? StandardLayout.title(id, year: year ?? 0),
-                              department: unit, columns: StandardLayout.columns(id), rows: [])
+                              department: unit, columns: layout.spec(id).columns, rows: [], notes: [])
             let tokens = tokenLines[id] ?? []
             switch StandardLayout.rowKind(id) {
             case .lines:
@@ -112,7 +115,7 @@ public enum ReportReader {
             case .economicCodes:
                 table.rows = recovery.basicDetail(lines: tokens)
             case .single:
-                table.rows = [recovery.officialExpenses(tokens.flatMap { $0.filter(\.isAmount) })]
+                table.rows = [recovery.officialExpenses(tokens.flatMap { $0.filter(\.isAmount) }, order: layout.spec(id).printedColumns.map(\.number))]
             }
             if let range = ranges[id] {
                 for index in range {

@@ -479,6 +479,33 @@ struct TableRecovery {
 
     // MARK: 表7
 
+    /// Reads 表7's figures printed in `order` (the layout's order of the 12 columns, e.g. a 预算数/决算数
+    /// pair for each item), blank cells omitted: of every way to place the figures left to right, the
+    /// one under which the table's own formulas hold; among equals, totals present, 运行费 before
+    /// 购置费, leftmost.
+    func officialExpenses(_ amounts: [Token], order: [Int]) -> TableRow {
+        guard order != Array(1...12) else { return officialExpenses(amounts) }
+        let values = amounts.sorted { ($0.line, $0.offset) < ($1.line, $1.offset) }.compactMap(\.amount)
+        var best: [Int: Money] = [:]
+        var bestScore = (Int64.max, Int.max)
+        guard values.count <= order.count else {
+            return TableRow(key: StandardLayout.singleRow, label: "", cells: [:], source: SourceLocation(file: "", line: amounts.first?.line ?? 0))
+        }
+        for slots in Self.combinations(Array(order.indices), values.count) {
+            var cells: [Int: Money] = [:]
+            for (slot, value) in zip(slots, values) { cells[order[slot]] = value }
+            func v(_ column: Int) -> Int64 { cells[column]?.fen ?? 0 }
+            let violation = abs(v(1) - v(2) - v(3) - v(6)) + abs(v(3) - v(4) - v(5)) + abs(v(7) - v(8) - v(9) - v(12)) + abs(v(9) - v(10) - v(11))
+            var penalty = slots.reduce(0, +)
+            if cells.keys.contains(where: { $0 <= 6 }) && cells[1] == nil { penalty += 1000 }
+            if cells.keys.contains(where: { $0 > 6 }) && cells[7] == nil { penalty += 1000 }
+            for preferredAway in [4, 10, 2, 8] where cells[preferredAway] != nil { penalty += 50 }
+            if (violation, penalty) < bestScore { bestScore = (violation, penalty); best = cells }
+        }
+        return TableRow(key: StandardLayout.singleRow, label: "", cells: best,
+                        source: SourceLocation(file: "", line: amounts.first?.line ?? 0))
+    }
+
     /// Reads 表7's figures (blank cells omitted) into its 12 columns, choosing the placement that best
     /// satisfies 1=2+3+6, 3=4+5, 7=8+9+12, 9=10+11; among equals, 运行费 before 购置费.
     func officialExpenses(_ amounts: [Token]) -> TableRow {
