@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // Domain core: money, codes, catalogue, the Disclosure model. Foundation only.
@@ -33,15 +34,20 @@ let package = Package(
                 "JuesuanCore",
                 "Yams",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Catalog")]
         ),
-        // Prose: claims read out of published narrative and checked against the tables; the auditor.
+        // Part 3 情况说明 written from the tables (sentence templates are data).
         .target(
             name: "JuesuanNarrative",
-            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanPerformance", "Yams"],
+            dependencies: ["JuesuanCore", "JuesuanPerformance", "Yams"],
             resources: [.copy("Templates")]
         ),
+        // Auditing a published report: the table rules on what was read back, and the prose's figures,
+        // shares and changes checked against the tables.
+        .target(name: "JuesuanAudit", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanPerformance",
+                                                    .product(name: "Logging", package: "swift-log")]),
         // Debian's libxlsxwriter (apt-get install libxlsxwriter-dev).
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // The Excel workbook: written with libxlsxwriter, read back with ZIPFoundation and XMLParser.
@@ -56,33 +62,33 @@ let package = Package(
         .target(
             name: "Juesuan",
             dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
-                           "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger"]
+                           "JuesuanAudit", "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger"]
         ),
         // The command-line tool.
         .executableTarget(
             name: "juesuan",
             dependencies: [
-                "Juesuan", "JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
+                "Juesuan", "JuesuanCore", .product(name: "Logging", package: "swift-log"), "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
                 "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
         .executableTarget(
             name: "juesuan-bench",
-            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative", "JuesuanXLSX", "JuesuanLedger"],
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative", "JuesuanAudit", "JuesuanXLSX", "JuesuanLedger"],
             path: "Benchmarks/juesuan-bench"
         ),
         // Fuzzer of the published-report reader (not a test): `swift run -c release juesuan-fuzz 1000000`.
         .executableTarget(
             name: "juesuan-fuzz",
-            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanTestSupport"],
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanAudit", "JuesuanTestSupport"],
             path: "Fuzz/juesuan-fuzz"
         ),
         // Helpers shared by the test targets: seeded generator, example dataset copies.
         .target(name: "JuesuanTestSupport", dependencies: ["JuesuanCore"]),
         .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanRulesTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
-        .testTarget(name: "JuesuanNarrativeTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanNarrativeTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanAudit", "JuesuanPerformance", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanXLSXTests", dependencies: ["JuesuanCore", "JuesuanXLSX", "JuesuanImport", "JuesuanTestSupport", "ZIPFoundation"]),
         .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanLedger", "JuesuanTestSupport"]),

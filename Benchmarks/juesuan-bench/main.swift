@@ -4,6 +4,7 @@ import Foundation
 import JuesuanCore
 import JuesuanImport
 import JuesuanLedger
+import JuesuanAudit
 import JuesuanNarrative
 import JuesuanXLSX
 import JuesuanPerformance

@@ -4,7 +4,8 @@
 import Foundation
 import JuesuanCore
 import JuesuanImport
-import JuesuanNarrative
+import JuesuanAudit
+
 import JuesuanRules
 import JuesuanTestSupport
 

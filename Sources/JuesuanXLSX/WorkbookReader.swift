@@ -20,8 +20,10 @@ public enum WorkbookReader {
         }
     }
 
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: ExplainedError {
         public var description: String
+        public var kind: ProblemKind { .inputUnreadable }
+        public var hint: String { "" }
     }
 
     /// Reads the workbook at `url`.

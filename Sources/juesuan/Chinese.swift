@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JuesuanCore
+import Logging
 
 /// ArgumentParser writes its help and its errors in English; juesuan's users read Chinese. Every text
 /// ArgumentParser produces passes through here before it is printed.
@@ -83,6 +84,12 @@ extension String {
 enum Main {
     static func main() {
         Interrupts.installHandlers()
+        // Library code logs through swift-log; JUESUAN_PROFILE=1 shows the timings of each step.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["JUESUAN_PROFILE"] != nil ? .debug : .warning
+            return handler
+        }
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "--version" || arguments.first == "-V" {
             print("juesuan \(Version.current)")

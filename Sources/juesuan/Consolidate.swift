@@ -33,8 +33,7 @@ struct Consolidate: ParsableCommand {
     @Flag(name: .long, help: "抵销集团内部往来：上级补助收入与对附属单位补助支出按功能科目逐项相抵，取较小者。")
     var eliminate = false
 
-    @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
-    var catalog: String?
+    @OptionGroup var catalog: CatalogOption
 
     @Option(name: .long, help: "另把汇总结果写成汇总用表格数据文件（可再与其他汇总相加，逐级汇总）。")
     var cells: String?
@@ -46,7 +45,7 @@ struct Consolidate: ParsableCommand {
     var roster: String?
 
     func run() throws {
-        let (catalog, rules) = (try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) }), try RuleCatalogue.standard())
+        let (catalog, rules) = (try catalog.load(), try RuleCatalogue.standard())
         let outcome = try Consolidator.run(inputs: inputs, out: out, name: name, eliminate: eliminate, cells: cells, roster: roster,
                                            catalog: catalog, rules: rules, force: force)
         print(outcome.review.text(limit: 30), terminator: "")

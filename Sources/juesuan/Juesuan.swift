@@ -3,6 +3,7 @@ import Foundation
 import Juesuan
 import JuesuanCore
 import JuesuanImport
+import JuesuanAudit
 import JuesuanNarrative
 import JuesuanPerformance
 import JuesuanRender
@@ -23,21 +24,31 @@ struct Juesuan: ParsableCommand {
     )
 }
 
+/// The option every command that reads codes takes: a supplementary code catalogue.
+struct CatalogOption: ParsableArguments {
+    @Option(name: .long, help: "补充的政府收支分类科目表（CSV：编码,名称[,分类][,经费类别]）。")
+    var catalog: String?
+
+    /// The built-in catalogue with the user's file added.
+    func load() throws -> Catalog {
+        try CatalogLoader.load(userFile: catalog.map { URL(fileURLWithPath: $0) })
+    }
+}
+
 /// Options shared by the commands that read a dataset.
 struct DatasetOptions: ParsableArguments {
     @Argument(help: "数据集文件夹（内含 disclosure.yaml 与 tables/）。")
     var dataset: String
 
-    @Option(name: .long, help: "补充的政府收支分类科目表（CSV：编码,名称[,分类][,经费类别]）。")
-    var catalog: String?
+    @OptionGroup var catalogOption: CatalogOption
 
     /// Reads the dataset and the catalogue; an unreadable one is reported (exit 2) by the entry point.
     func load() throws -> (Disclosure, Catalog, RuleCatalogue) {
         // The catalogues and the dataset are read at once; a catalogue error is reported first.
-        let userFile = self.catalog.map { URL(fileURLWithPath: $0) }
+        let catalogOption = self.catalogOption
         let folder = URL(fileURLWithPath: dataset), name = dataset
         let ((catalog, rules), disclosure) = try Parallel.both(
-            { (try CatalogLoader.load(userFile: userFile), try RuleCatalogue.standard()) },
+            { (try catalogOption.load(), try RuleCatalogue.standard()) },
             { try DatasetReader.read(folder: folder, displayName: name) })
         return (disclosure, catalog, rules)
     }
@@ -161,8 +172,8 @@ struct Score: ParsableCommand {
 }
 
 /// Reads a published report; an unreadable one is reported (exit 2) by the entry point.
-func readPublished(_ path: String, catalogFile: String?) throws -> (PublishedReport, Catalog) {
-    let catalog = try CatalogLoader.load(userFile: catalogFile.map { URL(fileURLWithPath: $0) })
+func readPublished(_ path: String, catalog option: CatalogOption) throws -> (PublishedReport, Catalog) {
+    let catalog = try option.load()
     return (try ReportReader.read(URL(fileURLWithPath: path), displayName: path, catalog: catalog), catalog)
 }
 
@@ -181,8 +192,7 @@ struct Import: ParsableCommand {
     @Flag(name: .long, help: "输出文件夹已有别的内容时也整个替换。")
     var force = false
 
-    @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
-    var catalog: String?
+    @OptionGroup var catalog: CatalogOption
 
     func run() throws {
         try OutputFolder.claim(out, force: force)
@@ -190,7 +200,7 @@ struct Import: ParsableCommand {
         if file.lowercased().hasSuffix(".xlsx") {
             disclosure = try WorkbookReader.read(URL(fileURLWithPath: file), displayName: file)
         } else {
-            disclosure = try readPublished(file, catalogFile: catalog).0.disclosure
+            disclosure = try readPublished(file, catalog: catalog).0.disclosure
         }
         try DatasetWriter.write(disclosure, to: URL(fileURLWithPath: out), force: force)
         FileHandle.standardError.write(Data("已写出数据集 \(out)（\(disclosure.unit) \(disclosure.year) 年度）\n".utf8))
@@ -212,11 +222,10 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "文本输出时也列出“提示”级问题。")
     var all = false
 
-    @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
-    var catalog: String?
+    @OptionGroup var catalog: CatalogOption
 
     func run() throws {
-        let (report, catalogValue) = try readPublished(file, catalogFile: catalog)
+        let (report, catalogValue) = try readPublished(file, catalog: catalog)
         let rules = try RuleCatalogue.standard()
         let findings = Auditor(rules: rules, catalog: catalogValue).audit(report)
         let disclosure = report.disclosure

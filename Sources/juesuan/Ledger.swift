@@ -28,8 +28,7 @@ struct Derive: ParsableCommand {
     @Option(name: .long, help: "另写出汇总用的表格数据文件（docs/consolidate.md 的格式）。")
     var cells: String?
 
-    @Option(name: .long, help: "补充的政府收支分类科目表（CSV）。")
-    var catalog: String?
+    @OptionGroup var catalog: CatalogOption
 
     @Option(name: .long, help: "已有的数据集：保留其概况、上年数、原因、名词解释、自评表等，只换上由明细生成的九张表与表外数字。")
     var onto: String?
@@ -43,7 +42,7 @@ struct Derive: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try CatalogLoader.load(userFile: self.catalog.map { URL(fileURLWithPath: $0) })
+        let catalog = try catalog.load()
         let summary = try Deriver.run(ledgers: ledgers, out: out, cells: cells, onto: onto, catalog: catalog, force: force)
         let rate = summary.seconds > 0 ? Int(Double(summary.postings) / summary.seconds) : 0
         print("由 \(summary.postings) 条明细生成 \(summary.units.count) 个单位的九张表（\(String(format: "%.3f", summary.seconds)) 秒，每秒 \(rate) 条）→ \([out, cells].compactMap { $0 }.joined(separator: "、"))")

@@ -302,6 +302,46 @@ struct SafetyTests {
         #expect(derive.status == 2 && derive.stderr.contains("已有同名文件") && !derive.stderr.contains("不为空"), "\(derive.stderr)")
     }
 
+    @Test("每种错误：中文说明、指出文件（有行时指出行）、退出状态各不相同")
+    func everyErrorKind() throws {
+        let scratch = try Scratch("kinds")
+        defer { scratch.remove() }
+        // Input unreadable: a folder that is not there.
+        let missing = try CLI.run(["check", scratch.url("没有这个数据集").path])
+        #expect(missing.status == ProblemKind.inputUnreadable.exitStatus && missing.stderr.contains("没有这个数据集"), "\(missing.stderr)")
+        expectChinese(missing.stderr, "输入读不了")
+        // Input invalid: a bad amount, with file, line and value.
+        let copy = try DatasetCopy()
+        defer { copy.remove() }
+        try copy.replace("tables/table3.csv", "651.00,651.00", with: "651.00,六五一")
+        let invalid = try CLI.run(["check", copy.folder.path])
+        #expect(invalid.status == ProblemKind.inputInvalid.exitStatus)
+        #expect(invalid.stderr.contains("tables/table3.csv:") && invalid.stderr.contains("六五一"), "\(invalid.stderr)")
+        expectChinese(invalid.stderr, "输入有误")
+        // Output: a file that is not juesuan's.
+        let file = scratch.url("报告.docx")
+        try Data("x".utf8).write(to: file)
+        let output = try CLI.run(["build", "examples/jianghan-2021", "--out", file.path, "--no-pdf"])
+        #expect(output.status == ProblemKind.output.exitStatus && output.stderr.contains(file.path), "\(output.stderr)")
+        expectChinese(output.stderr, "输出")
+        // Usage.
+        let usage = try CLI.run(["audit"])
+        #expect(usage.status == ProblemKind.usage.exitStatus)
+        expectChinese(usage.stderr, "用法")
+        // A tool missing: reading a PDF without pdftotext on the PATH.
+        let empty = scratch.url("bin")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let tool = try CLI.run(["audit", "Tests/Fixtures/corpus/putuo-finance-2024-final-accounts.pdf"], environment: ["PATH": empty.path])
+        #expect(tool.status == ProblemKind.toolMissing.exitStatus, "\(tool.status) \(tool.stderr)")
+        #expect(tool.stderr.contains("pdftotext") && tool.stderr.contains("apt-get install poppler-utils"), "\(tool.stderr)")
+        expectChinese(tool.stderr, "缺少外部程序")
+        // Every kind has its own exit status and an HTTP status for the server.
+        #expect(Set(ProblemKind.allCases.map(\.exitStatus)).count == 4)
+        #expect(ProblemKind.allCases.allSatisfy { (400...599).contains($0.httpStatus) && !$0.title.isEmpty })
+        #expect(Problem(POSIXError(.EACCES), path: "/x").kind == .output)
+        #expect(!Problem(CocoaError(.fileWriteNoPermission), path: "/x").message.contains("operation"))
+    }
+
     // MARK: 6. Say what is missing
 
     @Test("由已公开的 PDF 读回的数据集：check 列出缺少的部分，build 在最后几行列出；空白模板只报一条",

@@ -3,6 +3,7 @@ import JuesuanCore
 import JuesuanImport
 import JuesuanTestSupport
 import Testing
+@testable import JuesuanAudit
 @testable import JuesuanNarrative
 @testable import JuesuanRules
 

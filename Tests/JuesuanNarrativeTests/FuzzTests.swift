@@ -3,6 +3,7 @@ import JuesuanCore
 import JuesuanImport
 import JuesuanTestSupport
 import Testing
+@testable import JuesuanAudit
 @testable import JuesuanNarrative
 
 /// A short run of the fuzzer that `juesuan-fuzz` runs a million times (see docs/audit.md).

@@ -81,9 +81,8 @@ public struct PublishedText: Sendable {
         guard let head = try? FileHandle(forReadingFrom: url).readData(ofLength: 5), head == Data("%PDF-".utf8) else {
             throw InputError(file: name, line: 1, reason: "不是 PDF 文件（文件头不是 %PDF-）")
         }
-        let executable = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let executable else {
-            throw InputError(file: name, reason: "读取 PDF 需要 poppler 的 pdftotext（Debian：apt-get install poppler-utils poppler-data）")
+        guard let executable = Tools.find(["pdftotext"])?.path else {
+            throw InputError(file: name, reason: "读取 PDF 需要 poppler 的 pdftotext（Debian：apt-get install poppler-utils poppler-data）", missingTool: true)
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import JuesuanCore
 
 /// Prose of a published report, joined across line breaks, remembering the line of every character.
@@ -45,10 +46,10 @@ public enum ReportReader {
 
     /// Recognises the parts of `text`.
     public static func read(_ text: PublishedText, catalog: Catalog) throws(InputError) -> PublishedReport {
-        let profile = ProcessInfo.processInfo.environment["JUESUAN_PROFILE"] != nil
+        let logger = Logger(label: "juesuan.read")
         var clock = Date()
         func lap(_ name: String) {
-            if profile { print("read:", name, Int(Date().timeIntervalSince(clock) * 1_000_000), "µs"); clock = Date() }
+            logger.debug("\(name) \(Int(Date().timeIntervalSince(clock) * 1_000_000)) µs"); clock = Date()
         }
         let lines = text.lines
         let year = detectYear(lines)

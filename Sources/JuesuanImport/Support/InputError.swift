@@ -14,16 +14,19 @@ public struct InputError: ExplainedError, Equatable, Sendable {
     public var value: String?
     /// What is wrong, in Chinese.
     public var reason: String
+    /// The input cannot be read because a program juesuan needs for it (pdftotext) is missing.
+    public var missingTool = false
 
-    public init(file: String, line: Int? = nil, value: String? = nil, reason: String) {
+    public init(file: String, line: Int? = nil, value: String? = nil, reason: String, missingTool: Bool = false) {
         self.file = file
         self.line = line
         self.value = value
         self.reason = reason
+        self.missingTool = missingTool
     }
 
     /// Unreadable when nothing in the file is named, invalid when a line or a value is.
-    public var kind: ProblemKind { line != nil || value != nil ? .inputInvalid : .inputUnreadable }
+    public var kind: ProblemKind { missingTool ? .toolMissing : line != nil || value != nil ? .inputInvalid : .inputUnreadable }
 
     /// What to do; the reason says it.
     public var hint: String { "" }

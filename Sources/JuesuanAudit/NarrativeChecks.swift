@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import JuesuanCore
 import JuesuanImport
 import JuesuanPerformance
@@ -48,10 +49,10 @@ struct NarrativeChecks {
     // MARK: Run
 
     mutating func run() {
-        let profile = ProcessInfo.processInfo.environment["JUESUAN_PROFILE"] != nil
+        let logger = Logger(label: "juesuan.audit")
         var clock = Date()
         func lap(_ name: String) {
-            if profile { print(name, Int(Date().timeIntervalSince(clock) * 1_000_000), "µs"); clock = Date() }
+            logger.debug("\(name) \(Int(Date().timeIntervalSince(clock) * 1_000_000)) µs"); clock = Date()
         }
         let scanned = report.passages.map { passage -> (Passage, [Character], [Mention]) in
             let characters = passage.characters.isEmpty ? Array(passage.text) : passage.characters
