@@ -540,33 +540,10 @@ extension CellsConsolidation {
             figureSums[index] = sum
         }
 
-        /// 分 of "-12345.67", "12345.6", "12345"; nil for anything else or beyond the amount limit.
+        /// 分 of a plain 元 amount in `range` of `bytes` (`MoneyParser.plainYuanFen`).
+        @inline(__always)
         func parseFen(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64? {
-            var at = range.lowerBound
-            var negative = false
-            if bytes[at] == 45 { negative = true; at += 1 }
-            var whole: Int64 = 0, digits = 0
-            while at < range.upperBound, bytes[at] &- 48 < 10 {
-                whole = whole * 10 + Int64(bytes[at] - 48); digits += 1; at += 1
-                if digits > 15 { return nil }
-            }
-            guard digits > 0 else { return nil }
-            var fraction: Int64 = 0
-            if at < range.upperBound {
-                guard bytes[at] == 46 else { return nil }
-                at += 1
-                let first = at
-                while at < range.upperBound, bytes[at] &- 48 < 10 {
-                    guard at - first < 2 else { return nil }  // at most two decimals (and no overflow)
-                    fraction = fraction * 10 + Int64(bytes[at] - 48); at += 1
-                }
-                let decimals = at - first
-                guard decimals >= 1, decimals <= 2, at == range.upperBound else { return nil }
-                if decimals == 1 { fraction *= 10 }
-            }
-            let fen = whole * 100 + fraction
-            guard fen <= MoneyParser.maximumFen else { return nil }
-            return negative ? -fen : fen
+            MoneyParser.plainYuanFen(bytes, range)
         }
 
         /// Keeps the row for the unit's end, runs the row forms, fills the fixed slots.

@@ -116,4 +116,24 @@ struct MoneyTests {
         #expect(ScoreText.parse("20") == 20)
         #expect(ScoreText.parse("9a") == nil)
     }
+
+    @Test("表格数据文件的快速读法与通用读法一致（1,000 个带种子的随机写法）")
+    func plainFastPathAgrees() {
+        var generator = SeededGenerator(seed: 20261202)
+        let alphabet = Array("0123456789.-,万 ")
+        for round in 0..<1_000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            var text = String((0..<length).map { _ in alphabet[Int.random(in: 0..<(round % 3 == 0 ? alphabet.count : 11), using: &generator)] })
+            if round % 5 == 0 { text = String(Int64.random(in: -99_999_999...99_999_999, using: &generator)) + "." + String(Int.random(in: 0...99, using: &generator)) }
+            let bytes = Array(text.utf8)
+            let fast = bytes.withUnsafeBufferPointer { MoneyParser.plainYuanFen($0, 0..<bytes.count) }
+            let general = MoneyParser.parseOrNil(text, unit: .yuan)?.money.fen
+            if let fast {
+                #expect(general == fast, "“\(text)”：快速 \(fast)，通用 \(String(describing: general))")
+            } else if let general, !text.contains(","), !text.contains(" "), !text.hasSuffix("."), text.split(separator: ".").last.map({ $0.count <= 2 }) ?? true {
+                // Only the plain forms are the fast path's: anything it refuses has separators or spaces.
+                #expect(text.hasPrefix("-") && general == 0 || text.hasPrefix("."), "快速读法拒绝了“\(text)”（通用读法为 \(general)）")
+            }
+        }
+    }
 }
