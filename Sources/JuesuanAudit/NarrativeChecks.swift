@@ -26,16 +26,28 @@ struct NarrativeChecks {
     // MARK: Findings
 
     mutating func add(_ ruleID: String, passage: Passage?, at offset: Int, line explicitLine: Int? = nil, stated: String?,
-                      expected: String?, values: [String: String], severity: Severity? = nil) {
+                      expected: String?, values: [String: String], severity: Severity? = nil, note: String? = nil) {
         guard let rule = rules.rule(ruleID) else { return }
         var message = rule.message
         var all = values
         all["stated"] = stated ?? ""
         all["expected"] = expected ?? ""
         for (key, value) in all { message = message.replacingOccurrences(of: "{\(key)}", with: value) }
+        if let note { message += note }
         let line = explicitLine ?? passage?.line(at: offset)
         findings.append(Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, stated: stated,
                                 expected: expected, line: line, page: line.flatMap(report.page(ofLine:)), family: rule.family))
+    }
+
+    /// When a printed percentage is the exact one cut off (95.45% for 95.457…%) rather than rounded:
+    /// a note naming both, for a finding that is then only info — a habit of printing, not a wrong
+    /// figure.
+    static func truncation(_ printed: Mention, exact: Decimal) -> String? {
+        var input = exact, cut = Decimal()
+        NSDecimalRound(&cut, &input, printed.decimals, exact >= 0 ? .down : .up)
+        guard cut == printed.value, cut != exact.roundedHalfUp(printed.decimals) else { return nil }
+        return "（所印 \(printed.text)% 是 \(exact.text(printed.decimals + 3))…% 截去尾数所得，四舍五入应为 "
+            + "\(exact.roundedHalfUp(printed.decimals).text(printed.decimals))%；属截尾，不是计算错误）"
     }
 
     /// About 30 characters of the sentence around `offset`.
@@ -369,9 +381,10 @@ struct NarrativeChecks {
         let low = ((numerator - half) / (base + half) * 100).roundedHalfUp(mention.decimals)
         let high = ((numerator + half) / (base - half) * 100).roundedHalfUp(mention.decimals)
         let explained = mention.value >= low && mention.value <= high
+        let truncated = Self.truncation(mention, exact: exact)
         add("N-SHARE", passage: passage, at: mention.start, stated: mention.text + "%", expected: expected.text(mention.decimals) + "%",
             values: ["part": part.0.text + " 万元", "whole": baseName, "excerpt": Self.excerpt(characters, around: mention.start)],
-            severity: explained ? .info : nil)
+            severity: explained || truncated != nil ? .info : nil, note: explained ? nil : truncated)
     }
 
     mutating func checkExecution(_ passage: Passage, _ characters: [Character], _ mention: Mention, actual: (Mention, Quantity?)?,
@@ -401,14 +414,17 @@ struct NarrativeChecks {
                 values: ["actual": actual.0.text + " 万元", "budget": budgetSource, "excerpt": Self.excerpt(characters, around: mention.start)])
             return
         }
-        let expected = (actual.0.value / budgetValue * 100).roundedHalfUp(mention.decimals)
+        let exact = actual.0.value / budgetValue * 100
+        let expected = exact.roundedHalfUp(mention.decimals)
         guard expected != mention.value.roundedHalfUp(mention.decimals) else { return }
         let half = Decimal(string: "0.005")!
         let low = ((actual.0.value - half) / (budgetValue + half) * 100).roundedHalfUp(mention.decimals)
         let high = ((actual.0.value + half) / (budgetValue - half) * 100).roundedHalfUp(mention.decimals)
+        let explained = mention.value >= low && mention.value <= high
+        let truncated = Self.truncation(mention, exact: exact)
         add("N-EXECUTION", passage: passage, at: mention.start, stated: mention.text + "%", expected: expected.text(mention.decimals) + "%",
             values: ["actual": actual.0.text + " 万元", "budget": budgetSource, "excerpt": Self.excerpt(characters, around: mention.start)],
-            severity: mention.value >= low && mention.value <= high ? .info : nil)
+            severity: explained || truncated != nil ? .info : nil, note: explained ? nil : truncated)
     }
 
     /// "比上年增加/减少 D 万元，增长/下降 R%" and "比年初预算减少 D 万元".
@@ -461,10 +477,12 @@ struct NarrativeChecks {
         let half = Decimal(string: "0.005")!
         let low = ((change.value - half) / (prior + half) * 100).roundedHalfUp(following.decimals)
         let high = ((change.value + half) / (prior - half) * 100).roundedHalfUp(following.decimals)
+        let explained = following.value >= low && following.value <= high
+        let truncated = Self.truncation(following, exact: exact)
         add("N-YOY", passage: passage, at: following.start, stated: following.text + "%", expected: expected.text(following.decimals) + "%",
             values: ["change": change.text + " 万元", "prior": "\(prior.text(2)) 万元", "current": "\(current.text(2)) 万元",
                      "excerpt": Self.excerpt(characters, around: following.start)],
-            severity: following.value >= low && following.value <= high ? .info : nil)
+            severity: explained || truncated != nil ? .info : nil, note: explained ? nil : truncated)
     }
 
     /// What a change clause is about: "与2020年度相比，收、支总计各减少" → "收、支总计".

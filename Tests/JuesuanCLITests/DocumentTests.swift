@@ -28,6 +28,21 @@ struct DocumentTests {
         #expect(output != nil && output == recorded, "\(name) 的结果与 Tests/JuesuanCLITests/Fixtures/golden/\(name).json 不同")
     }
 
+    @Test("审阅的每条问题都指出所印的行（PDF 还有页），自评表的问题也是", .enabled(if: ExternalTools.poppler, Comment(rawValue: ExternalTools.popplerMissing)),
+          arguments: ["audit-seed", "audit-putuo", "audit-planted"])
+    func everyFindingHasItsLine(_ name: String) throws {
+        let arguments = try #require(Self.cases.first { $0.0 == name }?.1)
+        let object = try JSONSerialization.jsonObject(with: Data(try CLI.run(arguments).stdout.utf8)) as? [String: Any]
+        let findings = try #require(object?["findings"] as? [[String: Any]])
+        #expect(!findings.isEmpty)
+        let pdf = arguments[1].hasSuffix(".pdf")
+        for finding in findings where finding["rule"] as? String != "T-MISSING" {
+            #expect(finding["line"] as? Int != nil, "\(finding["rule"] ?? "") 没有行号：\(finding["message"] ?? "")")
+            if pdf { #expect(finding["page"] as? Int != nil, "\(finding["rule"] ?? "") 没有页码") }
+        }
+        if name == "audit-seed" { #expect(findings.contains { ($0["rule"] as? String)?.hasPrefix("P-") == true }) }
+    }
+
     @Test("记录的文档与 build 写出的 findings.json 都符合 JSON Schema", .enabled(if: ExternalTools.jsonschema, Comment(rawValue: ExternalTools.jsonschemaMissing)))
     func validAgainstSchemas() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-schema-\(UUID().uuidString)")

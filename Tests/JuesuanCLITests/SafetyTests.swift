@@ -137,7 +137,7 @@ struct SafetyTests {
         try process.run()
         // Wait until Chromium runs for this build: a process whose command line names our PDF folder.
         var pdfFolder: String?
-        for _ in 0..<800 where pdfFolder == nil {
+        for _ in 0..<3000 where pdfFolder == nil {
             pdfFolder = Self.chromiumFolder(stage: stage)
             if pdfFolder == nil { usleep(10_000) }
         }

@@ -182,6 +182,18 @@ struct NarrativeRuleTests {
         #expect(silent.isEmpty, "\(rule) 在一致的文字上报出：\(silent.map(\.message))")
     }
 
+    @Test("百分比截去尾数（52.85% 而非 52.86%）只是提示，并说出两个数；算错的仍是错误")
+    func truncatedPercentIsInfo() throws {
+        let passage = "三、支出决算情况说明\n2021 年度支出合计 1,813.94 万元。其中：基本支出 958.84 万元，占本年支出 %@。"
+        let truncated = try Self.report(passage.replacingOccurrences(of: "%@", with: "52.85%")).filter { $0.rule == "N-SHARE" }
+        #expect(truncated.count == 1 && truncated[0].severity == .info, "\(truncated.map(\.message))")
+        #expect(truncated.first?.message.contains("截去尾数") == true && truncated.first?.message.contains("52.86%") == true)
+        let wrong = try Self.report(passage.replacingOccurrences(of: "%@", with: "52.84%")).filter { $0.rule == "N-SHARE" }
+        #expect(wrong.map(\.severity) == [.error], "\(wrong.map(\.message))")
+        let right = try Self.report(passage.replacingOccurrences(of: "%@", with: "52.86%")).filter { $0.rule == "N-SHARE" }
+        #expect(right.isEmpty)
+    }
+
     @Test("每条情况说明规则都有复现用例")
     func coverage() {
         let covered: Set<String> = ["N-SCORE", "N-AMOUNT", "N-SHARE", "N-EXECUTION", "N-YOY", "N-YOY-ZERO", "N-YOY-DIRECTION", "N-BUDGET-DIFF",

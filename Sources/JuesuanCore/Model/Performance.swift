@@ -83,6 +83,8 @@ public struct BudgetExecution: Hashable, Sendable, Codable {
     public var statedScore: Decimal?
     /// The weight of this block as printed (20 分); nil means the scoring scheme's.
     public var weight: Decimal?
+    /// The line of a published report where the row is printed (audit only).
+    public var line: Int?
 
     public init(label: String, unit: MoneyUnit, budget: Money, executed: Money, statedRate: String?,
                 statedScore: Decimal?, weight: Decimal?) {
@@ -114,9 +116,12 @@ public struct DepartmentForm: Hashable, Sendable, Codable {
     public var goals: [AnnualGoal]
     /// Where the form was read from.
     public var source: String?
+    /// The line of a published report where the form's 自评得分 (or its title) is printed (audit only).
+    public var line: Int?
 
     public init(unitName: String, filledOn: String?, statedTotal: Decimal?, basicTotal: Money?, projectTotal: Money?,
-                execution: BudgetExecution, goals: [AnnualGoal], source: String? = nil) {
+                execution: BudgetExecution, goals: [AnnualGoal], source: String? = nil, line: Int? = nil) {
+        self.line = line
         self.unitName = unitName
         self.filledOn = filledOn
         self.statedTotal = statedTotal
@@ -164,11 +169,14 @@ public struct ProjectForm: Hashable, Sendable, Codable {
     public var improvement: String
     /// Where the form was read from.
     public var source: String?
+    /// The line of a published report where the form's 自评得分 (or its title) is printed (audit only).
+    public var line: Int?
 
     public init(name: String, supervisor: String, implementer: String, category: String, kind: String,
                 filledOn: String?, statedTotal: Decimal?, execution: BudgetExecution, goalPlanned: String,
                 goalAchieved: String, goalWeight: Decimal?, goalStatedScore: Decimal?, indicatorsWeight: Decimal?,
-                indicators: [IndicatorRow], deviation: String, improvement: String, source: String? = nil) {
+                indicators: [IndicatorRow], deviation: String, improvement: String, source: String? = nil, line: Int? = nil) {
+        self.line = line
         self.name = name
         self.supervisor = supervisor
         self.implementer = implementer

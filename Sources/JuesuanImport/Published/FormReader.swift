@@ -25,14 +25,17 @@ enum FormReader {
 
     static func compact(_ line: TextLine) -> String { line.text.filter { !$0.isWhitespace } }
 
-    static func statedTotal(_ lines: [TextLine]) -> Decimal? {
+    static func statedTotal(_ lines: [TextLine]) -> Decimal? { statedTotalLine(lines).0 }
+
+    /// The stated total and the line it is printed on (else the form's first line).
+    static func statedTotalLine(_ lines: [TextLine]) -> (Decimal?, Int?) {
         for line in lines.prefix(4) {
             let text = compact(line)
             if let range = text.range(of: "自评得分:") ?? text.range(of: "自评得分：") {
-                return ScoreText.parse(String(text[range.upperBound...].prefix { ($0.isASCII && $0.isNumber) || $0 == "." }))
+                return (ScoreText.parse(String(text[range.upperBound...].prefix { ($0.isASCII && $0.isNumber) || $0 == "." })), line.number)
             }
         }
-        return nil
+        return (nil, lines.first?.number)
     }
 
     /// The budget line: A, B, rate, score after the execution label.
@@ -45,8 +48,10 @@ enum FormReader {
             guard let budget = try? MoneyParser.parse(tokens[rateIndex - 2], unit: unit).money,
                   let executed = try? MoneyParser.parse(tokens[rateIndex - 1], unit: unit).money else { continue }
             let score = rateIndex + 1 < tokens.count ? ScoreText.parse(tokens[rateIndex + 1]) : nil
-            return BudgetExecution(label: label, unit: unit, budget: budget, executed: executed, statedRate: tokens[rateIndex],
-                                   statedScore: score, weight: 20)
+            var block = BudgetExecution(label: label, unit: unit, budget: budget, executed: executed, statedRate: tokens[rateIndex],
+                                        statedScore: score, weight: 20)
+            block.line = line.number
+            return block
         }
         return nil
     }
@@ -71,7 +76,7 @@ enum FormReader {
         return ProjectForm(name: name, supervisor: "", implementer: "", category: "", kind: "", filledOn: nil,
                            statedTotal: statedTotal(lines), execution: execution, goalPlanned: "", goalAchieved: "",
                            goalWeight: 20, goalStatedScore: goalScore, indicatorsWeight: 60, indicators: indicators(lines),
-                           deviation: "", improvement: "", source: source)
+                           deviation: "", improvement: "", source: source, line: statedTotalLine(lines).1)
     }
 
     static func department(_ lines: [TextLine], source: String) -> DepartmentForm? {
@@ -100,7 +105,7 @@ enum FormReader {
             goals.append(AnnualGoal(title: start.1, weight: start.2, text: "", indicators: indicators(Array(lines[start.0..<end]))))
         }
         return DepartmentForm(unitName: "", filledOn: nil, statedTotal: statedTotal(lines), basicTotal: basic, projectTotal: project,
-                              execution: execution, goals: goals, source: source)
+                              execution: execution, goals: goals, source: source, line: statedTotalLine(lines).1)
     }
 
     static func looksLikeValue(_ token: String) -> Bool {

@@ -96,6 +96,8 @@ public struct ScoredForm: Hashable, Sendable, Codable {
     public var notes: [String]
     /// Where the form was read from.
     public var source: String?
+    /// The line of a published report where the form's total is printed (audit only).
+    public var line: Int?
 }
 
 /// Scores self-evaluation forms by the rules printed in their 备注.
@@ -148,7 +150,7 @@ public struct Scorer: Sendable {
         return ScoredForm(kind: .project, name: form.name, execution: form.execution, executionRate: rate,
                           executionRateText: rateText, executionScore: executionScore, goalScore: goalScore, blocks: [block],
                           computed: total, stated: form.statedTotal, statedPartsSum: statedParts, grade: scheme.grade(total),
-                          fundWeightedProjects: nil, notes: notes, source: form.source)
+                          fundWeightedProjects: nil, notes: notes, source: form.source, line: form.line)
     }
 
     /// The department form: execution plus its annual goals. `goalRates` gives, per goal, the execution
@@ -170,7 +172,7 @@ public struct Scorer: Sendable {
         return ScoredForm(kind: .department, name: form.unitName, execution: form.execution, executionRate: rate,
                           executionRateText: rateText, executionScore: executionScore, goalScore: nil, blocks: blocks,
                           computed: total, stated: form.statedTotal, statedPartsSum: statedParts, grade: scheme.grade(total),
-                          fundWeightedProjects: nil, notes: notes, source: form.source)
+                          fundWeightedProjects: nil, notes: notes, source: form.source, line: form.line)
     }
 
     /// The project a department goal reports on: the one sharing most indicator names (at least half).

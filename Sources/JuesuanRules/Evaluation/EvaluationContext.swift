@@ -178,12 +178,14 @@ struct EvaluationContext: Sendable {
         case ("上年", let name?): return figures.priorYear[name]
         case ("绩效", let name?):
             guard let form = disclosure.performance.department else { return nil }
-            let source = form.source.map { SourceLocation(file: $0, line: 0) }
+            // In a published report: the totals stand at the head of the form, the amounts on the execution row.
+            let head = form.source.map { SourceLocation(file: $0, line: form.line ?? 0) }
+            let row = form.source.map { SourceLocation(file: $0, line: form.execution.line ?? form.line ?? 0) }
             switch name {
-            case "基本支出总额": return form.basicTotal.map { NamedAmount(name: name, amount: $0, source: source) }
-            case "项目支出总额": return form.projectTotal.map { NamedAmount(name: name, amount: $0, source: source) }
-            case "预算数": return NamedAmount(name: name, amount: form.execution.budget, source: source)
-            case "执行数": return NamedAmount(name: name, amount: form.execution.executed, source: source)
+            case "基本支出总额": return form.basicTotal.map { NamedAmount(name: name, amount: $0, source: head) }
+            case "项目支出总额": return form.projectTotal.map { NamedAmount(name: name, amount: $0, source: head) }
+            case "预算数": return NamedAmount(name: name, amount: form.execution.budget, source: row)
+            case "执行数": return NamedAmount(name: name, amount: form.execution.executed, source: row)
             default: return nil
             }
         default: return nil

@@ -38,7 +38,7 @@ enum PerformanceChecks {
             }
             findings.append(Finding(rule: rule.id, severity: severity ?? rule.severity, message: text, row: form.name,
                                     stated: stated, expected: expected,
-                                    source: form.source.map { SourceLocation(file: $0, line: line ?? 0) }))
+                                    source: form.source.map { SourceLocation(file: $0, line: line ?? form.line ?? 0) }))
         }
         for form in scored.forms {
             switch kind {
@@ -53,7 +53,7 @@ enum PerformanceChecks {
                 let decimals = statedText.split(separator: ".").dropFirst().first.map { $0.prefix { $0.isNumber }.count } ?? 0
                 let expected = roundHalfUp(form.executionRate * 100, decimals)
                 guard roundHalfUp(stated.value * 100, decimals) != expected else { continue }
-                add(form, stated: statedText, expected: expected.printed(decimals) + "%", [:])
+                add(form, stated: statedText, expected: expected.printed(decimals) + "%", [:], line: form.execution.line)
             case "perf-exec-score":
                 guard let stated = form.execution.statedScore else { continue }
                 let decimals = max(0, -stated.exponent)
@@ -61,14 +61,16 @@ enum PerformanceChecks {
                 // Half a unit of the printed precision either way is the stated figure's own rounding.
                 let tolerance = Decimal(sign: .plus, exponent: -max(decimals, 1), significand: 5)
                 guard (stated - form.executionScore).magnitude > tolerance else { continue }
-                add(form, stated: stated.compact(scheme.scoreDecimals), expected: expected.compact(scheme.scoreDecimals), [:])
+                add(form, stated: stated.compact(scheme.scoreDecimals), expected: expected.compact(scheme.scoreDecimals), [:],
+                    line: form.execution.line)
             case "perf-indicator-sum":
                 for block in form.blocks {
                     // Over the weight is always wrong; under it is wrong when the rules find every indicator met.
                     guard let sum = block.statedSum, sum != block.weight,
                           sum > block.weight || block.indicators.allSatisfy({ $0.fraction == 1 }) else { continue }
                     add(form, stated: sum.compact(), expected: block.weight.compact(),
-                        ["block": block.title, "relation": sum > block.weight ? "超过" : "少于"])
+                        ["block": block.title, "relation": sum > block.weight ? "超过" : "少于"],
+                        line: block.indicators.first?.row.source.flatMap { $0.line > 0 ? $0.line : nil })
                 }
             case "perf-cost-actual":
                 for indicator in form.blocks.flatMap(\.indicators) where indicator.computedActual != nil && indicator.problem != nil {
