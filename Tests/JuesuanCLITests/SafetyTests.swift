@@ -430,6 +430,44 @@ struct SafetyTests {
         }
     }
 
+    @Test("性质：合成单位在每种版式下印成 PDF，审阅没有任何问题，读回的每个单元格都相同（带种子；JUESUAN_LONG=N 时 N 个单位）",
+          .enabled(if: ExternalTools.printing, Comment(rawValue: ExternalTools.printingMissing)))
+    func syntheticRoundTrip() throws {
+        let scratch = try Scratch("synthetic")
+        defer { scratch.remove() }
+        let count = Int(ProcessInfo.processInfo.environment["JUESUAN_LONG"] ?? "") ?? 2
+        #expect(try CLI.run(["synth", "--units", String(count), "--seed", "20261202", "--per-file", String(count), "--out", scratch.url("s").path]).status == 0)
+        let units = scratch.url("units")
+        #expect(try CLI.run(["derive", scratch.url("s/ledger/part-00001.csv").path, "--out", units.path]).status == 0)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: units.path).filter { !$0.hasPrefix(".") }.sorted()
+        #expect(folders.count == count)
+        for folder in folders {
+            for layout in TableLayout.all.map(\.id) {
+                let dataset = scratch.url("\(layout)-\(folder)")
+                try FileManager.default.copyItem(at: units.appendingPathComponent(folder), to: dataset)
+                let facts = dataset.appendingPathComponent("disclosure.yaml")
+                try (String(contentsOf: facts, encoding: .utf8) + "\n版式: \(layout)\n").write(to: facts, atomically: true, encoding: .utf8)
+                let out = scratch.url("\(layout)-\(folder)-out")
+                let built = try CLI.run(["build", dataset.path, "--out", out.path])
+                #expect(built.status == 0, "\(folder) \(layout)：\(built.stderr)")
+                let pdf = out.appendingPathComponent("report.pdf").path
+                let audit = try CLI.run(["audit", pdf, "--format", "json"])
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+                let problems = ((json["findings"] as? [[String: Any]]) ?? []).filter { $0["severity"] as? String != "info" }
+                #expect(problems.isEmpty, "\(folder) \(layout)：\(problems.map { "\($0["rule"] ?? "") \($0["message"] ?? "")" })")
+                let back = scratch.url("\(layout)-\(folder)-back")
+                #expect(try CLI.run(["import", pdf, "--out", back.path]).status == 0)
+                let written = try DatasetReader.read(folder: dataset), read = try DatasetReader.read(folder: back)
+                for id in TableID.allCases {
+                    func cells(_ disclosure: Disclosure) -> Set<String> {
+                        Set((disclosure[id]?.rows ?? []).flatMap { row in row.cells.filter { $0.value.fen != 0 }.map { "\(row.key) \($0.key) \($0.value)" } })
+                    }
+                    #expect(cells(read) == cells(written), "\(folder) \(layout) \(id)：读回不同 \(cells(written).symmetricDifference(cells(read)).sorted().prefix(6))")
+                }
+            }
+        }
+    }
+
     // MARK: 7. Workbook and open data for Excel users
 
     @Test("工作簿：数字是数字，自评表按项目命名、A4、分值已填；CSV 带 UTF-8 BOM",
