@@ -76,6 +76,8 @@ struct NarrativeChecks {
         lap("counts")
         checkProjects(scanned)
         lap("projects")
+        for (passage, characters, mentions) in scanned { checkParts(passage, characters, mentions) }
+        lap("parts")
         checkText()
         lap("text")
         checkStatedScores(scanned)
@@ -280,6 +282,78 @@ struct NarrativeChecks {
             previousEnd = mention.end
         }
         checkComparisons(passage, characters, mentions, budgets: budgets)
+    }
+
+    /// Wholes whose parts the text lists after "其中" or "主要用于": the parts of 政府采购支出总额
+    /// (货物、工程、服务) and of 公务用车运行费 (燃料费、维修费、保险费 …) must add up to it, unless the
+    /// list is left open with "等"; the parts of any other whole must not exceed it.
+    mutating func checkParts(_ passage: Passage, _ characters: [Character], _ mentions: [Mention]) {
+        let amounts = mentions.filter { $0.kind == .amount }
+        var checked = Set<Int>()
+        for (index, whole) in amounts.enumerated() where !checked.contains(whole.start) {
+            let sentenceStart = (characters[..<whole.start].lastIndex { "。".contains($0) }).map { $0 + 1 } ?? 0
+            var sentenceEnd = characters[whole.end...].firstIndex { $0 == "。" } ?? characters.count
+            // A list may follow in the next sentence ("…厉行节约。主要用于燃料费、…，其中：燃料费 2 万元；…").
+            if sentenceEnd < characters.count {
+                let next = String(characters[(sentenceEnd + 1)...].prefix(6)).filter { !$0.isWhitespace }
+                let thisSentence = String(characters[whole.end..<sentenceEnd])
+                if (next.hasPrefix("主要用于") || next.hasPrefix("其中")) && !thisSentence.includes("其中") && !thisSentence.includes("主要用于") {
+                    sentenceEnd = characters[(sentenceEnd + 1)...].firstIndex { $0 == "。" } ?? characters.count
+                }
+            }
+            let opening = String(characters[sentenceStart..<whole.start]).filter { !$0.isWhitespace }
+            let procurement = opening.hasSuffix("政府采购支出总额") || opening.hasSuffix("政府采购支出总额为")
+            let vehicle = opening.hasSuffix("公务用车运行费") || opening.hasSuffix("公务用车运行维护费") || opening.hasSuffix("公务用车运行费为")
+            // Where the list starts: "其中" after the whole, in the same sentence.
+            let rest = String(characters[whole.end..<sentenceEnd])
+            guard let first = ["其中", "主要用于"].compactMap({ rest.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
+            // "主要用于燃料费、维修费，其中：燃料费 2 万元；…": the list starts after the last marker before its first amount.
+            var marker = first
+            let firstAmount = amounts[(index + 1)...].first { $0.start >= whole.end + rest.distance(from: rest.startIndex, to: first.upperBound) }
+            if let firstAmount, let later = rest.range(of: "其中", options: .backwards,
+                                                      range: first.upperBound..<rest.index(rest.startIndex, offsetBy: min(rest.count, firstAmount.start - whole.end))) {
+                marker = later
+            }
+            let listStart = whole.end + rest.distance(from: rest.startIndex, to: marker.upperBound)
+            // Any other whole: only a list that follows it at once ("X 万元，其中：…").
+            let gap = String(characters[whole.end..<(whole.end + rest.distance(from: rest.startIndex, to: first.lowerBound))])
+                .filter { !$0.isWhitespace && !"，,：:（）()万元".contains($0) }
+            if !procurement && !vehicle && !gap.isEmpty { continue }
+            let candidates = amounts[(index + 1)...].filter { $0.start >= listStart && $0.start < sentenceEnd }
+            var parts: [(String, Mention)] = []
+            var previous = listStart
+            for mention in candidates {
+                let label = Self.partLabel(String(characters[previous..<mention.start]).filter { !$0.isWhitespace })
+                // A share, a change or a new clause ends the list.
+                if label.isEmpty || label.includes("占") || label.includes("比") || label.includes("减少") || label.includes("增加") || label.includes("其中")
+                    || label.count > 16 { break }
+                parts.append((label, mention))
+                previous = mention.end
+            }
+            guard parts.count >= 2 else { continue }
+            for part in parts { checked.insert(part.1.start) }
+            let sum = parts.reduce(Decimal(0)) { $0 + $1.1.value }
+            let tail = String(characters[previous..<sentenceEnd]).filter { !$0.isWhitespace }
+            let open = tail.hasPrefix("等")
+            let exhaustive = !open && ((procurement && parts.allSatisfy { part in ["货物", "工程", "服务"].contains { part.0.includes($0) } }) || vehicle)
+            let tolerance = Decimal(string: "0.005")! * Decimal(parts.count + 1)
+            let difference = sum - whole.value
+            guard exhaustive ? difference.magnitude > tolerance : difference > tolerance else { continue }
+            let name = procurement ? "政府采购支出总额" : vehicle ? "公务用车运行费"
+                : (opening.split(whereSeparator: { "，,：:；".contains($0) }).last.map(String.init) ?? "总数")
+            add("N-PARTS", passage: passage, at: whole.start, stated: sum.text(2), expected: whole.text,
+                values: ["whole": name, "parts": parts.map { "\($0.0) \($0.1.text)" }.joined(separator: "、"),
+                         "excerpt": Self.excerpt(characters, around: whole.start)])
+        }
+    }
+
+    /// "其中：货物类采购支出" → "货物类采购支出": the words before a part's amount, without joiners.
+    static func partLabel(_ text: String) -> String {
+        var label = text
+        for joiner in ["其中", "主要用于", "包括", "分别为", "：", ":", "，", ",", "、", "万元", "为", "和", "及", "；"] {
+            label = label.replacingOccurrences(of: joiner, with: "")
+        }
+        return label
     }
 
     /// "决算数大于/小于/等于预算数" against the budget and the actual stated just before.

@@ -173,6 +173,8 @@ struct NarrativeRuleTests {
         ("X-PLACEHOLDER", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，XX办公室共有车辆 3 辆，春节慰问一线工作人员   家，高温慰问。", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆。"),
         ("X-PUNCT", "十二、国有资产占用情况\n共有车辆 3 辆。。", "十二、国有资产占用情况\n共有车辆 3 辆。"),
         ("X-YEAR", "十二、国有资产占用情况\n截至 2020 年 12 月 31 日，共有车辆 3 辆。", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆。"),
+        ("N-PARTS", "十一、政府采购支出情况\n2021 年度政府采购支出总额 35.92 万元，其中：政府采购货物支出 13.85 万元、政府采购服务支出 23.07 万元。",
+         "十一、政府采购支出情况\n2021 年度政府采购支出总额 35.92 万元，其中：政府采购货物支出 13.85 万元、政府采购服务支出 22.07 万元。"),
         ("N-SCORE", "十三、预算绩效情况说明\n2021 年度部门整体绩效目标执行率 99.46%，自评得分 99.95 分。", "十三、预算绩效情况说明\n2021 年度部门整体绩效目标执行率 99.46%，自评得分 99.8 分。"),
     ] as [(String, String, String)])
     func reproducer(_ rule: String, _ firing: String, _ quiet: String) throws {
@@ -228,10 +230,23 @@ struct NarrativeRuleTests {
         #expect(wrong.contains { $0.severity == .error && $0.table == .t3 })
     }
 
+    @Test("公务用车运行费与其后所列燃料费、维修费、保险费：不相加时报出，列表以“等”结尾或与总数无关的不报")
+    func vehicleParts() throws {
+        let text = "十、“三公”经费支出情况说明\n（2）公务用车运行费 5.26 万元，完成年初预算的 52.6%，比年初预算减少 4.74 万元，主要原因是严格控制成本，厉行节约。主要用于燃料费、维修费、过桥过路费、保险费，其中：燃料费 2 万元；维修费 2.45 万元；保险费 %@ 万元。"
+        let fired = try Self.report(text.replacingOccurrences(of: "%@", with: "0.91")).filter { $0.rule == "N-PARTS" }
+        #expect(fired.count == 1 && fired.first?.severity == .error && fired.first?.message.contains("5.36") == true, "\(fired.map(\.message))")
+        #expect(try Self.report(text.replacingOccurrences(of: "%@", with: "0.81")).filter { $0.rule == "N-PARTS" }.isEmpty)
+        let open = text.replacingOccurrences(of: "%@ 万元。", with: "0.51 万元等。").replacingOccurrences(of: "%@", with: "0.51")
+        #expect(try Self.report(open).filter { $0.rule == "N-PARTS" }.isEmpty, "以“等”结尾的列表不必相加")
+        // A part larger than any whole it could belong to is always wrong.
+        let exceed = "三、支出决算情况说明\n2021 年度支出合计 1,813.94 万元，其中：基本支出 958.84 万元，项目支出 955.10 万元。"
+        #expect(try Self.report(exceed).contains { $0.rule == "N-PARTS" && $0.severity == .error })
+    }
+
     @Test("每条情况说明规则都有复现用例")
     func coverage() {
         let covered: Set<String> = ["N-SCORE", "N-AMOUNT", "N-SHARE", "N-EXECUTION", "N-YOY", "N-YOY-ZERO", "N-YOY-DIRECTION", "N-BUDGET-DIFF",
-                                    "N-COMPARE", "N-COUNT", "N-PROJECT", "X-PLACEHOLDER", "X-PUNCT", "X-YEAR", "T-UNREADABLE"]
+                                    "N-COMPARE", "N-COUNT", "N-PROJECT", "X-PLACEHOLDER", "X-PUNCT", "X-YEAR", "T-UNREADABLE", "N-PARTS"]
         for rule in Audit.rules.rules where rule.check == .narrative {
             #expect(covered.contains(rule.id), "\(rule.id) 没有复现用例")
         }
