@@ -84,6 +84,20 @@ public enum ReportReader {
         if layout.id != TableLayout.standard.id { disclosure.layout = layout.id }
         let recovery = TableRecovery(catalog: catalog, year: year ?? 0, department: unit)
         var tokenLines: [TableID: [[Token]]] = [:]
+        // Where each 栏次 is printed, when the extraction keeps positions: the gaps between a row's
+        // figures then say which columns they stand in, where the formulas alone cannot.
+        var columnCenters: [TableID: [Int: Double]] = [:]
+        for (id, range) in ranges {
+            guard let index = range.first(where: { index in
+                let raw = lines[index].text
+                return raw.drop { $0 == " " || $0 == "\u{3000}" }.hasPrefix("栏") && Tokenizer.has(raw, "次")
+            }) else { continue }
+            var centers: [Int: Double] = [:]
+            for token in Tokenizer.tokens(lines[index].text, line: lines[index].number) {
+                if let number = token.integer, (1...20).contains(number) { centers[number] = Double(token.offset) + Double(token.text.count) / 2 }
+            }
+            columnCenters[id] = centers
+        }
         for (id, range) in ranges {
             tokenLines[id] = range.compactMap { index -> [Token]? in
                 let raw = lines[index].text
@@ -109,7 +123,7 @@ public enum ReportReader {
                     for (line, column) in [(4, 3), (5, 4), (6, 5), (7, 6), (8, 7)] { hints[column] = t1.amount(.line(line), column: 1) }
                 }
                 let raw = recovery.codeRows(lines: tokens)
-                table.rows = recovery.placeCodeRows(raw, columns: table.columns.count, hints: hints)
+                table.rows = recovery.placeCodeRows(raw, columns: table.columns.count, hints: hints, centers: columnCenters[id] ?? [:])
                 if !table.rows.contains(where: { $0.key == .total }) {
                     table.rows.insert(TableRow(key: .total, label: "合计"), at: 0)
                 }

@@ -189,10 +189,30 @@ struct TableRecovery {
 
     /// Puts each row's figures in columns. The first figure is the row total (栏1); the others go, in
     /// order, to the columns in use, chosen so that every parent row is the sum of its children.
-    func placeCodeRows(_ raw: [RawRow], columns: Int, hints: [Int: Money] = [:]) -> [TableRow] {
+    func placeCodeRows(_ raw: [RawRow], columns: Int, hints: [Int: Money] = [:], centers: [Int: Double] = [:]) -> [TableRow] {
         var cells: [RowKey: [Int: Money]] = [:]
         let rawByKey = Dictionary(raw.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         func extras(_ row: RawRow) -> [Money] { row.amounts.dropFirst().compactMap(\.amount) }
+        // Positions, where the extraction kept them (the 栏次 stand apart): a row may be shifted as a
+        // whole, but the gaps between its figures match the gaps between their columns. Among the
+        // placements the formulas allow, the one whose gaps match best comes first.
+        let sortedCenters = centers.sorted { $0.key < $1.key }.map(\.value)
+        let usable = centers.count >= 2 && zip(sortedCenters, sortedCenters.dropFirst()).allSatisfy { $1 - $0 >= 6 }
+        func mismatch(_ row: RawRow, _ combo: [Int]) -> Double {
+            guard usable else { return 0 }
+            let placed = [1] + combo
+            let ends = row.amounts.filter(\.isAmount).map { Double($0.offset + $0.text.count) }
+            guard ends.count == placed.count, placed.allSatisfy({ centers[$0] != nil }) else { return 0 }
+            var total = 0.0
+            for index in 1..<max(1, placed.count) {
+                total += abs((ends[index] - ends[index - 1]) - (centers[placed[index]]! - centers[placed[index - 1]]!))
+            }
+            return total
+        }
+        func byPosition(_ row: RawRow, _ combos: [[Int]]) -> [[Int]] {
+            guard usable else { return combos }
+            return combos.enumerated().sorted { (mismatch(row, $0.element), $0.offset) < (mismatch(row, $1.element), $1.offset) }.map(\.element)
+        }
 
         // Columns in use: from the 合计 row, guided by figures known from other tables.
         let total = rawByKey[.total]
@@ -203,7 +223,7 @@ struct TableRecovery {
             let hinted = combos.first { combo in
                 !hints.isEmpty && zip(combo, values).allSatisfy { hints[$0.0] == $0.1 } && hints.filter { $0.value != .zero }.keys.allSatisfy(combo.contains)
             }
-            active = hinted ?? combos.first ?? []
+            active = hinted ?? byPosition(total, combos).first ?? []
         }
         if active.isEmpty {
             let most = raw.map { extras($0).count }.max() ?? 0
@@ -218,7 +238,7 @@ struct TableRecovery {
         func options(_ row: RawRow) -> [[Int]] {
             let count = extras(row).count
             let pool = count <= active.count ? active : Array(2...max(2, columns))
-            let combos = Self.combinations(pool, count)
+            let combos = byPosition(row, Self.combinations(pool, count))
             return combos.isEmpty ? [[]] : combos
         }
         if let total { cells[.total] = place(total, active.count == extras(total).count ? active : options(total)[0]) }
