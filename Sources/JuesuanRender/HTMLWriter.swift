@@ -344,12 +344,7 @@ public enum HTMLWriter {
         var out = "<table class=\"report t6\"><thead>\n"
         out += "<tr><th colspan=\"3\">人员经费</th><th colspan=\"6\">公用经费</th></tr>\n<tr>"
         out += String(repeating: "<th>经济分类<br>科目编码</th><th>科目名称</th><th>决算数</th>", count: 3) + "</tr>\n</thead><tbody>\n"
-        func block(_ rows: [TableRow], _ index: Int) -> String {
-            guard index < rows.count else { return "<td></td><td></td><td class=\"num\"></td>" }
-            let row = rows[index]
-            let indent = row.key.description.count > 3 ? " indent1" : ""
-            return "<td class=\"code\">\(row.key.description)</td><td class=\"label\(indent)\">\(escape(row.label))</td>" + cell(table, row, 1, marks: marks)
-        }
+        func block(_ rows: [TableRow], _ index: Int) -> String { economicCells(table, rows, index, marks: marks) }
         for index in 0..<height {
             out += "<tr>" + block(personnel, index) + block(second, index) + block(third, index) + "</tr>\n"
         }
@@ -358,6 +353,14 @@ public enum HTMLWriter {
         out += "<tr class=\"total\"><td colspan=\"2\" class=\"label\">人员经费合计</td>" + cell(table, personnelTotal, 1, marks: marks)
         out += "<td colspan=\"5\" class=\"label\">公用经费合计</td>" + cell(table, publicTotal, 1, marks: marks) + "</tr>\n"
         return out + "</tbody></table>\n"
+    }
+
+    /// Code, name and amount of the `index`th row of a block of 表6, or three empty cells.
+    static func economicCells(_ table: Table, _ rows: [TableRow], _ index: Int, marks: CellMarks) -> String {
+        guard index < rows.count else { return "<td></td><td></td><td class=\"num\"></td>" }
+        let row = rows[index]
+        let indent = row.key.description.count > 3 ? " indent1" : ""
+        return "<td class=\"code\">\(row.key.description)</td><td class=\"label\(indent)\">\(escape(row.label))</td>" + cell(table, row, 1, marks: marks)
     }
 
     /// 表6 in two halves: 人员经费 (301, 303) on the left, every 公用经费 class on the right.
@@ -369,12 +372,7 @@ public enum HTMLWriter {
         var out = "<table class=\"report t6\"><thead>\n"
         out += "<tr><th colspan=\"3\">人员经费</th><th colspan=\"3\">公用经费</th></tr>\n<tr>"
         out += String(repeating: "<th>经济分类<br>科目编码</th><th>科目名称</th><th>决算数</th>", count: 2) + "</tr>\n</thead><tbody>\n"
-        func block(_ rows: [TableRow], _ index: Int) -> String {
-            guard index < rows.count else { return "<td></td><td></td><td class=\"num\"></td>" }
-            let row = rows[index]
-            let indent = row.key.description.count > 3 ? " indent1" : ""
-            return "<td class=\"code\">\(row.key.description)</td><td class=\"label\(indent)\">\(escape(row.label))</td>" + cell(table, row, 1, marks: marks)
-        }
+        func block(_ rows: [TableRow], _ index: Int) -> String { economicCells(table, rows, index, marks: marks) }
         for index in 0..<max(personnel.count, other.count) {
             out += "<tr>" + block(personnel, index) + block(other, index) + "</tr>\n"
         }
