@@ -186,4 +186,16 @@ struct DatasetReaderTests {
         let disclosure = try DatasetReader.read(folder: copy.folder)
         #expect(disclosure[.t2]?.amount(.function(FunctionCode("2010301")!), column: 1).description == "651.00")
     }
+
+    @Test("PDF 文字：页脚的页码不与下一页接着的数字连在一起")
+    func pageNumbersDropped() {
+        let text = "卫生健康支出（类）。年初预算为\n\n  10\n\u{0C}25.28万元，支出决算为24.31万元。\n- 11 -\n\u{0C}第 12 页\n正文 2021\n"
+        let read = PublishedText(text: text, source: "t.pdf", fromPDF: true)
+        #expect(!read.lines.contains { $0.text.trimmingCharacters(in: .whitespaces) == "10" })
+        #expect(!read.lines.contains { $0.text.contains("11") })
+        #expect(read.lines.contains { $0.text.contains("第 12 页") }, "页首的不是页脚")
+        #expect(read.lines.contains { $0.text.contains("正文 2021") })
+        #expect(read.lines.map(\.number) == Array(1...read.lines.count), "行号不变")
+        #expect(PublishedText.isPageNumber("— 3 —") && PublishedText.isPageNumber("第3页共30页") && !PublishedText.isPageNumber("1,813.94"))
+    }
 }

@@ -44,7 +44,34 @@ public struct PublishedText: Sendable {
             if line.hasSuffix("\r") { line = line.dropLast() }
             lines.append(TextLine(number: number, page: fromPDF ? page : nil, text: Self.normalise(String(line))))
         }
+        if fromPDF || text.contains("\u{0C}") { Self.dropPageNumbers(&lines) }
         self.init(source: source, lines: lines, fromPDF: fromPDF)
+    }
+
+    /// Blanks the page number printed at the foot of each page ("12", "- 12 -", "第 12 页"), so that
+    /// prose running on to the next page is not read as "1225.28" (the footer glued to a figure).
+    /// Line numbers stay as they were.
+    static func dropPageNumbers(_ lines: inout [TextLine]) {
+        var index = 0
+        while index < lines.count {
+            // The last non-empty line before a new page (or the end).
+            let page = lines[index].page
+            var end = index
+            while end + 1 < lines.count, lines[end + 1].page == page { end += 1 }
+            if let last = lines[index...end].lastIndex(where: { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }),
+               isPageNumber(lines[last].text) {
+                lines[last].text = ""
+            }
+            index = end + 1
+        }
+    }
+
+    /// "12", "- 12 -", "— 12 —", "第 12 页", "第12页 共30页", "12 / 30".
+    static func isPageNumber(_ text: String) -> Bool {
+        let compact = text.filter { !$0.isWhitespace }
+        guard !compact.isEmpty, compact.count <= 12 else { return false }
+        let patterns = [#"^\d{1,4}$"#, #"^[-—–－]\d{1,4}[-—–－]$"#, #"^第\d{1,4}页(共\d{1,4}页)?$"#, #"^\d{1,4}/\d{1,4}$"#]
+        return patterns.contains { compact.range(of: $0, options: .regularExpression) != nil }
     }
 
     /// NFKC only where needed (it is slow), plus the few compatibility forms NFKC leaves alone.
