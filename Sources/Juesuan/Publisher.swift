@@ -34,7 +34,6 @@ public enum Publisher {
     /// is still built and `pdfProblem` says why. `date` is printed on the PDF's cover.
     public static func build(_ disclosure: Disclosure, catalog: Catalog, rules: RuleCatalogue, source: String,
                              pdf: Bool = true, date: Date = Date()) throws -> Publication {
-        let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
         let scheme: ScoringScheme
         do { scheme = try ScoringScheme.chosen(by: disclosure.performance) } catch {
             throw Problem(kind: .inputInvalid, message: "\(source)：\(error)")
@@ -44,14 +43,26 @@ public enum Publisher {
         do { templates = try NarrativeTemplates.standard() } catch {
             throw Problem(kind: .internalFault, message: "情况说明的句式模板无法载入：\(error)")
         }
-        let narrative = NarrativeGenerator(templates: templates, disclosure: disclosure, catalog: catalog, scores: scores).generate()
-
-        var published: [String: Data] = [:]
-        published["index.html"] = Data(HTMLWriter.page(disclosure, scores: scores, scheme: scheme, narrative: narrative).utf8)
-        for (path, data) in OpenData.files(disclosure) { published[path] = data }
-        do { published["workbook.xlsx"] = try WorkbookWriter.data(withWeights(disclosure, scores)) } catch {
-            throw Problem(error)
-        }
+        // The workbook and the open data need only the dataset (and the scored weights): they are made
+        // on the second core while the first checks, writes Part 3 and renders the pages.
+        let ((findings, narrative, pages), files) = try Parallel.both({ () -> ([Finding], [GeneratedSection], [String: Data]) in
+            let findings = Checker(catalogue: rules, catalog: catalog).check(disclosure)
+            let narrative = NarrativeGenerator(templates: templates, disclosure: disclosure, catalog: catalog, scores: scores).generate()
+            var pages: [String: Data] = [:]
+            pages["index.html"] = Data(HTMLWriter.page(disclosure, scores: scores, scheme: scheme, narrative: narrative).utf8)
+            pages["review.html"] = Data(HTMLWriter.review(disclosure, findings: findings, scores: scores, scheme: scheme, narrative: narrative).utf8)
+            pages["findings.json"] = Data(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: source).utf8)
+            return (findings, narrative, pages)
+        }, { () -> [String: Data] in
+            var files: [String: Data] = [:]
+            for (path, data) in OpenData.files(disclosure) { files[path] = data }
+            do { files["workbook.xlsx"] = try WorkbookWriter.data(withWeights(disclosure, scores)) } catch {
+                throw Problem(error)
+            }
+            return files
+        })
+        var published = files
+        published["index.html"] = pages["index.html"]
         var pdfProblem: Problem?
         if pdf {
             let body = HTMLWriter.render(disclosure, kind: .print, scores: scores, scheme: scheme, narrative: narrative)
@@ -61,9 +72,7 @@ public enum Publisher {
                 pdfProblem = Problem(error)
             }
         }
-        var review: [String: Data] = [:]
-        review["review.html"] = Data(HTMLWriter.review(disclosure, findings: findings, scores: scores, scheme: scheme, narrative: narrative).utf8)
-        review["findings.json"] = Data(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: source).utf8)
+        let review = pages.filter { $0.key != "index.html" }
         return Publication(disclosure: disclosure, findings: findings, scores: scores, published: published, review: review,
                            pdfProblem: pdfProblem)
     }
