@@ -98,7 +98,7 @@ extension Disclosure {
 public enum ExternalTools {
     static func onPath(_ name: String) -> Bool {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return (path.split(separator: ":").map(String.init) + ["/usr/bin"]).contains {
+        return path.split(separator: ":").map(String.init).contains {
             FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
         }
     }
