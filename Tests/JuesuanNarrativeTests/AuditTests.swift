@@ -114,6 +114,28 @@ struct AuditTests {
         #expect(findings.filter { Audit.tableFamilies.contains($0.family ?? "") }.allSatisfy { $0.page != nil || $0.table != nil })
     }
 
+    @Test("普陀区 2024（PDF，上海版式）：表1、表7 逐格与原文相同（按 PDF 所印手工录入），认出上海版式")
+    func putuoCellByCell() throws {
+        let report = try Audit.report(Audit.putuoURL)
+        #expect(report.disclosure.layout == "shanghai-2024")
+        // 收入支出决算总表, as printed (万元); every other cell is blank.
+        let t1: [Int: String] = [1: "2,940.05", 8: "6.20", 27: "2,946.25", 29: "49.14", 30: "2,995.39",
+                                 31: "2,106.66", 38: "326.71", 39: "60.99", 49: "445.69", 57: "2,940.05", 59: "55.34", 60: "2,995.39"]
+        let table1 = try #require(report.disclosure[.t1])
+        let read1 = Dictionary(uniqueKeysWithValues: table1.rows.compactMap { row -> (Int, String)? in
+            guard case .line(let line) = row.key, let amount = row.cells.values.first, amount.fen != 0 else { return nil }
+            return (line, amount.description)
+        })
+        #expect(read1 == t1)
+        // 财政拨款“三公”经费支出决算表: 合计 and 公务接待费 预算数 0.95, every 决算数 blank.
+        let table7 = try #require(report.disclosure[.t7]).row(StandardLayout.singleRow)
+        let read7 = (table7?.cells ?? [:]).filter { $0.value.fen != 0 }.mapValues(\.description)
+        #expect(read7 == [1: "0.95", 6: "0.95"])
+        // 一般公共预算财政拨款基本支出决算表: the two totals printed under the halves.
+        #expect(report.disclosure[.t6]?.amount(StandardLayout.personnelTotal, column: 1).description == "2,152.26")
+        #expect(report.disclosure[.t6]?.amount(StandardLayout.publicTotal, column: 1).description == "184.65")
+    }
+
     @Test("普陀区 2024 埋入错误的副本：每一处埋入的差异都报出")
     func planted() throws {
         let findings = try Audit.findings(Audit.plantedURL)
