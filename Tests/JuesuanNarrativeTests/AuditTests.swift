@@ -127,6 +127,18 @@ struct AuditTests {
             return (line, amount.description)
         })
         #expect(read1 == t1)
+        // 财政拨款收入支出决算总表: 决算数 (income) and 合计 / 一般公共预算财政拨款 (expenditure).
+        let t4: [String: String] = ["1.1": "2,940.05", "27.1": "2,940.05", "28.1": "21.63", "29.1": "21.63", "32.1": "2,961.68",
+                                    "33.2": "2,106.66", "33.3": "2,106.66", "40.2": "326.71", "40.3": "326.71", "41.2": "60.99", "41.3": "60.99",
+                                    "51.2": "445.69", "51.3": "445.69", "59.2": "2,940.05", "59.3": "2,940.05", "60.2": "21.63", "60.3": "21.63",
+                                    "64.2": "2,961.68", "64.3": "2,961.68"]
+        let table4 = try #require(report.disclosure[.t4])
+        var read4: [String: String] = [:]
+        for row in table4.rows {
+            guard case .line(let line) = row.key else { continue }
+            for (column, amount) in row.cells where amount.fen != 0 { read4["\(line).\(column)"] = amount.description }
+        }
+        #expect(read4 == t4)
         // 财政拨款“三公”经费支出决算表: 合计 and 公务接待费 预算数 0.95, every 决算数 blank.
         let table7 = try #require(report.disclosure[.t7]).row(StandardLayout.singleRow)
         let read7 = (table7?.cells ?? [:]).filter { $0.value.fen != 0 }.mapValues(\.description)
