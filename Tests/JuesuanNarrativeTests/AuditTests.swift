@@ -139,6 +139,24 @@ struct AuditTests {
             for (column, amount) in row.cells where amount.fen != 0 { read4["\(line).\(column)"] = amount.description }
         }
         #expect(read4 == t4)
+        // 支出决算表 and 一般公共预算财政拨款支出决算表 (all the money is 一般公共预算): 本年支出 / 基本支出 / 项目支出.
+        let t3: [String: [String]] = [
+            "合计": ["2,940.05", "2,336.91", "603.14"], "201": ["2,106.66", "1,503.52", "603.14"], "20106": ["2,106.66", "1,503.52", "603.14"],
+            "2010601": ["1,511.89", "1,503.52", "8.37"], "2010602": ["10.00", "", "10.00"], "2010607": ["135.25", "", "135.25"],
+            "2010608": ["449.52", "", "449.52"], "208": ["326.72", "326.72", ""], "20805": ["326.72", "326.72", ""],
+            "2080501": ["84.65", "84.65", ""], "2080505": ["160.75", "160.75", ""], "2080506": ["80.38", "80.38", ""],
+            "2080599": ["0.94", "0.94", ""], "210": ["60.99", "60.99", ""], "21011": ["60.99", "60.99", ""], "2101101": ["60.99", "60.99", ""],
+            "221": ["445.69", "445.69", ""], "22102": ["445.69", "445.69", ""], "2210201": ["187.19", "187.19", ""], "2210203": ["258.50", "258.50", ""],
+        ]
+        for id in [TableID.t3, .t5] {
+            let table = try #require(report.disclosure[id])
+            var read: [String: [String]] = [:]
+            for row in table.rows where row.cells.values.contains(where: { $0.fen != 0 }) {
+                let key = row.key == .total ? "合计" : row.key.description
+                read[key] = (1...3).map { column in row.cells[column].map { $0.fen == 0 ? "" : $0.description } ?? "" }
+            }
+            #expect(read == t3, "\(id)：\(read.filter { t3[$0.key] != $0.value })")
+        }
         // 财政拨款“三公”经费支出决算表: 合计 and 公务接待费 预算数 0.95, every 决算数 blank.
         let table7 = try #require(report.disclosure[.t7]).row(StandardLayout.singleRow)
         let read7 = (table7?.cells ?? [:]).filter { $0.value.fen != 0 }.mapValues(\.description)
