@@ -178,9 +178,37 @@ struct AuditTests {
         let table7 = try #require(report.disclosure[.t7]).row(StandardLayout.singleRow)
         let read7 = (table7?.cells ?? [:]).filter { $0.value.fen != 0 }.mapValues(\.description)
         #expect(read7 == [1: "0.95", 6: "0.95"])
+        // 一般公共预算财政拨款基本支出决算表, two halves; a right-hand code often stands alone with its name and
+        // amount on other lines. Every printed amount, by economic code.
+        let t6: [String: String] = [
+            "301": "2,082.85", "30101": "262.33", "30102": "1,238.58", "30108": "160.75", "30109": "80.38", "30110": "60.99",
+            "30112": "1.61", "30113": "187.19", "30199": "91.03", "303": "69.41", "30302": "69.10", "30309": "0.31",
+            "302": "171.07", "30201": "21.21", "30202": "7.61", "30204": "0.09", "30207": "4.88", "30211": "1.20", "30213": "2.83",
+            "30216": "4.05", "30226": "2.01", "30228": "24.42", "30229": "42.77", "30239": "48.49", "30299": "11.53",
+            "310": "13.58", "31002": "13.58", "人员经费合计": "2,152.26", "公用经费合计": "184.65",
+        ]
+        let table6 = try #require(report.disclosure[.t6])
+        var read6: [String: String] = [:]
+        for row in table6.rows { if let amount = row.cells[1], amount.fen != 0 { read6[row.key.description] = amount.description } }
+        #expect(read6 == t6, "表6：\(read6.filter { t6[$0.key] != $0.value }) 缺 \(t6.keys.filter { read6[$0] == nil })")
         // 一般公共预算财政拨款基本支出决算表: the two totals printed under the halves.
         #expect(report.disclosure[.t6]?.amount(StandardLayout.personnelTotal, column: 1).description == "2,152.26")
         #expect(report.disclosure[.t6]?.amount(StandardLayout.publicTotal, column: 1).description == "184.65")
+    }
+
+    @Test("普陀区 2024：只有两处错误，都是原文真的不一致；表8、表9 无数字并读出其说明")
+    func putuoOnlyTrueErrors() throws {
+        let report = try Audit.report(Audit.putuoURL)
+        for id in [TableID.t8, .t9] {
+            #expect(report.disclosure[id]?.rows.allSatisfy { $0.cells.values.allSatisfy { $0.fen == 0 } } == true)
+            #expect(report.disclosure[id]?.emptyStatement?.contains("无") == true)
+        }
+        let errors = Auditor(rules: Audit.rules, catalog: Audit.catalog).audit(report).filter { $0.severity == .error }
+        // 1. Part 3 §四 prints “财政拨款收入支出总计0.3万元” (line 548), while 表4 总计 is 2,961.68: the document's own mistake.
+        // 2. Part 3 §五(二) prints 一般公共服务支出 2106.66 万元 “占71.73%”, while 2106.66 ÷ 2940.05 = 71.65%: the document's own mistake.
+        #expect(errors.map(\.rule).sorted() == ["N-AMOUNT", "N-SHARE"], "\(errors.map(\.message))")
+        #expect(errors.contains { $0.rule == "N-AMOUNT" && $0.stated == "0.3" && $0.line == 548 })
+        #expect(errors.contains { $0.rule == "N-SHARE" && $0.stated == "71.73%" && $0.expected == "71.65%" })
     }
 
     @Test("普陀区 2024 埋入错误的副本：每一处埋入的差异都报出")
