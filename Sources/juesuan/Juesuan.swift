@@ -225,8 +225,9 @@ struct Audit: ParsableCommand {
     @OptionGroup var catalog: CatalogOption
 
     func run() throws {
-        let (report, catalogValue) = try readPublished(file, catalog: catalog)
-        let rules = try RuleCatalogue.standard()
+        // The rule catalogue loads on the second core while the report is extracted and read.
+        let (file, catalog) = (self.file, self.catalog)
+        let ((report, catalogValue), rules) = try Parallel.both({ try readPublished(file, catalog: catalog) }, { try RuleCatalogue.standard() })
         let findings = Auditor(rules: rules, catalog: catalogValue).audit(report)
         let disclosure = report.disclosure
         switch format {
