@@ -15,6 +15,17 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // The server (`juesuan serve`): HTTP, sessions and bcrypt, one SQL layer over SQLite and PostgreSQL.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // Domain core: money, codes, catalogue, the Disclosure model. Foundation only.
@@ -64,12 +75,41 @@ let package = Package(
             dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
                            "JuesuanAudit", "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger"]
         ),
+        // The shared 决算 cycle: organisation, users, reports, versions, states, audit log, jobs — one SQL
+        // layer (SQLKit) over SQLite (embedded) and PostgreSQL. No HTTP here.
+        .target(
+            name: "JuesuanStore",
+            dependencies: [
+                "Juesuan", "JuesuanLedger", "JuesuanConsolidate", "JuesuanXLSX", "JuesuanRender", "ZIPFoundation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `juesuan serve`: the HTTP API (/api/v1, OpenAPI document), sessions, CSRF, public pages.
+        .target(
+            name: "JuesuanServer",
+            dependencies: [
+                "Juesuan", "JuesuanStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "juesuan",
             dependencies: [
                 "Juesuan", "JuesuanCore", .product(name: "Logging", package: "swift-log"), "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
                 "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "JuesuanServer", "JuesuanStore",
             ]
         ),
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
@@ -94,6 +134,11 @@ let package = Package(
         .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanLedger", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanLedgerTests", dependencies: ["JuesuanCore", "JuesuanLedger", "JuesuanImport", "JuesuanRules", "JuesuanConsolidate", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
+        .testTarget(
+            name: "JuesuanServerTests",
+            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanTestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(
             name: "JuesuanCLITests",
             dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanTestSupport"],

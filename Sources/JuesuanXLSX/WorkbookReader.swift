@@ -26,6 +26,40 @@ public enum WorkbookReader {
         public var hint: String { "" }
     }
 
+    /// The cells of the first sheet of an XLSX in memory, as text, row by row (rows and columns from
+    /// A1; missing cells are empty). For simple lists such as an organisation import.
+    public static func firstSheetGrid(_ bytes: Data, name: String) throws -> [[String]] {
+        let archive: Archive
+        do { archive = try Archive(data: bytes, accessMode: .read) } catch {
+            throw Failure(description: "\(name)：不是有效的 .xlsx 工作簿（无法按 ZIP 打开）")
+        }
+        func entry(_ path: String) throws -> Data? {
+            guard let entry = archive[path] else { return nil }
+            var data = Data()
+            _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
+                throw Failure(description: "\(name)：部件 \(path) 不是有效的 UTF-8 XML，工作簿已损坏")
+            }
+            return data
+        }
+        guard let workbookXML = try entry("xl/workbook.xml"), let relsXML = try entry("xl/_rels/workbook.xml.rels") else {
+            throw Failure(description: "\(name)：缺少 xl/workbook.xml，不是 Excel 工作簿")
+        }
+        let strings = try entry("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
+        let relations = Relations.parse(relsXML)
+        guard let (_, relation) = Sheets.parse(workbookXML).first, let target = relations[relation],
+              let xml = try entry(target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target) else {
+            throw Failure(description: "\(name)：工作簿中没有工作表")
+        }
+        let cells = SheetCells.parse(xml, strings: strings)
+        guard let last = cells.keys.max() else { return [] }
+        let width = (cells.values.flatMap(\.keys).max() ?? 0) + 1
+        guard last < 200_000, width <= 64 else {
+            throw Failure(description: "\(name)：工作表过大（\(last + 1) 行、\(width) 列）")
+        }
+        return (0...last).map { row in (0..<width).map { cells[row]?[$0]?.text ?? "" } }
+    }
+
     /// Reads the workbook at `url`.
     public static func read(_ url: URL, displayName: String? = nil) throws -> Disclosure {
         let name = displayName ?? url.path

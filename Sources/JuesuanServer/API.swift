@@ -1,0 +1,392 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Juesuan
+import JuesuanStore
+import NIOCore
+
+/// One route of the API, as data: the router, the OpenAPI document check and the authorisation
+/// test are all generated from `API.routes`.
+public struct RouteSpec: Sendable {
+    public enum Auth: Sendable { case `public`, session }
+    public var method: HTTPRequest.Method
+    public var path: String
+    public var operation: String
+    public var auth: Auth
+    /// Changes state: needs the CSRF token when the session came from a cookie.
+    public var mutates: Bool
+}
+
+struct API {
+    typealias Handler = @Sendable (Request, AppContext) async throws -> Response
+    let cycle: Cycle
+    let options: ServerOptions
+
+    static let routes: [RouteSpec] = [
+        .init(method: .get, path: "/health", operation: "health", auth: .public, mutates: false),
+        .init(method: .get, path: "/ready", operation: "ready", auth: .public, mutates: false),
+        .init(method: .get, path: "/openapi.json", operation: "openapi", auth: .public, mutates: false),
+        .init(method: .post, path: "/api/v1/session", operation: "login", auth: .public, mutates: false),
+        .init(method: .get, path: "/api/v1/session", operation: "me", auth: .session, mutates: false),
+        .init(method: .delete, path: "/api/v1/session", operation: "logout", auth: .session, mutates: true),
+        .init(method: .put, path: "/api/v1/session/password", operation: "changePassword", auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/tasks", operation: "listTasks", auth: .session, mutates: false),
+        .init(method: .put, path: "/api/v1/tasks/{year}", operation: "setTask", auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/orgs", operation: "listOrgs", auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/orgs/import", operation: "importOrgs", auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/users", operation: "listUsers", auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/users", operation: "createUser", auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/years/{year}/inbox", operation: "inbox", auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/years/{year}/progress", operation: "progress", auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}", operation: "getReport", auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/versions", operation: "listVersions", auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/reports/{year}/{org}/versions", operation: "uploadVersion", auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/versions/{number}/findings", operation: "getFindings", auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/versions/{number}/dataset", operation: "getDataset", auth: .session, mutates: false),
+        .init(method: .put, path: "/api/v1/reports/{year}/{org}/versions/{number}/explanations", operation: "explain", auth: .session, mutates: true),
+        .init(method: .post, path: "/api/v1/reports/{year}/{org}/recheck", operation: "recheck", auth: .session, mutates: true),
+        .init(method: .post, path: "/api/v1/reports/{year}/{org}/consolidate", operation: "consolidate", auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/consolidated", operation: "consolidated", auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/compare", operation: "compare", auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/reports/{year}/{org}/transitions", operation: "transition", auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/audit-log", operation: "auditLog", auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/batches", operation: "listBatches", auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/batches", operation: "createBatch", auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/batches/{id}", operation: "getBatch", auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/batches/{id}/files", operation: "addBatchFile", auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/batches/{id}/findings", operation: "exportBatch", auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/public/{year}", operation: "listPublished", auth: .public, mutates: false),
+        .init(method: .get, path: "/public/{year}/{org}/", operation: "publicPage", auth: .public, mutates: false),
+        .init(method: .get, path: "/public/{year}/{org}/{file}", operation: "publicFile", auth: .public, mutates: false),
+        .init(method: .get, path: "/public/{year}/{org}/data/{file}", operation: "publicDataFile", auth: .public, mutates: false),
+    ]
+
+    func handler(_ operation: String) -> Handler? {
+        let cycle = cycle, options = options
+        switch operation {
+        case "health":
+            return { _, _ in try Self.json(["status": "ok"]) }
+        case "ready":
+            return { _, _ in
+                guard (try? await cycle.backend.read({ db in try await db.raw("SELECT 1 AS one").all().count })) == 1 else {
+                    throw StoreError.unavailable("数据库暂不可用。")
+                }
+                return try Self.json(["status": "ready"])
+            }
+        case "openapi":
+            return { _, _ in
+                guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources"),
+                      let data = try? Data(contentsOf: url) else { throw StoreError.unavailable("找不到 OpenAPI 文档（安装不完整）。") }
+                return Self.raw(data, type: "application/json")
+            }
+        case "login":
+            return { request, context in
+                struct Body: Decodable { var login: String; var password: String }
+                let body = try await Self.decode(Body.self, request)
+                let login = try await cycle.login(login: body.login, password: body.password, ip: context.ip)
+                var response = try Self.json(LoginResponse(user: login.user, csrfToken: login.csrf, token: login.token,
+                                                           expiresAt: login.expiresAt), status: .ok)
+                let secure = options.secureCookies || (options.trustProxy && request.headers[.forwardedProto] == "https")
+                response.headers[.setCookie] = "\(JuesuanHTTP.cookieName)=\(login.token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(cycle.settings.sessionSeconds)"
+                    + (secure ? "; Secure" : "")
+                return response
+            }
+        case "me":
+            return { _, context in try Self.json(MeResponse(user: context.caller!.user, csrfToken: context.csrf ?? "")) }
+        case "logout":
+            return { _, context in
+                if let token = context.token { try await cycle.logout(token: token, caller: context.caller!) }
+                var response = Response(status: .noContent)
+                response.headers[.setCookie] = "\(JuesuanHTTP.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+                return response
+            }
+        case "changePassword":
+            return { request, context in
+                struct Body: Decodable { var current: String; var new: String }
+                let body = try await Self.decode(Body.self, request)
+                try await cycle.changePassword(context.caller!, current: body.current, new: body.new)
+                return Response(status: .noContent)
+            }
+        case "listTasks":
+            return { request, _ in
+                let tasks = try await cycle.tasks()
+                let paging = Self.paging(request)
+                return try Self.json(Page(items: Array(tasks.dropFirst(paging.offset).prefix(paging.limit)), total: tasks.count,
+                                          offset: paging.offset, limit: paging.limit))
+            }
+        case "setTask":
+            return { request, context in
+                struct Body: Decodable { var layout: String?; var deadline: String }
+                let body = try await Self.decode(Body.self, request)
+                return try Self.json(try await cycle.setTask(context.caller!, year: try Self.year(context), layout: body.layout, deadline: body.deadline))
+            }
+        case "listOrgs":
+            return { request, context in
+                try Self.json(try await cycle.orgs(context.caller!, under: request.uri.queryParameters["under"].map(String.init),
+                                                   query: request.uri.queryParameters["q"].map(String.init), paging: Self.paging(request)))
+            }
+        case "importOrgs":
+            return { request, context in
+                let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
+                return try Self.json(try await cycle.importOrgs(context.caller!, bytes: bytes, filename: Self.filename(request, default: "组织机构.csv")))
+            }
+        case "listUsers":
+            return { request, context in try Self.json(try await cycle.users(context.caller!, paging: Self.paging(request))) }
+        case "createUser":
+            return { request, context in
+                let body = try await Self.decode(Cycle.NewUser.self, request)
+                return try Self.json(try await cycle.createUser(context.caller!, body), status: .created)
+            }
+        case "inbox":
+            return { request, context in
+                let query = request.uri.queryParameters
+                var state: ReportState?
+                if let text = query["state"], !text.isEmpty {
+                    guard let parsed = ReportState(rawValue: String(text)) else {
+                        throw StoreError.badRequest("state 应为：\(ReportState.allCases.map(\.rawValue).joined(separator: "、"))。")
+                    }
+                    state = parsed
+                }
+                var problem: Cycle.ProblemFilter?
+                if let text = query["problem"], !text.isEmpty {
+                    guard let parsed = Cycle.ProblemFilter(rawValue: String(text)) else {
+                        throw StoreError.badRequest("problem 应为：errors、unexplained、clean、missing。")
+                    }
+                    problem = parsed
+                }
+                return try Self.json(try await cycle.inbox(context.caller!, year: try Self.year(context), state: state, problem: problem,
+                                                           query: query["q"].map(String.init), paging: Self.paging(request)))
+            }
+        case "progress":
+            return { _, context in try Self.json(try await cycle.progress(context.caller!, year: try Self.year(context))) }
+        case "getReport":
+            return { _, context in try Self.json(try await cycle.report(context.caller!, year: try Self.year(context), org: try Self.org(context))) }
+        case "listVersions":
+            return { request, context in
+                let view = try await cycle.report(context.caller!, year: try Self.year(context), org: try Self.org(context))
+                let paging = Self.paging(request)
+                return try Self.json(Page(items: Array(view.versions.dropFirst(paging.offset).prefix(paging.limit)), total: view.versions.count,
+                                          offset: paging.offset, limit: paging.limit))
+            }
+        case "uploadVersion":
+            return { request, context in
+                let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
+                let result = try await cycle.upload(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                                                    filename: Self.filename(request, default: "workbook.xlsx"), bytes: bytes)
+                return try Self.json(result, status: .created)
+            }
+        case "getFindings":
+            return { request, context in
+                let (version, findings) = try await cycle.findings(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                                                                  version: try Self.number(context))
+                var selected = findings
+                if let severity = request.uri.queryParameters["severity"].flatMap({ Severity(rawValue: String($0)) }) {
+                    selected = findings.filter { $0.severity == severity }
+                }
+                let paging = Self.paging(request, maxLimit: 2000, defaultLimit: 500)
+                return try Self.json(FindingsPage(version: version, items: Array(selected.dropFirst(paging.offset).prefix(paging.limit)),
+                                                  total: selected.count, offset: paging.offset, limit: paging.limit))
+            }
+        case "getDataset":
+            return { _, context in
+                let disclosure = try await cycle.dataset(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                                                         version: try Self.number(context))
+                return Self.raw(Data(JSONText.encode(disclosure).utf8), type: "application/json")
+            }
+        case "explain":
+            return { request, context in
+                struct Body: Decodable { var finding: String; var text: String }
+                let body = try await Self.decode(Body.self, request)
+                guard let number = try Self.number(context) else { throw StoreError.badRequest("填写说明须指明版本号（不能用 current）。") }
+                return try Self.json(try await cycle.explain(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                                                             version: number, finding: body.finding, text: body.text))
+            }
+        case "recheck":
+            return { _, context in
+                try Self.json(try await cycle.recheck(context.caller!, year: try Self.year(context), org: try Self.org(context)), status: .created)
+            }
+        case "consolidate":
+            return { _, context in
+                try Self.json(try await cycle.consolidate(context.caller!, year: try Self.year(context), org: try Self.org(context)), status: .created)
+            }
+        case "consolidated":
+            return { _, context in
+                try Self.json(try await cycle.consolidatedView(context.caller!, year: try Self.year(context), org: try Self.org(context)))
+            }
+        case "compare":
+            return { request, context in
+                let query = request.uri.queryParameters
+                let version = try query["version"].map { text -> Int in
+                    guard let number = Int(String(text)), number > 0 else { throw StoreError.badRequest("version 应为正整数。") }
+                    return number
+                }
+                let againstText = query["against"].map(String.init) ?? "previous"
+                guard let against = Cycle.CompareBase(rawValue: againstText) else {
+                    throw StoreError.badRequest("against 应为 previous 或 last-year。")
+                }
+                return try Self.json(try await cycle.compare(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                                                             version: version, against: against))
+            }
+        case "transition":
+            return { request, context in
+                let body = try await Self.decode(TransitionRequest.self, request)
+                return try Self.json(try await cycle.transition(context.caller!, year: try Self.year(context), org: try Self.org(context), body))
+            }
+        case "auditLog":
+            return { request, context in
+                let query = request.uri.queryParameters
+                let page = try await cycle.auditLog(context.caller!, action: query["action"].map(String.init), actor: query["actor"].map(String.init),
+                                                    target: query["target"].map(String.init), paging: Self.paging(request, maxLimit: 10_000))
+                if query["format"] == "csv" {
+                    var text = "编号,时间,操作人,地址,操作,单位,对象,之前,之后,详情\n"
+                    for entry in page.items {
+                        text += [String(entry.id), entry.at, entry.actor, entry.ip, entry.action, entry.org ?? "", entry.target, entry.before ?? "",
+                                 entry.after ?? "", entry.detail ?? ""].map(Self.csvField).joined(separator: ",") + "\n"
+                    }
+                    return Self.raw(Data(("\u{FEFF}" + text).utf8), type: "text/csv; charset=utf-8", download: "审计日志.csv")
+                }
+                return try Self.json(page)
+            }
+        case "listBatches":
+            return { request, context in try Self.json(try await cycle.batches(context.caller!, paging: Self.paging(request))) }
+        case "createBatch":
+            return { request, context in
+                struct Body: Decodable { var year: Int; var name: String }
+                let body = try await Self.decode(Body.self, request)
+                return try Self.json(try await cycle.createBatch(context.caller!, year: body.year, name: body.name), status: .created)
+            }
+        case "getBatch":
+            return { request, context in
+                try Self.json(try await cycle.batch(context.caller!, id: try Self.id(context), paging: Self.paging(request, maxLimit: 1000, defaultLimit: 200)))
+            }
+        case "addBatchFile":
+            return { request, context in
+                let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
+                return try Self.json(try await cycle.addBatchFile(context.caller!, batch: try Self.id(context),
+                                                                  filename: Self.filename(request, default: "report.pdf"), bytes: bytes),
+                                     status: .created)
+            }
+        case "exportBatch":
+            return { request, context in
+                let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+                let (data, type, name) = try await cycle.exportBatch(context.caller!, id: try Self.id(context), format: format)
+                return Self.raw(data, type: type, download: name)
+            }
+        case "listPublished":
+            return { request, context in try Self.json(try await cycle.published(year: try Self.year(context), paging: Self.paging(request))) }
+        case "publicPage":
+            return { _, context in try await Self.publicFile(cycle, context, path: "index.html") }
+        case "publicFile":
+            return { _, context in try await Self.publicFile(cycle, context, path: try Self.parameter(context, "file")) }
+        case "publicDataFile":
+            return { _, context in try await Self.publicFile(cycle, context, path: "data/" + (try Self.parameter(context, "file"))) }
+        default:
+            return nil
+        }
+    }
+
+    struct LoginResponse: Encodable { var user: User; var csrfToken: String; var token: String; var expiresAt: Int }
+    struct MeResponse: Encodable { var user: User; var csrfToken: String }
+    struct FindingsPage: Encodable { var version: VersionView; var items: [StoredFinding]; var total: Int; var offset: Int; var limit: Int }
+
+    static func publicFile(_ cycle: Cycle, _ context: AppContext, path: String) async throws -> Response {
+        guard let (data, type) = try await cycle.publicFile(year: try year(context), org: try org(context), path: path) else {
+            throw StoreError.notFound("没有已公开的文件“\(path)”。")
+        }
+        var response = raw(data, type: type)
+        response.headers[.cacheControl] = "public, max-age=300"
+        return response
+    }
+
+    // MARK: - Helpers
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    static func raw(_ data: Data, type: String, download: String? = nil) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.xContentTypeOptions] = "nosniff"
+        if let download {
+            let encoded = download.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "download"
+            headers[.contentDisposition] = "attachment; filename*=UTF-8''\(encoded)"
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        var request = request
+        let buffer = try await collect(&request, limit: 1024 * 1024)
+        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+    }
+
+    static func body(_ request: Request, limit: Int) async throws -> Data {
+        var request = request
+        return Data(buffer: try await collect(&request, limit: limit))
+    }
+
+    static func collect(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
+        do { return try await request.collectBody(upTo: limit) } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw StoreError.tooLarge("请求体超过上限 \(limit) 字节。")
+        }
+    }
+
+    static func filename(_ request: Request, default fallback: String) -> String {
+        if let name = request.uri.queryParameters["filename"], !name.isEmpty { return String(name) }
+        if let name = request.headers[.filename], !name.isEmpty { return name.removingPercentEncoding ?? name }
+        return fallback
+    }
+
+    static func csvField(_ text: String) -> String {
+        // A leading = + - @ would be a formula in Excel: quote it with an apostrophe.
+        var value = text
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+
+    static func paging(_ request: Request, maxLimit: Int = 500, defaultLimit: Int = 50) -> Paging {
+        let query = request.uri.queryParameters
+        return Paging(offset: query["offset"].flatMap { Int(String($0)) }, limit: query["limit"].flatMap { Int(String($0)) } ?? defaultLimit,
+                      maxLimit: maxLimit)
+    }
+
+    static func parameter(_ context: AppContext, _ name: String) throws -> String {
+        guard let value = context.parameters.get(name) else { throw StoreError.badRequest("缺少路径参数 \(name)。") }
+        return value.removingPercentEncoding ?? value
+    }
+
+    static func year(_ context: AppContext) throws -> Int {
+        let text = try parameter(context, "year")
+        guard let year = Int(text), (1900...2200).contains(year) else { throw StoreError.badRequest("年度“\(text.prefix(20))”应为四位数字。") }
+        return year
+    }
+
+    static func org(_ context: AppContext) throws -> String {
+        let text = try parameter(context, "org")
+        guard !text.isEmpty, text.count <= 40 else { throw StoreError.badRequest("单位编码“\(text.prefix(40))”无效。") }
+        return text
+    }
+
+    static func number(_ context: AppContext) throws -> Int? {
+        let text = try parameter(context, "number")
+        if text == "current" { return nil }
+        guard let number = Int(text), number > 0 else { throw StoreError.badRequest("版本号“\(text.prefix(20))”应为正整数或 current。") }
+        return number
+    }
+
+    static func id(_ context: AppContext) throws -> Int {
+        let text = try parameter(context, "id")
+        guard let id = Int(text), id > 0 else { throw StoreError.badRequest("编号“\(text.prefix(20))”应为正整数。") }
+        return id
+    }
+}

@@ -1,0 +1,384 @@
+import Foundation
+import HummingbirdBcrypt
+import Juesuan
+import JuesuanXLSX
+import SQLKit
+
+/// The organisation tree, people and yearly tasks: what 管理员 keeps.
+extension Cycle {
+    /// One row of an organisation import that could not be taken, with its line.
+    public struct RowProblem: Sendable, Codable, Equatable {
+        public var line: Int
+        public var value: String
+        public var reason: String
+    }
+
+    public struct ImportResult: Sendable, Codable {
+        public var added: Int
+        public var changed: Int
+        public var unchanged: Int
+    }
+
+    /// 1–40 letters, digits or . _ - (codes and logins: safe in paths, URLs and LIKE patterns).
+    static func isCode(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= 40,
+              ("0"..."9").contains(first) || ("A"..."Z").contains(first) || ("a"..."z").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("A"..."Z").contains($0) || ("a"..."z").contains($0) || $0 == "." || $0 == "_" || $0 == "-" }
+    }
+
+    /// Imports organisation rows (单位编码, 名称, 上级编码, 类型) from CSV or XLSX bytes. Every row is
+    /// checked first; one bad row refuses the whole file (422 with every row's problem).
+    public func importOrgs(_ caller: Caller, bytes: Data, filename: String) async throws -> ImportResult {
+        try require(caller, [.admin], "导入组织机构")
+        let rows = try OrgSheet.rows(bytes, filename: filename)
+        let existing: [String: Org] = try await backend.read { db in
+            var all: [String: Org] = [:]
+            for row in try await db.raw("SELECT code, name, parent, kind, path FROM orgs").all() {
+                let org = try Self.org(row)
+                all[org.code] = org
+            }
+            return all
+        }
+        var problems: [RowProblem] = []
+        var incoming: [(line: Int, code: String, name: String, parent: String?, kind: OrgKind)] = []
+        var seen: [String: Int] = [:]
+        for (line, cells) in rows {
+            let cell = { (index: Int) in index < cells.count ? cells[index].trimmingCharacters(in: .whitespaces) : "" }
+            let code = cell(0), name = cell(1), parent = cell(2), kindText = cell(3)
+            if !Self.isCode(code) {
+                problems.append(RowProblem(line: line, value: code, reason: "单位编码应为 1–40 位字母、数字或 . _ -")); continue
+            }
+            if let first = seen[code] { problems.append(RowProblem(line: line, value: code, reason: "单位编码与第 \(first) 行重复")); continue }
+            seen[code] = line
+            if name.isEmpty || name.count > 200 { problems.append(RowProblem(line: line, value: name, reason: "名称不能为空，且不超过 200 字")); continue }
+            guard let kind = OrgKind(rawValue: kindText) else {
+                problems.append(RowProblem(line: line, value: kindText, reason: "类型应为 财政局、主管部门 或 单位")); continue
+            }
+            incoming.append((line, code, name, parent.isEmpty ? nil : parent, kind))
+        }
+        // Parents: in the store or in the file; the tree must stay a tree inside the admin's subtree.
+        let inFile = Dictionary(incoming.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        var paths: [String: String] = existing.mapValues(\.path)
+        func path(of code: String, depth: Int = 0) -> String? {
+            if let known = paths[code], inFile[code] == nil || existing[code]?.parent == inFile[code]?.parent { return known }
+            guard depth < 64, let row = inFile[code] else { return nil }
+            guard let parent = row.parent else { paths[code] = "/\(code)/"; return paths[code] }
+            guard parent != code, let above = path(of: parent, depth: depth + 1), !above.contains("/\(code)/") else { return nil }
+            paths[code] = above + "\(code)/"
+            return paths[code]
+        }
+        for row in incoming {
+            if let parent = row.parent, existing[parent] == nil, inFile[parent] == nil {
+                problems.append(RowProblem(line: row.line, value: parent, reason: "上级编码“\(parent)”既不在文件中，也不在系统中")); continue
+            }
+            guard let full = path(of: row.code) else {
+                problems.append(RowProblem(line: row.line, value: row.code, reason: "上级关系成环")); continue
+            }
+            if row.parent == nil, !existing.isEmpty, existing[row.code]?.parent != nil || existing[row.code] == nil {
+                problems.append(RowProblem(line: row.line, value: row.code, reason: "只有第一次导入可以建立根节点（财政局）；请填写上级编码")); continue
+            }
+            if !full.hasPrefix(caller.user.orgPath) {
+                problems.append(RowProblem(line: row.line, value: row.code, reason: "不在您的管辖范围内（\(caller.user.org) 之下）"))
+            }
+            if let old = existing[row.code], old.path != full {
+                problems.append(RowProblem(line: row.line, value: row.code, reason: "不能通过导入移动已有单位（原上级 \(old.parent ?? "无")）"))
+            }
+        }
+        if !problems.isEmpty { throw OrgImportError(filename: filename, problems: problems.sorted { $0.line < $1.line }) }
+        let now = Clock.stamp()
+        // Parents before children: by depth of the path.
+        let ordered = incoming.sorted { (paths[$0.code]?.count ?? 0) < (paths[$1.code]?.count ?? 0) }
+        let finalPaths = paths
+        return try await backend.write { db in
+            var result = ImportResult(added: 0, changed: 0, unchanged: 0)
+            for row in ordered {
+                let full = finalPaths[row.code]!
+                let target = Org(code: row.code, name: row.name, parent: row.parent, kind: row.kind, path: full)
+                if let old = existing[row.code] {
+                    if old.name == row.name && old.kind == row.kind { result.unchanged += 1; continue }
+                    try await db.raw("UPDATE orgs SET name = \(bind: row.name), kind = \(bind: row.kind.rawValue) WHERE code = \(bind: row.code)").run()
+                    try await self.log(db, caller, action: "org-changed", org: target, target: "org:\(row.code)",
+                                       before: "\(old.name)｜\(old.kind.rawValue)", after: "\(row.name)｜\(row.kind.rawValue)")
+                    result.changed += 1
+                } else {
+                    try await db.raw("""
+                        INSERT INTO orgs (code, name, parent, kind, path, created_at)
+                        VALUES (\(bind: row.code), \(bind: row.name), \(bind: row.parent), \(bind: row.kind.rawValue), \(bind: full), \(bind: now))
+                        """).run()
+                    result.added += 1
+                }
+            }
+            try await self.log(db, caller, action: "orgs-imported", org: nil, target: "file:\(filename)",
+                               detail: "新增 \(result.added)，修改 \(result.changed)，未变 \(result.unchanged)")
+            return result
+        }
+    }
+
+    /// Creates the root of the tree and its first administrator (an empty store only).
+    public func bootstrap(root: Org, admin login: String, name: String, password: String) async throws {
+        let cost = settings.bcryptCost
+        let hash = try await offload { Bcrypt.hash(password, cost: cost) }
+        let now = Clock.stamp()
+        try await backend.write { db in
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM orgs").first()?.decode(column: "n", as: Int.self) ?? 0
+            guard count == 0 else { throw StoreError.conflict("组织机构已存在，不能再次初始化。") }
+            try await db.raw("""
+                INSERT INTO orgs (code, name, parent, kind, path, created_at)
+                VALUES (\(bind: root.code), \(bind: root.name), NULL, \(bind: root.kind.rawValue), \(bind: "/\(root.code)/"), \(bind: now))
+                """).run()
+            try await db.raw("""
+                INSERT INTO users (login, name, role, org, password_hash, created_at)
+                VALUES (\(bind: login), \(bind: name), \(bind: Role.admin.rawValue), \(bind: root.code), \(bind: hash), \(bind: now))
+                """).run()
+            try await self.log(db, actor: "system", ip: "-", action: "bootstrap", org: root.code, orgPath: "/\(root.code)/",
+                               target: "org:\(root.code)", after: root.name)
+        }
+    }
+
+    public func orgs(_ caller: Caller, under code: String? = nil, query: String? = nil, paging: Paging) async throws -> Page<Org> {
+        try await backend.read { db in
+            let base = try await self.visibleOrg(db, caller, code ?? caller.user.org)
+            let like = Self.likePattern(query)
+            let total = try await db.raw("""
+                SELECT COUNT(*) AS n FROM orgs WHERE path LIKE \(bind: base.path + "%")
+                AND (CAST(\(bind: like) AS TEXT) IS NULL OR name LIKE \(bind: like) OR code LIKE \(bind: like))
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows = try await db.raw("""
+                SELECT code, name, parent, kind, path FROM orgs WHERE path LIKE \(bind: base.path + "%")
+                AND (CAST(\(bind: like) AS TEXT) IS NULL OR name LIKE \(bind: like) OR code LIKE \(bind: like))
+                ORDER BY path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                """).all()
+            return Page(items: try rows.map(Self.org), total: total, offset: paging.offset, limit: paging.limit)
+        }
+    }
+
+    static func likePattern(_ query: String?) -> String? {
+        guard let query = query?.trimmingCharacters(in: .whitespaces), !query.isEmpty else { return nil }
+        // Codes are checked on import and names rarely hold % or _; treat them as literal anyway by removing them.
+        return "%" + query.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+    }
+
+    public struct NewUser: Sendable, Codable {
+        public var login: String
+        public var name: String
+        public var role: Role
+        public var org: String
+        public var password: String
+        public init(login: String, name: String, role: Role, org: String, password: String) {
+            self.login = login
+            self.name = name
+            self.role = role
+            self.org = org
+            self.password = password
+        }
+    }
+
+    public func createUser(_ caller: Caller, _ new: NewUser) async throws -> User {
+        try require(caller, [.admin], "管理用户")
+        guard Self.isCode(new.login) else { throw StoreError.invalid("登录名“\(new.login.prefix(60))”应为 1–40 位字母、数字或 . _ -。") }
+        guard !new.name.trimmingCharacters(in: .whitespaces).isEmpty, new.name.count <= 100 else { throw StoreError.invalid("姓名不能为空，且不超过 100 字。") }
+        guard new.password.count >= 8 else { throw StoreError.invalid("密码至少 8 个字符。") }
+        let cost = settings.bcryptCost
+        let password = new.password
+        let hash = try await offload { Bcrypt.hash(password, cost: cost) }
+        return try await backend.write { db in
+            let org = try await self.visibleOrg(db, caller, new.org)
+            if try await db.raw("SELECT login FROM users WHERE login = \(bind: new.login)").first() != nil {
+                throw StoreError.conflict("登录名“\(new.login)”已被使用。")
+            }
+            try await db.raw("""
+                INSERT INTO users (login, name, role, org, password_hash, created_at)
+                VALUES (\(bind: new.login), \(bind: new.name), \(bind: new.role.rawValue), \(bind: org.code), \(bind: hash), \(bind: Clock.stamp()))
+                """).run()
+            try await self.log(db, caller, action: "user-created", org: org, target: "user:\(new.login)",
+                               after: "\(new.name)｜\(new.role.chineseName)｜\(org.code)")
+            return User(login: new.login, name: new.name, role: new.role, org: org.code, orgPath: org.path)
+        }
+    }
+
+    public func users(_ caller: Caller, paging: Paging) async throws -> Page<User> {
+        try require(caller, [.admin, .readonly], "查看用户")
+        return try await backend.read { db in
+            let prefix = caller.user.orgPath + "%"
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE o.path LIKE \(bind: prefix)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows = try await db.raw("""
+                SELECT u.login, u.name, u.role, u.org, o.path FROM users u JOIN orgs o ON o.code = u.org
+                WHERE o.path LIKE \(bind: prefix) ORDER BY o.path, u.login LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                """).all()
+            return Page(items: try rows.map(Self.user), total: total, offset: paging.offset, limit: paging.limit)
+        }
+    }
+
+    // MARK: - Tasks
+
+    public struct Task: Sendable, Codable, Equatable {
+        public var year: Int
+        public var layout: String
+        public var catalogue: String
+        /// The publication deadline, `YYYY-MM-DD`.
+        public var deadline: String
+    }
+
+    public func setTask(_ caller: Caller, year: Int, layout: String?, deadline: String) async throws -> Task {
+        try require(caller, [.admin], "设置年度任务")
+        guard (2000...2100).contains(year) else { throw StoreError.invalid("年度“\(year)”不在 2000–2100 之间。") }
+        let layout = layout ?? TableLayout.standard.id
+        guard TableLayout.named(layout) != nil else {
+            throw StoreError.invalid("不认识的版式“\(layout)”；可用：\(TableLayout.all.map(\.id).joined(separator: "、"))。")
+        }
+        guard Self.day(deadline) != nil else { throw StoreError.invalid("公开截止日期“\(deadline)”应写作 YYYY-MM-DD。") }
+        let task = Task(year: year, layout: layout, catalogue: catalogueVersion, deadline: deadline)
+        try await backend.write { db in
+            let old = try await db.raw("SELECT layout, deadline FROM tasks WHERE year = \(bind: year)").first()
+            if let old {
+                try await db.raw("""
+                    UPDATE tasks SET layout = \(bind: layout), deadline = \(bind: deadline), catalogue = \(bind: task.catalogue) WHERE year = \(bind: year)
+                    """).run()
+                try await self.log(db, caller, action: "task-changed", org: nil, target: "task:\(year)",
+                                   before: "\(try old.decode(column: "layout", as: String.self))｜\(try old.decode(column: "deadline", as: String.self))",
+                                   after: "\(layout)｜\(deadline)")
+            } else {
+                try await db.raw("""
+                    INSERT INTO tasks (year, layout, catalogue, deadline, created_at)
+                    VALUES (\(bind: year), \(bind: layout), \(bind: task.catalogue), \(bind: deadline), \(bind: Clock.stamp()))
+                    """).run()
+                try await self.log(db, caller, action: "task-created", org: nil, target: "task:\(year)", after: "\(layout)｜\(deadline)")
+            }
+        }
+        return task
+    }
+
+    public func tasks() async throws -> [Task] {
+        try await backend.read { db in
+            try await db.raw("SELECT year, layout, catalogue, deadline FROM tasks ORDER BY year DESC").all().map { row in
+                Task(year: try row.decode(column: "year", as: Int.self), layout: try row.decode(column: "layout", as: String.self),
+                     catalogue: try row.decode(column: "catalogue", as: String.self), deadline: try row.decode(column: "deadline", as: String.self))
+            }
+        }
+    }
+
+    func task(_ db: any SQLDatabase, _ year: Int) async throws -> Task {
+        guard let row = try await db.raw("SELECT year, layout, catalogue, deadline FROM tasks WHERE year = \(bind: year)").first() else {
+            throw StoreError.notFound("\(year) 年度的决算任务尚未设立。")
+        }
+        return Task(year: year, layout: try row.decode(column: "layout", as: String.self),
+                    catalogue: try row.decode(column: "catalogue", as: String.self), deadline: try row.decode(column: "deadline", as: String.self))
+    }
+
+    static func day(_ text: String) -> Date? {
+        guard text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd"
+        guard let date = formatter.date(from: text), formatter.string(from: date) == text else { return nil }
+        return date
+    }
+
+    // MARK: - Audit log
+
+    public struct AuditEntry: Sendable, Codable {
+        public var id: Int
+        public var at: String
+        public var actor: String
+        public var ip: String
+        public var action: String
+        public var org: String?
+        public var target: String
+        public var before: String?
+        public var after: String?
+        public var detail: String?
+    }
+
+    /// The audit log of the caller's subtree, newest first.
+    public func auditLog(_ caller: Caller, action: String? = nil, actor: String? = nil, target: String? = nil,
+                         paging: Paging) async throws -> Page<AuditEntry> {
+        try require(caller, [.admin, .readonly], "查看审计日志")
+        return try await backend.read { db in
+            let prefix = caller.user.orgPath + "%"
+            let filter: SQLQueryString = """
+                (org_path LIKE \(bind: prefix) OR (org_path IS NULL AND \(bind: caller.user.orgPath.split(separator: "/").count) = 1))
+                AND (CAST(\(bind: action) AS TEXT) IS NULL OR action = \(bind: action)) AND (CAST(\(bind: actor) AS TEXT) IS NULL OR actor = \(bind: actor))
+                AND (CAST(\(bind: target) AS TEXT) IS NULL OR target = \(bind: target))
+                """
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows = try await db.raw("""
+                SELECT id, at, actor, ip, action, org, target, before, after, detail FROM audit_log WHERE \(filter)
+                ORDER BY id DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                """).all()
+            return Page(items: try rows.map(Self.auditEntry), total: total, offset: paging.offset, limit: paging.limit)
+        }
+    }
+
+    static func auditEntry(_ row: any SQLRow) throws -> AuditEntry {
+        AuditEntry(id: try row.decode(column: "id", as: Int.self), at: try row.decode(column: "at", as: String.self),
+                   actor: try row.decode(column: "actor", as: String.self), ip: try row.decode(column: "ip", as: String.self),
+                   action: try row.decode(column: "action", as: String.self), org: try row.decode(column: "org", as: String?.self),
+                   target: try row.decode(column: "target", as: String.self), before: try row.decode(column: "before", as: String?.self),
+                   after: try row.decode(column: "after", as: String?.self), detail: try row.decode(column: "detail", as: String?.self))
+    }
+}
+
+/// Every row problem of a refused organisation import.
+public struct OrgImportError: Error, Sendable {
+    public var filename: String
+    public var problems: [Cycle.RowProblem]
+
+    public var storeError: StoreError {
+        let lines = problems.prefix(20).map { "第 \($0.line) 行“\($0.value.prefix(60))”：\($0.reason)" }
+        return StoreError.invalid("“\(filename)”有 \(problems.count) 行无法导入，全部未导入。" + lines.joined(separator: "；")
+                                  + (problems.count > 20 ? "……" : ""))
+    }
+}
+
+/// Rows of an organisation sheet: CSV (UTF-8) or the first sheet of an XLSX, header row skipped.
+enum OrgSheet {
+    static func rows(_ bytes: Data, filename: String) throws -> [(Int, [String])] {
+        let limits = UploadLimits()
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            _ = try Uploads.checkedEntries(bytes, name: filename, limits: limits)
+            let grid: [[String]]
+            do { grid = try WorkbookReader.firstSheetGrid(bytes, name: filename) } catch {
+                throw StoreError.unsupported("“\(filename)”无法作为 Excel 工作簿读取：\(error)")
+            }
+            return grid.enumerated().dropFirst().compactMap { index, row in
+                row.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } ? nil : (index + 1, row)
+            }
+        }
+        guard var text = String(data: bytes, encoding: .utf8) else {
+            throw StoreError.unsupported("“\(filename)”不是 UTF-8 编码的 CSV，也不是 XLSX 工作簿。")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        guard let header = lines.first, header.contains("单位编码") || header.contains("编码") else {
+            throw StoreError.invalid("“\(filename)”第 1 行应为表头“单位编码,名称,上级编码,类型”。")
+        }
+        var out: [(Int, [String])] = []
+        for (index, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            out.append((index + 1, CSVLine.split(String(line))))
+        }
+        return out
+    }
+}
+
+/// A minimal CSV line splitter (quotes, doubled quotes).
+enum CSVLine {
+    static func split(_ line: String) -> [String] {
+        var cells: [String] = [], current = "", quoted = false
+        var iterator = Array(line.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))).makeIterator()
+        var pending: Character? = nil
+        while let char = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if char == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
+                    } else { quoted = false }
+                } else { current.append(char) }
+            } else if char == "\"" { quoted = true } else if char == "," { cells.append(current); current = "" } else { current.append(char) }
+        }
+        cells.append(current)
+        return cells
+    }
+}

@@ -1,0 +1,279 @@
+import Foundation
+import Juesuan
+import JuesuanXLSX
+import SQLKit
+
+/// Batch audit of published reports: files queued in the database (a durable queue that survives a
+/// restart), worked by any server, each result matched to an organisation unit by name.
+extension Cycle {
+    public enum JobState: String, Sendable, Codable {
+        case queued = "排队中"
+        case running = "审查中"
+        case done = "已完成"
+        case failed = "失败"
+    }
+
+    public struct Job: Sendable, Codable {
+        public var id: Int
+        public var filename: String
+        public var state: JobState
+        public var attempts: Int
+        public var error: String?
+        /// The unit named in the report, and the organisation it was matched to.
+        public var unit: String?
+        public var matchedOrg: String?
+        public var errors: Int
+        public var warnings: Int
+    }
+
+    public struct Batch: Sendable, Codable {
+        public var id: Int
+        public var name: String
+        public var year: Int
+        public var createdBy: String
+        public var createdAt: String
+        public var total: Int
+        public var done: Int
+        public var failed: Int
+        public var jobs: Page<Job>?
+    }
+
+    static let maxAttempts = 3
+    static let leaseSeconds = 120
+
+    public func createBatch(_ caller: Caller, year: Int, name: String) async throws -> Batch {
+        try require(caller, [.reviewer, .finance, .admin], "批量审查")
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else { throw StoreError.invalid("批次名称不能为空，且不超过 200 字。") }
+        let now = Clock.stamp()
+        return try await backend.write { db in
+            let org = try await self.visibleOrg(db, caller, caller.user.org)
+            guard let row = try await db.raw("""
+                INSERT INTO batches (name, created_by, org, year, created_at)
+                VALUES (\(bind: name), \(bind: caller.user.login), \(bind: org.code), \(bind: year), \(bind: now)) RETURNING id
+                """).first() else { throw StoreError.unavailable("无法创建批次。") }
+            let id = try row.decode(column: "id", as: Int.self)
+            try await self.log(db, caller, action: "batch-created", org: org, target: "batch:\(id)", after: name)
+            return Batch(id: id, name: name, year: year, createdBy: caller.user.login, createdAt: now, total: 0, done: 0, failed: 0, jobs: nil)
+        }
+    }
+
+    func visibleBatch(_ db: any SQLDatabase, _ caller: Caller, _ id: Int) async throws -> (Batch, Org) {
+        try require(caller, [.reviewer, .finance, .admin, .readonly], "查看批量审查")
+        guard let row = try await db.raw("""
+            SELECT b.id, b.name, b.year, b.created_by, b.created_at, b.org,
+              (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id) AS total,
+              (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '已完成') AS done,
+              (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '失败') AS failed
+            FROM batches b WHERE b.id = \(bind: id)
+            """).first() else { throw StoreError.notFound("没有编号为 \(id) 的批次。") }
+        let org = try await visibleOrg(db, caller, try row.decode(column: "org", as: String.self))
+        return (try Self.batch(row), org)
+    }
+
+    static func batch(_ row: any SQLRow) throws -> Batch {
+        Batch(id: try row.decode(column: "id", as: Int.self), name: try row.decode(column: "name", as: String.self),
+              year: try row.decode(column: "year", as: Int.self), createdBy: try row.decode(column: "created_by", as: String.self),
+              createdAt: try row.decode(column: "created_at", as: String.self), total: try row.decode(column: "total", as: Int.self),
+              done: try row.decode(column: "done", as: Int.self), failed: try row.decode(column: "failed", as: Int.self), jobs: nil)
+    }
+
+    public func batches(_ caller: Caller, paging: Paging) async throws -> Page<Batch> {
+        try require(caller, [.reviewer, .finance, .admin, .readonly], "查看批量审查")
+        return try await backend.read { db in
+            let prefix = caller.user.orgPath + "%"
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM batches b JOIN orgs o ON o.code = b.org WHERE o.path LIKE \(bind: prefix)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows = try await db.raw("""
+                SELECT b.id, b.name, b.year, b.created_by, b.created_at, b.org,
+                  (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id) AS total,
+                  (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '已完成') AS done,
+                  (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '失败') AS failed
+                FROM batches b JOIN orgs o ON o.code = b.org WHERE o.path LIKE \(bind: prefix)
+                ORDER BY b.id DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                """).all()
+            return Page(items: try rows.map(Self.batch), total: total, offset: paging.offset, limit: paging.limit)
+        }
+    }
+
+    public func batch(_ caller: Caller, id: Int, paging: Paging) async throws -> Batch {
+        try await backend.read { db in
+            var (batch, _) = try await self.visibleBatch(db, caller, id)
+            let rows = try await db.raw("""
+                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings FROM jobs WHERE batch = \(bind: id)
+                ORDER BY id LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                """).all()
+            batch.jobs = Page(items: try rows.map(Self.job), total: batch.total, offset: paging.offset, limit: paging.limit)
+            return batch
+        }
+    }
+
+    static func job(_ row: any SQLRow) throws -> Job {
+        Job(id: try row.decode(column: "id", as: Int.self), filename: try row.decode(column: "filename", as: String.self),
+            state: JobState(rawValue: try row.decode(column: "state", as: String.self)) ?? .queued,
+            attempts: try row.decode(column: "attempts", as: Int.self), error: try row.decode(column: "error", as: String?.self),
+            unit: try row.decode(column: "unit", as: String?.self), matchedOrg: try row.decode(column: "matched_org", as: String?.self),
+            errors: try row.decode(column: "errors", as: Int.self), warnings: try row.decode(column: "warnings", as: Int.self))
+    }
+
+    /// Queues one published report (PDF, or its extracted text) in a batch.
+    public func addBatchFile(_ caller: Caller, batch id: Int, filename: String, bytes: Data) async throws -> Job {
+        try require(caller, [.reviewer, .finance, .admin], "批量审查")
+        let name = Self.cleanFilename(filename)
+        guard !bytes.isEmpty else { throw StoreError.unsupported("“\(name)”是空文件。") }
+        guard bytes.count <= settings.limits.body else { throw StoreError.tooLarge("“\(name)”超过上限 \(settings.limits.body) 字节。") }
+        let isPDF = bytes.starts(with: Array("%PDF".utf8))
+        guard isPDF || String(data: bytes, encoding: .utf8) != nil else {
+            throw StoreError.unsupported("“\(name)”既不是 PDF，也不是 UTF-8 文本：批量审查只接受已公开报告的 PDF 或其提取的文本。")
+        }
+        let now = Clock.stamp()
+        return try await backend.write { db in
+            let (_, org) = try await self.visibleBatch(db, caller, id)
+            guard let row = try await db.raw("""
+                INSERT INTO jobs (batch, filename, content, state, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: name), \(bind: bytes), \(bind: JobState.queued.rawValue), \(bind: now), \(bind: now)) RETURNING id
+                """).first() else { throw StoreError.unavailable("无法加入队列。") }
+            let job = try row.decode(column: "id", as: Int.self)
+            try await self.log(db, caller, action: "batch-file", org: org, target: "batch:\(id)", after: name)
+            return Job(id: job, filename: name, state: .queued, attempts: 0, error: nil, unit: nil, matchedOrg: nil, errors: 0, warnings: 0)
+        }
+    }
+
+    /// Takes the next queued job (or one whose worker died: its lease ran out), audits it and stores
+    /// the result. Returns false when there was nothing to do.
+    public func processNextJob() async throws -> Bool {
+        let now = Clock.epoch()
+        let lease = now + Self.leaseSeconds
+        let claimed = try await backend.write { db -> (Int, String, Data, Int)? in
+            guard let candidate = try await db.raw("""
+                SELECT id FROM jobs WHERE state = '排队中' OR (state = '审查中' AND lease_until < \(bind: now)) ORDER BY id LIMIT 1
+                """).first() else { return nil }
+            let id = try candidate.decode(column: "id", as: Int.self)
+            guard let row = try await db.raw("""
+                UPDATE jobs SET state = '审查中', attempts = attempts + 1, lease_until = \(bind: lease), updated_at = \(bind: Clock.stamp())
+                WHERE id = \(bind: id) AND (state = '排队中' OR (state = '审查中' AND lease_until < \(bind: now)))
+                RETURNING id, filename, content, attempts
+                """).first() else { return nil }
+            return (id, try row.decode(column: "filename", as: String.self), try row.decode(column: "content", as: Data.self),
+                    try row.decode(column: "attempts", as: Int.self))
+        }
+        guard let (id, filename, content, attempts) = claimed else { return false }
+        if attempts > Self.maxAttempts {
+            try await finishJob(id, state: .failed, error: "审查 \(Self.maxAttempts) 次均未完成（服务器可能在审查中停止），已放弃。")
+            return true
+        }
+        let catalog = catalog, rules = rules
+        do {
+            let (unit, findings) = try await offload { () throws -> (String, [Finding]) in
+                try Uploads.withTemporary { folder in
+                    let file = folder.appendingPathComponent(content.starts(with: Array("%PDF".utf8)) ? "report.pdf" : "report.txt")
+                    try content.write(to: file)
+                    do {
+                        let report = try Engine.readReport(file.path, catalog: catalog)
+                        return (report.disclosure.unit, Engine.audit(report, rules: rules, catalog: catalog))
+                    } catch {
+                        throw StoreError(Problem(error, path: filename)).replacing(file.path, with: filename)
+                    }
+                }
+            }
+            let stored = StoredFinding.keyed(findings)
+            try await backend.write { db in
+                let matched = try await self.matchOrg(db, unit)
+                try await db.raw("""
+                    UPDATE jobs SET state = '已完成', error = NULL, unit = \(bind: unit), matched_org = \(bind: matched),
+                      errors = \(bind: findings.count(.error)), warnings = \(bind: findings.count(.warning)),
+                      findings = \(bind: JSONText.encode(stored)), updated_at = \(bind: Clock.stamp()), content = \(bind: Data())
+                    WHERE id = \(bind: id)
+                    """).run()
+            }
+        } catch let error as StoreError where error.status < 500 || error.status == 503 {
+            // The file itself cannot be read (or a tool is missing): retrying will not help.
+            try await finishJob(id, state: .failed, error: error.detail)
+        } catch {
+            if attempts >= Self.maxAttempts {
+                try await finishJob(id, state: .failed, error: "审查失败：\(String(describing: error).prefix(300))")
+            } else {
+                try await backend.write { db in
+                    try await db.raw("UPDATE jobs SET state = '排队中', lease_until = 0, error = \(bind: String(describing: error).prefix(300).description) WHERE id = \(bind: id)").run()
+                }
+            }
+        }
+        return true
+    }
+
+    func finishJob(_ id: Int, state: JobState, error: String) async throws {
+        try await backend.write { db in
+            try await db.raw("""
+                UPDATE jobs SET state = \(bind: state.rawValue), error = \(bind: error), updated_at = \(bind: Clock.stamp()) WHERE id = \(bind: id)
+                """).run()
+        }
+    }
+
+    /// The organisation whose name is the report's unit name (exactly, or after removing spaces).
+    func matchOrg(_ db: any SQLDatabase, _ unit: String) async throws -> String? {
+        let name = unit.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { return nil }
+        if let row = try await db.raw("SELECT code FROM orgs WHERE name = \(bind: name) ORDER BY code LIMIT 1").first() {
+            return try row.decode(column: "code", as: String.self)
+        }
+        let squeezed = name.filter { !$0.isWhitespace }
+        if squeezed != name, let row = try await db.raw("SELECT code FROM orgs WHERE name = \(bind: squeezed) ORDER BY code LIMIT 1").first() {
+            return try row.decode(column: "code", as: String.self)
+        }
+        return nil
+    }
+
+    /// Every finding of every document of a batch, as JSON, CSV or XLSX.
+    public func exportBatch(_ caller: Caller, id: Int, format: String) async throws -> (Data, String, String) {
+        let (batch, rows) = try await backend.read { db in
+            let (batch, _) = try await self.visibleBatch(db, caller, id)
+            let rows = try await db.raw("""
+                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, findings FROM jobs
+                WHERE batch = \(bind: id) ORDER BY id
+                """).all()
+            return (batch, try rows.map { row -> (Job, [StoredFinding]) in
+                let text = try row.decode(column: "findings", as: String?.self)
+                let findings = try text.map { try JSONDecoder().decode([StoredFinding].self, from: Data($0.utf8)) } ?? []
+                return (try Self.job(row), findings)
+            })
+        }
+        let header = ["文件", "单位", "匹配单位编码", "规则", "级别", "位置", "页", "行", "所列", "应为", "说明"]
+        var table: [[String]] = []
+        for (job, findings) in rows {
+            if findings.isEmpty {
+                table.append([job.filename, job.unit ?? "", job.matchedOrg ?? "", "", "", "", "", "", "", "", job.error ?? job.state.rawValue])
+            }
+            for finding in findings {
+                table.append([job.filename, job.unit ?? "", job.matchedOrg ?? "", finding.rule, finding.severity.chineseName, finding.place,
+                              finding.page.map(String.init) ?? "", finding.line.map(String.init) ?? "", finding.stated ?? "",
+                              finding.expected ?? "", finding.message])
+            }
+        }
+        let base = "批量审查-\(batch.id)"
+        switch format {
+        case "json":
+            struct Document: Encodable { var batch: Batch; var documents: [Entry] }
+            struct Entry: Encodable { var job: Job; var findings: [StoredFinding] }
+            let document = Document(batch: batch, documents: rows.map { Entry(job: $0.0, findings: $0.1) })
+            return (Data(JSONText.encode(document).utf8), "application/json", base + ".json")
+        case "csv":
+            let text = ([header] + table).map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+            return (Data(("\u{FEFF}" + text).utf8), "text/csv; charset=utf-8", base + ".csv")
+        case "xlsx":
+            let rows = table
+            let data = try await offload { try SimpleSheet.xlsx(title: "批量审查", header: header, rows: rows) }
+            return (data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base + ".xlsx")
+        default:
+            throw StoreError.badRequest("format 应为 json、csv 或 xlsx。")
+        }
+    }
+
+    static func csvField(_ text: String) -> String {
+        var value = text
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Juesuan
+import JuesuanConsolidate
+import SQLKit
+
+/// Comparing versions, and a 主管部门's report as the consolidation of its units.
+extension Cycle {
+    public enum CompareBase: String, Sendable, Codable {
+        case previous
+        case lastYear = "last-year"
+    }
+
+    public struct CellChange: Sendable, Codable, Equatable {
+        public var table: String
+        public var row: String
+        public var label: String
+        public var column: Int
+        public var columnName: String
+        /// Amounts in 元, as printed (`nil`: the cell is not there).
+        public var before: String?
+        public var after: String?
+    }
+
+    public struct FigureChange: Sendable, Codable, Equatable {
+        public var figure: String
+        public var before: String?
+        public var after: String?
+    }
+
+    public struct Comparison: Sendable, Codable {
+        public var year: Int
+        public var org: String
+        public var version: Int
+        /// "第 N 版" or "YYYY 年度已公开报表".
+        public var base: String
+        public var baseYear: Int
+        public var baseVersion: Int?
+        public var cells: [CellChange]
+        public var figures: [FigureChange]
+    }
+
+    /// A version against the previous version, or against last year's published report.
+    public func compare(_ caller: Caller, year: Int, org code: String, version: Int?, against: CompareBase) async throws -> Comparison {
+        try await backend.read { db in
+            _ = try await self.visibleOrg(db, caller, code)
+            let id = Self.reportID(year, code)
+            let current = try await db.raw("SELECT current_version FROM reports WHERE id = \(bind: id)").first()?
+                .decode(column: "current_version", as: Int.self) ?? 0
+            let number = version ?? current
+            guard number > 0, let after = try await self.storedDataset(db, year: year, org: code, version: number) else {
+                throw StoreError.notFound("\(code) 的 \(year) 年度报表没有第 \(number) 版。")
+            }
+            let before: Disclosure?, base: String, baseYear: Int, baseVersion: Int?
+            switch against {
+            case .previous:
+                guard number > 1 else { throw StoreError.notFound("第 1 版之前没有版本可比较。") }
+                before = try await self.storedDataset(db, year: year, org: code, version: number - 1)
+                base = "第 \(number - 1) 版"; baseYear = year; baseVersion = number - 1
+            case .lastYear:
+                let row = try await db.raw("""
+                    SELECT p.version FROM publications p JOIN reports r ON r.id = p.report
+                    WHERE r.id = \(bind: Self.reportID(year - 1, code)) AND r.state = \(bind: ReportState.published.rawValue) LIMIT 1
+                    """).first()
+                guard let published = try row?.decode(column: "version", as: Int.self) else {
+                    throw StoreError.notFound("\(code) 没有 \(year - 1) 年度的已公开报表。")
+                }
+                before = try await self.storedDataset(db, year: year - 1, org: code, version: published)
+                base = "\(year - 1) 年度已公开报表（第 \(published) 版）"; baseYear = year - 1; baseVersion = published
+            }
+            guard let before else { throw StoreError.notFound("找不到用于比较的版本。") }
+            return Comparison(year: year, org: code, version: number, base: base, baseYear: baseYear, baseVersion: baseVersion,
+                              cells: Self.cellChanges(before, after), figures: Self.figureChanges(before, after))
+        }
+    }
+
+    static func cellChanges(_ before: Disclosure, _ after: Disclosure) -> [CellChange] {
+        var changes: [CellChange] = []
+        for id in TableID.allCases {
+            let old = before.tables[id], new = after.tables[id]
+            guard old != nil || new != nil else { continue }
+            let oldRows = Dictionary((old?.rows ?? []).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            let newRows = Dictionary((new?.rows ?? []).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            let columns = Dictionary(((new ?? old)?.columns ?? []).map { ($0.number, $0.name) }, uniquingKeysWith: { first, _ in first })
+            let keys = Set(oldRows.keys).union(newRows.keys).sorted()
+            for key in keys {
+                let a = oldRows[key], b = newRows[key]
+                for column in Set((a?.cells.keys).map(Array.init) ?? []).union((b?.cells.keys).map(Array.init) ?? []).sorted() {
+                    let x = a?.cells[column], y = b?.cells[column]
+                    // An empty cell and a printed 0.00 are the same amount.
+                    guard (x ?? .zero) != (y ?? .zero) else { continue }
+                    changes.append(CellChange(table: id.description, row: key.description, label: (b ?? a)?.label ?? "", column: column,
+                                              columnName: columns[column] ?? "第\(column)栏",
+                                              before: x.map { $0.formatted(unit: .yuan) }, after: y.map { $0.formatted(unit: .yuan) }))
+                }
+            }
+        }
+        return changes
+    }
+
+    /// The narrative figures (上年数, 年初预算, 三公 details, 政府采购, 资产, texts…) flattened and compared.
+    static func figureChanges(_ before: Disclosure, _ after: Disclosure) -> [FigureChange] {
+        let a = flatten(before.figures), b = flatten(after.figures)
+        return Set(a.keys).union(b.keys).sorted().compactMap { key in
+            a[key] == b[key] ? nil : FigureChange(figure: key, before: a[key], after: b[key])
+        }
+    }
+
+    static func flatten<T: Encodable>(_ value: T) -> [String: String] {
+        guard let data = try? JSONEncoder().encode(value), let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
+        var out: [String: String] = [:]
+        func walk(_ node: Any, _ path: String) {
+            if let dictionary = node as? [String: Any] {
+                for (key, child) in dictionary where key != "source" { walk(child, path.isEmpty ? key : "\(path).\(key)") }
+            } else if let array = node as? [Any] {
+                for (index, child) in array.enumerated() { walk(child, "\(path)[\(index + 1)]") }
+            } else if !(node is NSNull) {
+                out[path] = "\(node)"
+            }
+        }
+        walk(object, "")
+        return out
+    }
+
+    // MARK: - Consolidation
+
+    public struct ConsolidatedView: Sendable, Codable {
+        public var year: Int
+        public var org: Org
+        public var units: Int
+        /// Units below without a version (left out of the sum).
+        public var missing: [String]
+        public var dataset: Disclosure
+        public var errors: Int
+        public var warnings: Int
+        public var findings: [StoredFinding]
+    }
+
+    /// The direct children's current datasets, summed, with internal transfers eliminated.
+    func consolidation(_ db: any SQLDatabase, year: Int, org: Org) async throws -> (Disclosure, units: Int, missing: [String]) {
+        let rows = try await db.raw("""
+            SELECT o.code, o.name, v.dataset FROM orgs o
+            LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+            LEFT JOIN versions v ON v.report = r.id AND v.number = r.current_version
+            WHERE o.parent = \(bind: org.code) ORDER BY o.code
+            """).all()
+        var texts: [String] = [], missing: [String] = []
+        for row in rows {
+            if let text = try row.decode(column: "dataset", as: String?.self) { texts.append(text) } else {
+                missing.append("\(try row.decode(column: "name", as: String.self))（\(try row.decode(column: "code", as: String.self))）")
+            }
+        }
+        guard !texts.isEmpty else { throw StoreError.conflict("“\(org.name)”下属单位都还没有上传报表，无法汇总。") }
+        let catalog = catalog
+        let name = org.name
+        let sources = texts
+        let summed = try await offload { () throws -> Disclosure in
+            let decoder = JSONDecoder()
+            let units = try sources.map { try decoder.decode(Disclosure.self, from: Data($0.utf8)) }
+            var total: Disclosure
+            do { total = try Consolidation.sum(units, name: name, catalog: catalog) } catch {
+                throw StoreError.invalid("汇总失败：\(error)")
+            }
+            _ = Consolidation.eliminateInternalTransfers(&total, catalog: catalog)
+            return total
+        }
+        return (summed, texts.count, missing)
+    }
+
+    /// The consolidation of the units below `org`, computed now (not stored).
+    public func consolidatedView(_ caller: Caller, year: Int, org code: String) async throws -> ConsolidatedView {
+        let (org, summed) = try await backend.read { db in
+            let org = try await self.visibleOrg(db, caller, code)
+            guard org.kind != .unit else { throw StoreError.conflict("“\(org.name)”是单位，没有下属单位可汇总。") }
+            _ = try await self.task(db, year)
+            return (org, try await self.consolidation(db, year: year, org: org))
+        }
+        let catalog = catalog, rules = rules
+        let dataset = summed.0
+        let findings = try await offload { Engine.check(dataset, rules: rules, catalog: catalog) }
+        return ConsolidatedView(year: year, org: org, units: summed.units, missing: summed.missing, dataset: dataset,
+                                errors: findings.count(.error), warnings: findings.count(.warning), findings: StoredFinding.keyed(findings))
+    }
+
+    /// Stores the consolidation of the units below `org` as its report's new version (the 主管部门's
+    /// own report). Every unit below must have a version.
+    public func consolidate(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
+        try require(caller, [.filler, .head, .reviewer], "生成汇总报表")
+        let (org, summed) = try await backend.read { db in
+            let org = try await self.visibleOrg(db, caller, code)
+            guard org.kind != .unit else { throw StoreError.conflict("“\(org.name)”是单位，没有下属单位可汇总。") }
+            _ = try await self.task(db, year)
+            return (org, try await self.consolidation(db, year: year, org: org))
+        }
+        guard summed.missing.isEmpty else {
+            throw StoreError.conflict("下属 \(summed.missing.count) 个单位尚未上传报表：" + summed.missing.prefix(10).joined(separator: "、"))
+        }
+        let catalog = catalog, rules = rules
+        let dataset = summed.0
+        let findings = try await offload { Engine.check(dataset, rules: rules, catalog: catalog) }
+        return try await storeVersion(caller, org: org, year: year, kind: .consolidation, filename: "汇总（\(summed.units) 个单位）",
+                                      content: Data(JSONText.encode(dataset).utf8), disclosure: dataset, findings: findings)
+    }
+}

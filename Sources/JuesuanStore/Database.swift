@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// The two databases juesuan stores the cycle in. SQL is written once (SQLKit binds, portable
+/// statements); the few differences (id columns, byte columns, integrity check) ask `dialect`.
+public enum Dialect: String, Sendable {
+    case sqlite, postgres
+
+    /// An auto-numbered primary key column.
+    var serial: String { self == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY" }
+    /// A column of bytes.
+    var bytes: String { self == .sqlite ? "BLOB" : "BYTEA" }
+}
+
+/// Where the store lives and how to reach it: every read and every transaction goes through here.
+public protocol Backend: Sendable {
+    var dialect: Dialect { get }
+    /// Runs `body` inside one transaction: all of it is stored, or none.
+    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` on a connection that sees committed data.
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// `true` when the database passes its own integrity check.
+    func integrityCheck() async throws -> Bool
+    /// Closes every connection.
+    func close() async
+}
+
+/// One waiter at a time: SQLite has one writer; transactions on one connection must not interleave.
+actor AsyncGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func leave() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+/// SQLite in a file (WAL): one writing connection behind a gate, and a few reading connections.
+public final class SQLiteBackend: Backend, @unchecked Sendable {
+    public let dialect = Dialect.sqlite
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let writeGate = AsyncGate()
+    private let readGates: [AsyncGate]
+    private let next = SharedIndex()
+    public let path: String
+
+    public static func open(path: String, readers count: Int = 4, logger: Logger) async throws -> SQLiteBackend {
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
+            _ = try await writer.query(pragma)
+        }
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<count {
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            _ = try await reader.query("PRAGMA busy_timeout=10000")
+            _ = try await reader.query("PRAGMA query_only=ON")
+            readers.append(reader)
+        }
+        return SQLiteBackend(path: path, writer: writer, readers: readers)
+    }
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.path = path
+        self.writer = writer
+        self.readers = readers
+        readGates = readers.map { _ in AsyncGate() }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        await writeGate.enter()
+        defer { Task { await writeGate.leave() } }
+        let db = writer.sql()
+        try await db.raw("BEGIN IMMEDIATE").run()
+        do {
+            let value = try await body(db)
+            try await db.raw("COMMIT").run()
+            return value
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let index = next.take() % readers.count
+        await readGates[index].enter()
+        defer { Task { await readGates[index].leave() } }
+        return try await body(readers[index].sql())
+    }
+
+    public func integrityCheck() async throws -> Bool {
+        let rows = try await writer.query("PRAGMA integrity_check")
+        return rows.first?.column("integrity_check")?.string == "ok"
+    }
+
+    /// A consistent copy of the database while it serves (`VACUUM INTO`).
+    public func backup(to path: String) async throws {
+        await writeGate.enter()
+        defer { Task { await writeGate.leave() } }
+        _ = try await writer.query("VACUUM INTO ?", [.text(path)])
+    }
+
+    public func close() async {
+        for connection in readers + [writer] { try? await connection.close() }
+    }
+}
+
+/// A round-robin index shared by tasks.
+final class SharedIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take() -> Int { lock.lock(); defer { lock.unlock() }; value &+= 1; return value & Int.max }
+}
+
+/// PostgreSQL through postgres-nio's pooled client (many app servers may share one database).
+public final class PostgresBackend: Backend, @unchecked Sendable {
+    public let dialect = Dialect.postgres
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+
+    /// `url` is `postgres://user:password@host:port/database`.
+    public static func open(url: String, logger: Logger) async throws -> PostgresBackend {
+        guard let components = URLComponents(string: url), let host = components.host else {
+            throw StoreError.badRequest("数据库地址无法识别：\(url)（应为 postgres://用户:密码@主机:端口/数据库）")
+        }
+        let database = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
+        configuration.options.maximumConnections = 16
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let backend = PostgresBackend(client: client)
+        // Fail early (and in Chinese) when the database cannot be reached.
+        do {
+            _ = try await backend.read { db in try await db.raw("SELECT 1 AS one").all() }
+        } catch {
+            await backend.close()
+            throw StoreError.unavailable("无法连接 PostgreSQL（\(host):\(components.port ?? 5432)）：\(String(reflecting: error).prefix(300))")
+        }
+        return backend
+    }
+
+    private init(client: PostgresClient) {
+        self.client = client
+        runner = Task { await client.run() }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let db = connection.sql(queryLogLevel: nil)
+            try await db.raw("BEGIN").run()
+            do {
+                let value = try await body(db)
+                try await db.raw("COMMIT").run()
+                return value
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: nil)) }
+    }
+
+    public func integrityCheck() async throws -> Bool {
+        // PostgreSQL keeps its own pages consistent; what can go wrong is ours: rows that point nowhere.
+        try await read { db in
+            let orphans = try await db.raw("""
+                SELECT COUNT(*) AS n FROM versions v LEFT JOIN reports r ON r.id = v.report WHERE r.id IS NULL
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            return orphans == 0
+        }
+    }
+
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import SQLKit
+
+/// The schema, as numbered migrations applied once each, in order, inside one transaction each.
+/// Money is BIGINT 分 wherever it is a column; a version's dataset is the engine's JSON.
+enum Migrations {
+    static func all(_ d: Dialect) -> [(Int, [String])] {
+        [
+            (1, [
+                """
+                CREATE TABLE orgs (code TEXT PRIMARY KEY, name TEXT NOT NULL, parent TEXT REFERENCES orgs(code),
+                  kind TEXT NOT NULL, path TEXT NOT NULL, created_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX orgs_parent ON orgs(parent)",
+                "CREATE INDEX orgs_path ON orgs(path)",
+                "CREATE INDEX orgs_name ON orgs(name)",
+                """
+                CREATE TABLE users (login TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+                  org TEXT NOT NULL REFERENCES orgs(code), password_hash TEXT NOT NULL,
+                  failures INTEGER NOT NULL DEFAULT 0, locked_until BIGINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, login TEXT NOT NULL REFERENCES users(login),
+                  csrf TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE tasks (year INTEGER PRIMARY KEY, layout TEXT NOT NULL, catalogue TEXT NOT NULL,
+                  deadline TEXT NOT NULL, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE reports (id TEXT PRIMARY KEY, year INTEGER NOT NULL REFERENCES tasks(year),
+                  org TEXT NOT NULL REFERENCES orgs(code), state TEXT NOT NULL, revision BIGINT NOT NULL,
+                  current_version INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
+                  warnings INTEGER NOT NULL DEFAULT 0, unexplained INTEGER NOT NULL DEFAULT 0, first_error TEXT,
+                  total_fen BIGINT, updated_at TEXT NOT NULL, published_at TEXT, return_reason TEXT, UNIQUE (year, org))
+                """,
+                "CREATE INDEX reports_year_state ON reports(year, state)",
+                """
+                CREATE TABLE versions (report TEXT NOT NULL REFERENCES reports(id), number INTEGER NOT NULL,
+                  kind TEXT NOT NULL, filename TEXT NOT NULL, uploaded_by TEXT NOT NULL, uploaded_at TEXT NOT NULL,
+                  size BIGINT NOT NULL, content \(d.bytes) NOT NULL, dataset TEXT NOT NULL, catalogue TEXT NOT NULL,
+                  errors INTEGER NOT NULL, warnings INTEGER NOT NULL, infos INTEGER NOT NULL, findings TEXT NOT NULL,
+                  PRIMARY KEY (report, number))
+                """,
+                """
+                CREATE TABLE explanations (report TEXT NOT NULL, version INTEGER NOT NULL, finding TEXT NOT NULL,
+                  text TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (report, version, finding),
+                  FOREIGN KEY (report, version) REFERENCES versions(report, number))
+                """,
+                """
+                CREATE TABLE publications (report TEXT NOT NULL REFERENCES reports(id), path TEXT NOT NULL,
+                  content \(d.bytes) NOT NULL, content_type TEXT NOT NULL, version INTEGER NOT NULL,
+                  published_at TEXT NOT NULL, PRIMARY KEY (report, path))
+                """,
+                """
+                CREATE TABLE audit_log (id \(d.serial), at TEXT NOT NULL, actor TEXT NOT NULL, ip TEXT NOT NULL,
+                  action TEXT NOT NULL, org TEXT, org_path TEXT, target TEXT NOT NULL, before TEXT, after TEXT, detail TEXT)
+                """,
+                "CREATE INDEX audit_org_path ON audit_log(org_path)",
+                "CREATE INDEX audit_ip_at ON audit_log(ip, action, at)",
+                """
+                CREATE TABLE batches (id \(d.serial), name TEXT NOT NULL, created_by TEXT NOT NULL,
+                  org TEXT NOT NULL REFERENCES orgs(code), year INTEGER NOT NULL, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE jobs (id \(d.serial), batch BIGINT NOT NULL REFERENCES batches(id), filename TEXT NOT NULL,
+                  content \(d.bytes) NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                  lease_until BIGINT NOT NULL DEFAULT 0, error TEXT, unit TEXT, matched_org TEXT,
+                  errors INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0, findings TEXT,
+                  created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX jobs_state ON jobs(state, id)",
+                "CREATE INDEX jobs_batch ON jobs(batch, id)",
+            ] + appendOnly(d)),
+        ]
+    }
+
+    /// The audit log refuses UPDATE and DELETE in the database itself, not only in our code.
+    static func appendOnly(_ d: Dialect) -> [String] {
+        switch d {
+        case .sqlite:
+            [
+                "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+                "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+            ]
+        case .postgres:
+            [
+                """
+                CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$
+                """,
+                "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+            ]
+        }
+    }
+
+    /// Applies every migration not yet applied. Safe to run from several servers at once on PostgreSQL
+    /// (an advisory lock serialises them).
+    static func run(_ backend: any Backend) async throws {
+        let dialect = backend.dialect
+        try await backend.write { db in
+            if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(4242)").run() }
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)").run()
+            let applied = Set(try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+            for (version, statements) in all(dialect) where !applied.contains(version) {
+                for statement in statements { try await db.raw(SQLQueryString(statement)).run() }
+                try await db.raw("INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: version), \(bind: Clock.stamp()))").run()
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import JuesuanCore
+
+/// What a person may do, always within the subtree of the organisation they belong to.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    /// 单位填报: prepares, uploads, explains and submits the unit's report.
+    case filler
+    /// 单位负责人: signs the submission (may do what the filler does).
+    case head
+    /// 主管部门审核: reviews, returns or approves the reports of the units below.
+    case reviewer
+    /// 财政审核: reviews and approves for the bureau; publishes.
+    case finance
+    /// 管理员: organisation, users, tasks, audit log.
+    case admin
+    /// 只读: audit office, deputies — sees everything in the subtree, changes nothing.
+    case readonly
+
+    public var chineseName: String {
+        switch self {
+        case .filler: "单位填报"
+        case .head: "单位负责人"
+        case .reviewer: "主管部门审核"
+        case .finance: "财政审核"
+        case .admin: "管理员"
+        case .readonly: "只读"
+        }
+    }
+
+    public init?(chinese: String) {
+        guard let role = Role.allCases.first(where: { $0.chineseName == chinese || $0.rawValue == chinese }) else { return nil }
+        self = role
+    }
+}
+
+/// The states of a report in the yearly cycle.
+public enum ReportState: String, Sendable, Codable, CaseIterable {
+    case drafting = "填报中"
+    case submitted = "已上报"
+    case departmentApproved = "主管部门已审核"
+    case financeApproved = "财政已审核"
+    case published = "已公开"
+
+    /// The order along the cycle (退回 goes back to 0).
+    public var rank: Int { Self.allCases.firstIndex(of: self)! }
+}
+
+/// The transitions a person can ask for.
+public enum Action: String, Sendable, Codable, CaseIterable {
+    case submit, `return`, approve, publish
+
+    public var chineseName: String {
+        switch self {
+        case .submit: "上报"
+        case .return: "退回"
+        case .approve: "审核通过"
+        case .publish: "公开"
+        }
+    }
+}
+
+/// Kinds of organisation node.
+public enum OrgKind: String, Sendable, Codable, CaseIterable {
+    case bureau = "财政局"
+    case department = "主管部门"
+    case unit = "单位"
+}
+
+public struct Org: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var parent: String?
+    public var kind: OrgKind
+    /// `/root/…/code/`: the codes from the root down, for subtree tests.
+    public var path: String
+}
+
+public struct User: Sendable, Codable, Equatable {
+    public var login: String
+    public var name: String
+    public var role: Role
+    public var org: String
+    public var orgPath: String
+}
+
+/// The person behind a request, and where it came from.
+public struct Caller: Sendable {
+    public var user: User
+    public var ip: String
+    public init(user: User, ip: String) {
+        self.user = user
+        self.ip = ip
+    }
+
+    /// `true` when `path` (an org path) is in this person's subtree.
+    public func sees(_ path: String) -> Bool { path.hasPrefix(user.orgPath) }
+    /// `true` when `path` is strictly below this person's own organisation.
+    public func isAbove(_ path: String) -> Bool { path.hasPrefix(user.orgPath) && path != user.orgPath }
+}
+
+/// A failure of the store with its HTTP status; `title` and `detail` are Chinese (RFC 9457).
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var status: Int
+    public var title: String
+    public var detail: String
+
+    public init(status: Int, title: String, detail: String) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+    }
+
+    public var description: String { "\(title)：\(detail)" }
+
+    public static func badRequest(_ detail: String) -> StoreError { StoreError(status: 400, title: "请求有误", detail: detail) }
+    public static func unauthenticated(_ detail: String = "请先登录。") -> StoreError { StoreError(status: 401, title: "未登录", detail: detail) }
+    public static func forbidden(_ detail: String) -> StoreError { StoreError(status: 403, title: "无权操作", detail: detail) }
+    public static func notFound(_ detail: String) -> StoreError { StoreError(status: 404, title: "找不到", detail: detail) }
+    public static func conflict(_ detail: String) -> StoreError { StoreError(status: 409, title: "状态冲突", detail: detail) }
+    public static func tooLarge(_ detail: String) -> StoreError { StoreError(status: 413, title: "上传过大", detail: detail) }
+    public static func unsupported(_ detail: String) -> StoreError { StoreError(status: 415, title: "无法读取上传的文件", detail: detail) }
+    public static func invalid(_ detail: String) -> StoreError { StoreError(status: 422, title: "内容有误", detail: detail) }
+    public static func tooMany(_ detail: String) -> StoreError { StoreError(status: 429, title: "尝试过于频繁", detail: detail) }
+    public static func unavailable(_ detail: String) -> StoreError { StoreError(status: 503, title: "服务暂不可用", detail: detail) }
+
+    /// An engine failure (`Problem`) as a store error with the same message.
+    public init(_ problem: Problem) {
+        self.init(status: problem.kind.httpStatus, title: problem.kind.title,
+                  detail: problem.hint.isEmpty ? problem.message : "\(problem.message)（\(problem.hint)）")
+    }
+}
+
+/// A page of a list: `items`, and where it sits in the whole.
+public struct Page<Item: Sendable & Codable>: Sendable, Codable {
+    public var items: [Item]
+    public var total: Int
+    public var offset: Int
+    public var limit: Int
+
+    public init(items: [Item], total: Int, offset: Int, limit: Int) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+}
+
+/// Paging asked for by a client, clamped to sane bounds.
+public struct Paging: Sendable {
+    public var offset: Int
+    public var limit: Int
+    public init(offset: Int? = nil, limit: Int? = nil, maxLimit: Int = 500) {
+        self.offset = max(0, offset ?? 0)
+        self.limit = min(maxLimit, max(1, limit ?? 50))
+    }
+}
+
+enum Clock {
+    static func now() -> Date { Date() }
+    static func stamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+    static func epoch(_ date: Date = Date()) -> Int { Int(date.timeIntervalSince1970) }
+}

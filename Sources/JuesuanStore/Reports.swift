@@ -1,0 +1,669 @@
+import Foundation
+import Juesuan
+import JuesuanConsolidate
+import SQLKit
+
+/// A finding as stored with its version: the engine's record, a stable key (for explanations),
+/// and the explanation when one was written.
+public struct StoredFinding: Sendable, Codable, Equatable {
+    public var key: String
+    public var rule: String
+    public var severity: Severity
+    public var message: String
+    public var table: String?
+    public var row: String?
+    public var column: String?
+    public var stated: String?
+    public var expected: String?
+    public var line: Int?
+    public var page: Int?
+    public var file: String?
+    public var fileLine: Int?
+    public var explanation: String?
+    public var explainedBy: String?
+
+    /// Findings with keys unique within one version (a repeated key gets `#2`, `#3`, …).
+    static func keyed(_ findings: [Finding]) -> [StoredFinding] {
+        var seen: [String: Int] = [:]
+        return findings.map { finding in
+            let record = FindingsDocument.Record(finding)
+            var key = [record.rule, record.table ?? "", record.row ?? "", record.column ?? "", record.line.map(String.init) ?? ""]
+                .joined(separator: "|")
+            seen[key, default: 0] += 1
+            if let count = seen[key], count > 1 { key += "#\(count)" }
+            return StoredFinding(key: key, rule: record.rule, severity: record.severity, message: record.message, table: record.table,
+                                 row: record.row, column: record.column, stated: record.stated, expected: record.expected,
+                                 line: record.line, page: record.page, file: record.file, fileLine: record.fileLine)
+        }
+    }
+
+    /// Where the finding is, in a reviewer's words: 表N 行 栏, or the line.
+    public var place: String {
+        var parts: [String] = []
+        if let table { parts.append(table) }
+        if let row { parts.append(row) }
+        if let column { parts.append("第\(column)栏") }
+        if parts.isEmpty, let line { parts.append("第 \(line) 行") }
+        if parts.isEmpty, let file { parts.append(file + (fileLine.map { ":\($0)" } ?? "")) }
+        return parts.joined(separator: " ")
+    }
+}
+
+public struct VersionView: Sendable, Codable {
+    public var number: Int
+    public var kind: UploadKind
+    public var filename: String
+    public var uploadedBy: String
+    public var uploadedAt: String
+    public var size: Int
+    public var catalogue: String
+    /// `false` when the rule catalogue changed since this version was checked.
+    public var catalogueCurrent: Bool
+    public var errors: Int
+    public var warnings: Int
+    public var infos: Int
+}
+
+public struct ReportView: Sendable, Codable {
+    public var year: Int
+    public var org: Org
+    public var state: ReportState
+    /// Increases with every change; a transition may name the revision it expects.
+    public var revision: Int
+    public var currentVersion: Int?
+    public var errors: Int
+    public var warnings: Int
+    public var unexplained: Int
+    public var firstError: String?
+    public var updatedAt: String
+    public var publishedAt: String?
+    public var returnReason: String?
+    public var deadline: String
+    public var daysLeft: Int
+    /// Why 上报 would be refused now (empty when it would be accepted).
+    public var submitBlockers: [String]
+    public var publicPath: String?
+    public var versions: [VersionView]
+    public var history: [Cycle.AuditEntry]
+}
+
+public struct UploadResult: Sendable, Codable {
+    public var report: ReportView
+    public var version: VersionView
+    public var findings: [StoredFinding]
+}
+
+public struct InboxItem: Sendable, Codable {
+    public var org: String
+    public var name: String
+    public var kind: OrgKind
+    public var parent: String?
+    public var state: ReportState
+    public var revision: Int
+    public var currentVersion: Int?
+    public var errors: Int
+    public var warnings: Int
+    public var unexplained: Int
+    public var firstError: String?
+    public var updatedAt: String?
+    public var publishedAt: String?
+    public var daysLeft: Int
+}
+
+public struct Progress: Sendable, Codable {
+    public var year: Int
+    public var deadline: String
+    public var daysLeft: Int
+    public var total: Int
+    public var byState: [String: Int]
+    public var withErrors: Int
+    public var unexplained: Int
+    public var published: Int
+}
+
+public struct TransitionRequest: Sendable, Codable {
+    public var action: Action
+    public var reason: String?
+    /// The revision the caller saw; when given, the transition is refused if the report changed since.
+    public var revision: Int?
+    public init(action: Action, reason: String? = nil, revision: Int? = nil) {
+        self.action = action
+        self.reason = reason
+        self.revision = revision
+    }
+}
+
+extension Cycle {
+    static func reportID(_ year: Int, _ org: String) -> String { "\(year)/\(org)" }
+
+    func ensureReport(_ db: any SQLDatabase, year: Int, org: String) async throws {
+        try await db.raw("""
+            INSERT INTO reports (id, year, org, state, revision, updated_at)
+            VALUES (\(bind: Self.reportID(year, org)), \(bind: year), \(bind: org), \(bind: ReportState.drafting.rawValue), 0, \(bind: Clock.stamp()))
+            ON CONFLICT (id) DO NOTHING
+            """).run()
+    }
+
+    static func daysLeft(_ deadline: String, now: Date = Date()) -> Int {
+        guard let day = Cycle.day(deadline) else { return 0 }
+        return Int((day.timeIntervalSince(now) / 86_400).rounded(.up))
+    }
+
+    static func version(_ row: any SQLRow, current: String) throws -> VersionView {
+        let catalogue = try row.decode(column: "catalogue", as: String.self)
+        return VersionView(number: try row.decode(column: "number", as: Int.self),
+                           kind: UploadKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .workbook,
+                           filename: try row.decode(column: "filename", as: String.self),
+                           uploadedBy: try row.decode(column: "uploaded_by", as: String.self),
+                           uploadedAt: try row.decode(column: "uploaded_at", as: String.self),
+                           size: try row.decode(column: "size", as: Int.self), catalogue: catalogue,
+                           catalogueCurrent: catalogue == current, errors: try row.decode(column: "errors", as: Int.self),
+                           warnings: try row.decode(column: "warnings", as: Int.self), infos: try row.decode(column: "infos", as: Int.self))
+    }
+
+    // MARK: - Reading a report
+
+    public func report(_ caller: Caller, year: Int, org code: String) async throws -> ReportView {
+        try await backend.read { db in try await self.reportView(db, caller, year: year, org: code) }
+    }
+
+    func reportView(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String) async throws -> ReportView {
+        let org = try await visibleOrg(db, caller, code)
+        let task = try await task(db, year)
+        let id = Self.reportID(year, code)
+        let row = try await db.raw("""
+            SELECT state, revision, current_version, errors, warnings, unexplained, first_error, updated_at, published_at, return_reason
+            FROM reports WHERE id = \(bind: id)
+            """).first()
+        let versions = try await db.raw("""
+            SELECT number, kind, filename, uploaded_by, uploaded_at, size, catalogue, errors, warnings, infos
+            FROM versions WHERE report = \(bind: id) ORDER BY number DESC
+            """).all().map { try Self.version($0, current: self.catalogueVersion) }
+        let history = try await db.raw("""
+            SELECT id, at, actor, ip, action, org, target, before, after, detail FROM audit_log
+            WHERE target = \(bind: "report:" + id) ORDER BY id DESC LIMIT 200
+            """).all().map(Self.auditEntry)
+        let state = ReportState(rawValue: try row?.decode(column: "state", as: String.self) ?? "") ?? .drafting
+        let current = try row?.decode(column: "current_version", as: Int.self) ?? 0
+        var view = ReportView(
+            year: year, org: org, state: state, revision: try row?.decode(column: "revision", as: Int.self) ?? 0,
+            currentVersion: current > 0 ? current : nil, errors: try row?.decode(column: "errors", as: Int.self) ?? 0,
+            warnings: try row?.decode(column: "warnings", as: Int.self) ?? 0,
+            unexplained: try row?.decode(column: "unexplained", as: Int.self) ?? 0,
+            firstError: try row?.decode(column: "first_error", as: String?.self),
+            updatedAt: try row?.decode(column: "updated_at", as: String.self) ?? "",
+            publishedAt: try row?.decode(column: "published_at", as: String?.self),
+            returnReason: try row?.decode(column: "return_reason", as: String?.self),
+            deadline: task.deadline, daysLeft: Self.daysLeft(task.deadline), submitBlockers: [],
+            publicPath: state == .published ? "/public/\(year)/\(code)/" : nil, versions: versions, history: history)
+        view.submitBlockers = try await submitBlockers(db, view)
+        return view
+    }
+
+    /// Why 上报 of `view` would be refused now.
+    func submitBlockers(_ db: any SQLDatabase, _ view: ReportView) async throws -> [String] {
+        guard view.state == .drafting else { return ["报表当前状态为“\(view.state.rawValue)”，只有“填报中”的报表可以上报"] }
+        guard let number = view.currentVersion, let version = view.versions.first(where: { $0.number == number }) else {
+            return ["尚未上传报表"]
+        }
+        var blockers: [String] = []
+        if !version.catalogueCurrent {
+            blockers.append("规则目录已更新（版本 \(version.catalogue) → \(catalogueVersion)），请先重新检查")
+        }
+        if view.errors > 0 { blockers.append("有 \(view.errors) 个错误未改正" + (view.firstError.map { "，第一个：\($0)" } ?? "")) }
+        if view.unexplained > 0 { blockers.append("有 \(view.unexplained) 个警告尚未填写说明") }
+        if view.org.kind != .unit {
+            let pending = try await db.raw("""
+                SELECT o.code, o.name, r.state FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: view.year)
+                WHERE o.parent = \(bind: view.org.code) ORDER BY o.code
+                """).all().compactMap { row -> String? in
+                    let state = ReportState(rawValue: try row.decode(column: "state", as: String?.self) ?? "") ?? .drafting
+                    return state == .drafting ? "\(try row.decode(column: "name", as: String.self))（\(try row.decode(column: "code", as: String.self))）" : nil
+                }
+            if !pending.isEmpty {
+                blockers.append("下属 \(pending.count) 个单位尚未上报：" + pending.prefix(10).joined(separator: "、") + (pending.count > 10 ? "等" : ""))
+            }
+        }
+        return blockers
+    }
+
+    /// The findings of one version (the current one when `version` is nil), with explanations.
+    public func findings(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> (VersionView, [StoredFinding]) {
+        try await backend.read { db in
+            _ = try await self.visibleOrg(db, caller, code)
+            return try await self.storedFindings(db, year: year, org: code, version: version)
+        }
+    }
+
+    func storedFindings(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> (VersionView, [StoredFinding]) {
+        let id = Self.reportID(year, code)
+        let number: Int
+        if let version { number = version } else {
+            number = try await db.raw("SELECT current_version FROM reports WHERE id = \(bind: id)").first()?
+                .decode(column: "current_version", as: Int.self) ?? 0
+        }
+        guard let row = try await db.raw("""
+            SELECT number, kind, filename, uploaded_by, uploaded_at, size, catalogue, errors, warnings, infos, findings
+            FROM versions WHERE report = \(bind: id) AND number = \(bind: number)
+            """).first() else {
+            throw StoreError.notFound(version == nil ? "\(code) 的 \(year) 年度报表尚未上传。" : "\(code) 的 \(year) 年度报表没有第 \(number) 版。")
+        }
+        var findings = try JSONDecoder().decode([StoredFinding].self, from: Data(try row.decode(column: "findings", as: String.self).utf8))
+        let explanations = try await db.raw("""
+            SELECT finding, text, author FROM explanations WHERE report = \(bind: id) AND version = \(bind: number)
+            """).all()
+        var byKey: [String: (String, String)] = [:]
+        for explanation in explanations {
+            byKey[try explanation.decode(column: "finding", as: String.self)] =
+                (try explanation.decode(column: "text", as: String.self), try explanation.decode(column: "author", as: String.self))
+        }
+        for index in findings.indices {
+            if let (text, author) = byKey[findings[index].key] {
+                findings[index].explanation = text
+                findings[index].explainedBy = author
+            }
+        }
+        return (try Self.version(row, current: catalogueVersion), findings)
+    }
+
+    /// The dataset of a version (the current one when `version` is nil).
+    public func dataset(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> Disclosure {
+        try await backend.read { db in
+            _ = try await self.visibleOrg(db, caller, code)
+            guard let disclosure = try await self.storedDataset(db, year: year, org: code, version: version) else {
+                throw StoreError.notFound("\(code) 的 \(year) 年度报表" + (version.map { "没有第 \($0) 版。" } ?? "尚未上传。"))
+            }
+            return disclosure
+        }
+    }
+
+    func storedDataset(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> Disclosure? {
+        let id = Self.reportID(year, code)
+        let row: (any SQLRow)?
+        if let version {
+            row = try await db.raw("SELECT dataset FROM versions WHERE report = \(bind: id) AND number = \(bind: version)").first()
+        } else {
+            row = try await db.raw("""
+                SELECT v.dataset FROM versions v JOIN reports r ON r.id = v.report AND v.number = r.current_version WHERE r.id = \(bind: id)
+                """).first()
+        }
+        guard let row else { return nil }
+        return try JSONDecoder().decode(Disclosure.self, from: Data(try row.decode(column: "dataset", as: String.self).utf8))
+    }
+
+    // MARK: - Uploading a version
+
+    /// Stores an upload as a new version, checked on arrival. Nothing is stored from an upload that
+    /// cannot be read.
+    public func upload(_ caller: Caller, year: Int, org code: String, filename: String, bytes: Data) async throws -> UploadResult {
+        try require(caller, [.filler, .head], "上传报表")
+        let (org, task, base) = try await backend.read { db -> (Org, Task, Disclosure?) in
+            let org = try await self.visibleOrg(db, caller, code)
+            let task = try await self.task(db, year)
+            return (org, task, try await self.storedDataset(db, year: year, org: code, version: nil))
+        }
+        guard org.kind == .unit else {
+            throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：它的报表是下属单位的汇总，请用“汇总”生成，不能上传。")
+        }
+        let limits = settings.limits, catalog = catalog, rules = rules
+        let safeName = Self.cleanFilename(filename)
+        let (kind, disclosure, findings) = try await offload { () throws -> (UploadKind, Disclosure, [Finding]) in
+            let (kind, disclosure) = try Uploads.read(bytes, filename: safeName, base: base, limits: limits, catalog: catalog)
+            return (kind, disclosure, Engine.check(disclosure, rules: rules, catalog: catalog))
+        }
+        guard disclosure.year == year else {
+            throw StoreError.invalid("“\(safeName)”是 \(disclosure.year) 年度的报表，而这是 \(year) 年度的任务。")
+        }
+        _ = task
+        return try await storeVersion(caller, org: org, year: year, kind: kind, filename: safeName, content: bytes,
+                                      disclosure: disclosure, findings: findings)
+    }
+
+    /// Checks the current version again under the rule catalogue in force, as a new version.
+    public func recheck(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
+        try require(caller, [.filler, .head], "重新检查报表")
+        let (org, base) = try await backend.read { db -> (Org, Disclosure?) in
+            (try await self.visibleOrg(db, caller, code), try await self.storedDataset(db, year: year, org: code, version: nil))
+        }
+        guard let base else { throw StoreError.conflict("尚未上传报表，无法重新检查。") }
+        let catalog = catalog, rules = rules
+        let findings = try await offload { Engine.check(base, rules: rules, catalog: catalog) }
+        let content = Data(JSONText.encode(base).utf8)
+        return try await storeVersion(caller, org: org, year: year, kind: .recheck, filename: "重新检查", content: content,
+                                      disclosure: base, findings: findings)
+    }
+
+    static func cleanFilename(_ name: String) -> String {
+        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let cleaned = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(120).map(Character.init))
+        return cleaned.isEmpty ? "上传的文件" : cleaned
+    }
+
+    func storeVersion(_ caller: Caller, org: Org, year: Int, kind: UploadKind, filename: String, content: Data,
+                      disclosure: Disclosure, findings: [Finding]) async throws -> UploadResult {
+        let stored = StoredFinding.keyed(findings)
+        let findingsJSON = JSONText.encode(stored)
+        let datasetJSON = JSONText.encode(disclosure)
+        let errors = findings.count(.error), warnings = findings.count(.warning), infos = findings.count(.info)
+        let first = stored.first { $0.severity == .error }.map { "\($0.place)：\($0.message)" }
+        let id = Self.reportID(year, org.code)
+        let catalogue = catalogueVersion
+        let now = Clock.stamp()
+        let number = try await backend.write { db -> Int in
+            try await self.ensureReport(db, year: year, org: org.code)
+            // The row is locked by this update (PostgreSQL) or the whole database is (SQLite): two
+            // uploads at once get two numbers, and an upload after 上报 is refused.
+            guard let row = try await db.raw("""
+                UPDATE reports SET current_version = current_version + 1, revision = revision + 1, errors = \(bind: errors),
+                  warnings = \(bind: warnings), unexplained = \(bind: warnings), first_error = \(bind: first), updated_at = \(bind: now)
+                WHERE id = \(bind: id) AND state = \(bind: ReportState.drafting.rawValue) RETURNING current_version
+                """).first() else {
+                let state = try await db.raw("SELECT state FROM reports WHERE id = \(bind: id)").first()?.decode(column: "state", as: String.self)
+                throw StoreError.conflict("报表当前状态为“\(state ?? "?")”，只有“填报中”的报表可以上传新版本（被退回后即可上传）。")
+            }
+            let number = try row.decode(column: "current_version", as: Int.self)
+            try await db.raw("""
+                INSERT INTO versions (report, number, kind, filename, uploaded_by, uploaded_at, size, content, dataset, catalogue,
+                  errors, warnings, infos, findings)
+                VALUES (\(bind: id), \(bind: number), \(bind: kind.rawValue), \(bind: filename), \(bind: caller.user.login), \(bind: now),
+                  \(bind: content.count), \(bind: content), \(bind: datasetJSON), \(bind: catalogue), \(bind: errors), \(bind: warnings),
+                  \(bind: infos), \(bind: findingsJSON))
+                """).run()
+            try await self.log(db, caller, action: kind == .recheck ? "recheck" : (kind == .consolidation ? "consolidate" : "upload"),
+                               org: org, target: "report:\(id)", after: "第 \(number) 版",
+                               detail: "\(kind.chineseName)“\(filename)”：错误 \(errors)，警告 \(warnings)，提示 \(infos)")
+            return number
+        }
+        let (report, (version, withExplanations)) = try await backend.read { db in
+            (try await self.reportView(db, caller, year: year, org: org.code),
+             try await self.storedFindings(db, year: year, org: org.code, version: number))
+        }
+        return UploadResult(report: report, version: version, findings: withExplanations)
+    }
+
+    // MARK: - Explanations
+
+    /// Writes (or rewrites) the explanation of one warning of a version. Errors cannot be explained
+    /// away: they must be corrected.
+    public func explain(_ caller: Caller, year: Int, org code: String, version: Int, finding key: String, text: String) async throws -> StoredFinding {
+        try require(caller, [.filler, .head], "填写说明")
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw StoreError.invalid("说明不能为空。") }
+        guard text.count <= 2000 else { throw StoreError.invalid("说明不超过 2000 字（现有 \(text.count) 字）。") }
+        let id = Self.reportID(year, code)
+        return try await backend.write { db in
+            let org = try await self.visibleOrg(db, caller, code)
+            let state = try await db.raw("SELECT state FROM reports WHERE id = \(bind: id)").first()?.decode(column: "state", as: String.self)
+            guard state == ReportState.drafting.rawValue else {
+                throw StoreError.conflict("报表当前状态为“\(state ?? "未上传")”，只有“填报中”的报表可以填写说明。")
+            }
+            let (_, findings) = try await self.storedFindings(db, year: year, org: code, version: version)
+            guard var finding = findings.first(where: { $0.key == key }) else {
+                throw StoreError.notFound("第 \(version) 版没有编号为“\(key)”的问题。")
+            }
+            guard finding.severity == .warning else {
+                throw StoreError.conflict(finding.severity == .error ? "错误不能用说明代替，请改正后重新上传。" : "提示无需说明。")
+            }
+            let before = finding.explanation
+            if before != nil {
+                try await db.raw("""
+                    UPDATE explanations SET text = \(bind: text), author = \(bind: caller.user.login), at = \(bind: Clock.stamp())
+                    WHERE report = \(bind: id) AND version = \(bind: version) AND finding = \(bind: key)
+                    """).run()
+            } else {
+                try await db.raw("""
+                    INSERT INTO explanations (report, version, finding, text, author, at)
+                    VALUES (\(bind: id), \(bind: version), \(bind: key), \(bind: text), \(bind: caller.user.login), \(bind: Clock.stamp()))
+                    """).run()
+            }
+            try await self.refreshUnexplained(db, id: id)
+            try await self.log(db, caller, action: "explain", org: org, target: "report:\(id)", before: before, after: text,
+                               detail: "第 \(version) 版 \(finding.rule) \(finding.place)")
+            finding.explanation = text
+            finding.explainedBy = caller.user.login
+            return finding
+        }
+    }
+
+    func refreshUnexplained(_ db: any SQLDatabase, id: String) async throws {
+        try await db.raw("""
+            UPDATE reports SET revision = revision + 1, updated_at = \(bind: Clock.stamp()), unexplained = warnings - (
+              SELECT COUNT(*) FROM explanations e WHERE e.report = reports.id AND e.version = reports.current_version)
+            WHERE id = \(bind: id)
+            """).run()
+    }
+
+    // MARK: - Transitions
+
+    /// 上报, 退回, 审核通过, 公开: each a compare-and-set on the state (and on the revision when the
+    /// caller names one), recorded in the audit log in the same transaction.
+    public func transition(_ caller: Caller, year: Int, org code: String, _ request: TransitionRequest) async throws -> ReportView {
+        let view = try await report(caller, year: year, org: code)
+        let role = caller.user.role
+        let above = caller.isAbove(view.org.path)
+        let parentIsBureau = try await backend.read { db -> Bool in
+            guard let parent = view.org.parent, let org = try await self.org(db, parent) else { return true }
+            return org.kind == .bureau
+        }
+        var reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if reason?.isEmpty == true { reason = nil }
+        if let reason, reason.count > 2000 { throw StoreError.invalid("理由不超过 2000 字（现有 \(reason.count) 字）。") }
+        let target: ReportState
+        switch request.action {
+        case .submit:
+            try require(caller, [.filler, .head], "上报报表")
+            guard view.state == .drafting else { throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”，不能上报。") }
+            if !view.submitBlockers.isEmpty {
+                throw StoreError.conflict("不能上报：" + view.submitBlockers.joined(separator: "；") + "。")
+            }
+            target = .submitted
+        case .return:
+            guard let reason else { throw StoreError.invalid("退回必须填写理由。") }
+            _ = reason
+            switch (role, view.state) {
+            case (.reviewer, .submitted) where above, (.finance, .submitted) where above, (.finance, .departmentApproved) where above:
+                target = .drafting
+            case (.reviewer, _), (.finance, _):
+                guard above else { throw StoreError.forbidden("只能退回下级单位的报表。") }
+                throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”，\(role.chineseName)不能退回。")
+            default:
+                throw StoreError.forbidden("“\(role.chineseName)”角色不能退回报表。")
+            }
+        case .approve:
+            switch (role, view.state) {
+            case (.reviewer, .submitted) where above && !parentIsBureau:
+                target = .departmentApproved
+            case (.finance, .submitted) where above && parentIsBureau, (.finance, .departmentApproved) where above:
+                target = .financeApproved
+            case (.reviewer, .submitted) where above:
+                throw StoreError.forbidden("该报表直属财政局，由财政审核。")
+            case (.reviewer, _), (.finance, _):
+                guard above else { throw StoreError.forbidden("只能审核下级单位的报表。") }
+                throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”，\(role.chineseName)不能审核通过。")
+            default:
+                throw StoreError.forbidden("“\(role.chineseName)”角色不能审核报表。")
+            }
+        case .publish:
+            try require(caller, [.filler, .head, .finance], "公开报表")
+            if role == .finance, !above { throw StoreError.forbidden("只能公开下级单位的报表。") }
+            guard view.state == .financeApproved else {
+                throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”，财政审核通过后才能公开。")
+            }
+            target = .published
+        }
+        if let expected = request.revision, expected != view.revision {
+            throw StoreError.conflict("报表已被他人修改（您看到的是第 \(expected) 次修改，现为第 \(view.revision) 次），请刷新后再操作。")
+        }
+        let files: [String: Data] = target == .published ? try await publicationFiles(view) : [:]
+        let id = Self.reportID(year, code)
+        let from = view.state, revision = view.revision
+        let now = Clock.stamp()
+        let storedReason = request.action == .return ? reason : nil
+        let detail = reason
+        try await backend.write { db in
+            guard try await db.raw("""
+                UPDATE reports SET state = \(bind: target.rawValue), revision = revision + 1, updated_at = \(bind: now),
+                  return_reason = \(bind: storedReason ?? nil), published_at = \(bind: target == .published ? now : nil)
+                WHERE id = \(bind: id) AND state = \(bind: from.rawValue) AND revision = \(bind: revision) RETURNING revision
+                """).first() != nil else {
+                throw StoreError.conflict("报表状态已被他人改变，请刷新后再操作。")
+            }
+            for (path, data) in files.sorted(by: { $0.key < $1.key }) {
+                try await db.raw("""
+                    INSERT INTO publications (report, path, content, content_type, version, published_at)
+                    VALUES (\(bind: id), \(bind: path), \(bind: data), \(bind: Self.contentType(path)), \(bind: view.currentVersion ?? 0), \(bind: now))
+                    """).run()
+            }
+            try await self.log(db, caller, action: request.action.rawValue, org: view.org, target: "report:\(id)",
+                               before: from.rawValue, after: target.rawValue, detail: detail)
+        }
+        return try await report(caller, year: year, org: code)
+    }
+
+    static func contentType(_ path: String) -> String {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "html": "text/html; charset=utf-8"
+        case "pdf": "application/pdf"
+        case "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        case "csv": "text/csv; charset=utf-8"
+        case "json": "application/json"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        default: "application/octet-stream"
+        }
+    }
+
+    /// The published files of the disclosure package of the current version.
+    func publicationFiles(_ view: ReportView) async throws -> [String: Data] {
+        let disclosure = try await backend.read { db in try await self.storedDataset(db, year: view.year, org: view.org.code, version: nil) }
+        guard let disclosure else { throw StoreError.conflict("报表没有版本，无法公开。") }
+        let catalog = catalog, rules = rules, pdf = settings.publishPDF
+        let publication = try await offload {
+            do {
+                return try Publisher.build(disclosure, catalog: catalog, rules: rules, source: "\(view.org.code)-\(view.year)", pdf: pdf)
+            } catch { throw StoreError(Problem(error)) }
+        }
+        if let problem = publication.pdfProblem { logger.warning("report.pdf 未生成：\(problem.message)") }
+        return publication.published
+    }
+
+    // MARK: - Public
+
+    /// A published file, without login; nil unless the report is 已公开.
+    public func publicFile(year: Int, org code: String, path: String) async throws -> (Data, String)? {
+        let id = Self.reportID(year, code)
+        return try await backend.read { db in
+            guard let row = try await db.raw("""
+                SELECT p.content, p.content_type FROM publications p JOIN reports r ON r.id = p.report
+                WHERE p.report = \(bind: id) AND p.path = \(bind: path) AND r.state = \(bind: ReportState.published.rawValue)
+                """).first() else { return nil }
+            return (try row.decode(column: "content", as: Data.self), try row.decode(column: "content_type", as: String.self))
+        }
+    }
+
+    public struct PublishedEntry: Sendable, Codable {
+        public var org: String
+        public var name: String
+        public var publishedAt: String
+        public var files: [String]
+    }
+
+    /// Every unit published for `year`.
+    public func published(year: Int, paging: Paging) async throws -> Page<PublishedEntry> {
+        try await backend.read { db in
+            let total = try await db.raw("""
+                SELECT COUNT(*) AS n FROM reports WHERE year = \(bind: year) AND state = \(bind: ReportState.published.rawValue)
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows = try await db.raw("""
+                SELECT r.org, o.name, r.published_at FROM reports r JOIN orgs o ON o.code = r.org
+                WHERE r.year = \(bind: year) AND r.state = \(bind: ReportState.published.rawValue)
+                ORDER BY o.path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                """).all()
+            var items: [PublishedEntry] = []
+            for row in rows {
+                let org = try row.decode(column: "org", as: String.self)
+                let files = try await db.raw("""
+                    SELECT path FROM publications WHERE report = \(bind: Self.reportID(year, org)) ORDER BY path
+                    """).all().map { try $0.decode(column: "path", as: String.self) }
+                items.append(PublishedEntry(org: org, name: try row.decode(column: "name", as: String.self),
+                                            publishedAt: try row.decode(column: "published_at", as: String?.self) ?? "", files: files))
+            }
+            return Page(items: items, total: total, offset: paging.offset, limit: paging.limit)
+        }
+    }
+
+    // MARK: - Inbox and progress
+
+    public enum ProblemFilter: String, Sendable, CaseIterable {
+        case errors, unexplained, clean, missing
+    }
+
+    /// The reports of every organisation below the caller's (not the caller's own), with state and
+    /// problems: the reviewer's inbox.
+    public func inbox(_ caller: Caller, year: Int, state: ReportState?, problem: ProblemFilter?, query: String?,
+                      paging: Paging) async throws -> Page<InboxItem> {
+        try await backend.read { db in
+            let task = try await self.task(db, year)
+            let like = Self.likePattern(query)
+            let stateText = state?.rawValue
+            let problemText = problem?.rawValue
+            let filter: SQLQueryString = """
+                FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+                WHERE o.path LIKE \(bind: caller.user.orgPath + "%") AND o.path <> \(bind: caller.user.orgPath)
+                AND (CAST(\(bind: like) AS TEXT) IS NULL OR o.name LIKE \(bind: like) OR o.code LIKE \(bind: like))
+                AND (CAST(\(bind: stateText) AS TEXT) IS NULL OR COALESCE(r.state, '填报中') = \(bind: stateText))
+                AND (CAST(\(bind: problemText) AS TEXT) IS NULL
+                     OR (CAST(\(bind: problemText) AS TEXT) = 'errors' AND r.errors > 0)
+                     OR (CAST(\(bind: problemText) AS TEXT) = 'unexplained' AND r.unexplained > 0)
+                     OR (CAST(\(bind: problemText) AS TEXT) = 'clean' AND r.current_version > 0 AND r.errors = 0 AND r.unexplained = 0)
+                     OR (CAST(\(bind: problemText) AS TEXT) = 'missing' AND COALESCE(r.current_version, 0) = 0))
+                """
+            let total = try await db.raw("SELECT COUNT(*) AS n \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows = try await db.raw("""
+                SELECT o.code, o.name, o.kind, o.parent, r.state, r.revision, r.current_version, r.errors, r.warnings, r.unexplained,
+                  r.first_error, r.updated_at, r.published_at \(filter)
+                ORDER BY o.path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                """).all()
+            let days = Self.daysLeft(task.deadline)
+            let items = try rows.map { row in
+                let current = try row.decode(column: "current_version", as: Int?.self) ?? 0
+                return InboxItem(
+                    org: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
+                    kind: OrgKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .unit,
+                    parent: try row.decode(column: "parent", as: String?.self),
+                    state: ReportState(rawValue: try row.decode(column: "state", as: String?.self) ?? "") ?? .drafting,
+                    revision: try row.decode(column: "revision", as: Int?.self) ?? 0, currentVersion: current > 0 ? current : nil,
+                    errors: try row.decode(column: "errors", as: Int?.self) ?? 0, warnings: try row.decode(column: "warnings", as: Int?.self) ?? 0,
+                    unexplained: try row.decode(column: "unexplained", as: Int?.self) ?? 0,
+                    firstError: try row.decode(column: "first_error", as: String?.self),
+                    updatedAt: try row.decode(column: "updated_at", as: String?.self),
+                    publishedAt: try row.decode(column: "published_at", as: String?.self), daysLeft: days)
+            }
+            return Page(items: items, total: total, offset: paging.offset, limit: paging.limit)
+        }
+    }
+
+    /// Counts by state below the caller, and the days left to the publication deadline.
+    public func progress(_ caller: Caller, year: Int) async throws -> Progress {
+        try await backend.read { db in
+            let task = try await self.task(db, year)
+            let rows = try await db.raw("""
+                SELECT COALESCE(r.state, '填报中') AS state, COUNT(*) AS n, SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END) AS e,
+                  SUM(CASE WHEN r.unexplained > 0 THEN 1 ELSE 0 END) AS u
+                FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+                WHERE o.path LIKE \(bind: caller.user.orgPath + "%") AND o.path <> \(bind: caller.user.orgPath)
+                GROUP BY COALESCE(r.state, '填报中')
+                """).all()
+            var byState = Dictionary(uniqueKeysWithValues: ReportState.allCases.map { ($0.rawValue, 0) })
+            var errors = 0, unexplained = 0
+            for row in rows {
+                byState[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
+                errors += try row.decode(column: "e", as: Int?.self) ?? 0
+                unexplained += try row.decode(column: "u", as: Int?.self) ?? 0
+            }
+            let total = byState.values.reduce(0, +)
+            return Progress(year: year, deadline: task.deadline, daysLeft: Self.daysLeft(task.deadline), total: total, byState: byState,
+                            withErrors: errors, unexplained: unexplained, published: byState[ReportState.published.rawValue] ?? 0)
+        }
+    }
+}
