@@ -136,8 +136,10 @@ let package = Package(
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(
             name: "JuesuanServerTests",
-            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanTestSupport",
-                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanTestSupport", "JuesuanXLSX", "ZIPFoundation",
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(
             name: "JuesuanCLITests",

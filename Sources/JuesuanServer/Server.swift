@@ -44,6 +44,8 @@ public struct ServerOptions: Sendable {
 /// `juesuan serve`: the HTTP face of the cycle.
 public enum JuesuanHTTP {
     public static let cookieName = "juesuan_session"
+    /// Every route (method, path, operation, whether it needs a session or changes state).
+    public static var routes: [RouteSpec] { API.routes }
 
     public static func router(cycle: Cycle, options: ServerOptions) -> Router<AppContext> {
         let router = Router(context: AppContext.self)

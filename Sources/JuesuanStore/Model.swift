@@ -99,7 +99,7 @@ public struct Caller: Sendable {
 }
 
 /// A failure of the store with its HTTP status; `title` and `detail` are Chinese (RFC 9457).
-public struct StoreError: Error, Sendable, CustomStringConvertible {
+public struct StoreError: ExplainedError, Sendable {
     public var status: Int
     public var title: String
     public var detail: String
@@ -111,6 +111,16 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(title)：\(detail)" }
+
+    /// For a command line: 4xx is bad input (exit 2), 503 a missing service, 500 an internal fault.
+    public var kind: ProblemKind {
+        switch status {
+        case 500: .internalFault
+        case 409: .output
+        default: .inputInvalid
+        }
+    }
+    public var hint: String { "" }
 
     public static func badRequest(_ detail: String) -> StoreError { StoreError(status: 400, title: "请求有误", detail: detail) }
     public static func unauthenticated(_ detail: String = "请先登录。") -> StoreError { StoreError(status: 401, title: "未登录", detail: detail) }

@@ -21,6 +21,8 @@ public struct StoredFinding: Sendable, Codable, Equatable {
     public var fileLine: Int?
     public var explanation: String?
     public var explainedBy: String?
+    /// Where the finding is, in a reviewer's words: 表N 行 第N栏, or the line.
+    public var place: String = ""
 
     /// Findings with keys unique within one version (a repeated key gets `#2`, `#3`, …).
     static func keyed(_ findings: [Finding]) -> [StoredFinding] {
@@ -34,11 +36,14 @@ public struct StoredFinding: Sendable, Codable, Equatable {
             return StoredFinding(key: key, rule: record.rule, severity: record.severity, message: record.message, table: record.table,
                                  row: record.row, column: record.column, stated: record.stated, expected: record.expected,
                                  line: record.line, page: record.page, file: record.file, fileLine: record.fileLine)
+        }.map { finding in
+            var copy = finding
+            copy.place = finding.computedPlace
+            return copy
         }
     }
 
-    /// Where the finding is, in a reviewer's words: 表N 行 栏, or the line.
-    public var place: String {
+    var computedPlace: String {
         var parts: [String] = []
         if let table { parts.append(table) }
         if let row { parts.append(row) }

@@ -20,7 +20,7 @@ struct Juesuan: ParsableCommand {
         数据集格式见 docs/dataset.md，规则目录见 docs/rules.md。
         """,
         version: "juesuan \(Version.current)",
-        subcommands: [Check.self, Build.self, Score.self, Audit.self, Import.self, Derive.self, Consolidate.self, Synth.self, Rules.self]
+        subcommands: [Check.self, Build.self, Score.self, Audit.self, Import.self, Derive.self, Consolidate.self, Synth.self, Rules.self, Serve.self, Backup.self]
     )
 }
 

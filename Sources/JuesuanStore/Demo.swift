@@ -1,0 +1,106 @@
+import Foundation
+import HummingbirdBcrypt
+import Juesuan
+import JuesuanLedger
+import JuesuanXLSX
+import SQLKit
+
+/// A demo jurisdiction: a 财政局, three 主管部门, the Jianghan example unit and synthetic units with
+/// checked versions, one user per role.
+extension Cycle {
+    public struct DemoLogin: Sendable, Codable {
+        public var login: String
+        public var role: Role
+        public var org: String
+        public var password: String
+    }
+
+    public struct DemoSummary: Sendable {
+        public var year: Int
+        public var units: Int
+        public var logins: [DemoLogin]
+        /// The unit whose report the walk-through uses.
+        public var exampleOrg: String
+    }
+
+    public static let demoRoot = "420103"
+    public static let demoExample = "420103001001"
+
+    /// Loads the demo into an empty store. `synthetic` units are spread over the three 主管部门;
+    /// `password` (tests) fixes every password, otherwise each is random.
+    public func loadDemo(synthetic: Int = 300, password: String? = nil, jianghanName: String = "武汉市江汉区人民政府办公室") async throws -> DemoSummary {
+        let year = 2021
+        let pass = { password ?? Self.randomHex(6) }
+        let adminPassword = pass()
+        try await bootstrap(root: Org(code: Self.demoRoot, name: "武汉市江汉区财政局", parent: nil, kind: .bureau, path: "/\(Self.demoRoot)/"),
+                           admin: "admin", name: "系统管理员", password: adminPassword)
+        let admin = try await session(afterLogin: "admin")
+        let caller = Caller(user: admin, ip: "demo")
+        let departments = [("420103001", "武汉市江汉区人民政府办公室（主管部门）"), ("420103002", "武汉市江汉区教育局"), ("420103003", "武汉市江汉区卫生健康局")]
+        var csv = "单位编码,名称,上级编码,类型\n"
+        for (code, name) in departments { csv += "\(code),\(name),\(Self.demoRoot),主管部门\n" }
+        csv += "\(Self.demoExample),\(jianghanName),\(departments[0].0),单位\n"
+        let synthesizer = Synthesizer(seed: 2021, year: year, catalog: catalog)
+        var units: [(String, Int)] = []
+        for index in 0..<synthetic {
+            let department = departments[index % departments.count].0
+            let code = department + String(format: "%03d", 100 + index / departments.count)
+            units.append((code, index))
+            csv += "\(code),\(synthesizer.name(index).replacingOccurrences(of: ",", with: "，")),\(department),单位\n"
+        }
+        _ = try await importOrgs(caller, bytes: Data(csv.utf8), filename: "演示组织机构.csv")
+        let deadline = Date(timeIntervalSinceNow: 30 * 86_400)
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        _ = try await setTask(caller, year: year, layout: nil, deadline: formatter.string(from: deadline))
+        var logins = [DemoLogin(login: "admin", role: .admin, org: Self.demoRoot, password: adminPassword)]
+        for (login, name, role, org) in [("caizheng", "财政审核员", Role.finance, Self.demoRoot), ("zhuguan", "主管部门审核员", .reviewer, departments[0].0),
+                                         ("tianbao", "单位填报员", .filler, Self.demoExample), ("fuzeren", "单位负责人", .head, Self.demoExample),
+                                         ("chakan", "审计局（只读）", .readonly, Self.demoRoot)] {
+            let secret = pass()
+            _ = try await createUser(caller, NewUser(login: login, name: name, role: role, org: org, password: secret))
+            logins.append(DemoLogin(login: login, role: role, org: org, password: secret))
+        }
+        // Synthetic units: each with a checked first version; a third of them already 上报.
+        let catalog = catalog, rules = rules
+        let loader = Caller(user: User(login: "demo", name: "演示数据", role: .filler, org: Self.demoRoot, orgPath: "/\(Self.demoRoot)/"), ip: "demo")
+        for chunk in stride(from: 0, to: units.count, by: 32) {
+            let slice = Array(units[chunk..<min(units.count, chunk + 32)])
+            let prepared = try await offload { () throws -> [(String, Disclosure, [Finding])] in
+                Parallel.map(slice.count) { index -> (String, Disclosure, [Finding])? in
+                    let (code, number) = slice[index]
+                    var ledger = synthesizer.ledger(number)
+                    ledger.unit = synthesizer.name(number)
+                    guard let disclosure = try? LedgerDerivation.disclosure(ledger, catalog: catalog) else { return nil }
+                    return (code, disclosure, Engine.check(disclosure, rules: rules, catalog: catalog))
+                }.compactMap { $0 }
+            }
+            for (offset, (code, disclosure, findings)) in prepared.enumerated() {
+                guard let org = try await backend.read({ db in try await self.org(db, code) }) else { continue }
+                _ = try await storeVersion(loader, org: org, year: year, kind: .ledger, filename: "演示明细.csv",
+                                           content: Data(JSONText.encode(disclosure).utf8), disclosure: disclosure, findings: findings)
+                if (chunk + offset) % 3 == 0, findings.count(.error) == 0, findings.count(.warning) == 0 {
+                    let id = Self.reportID(year, code)
+                    try await backend.write { db in
+                        try await db.raw("""
+                            UPDATE reports SET state = '已上报', revision = revision + 1 WHERE id = \(bind: id)
+                            """).run()
+                        try await self.log(db, loader, action: "submit", org: org, target: "report:\(id)", before: "填报中", after: "已上报",
+                                           detail: "演示数据")
+                    }
+                }
+            }
+        }
+        return DemoSummary(year: year, units: synthetic + 1, logins: logins, exampleOrg: Self.demoExample)
+    }
+
+    func session(afterLogin login: String) async throws -> User {
+        try await backend.read { db in
+            guard let row = try await db.raw("""
+                SELECT u.login, u.name, u.role, u.org, o.path FROM users u JOIN orgs o ON o.code = u.org WHERE u.login = \(bind: login)
+                """).first() else { throw StoreError.notFound("没有用户 \(login)。") }
+            return try Self.user(row)
+        }
+    }
+}
