@@ -335,6 +335,8 @@ struct API {
     static func collect(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
         do { return try await request.collectBody(upTo: limit) } catch let error as HTTPError where error.status == .contentTooLarge {
             throw StoreError.tooLarge("请求体超过上限 \(limit) 字节。")
+        } catch is NIOTooManyBytesError {
+            throw StoreError.tooLarge("请求体超过上限 \(limit) 字节。")
         }
     }
 
