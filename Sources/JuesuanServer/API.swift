@@ -323,8 +323,9 @@ struct API {
 
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
         var request = request
-        let buffer = try await collect(&request, limit: 1024 * 1024)
-        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        let data = Data(buffer: try await collect(&request, limit: 1024 * 1024))
+        if data.range(of: Data("\\u0000".utf8)) != nil { throw StoreError.badRequest("请求体中含有 NUL 字符（\\u0000）。") }
+        return try JSONDecoder().decode(T.self, from: data)
     }
 
     static func body(_ request: Request, limit: Int) async throws -> Data {

@@ -154,6 +154,10 @@ struct SessionMiddleware: RouterMiddleware {
     let trustProxy: Bool
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        // A NUL character is never meaningful in an address and PostgreSQL refuses it in text.
+        if request.uri.description.range(of: "%00", options: .caseInsensitive) != nil {
+            throw StoreError.badRequest("请求地址中含有 NUL 字符（%00）。")
+        }
         var context = context
         var ip = context.remoteAddress
         if trustProxy, let forwarded = request.headers[.forwardedFor]?.split(separator: ",").first {

@@ -43,6 +43,7 @@ extension Cycle {
 
     public func createBatch(_ caller: Caller, year: Int, name: String) async throws -> Batch {
         try require(caller, [.reviewer, .finance, .admin], "批量审查")
+        guard (2000...2100).contains(year) else { throw StoreError.invalid("年度“\(year)”不在 2000–2100 之间。") }
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw StoreError.invalid("批次名称不能为空，且不超过 200 字。") }
         let now = Clock.stamp()

@@ -127,3 +127,25 @@ import Testing
         }
     }
 }
+
+@Suite("serve: OpenAPI document") struct OpenAPITests {
+    @Test("the document served at /openapi.json describes every route of the route table, and nothing else")
+    func everyRoute() async throws {
+        let harness = try await Harness.make(.sqlite, demo: false)
+        try await harness.withClient { client in
+            let reply = try await Person.call(client, .get, "/openapi.json")
+            #expect(reply.status == 200)
+            #expect(reply.json["openapi"] as? String == "3.1.0")
+            let paths = reply.json["paths"] as? [String: [String: Any]] ?? [:]
+            var documented: Set<String> = []
+            for (path, methods) in paths {
+                for (method, operation) in methods {
+                    documented.insert("\(method.uppercased()) \(path) \((operation as? [String: Any])?["operationId"] as? String ?? "")")
+                }
+            }
+            let routed = Set(JuesuanHTTP.routes.map { "\($0.method.rawValue) \($0.path) \($0.operation)" })
+            #expect(documented == routed, "只在文档中：\(documented.subtracting(routed))；只在路由中：\(routed.subtracting(documented))")
+        }
+        await harness.close()
+    }
+}
