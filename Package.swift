@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        // Tests only: a real HTTP client for the tests that run `juesuan serve` as a process.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain core: money, codes, catalogue, the Disclosure model. Foundation only.
@@ -139,7 +141,8 @@ let package = Package(
             dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanTestSupport", "JuesuanXLSX", "ZIPFoundation",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
-                           .product(name: "SQLKit", package: "sql-kit")]
+                           .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         .testTarget(
             name: "JuesuanCLITests",
