@@ -105,13 +105,23 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        // The pages of every role (server-rendered HTML, plain forms; a little script), on the server's router.
+        .target(
+            name: "JuesuanWeb",
+            dependencies: [
+                "Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanRender", "JuesuanXLSX",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Resources")]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "juesuan",
             dependencies: [
                 "Juesuan", "JuesuanCore", .product(name: "Logging", package: "swift-log"), "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
                 "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "JuesuanServer", "JuesuanStore",
+                "JuesuanServer", "JuesuanStore", "JuesuanWeb",
             ]
         ),
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.

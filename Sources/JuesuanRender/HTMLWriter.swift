@@ -85,6 +85,11 @@ public enum HTMLWriter {
         return (document(title: title, style: stylesheet, body: body), outline)
     }
 
+    /// The id of a table cell on review pages: `c-3-2010301-5`.
+    public static func cellAnchor(_ table: TableID, _ row: String, _ column: Int) -> String {
+        "c-\(table.rawValue)-" + row.map { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "&" ? "_" : String($0) }.joined() + "-\(column)"
+    }
+
     /// The published page (`index.html`).
     public static func page(_ disclosure: Disclosure, scores: [ScoredForm] = [], scheme: ScoringScheme? = nil,
                             narrative: [GeneratedSection] = []) -> String {
@@ -256,7 +261,9 @@ public enum HTMLWriter {
         guard let row else { return "<td class=\"num\"></td>" }
         let text = row.cells[column].map { $0.description } ?? ""
         if let mark = marks.mark(table.id, row.key.description, column) {
-            return "<td class=\"num \(mark.severity.rawValue)\" title=\"\(escape(mark.rule + "：" + mark.message))\">\(text)</td>"
+            // A marked cell can be reached from the list of findings (#c-…) and by the keyboard.
+            return "<td class=\"num \(mark.severity.rawValue)\" id=\"\(cellAnchor(table.id, row.key.description, column))\" tabindex=\"0\" "
+                + "title=\"\(escape(mark.rule + "：" + mark.message))\">\(text)</td>"
         }
         return "<td class=\"num\">\(text)</td>"
     }

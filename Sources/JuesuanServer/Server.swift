@@ -47,7 +47,10 @@ public enum JuesuanHTTP {
     /// Every route (method, path, operation, whether it needs a session or changes state).
     public static var routes: [RouteSpec] { API.routes }
 
-    public static func router(cycle: Cycle, options: ServerOptions) -> Router<AppContext> {
+    /// Adds more routes (the web pages) to the router.
+    public typealias Extension = @Sendable (Router<AppContext>, Cycle, ServerOptions) -> Void
+
+    public static func router(cycle: Cycle, options: ServerOptions, pages: Extension? = nil) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
         router.middlewares.add(ProblemMiddleware(logger: Logger(label: "juesuan.http")))
         router.middlewares.add(SessionMiddleware(cycle: cycle, trustProxy: options.trustProxy))
@@ -67,14 +70,15 @@ public enum JuesuanHTTP {
                 return try await handler(request, context)
             }
         }
+        pages?(router, cycle, options)
         return router
     }
 
     /// The application, with the batch-audit worker as a service beside the HTTP server.
-    public static func application(cycle: Cycle, options: ServerOptions, logger: Logger,
+    public static func application(cycle: Cycle, options: ServerOptions, logger: Logger, pages: Extension? = nil,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
-            router: router(cycle: cycle, options: options),
+            router: router(cycle: cycle, options: options, pages: pages),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "juesuan"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger)

@@ -65,6 +65,7 @@ extension Cycle {
         // Synthetic units: each with a checked first version; a third of them already 上报.
         let catalog = catalog, rules = rules
         let loader = Caller(user: User(login: "demo", name: "演示数据", role: .filler, org: Self.demoRoot, orgPath: "/\(Self.demoRoot)/"), ip: "demo")
+        let reviewer = Caller(user: User(login: "demo-review", name: "演示审核", role: .reviewer, org: Self.demoRoot, orgPath: "/\(Self.demoRoot)/"), ip: "demo")
         for chunk in stride(from: 0, to: units.count, by: 32) {
             let slice = Array(units[chunk..<min(units.count, chunk + 32)])
             let prepared = try await offload { () throws -> [(String, Disclosure, [Finding])] in
@@ -80,15 +81,15 @@ extension Cycle {
                 guard let org = try await backend.read({ db in try await self.org(db, code) }) else { continue }
                 _ = try await storeVersion(loader, org: org, year: year, kind: .ledger, filename: "演示明细.csv",
                                            content: Data(JSONText.encode(disclosure).utf8), disclosure: disclosure, findings: findings)
-                if (chunk + offset) % 3 == 0, findings.count(.error) == 0, findings.count(.warning) == 0 {
-                    let id = Self.reportID(year, code)
-                    try await backend.write { db in
-                        try await db.raw("""
-                            UPDATE reports SET state = '已上报', revision = revision + 1 WHERE id = \(bind: id)
-                            """).run()
-                        try await self.log(db, loader, action: "submit", org: org, target: "report:\(id)", before: "填报中", after: "已上报",
-                                           detail: "演示数据")
+                // Some units are further along: warnings explained and 上报; some of those already approved.
+                let index = chunk + offset
+                if index % 3 == 0, findings.count(.error) == 0 {
+                    let (version, stored) = try await backend.read { db in try await self.storedFindings(db, year: year, org: code, version: nil) }
+                    for finding in stored where finding.severity == .warning {
+                        _ = try await explain(loader, year: year, org: code, version: version.number, finding: finding.key, text: "经核实，数字无误（演示说明）。")
                     }
+                    _ = try await transition(loader, year: year, org: code, TransitionRequest(action: .submit))
+                    if index % 9 == 0 { _ = try await transition(reviewer, year: year, org: code, TransitionRequest(action: .approve)) }
                 }
             }
         }

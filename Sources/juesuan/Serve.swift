@@ -4,6 +4,7 @@ import Foundation
 import Juesuan
 import JuesuanServer
 import JuesuanStore
+import JuesuanWeb
 import Logging
 
 /// `juesuan serve`: the shared cycle for many people (docs/server.md).
@@ -94,7 +95,7 @@ struct Serve: ParsableCommand {
         options.trustProxy = trustProxy
         options.worker = !noWorker
         let host = self.host
-        let app = JuesuanHTTP.application(cycle: cycle, options: options, logger: logger) { port in
+        let app = JuesuanHTTP.application(cycle: cycle, options: options, logger: logger, pages: JuesuanWeb.add) { port in
             print("juesuan 服务已启动：http://\(host):\(port)/  （API：/api/v1，说明：/openapi.json；Ctrl-C 停止）")
             fflush(nil)
         }

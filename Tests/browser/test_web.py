@@ -1,0 +1,348 @@
+"""The pages of every role, in a real headless Chromium (Selenium + Debian's chromium-driver).
+
+Run by script/browser-test, which starts `juesuan serve --demo` and passes its address and the demo
+logins in the environment. Screenshots at 1280 and 390 px go to docs/screenshots/web-*.png.
+"""
+import os
+import re
+import sys
+import tempfile
+import time
+import unittest
+import zipfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+URL = os.environ["JUESUAN_URL"]
+PASSWORDS = dict(item.split("=", 1) for item in os.environ["JUESUAN_LOGINS"].split(","))
+WORKBOOKS = os.environ["JUESUAN_WORKBOOKS"]  # folder with corrected.xlsx and cell-error.xlsx
+SHOTS = os.environ.get("JUESUAN_SHOTS", "")
+UNIT = "420103001001"
+REPORT = f"/app/reports/2021/{UNIT}"
+
+
+def browser(javascript=True, width=1280):
+    options = Options()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN"]:
+        options.add_argument(argument)
+    if width < 500:
+        # A phone: desktop windows do not get narrower than about 500 px.
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": 844, "pixelRatio": 2}})
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.implicitly_wait(2)
+    return driver
+
+
+def go(driver, element):
+    """Clicks something that loads a new page, and waits until the new page is there."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+
+    def gone(_):
+        try:
+            page.is_enabled()
+            return False
+        except Exception:  # stale, or no longer in the document
+            return True
+    WebDriverWait(driver, 30).until(gone)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def shoot(driver, name):
+    """Screenshots of the current page at 1280 and 390 px; the page never scrolls sideways at 390."""
+    if not SHOTS:
+        return
+    for width in (1280, 390):
+        driver.set_window_size(width, 900)
+        time.sleep(0.2)
+        height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 2400)")
+        driver.set_window_size(width, max(700, height))
+        time.sleep(0.2)
+        driver.save_screenshot(os.path.join(SHOTS, f"web-{name}-{width}.png"))
+    driver.set_window_size(1280, 900)
+
+
+class Pages(unittest.TestCase):
+    def setUp(self):
+        self.driver = browser()
+
+    def tearDown(self):
+        self.driver.quit()
+
+    # helpers
+    def login(self, who, driver=None):
+        driver = driver or self.driver
+        driver.get(URL + "/login")
+        driver.find_element(By.ID, "login").send_keys(who)
+        driver.find_element(By.ID, "password").send_keys(PASSWORDS[who])
+        go(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        problems = driver.find_elements(By.CSS_SELECTOR, ".problem")
+        self.assertNotIn("/login", driver.current_url, f"{who}：" + (problems[0].text if problems else driver.page_source[-800:]))
+
+    def logout(self, driver=None):
+        driver = driver or self.driver
+        go(driver, driver.find_element(By.CSS_SELECTOR, ".who form button"))
+
+    def notice(self, driver=None):
+        driver = driver or self.driver
+        found = driver.find_elements(By.CSS_SELECTOR, ".notice")
+        return found[0].text if found else ""
+
+    def problem(self, driver=None):
+        driver = driver or self.driver
+        found = driver.find_elements(By.CSS_SELECTOR, ".problem")
+        return found[0].text if found else ""
+
+    def upload(self, path, driver=None):
+        driver = driver or self.driver
+        driver.get(URL + REPORT)
+        driver.find_element(By.ID, "file").send_keys(path)
+        go(driver, driver.find_element(By.CSS_SELECTOR, "form.upload button"))
+
+    def transition(self, action, reason=None, driver=None):
+        driver = driver or self.driver
+        driver.get(URL + REPORT)
+        if reason is not None:
+            driver.find_element(By.ID, "reason").send_keys(reason)
+            go(driver, driver.find_element(By.CSS_SELECTOR, "form.return button"))
+        else:
+            go(driver, driver.find_element(By.XPATH, f"//form[input[@name='action' and @value='{action}']]//button"))
+
+    def explain_all(self, driver=None):
+        driver = driver or self.driver
+        while True:
+            forms = [form for form in driver.find_elements(By.CSS_SELECTOR, "form.explain")
+                     if not form.find_element(By.TAG_NAME, "textarea").get_attribute("value")]
+            if not forms:
+                return
+            form = forms[0]
+            form.find_element(By.TAG_NAME, "textarea").send_keys("经核实，系口径差异，数字无误。")
+            go(driver, form.find_element(By.TAG_NAME, "button"))
+            self.assertIn("说明已保存", self.notice(driver))
+
+    def state(self, driver=None):
+        driver = driver or self.driver
+        return driver.find_element(By.CSS_SELECTOR, "p.status .state").text
+
+    # the tests
+    def test_1_cycle(self):
+        """单位 uploads a workbook with an error and sees it at its cell; fixes, explains, submits; 主管部门 returns with a
+        reason; 单位 resubmits; 主管部门 and 财政 approve; publish; the public page has no review information."""
+        d = self.driver
+        self.login("tianbao")
+        self.assertIn(REPORT, d.current_url)
+        shoot(d, "login-landing")
+        self.upload(os.path.join(WORKBOOKS, "cell-error.xlsx"))
+        self.assertIn("已保存为第", self.notice())
+        cells = d.find_elements(By.CSS_SELECTOR, "section.rendered td.error")
+        self.assertTrue(cells, "表中应标出出错的单元格")
+        # The finding in the list links to its cell, and the cell tells why on hover.
+        link = d.find_element(By.CSS_SELECTOR, "#findings li.error a[href^='#c-']")
+        target = link.get_attribute("href").split("#", 1)[1]
+        link.click()  # an anchor on the same page
+        cell = d.find_element(By.ID, target)
+        self.assertIn("error", cell.get_attribute("class"))
+        self.assertTrue(cell.get_attribute("title"))
+        shoot(d, "report-error")
+        # Submission is refused, with the reason shown.
+        self.transition("submit")
+        self.assertIn("不能上报", self.problem())
+        self.assertIn("错误未改正", self.problem())
+        # The fixed workbook; every warning explained; submit.
+        self.upload(os.path.join(WORKBOOKS, "corrected.xlsx"))
+        self.assertIn("错误 0 个", self.notice())
+        self.explain_all()
+        shoot(d, "report-explained")
+        self.transition("submit")
+        self.assertIn("上报成功", self.notice())
+        self.assertEqual(self.state(), "已上报")
+        self.logout()
+        # 主管部门 finds it in the inbox and returns it with a reason.
+        self.login("zhuguan")
+        d.get(URL + "/app/inbox?year=2021&state=" + "已上报")
+        d.find_element(By.ID, "q").send_keys("人民政府办公室")
+        go(d, d.find_element(By.CSS_SELECTOR, "form.search button"))
+        go(d, d.find_element(By.LINK_TEXT, "武汉市江汉区人民政府办公室"))
+        self.transition("return", reason="表3 与表5 的基本支出请再核对。")
+        self.assertIn("退回成功", self.notice())
+        self.logout()
+        # 单位 sees the reason and submits again.
+        self.login("tianbao")
+        d.get(URL + REPORT)
+        self.assertIn("表3 与表5 的基本支出请再核对。", d.find_element(By.CSS_SELECTOR, ".returned").text)
+        self.transition("submit")
+        self.assertEqual(self.state(), "已上报")
+        self.logout()
+        # 主管部门 approves; 财政 approves and publishes.
+        self.login("zhuguan")
+        self.transition("approve")
+        self.assertEqual(self.state(), "主管部门已审核")
+        self.logout()
+        self.login("caizheng")
+        self.transition("approve")
+        self.assertEqual(self.state(), "财政已审核")
+        self.transition("publish")
+        self.assertEqual(self.state(), "已公开")
+        shoot(d, "report-published")
+        self.logout()
+        # The public page: the disclosure, no review information.
+        d.get(URL + f"/public/2021/{UNIT}/")
+        source = d.page_source
+        self.assertIn("武汉市江汉区人民政府办公室", source)
+        for word in ["检查结果", "经核实，系口径差异", "退回", "警告", "review-findings"]:
+            self.assertNotIn(word, source)
+        d.get(URL + "/public/2021/")
+        self.assertIn("武汉市江汉区人民政府办公室", d.page_source)
+        shoot(d, "public-index")
+
+    def test_2_inbox(self):
+        """The inbox with 300+ units: progress bars, filter chips, search, server-side paging."""
+        d = self.driver
+        self.login("caizheng")
+        d.get(URL + "/app/inbox?year=2021")
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, "ul.bars li"))
+        total = int(re.search(r"辖区进度：(\d+)", d.page_source).group(1))
+        self.assertGreaterEqual(total, 300)
+        rows = d.find_elements(By.CSS_SELECTOR, "table.inbox tbody tr")
+        self.assertEqual(len(rows), 50)
+        shoot(d, "inbox")
+        go(d, d.find_element(By.CSS_SELECTOR, "a[rel=next]"))
+        self.assertIn("offset=50", d.current_url)
+        self.assertIn("第 51–100 条", d.find_element(By.CSS_SELECTOR, ".pager").text)
+        go(d, d.find_element(By.PARTIAL_LINK_TEXT, "已上报"))
+        states = {cell.text for cell in d.find_elements(By.CSS_SELECTOR, "table.inbox tbody td .state")}
+        self.assertEqual(states, {"已上报"})
+        d.get(URL + "/app/inbox?year=2021")
+        d.find_element(By.ID, "q").send_keys("420103002")
+        go(d, d.find_element(By.CSS_SELECTOR, "form.search button"))
+        codes = [row.find_elements(By.TAG_NAME, "td")[1].text for row in d.find_elements(By.CSS_SELECTOR, "table.inbox tbody tr")]
+        self.assertTrue(codes and all(code.startswith("420103002") for code in codes))
+
+    def test_3_batch(self):
+        """Batch audit: many published reports at once, a progress bar per file and in total, results matched to units."""
+        d = self.driver
+        self.login("caizheng")
+        d.get(URL + "/app/batches")
+        files = os.environ["JUESUAN_BATCH_FILES"].split(",")
+        d.find_element(By.ID, "files").send_keys("\n".join(files))
+        go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
+        self.assertIn("排队审查", self.notice())
+        self.assertTrue(d.find_element(By.ID, "total-progress"))
+        shoot(d, "batch-progress")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            text = d.find_element(By.ID, "total-text").text
+            if text.startswith(f"{len(files)}/{len(files)}"):
+                break
+            time.sleep(1)
+        d.refresh()
+        self.assertIn(f"{len(files)}/{len(files)}", d.find_element(By.ID, "total-text").text)
+        self.assertIn(UNIT, d.page_source)  # the seed's unit matched by name
+        shoot(d, "batch-done")
+
+    def test_4_narrow(self):
+        """At 390 px the page never scrolls sideways: wide tables scroll inside their box."""
+        d = browser(width=390)
+        try:
+            self.login("zhuguan", driver=d)
+            for path in ["/app/inbox?year=2021", f"/app/reports/2021/420103001100", "/app/batches", "/public/2021/"]:
+                d.get(URL + path)
+                width = d.execute_script("return document.documentElement.scrollWidth")
+                self.assertLessEqual(width, 390, path)
+        finally:
+            d.quit()
+
+    def test_5_without_javascript(self):
+        """Login, upload, explanation, submit, return and approve all work as plain forms."""
+        d = browser(javascript=False)
+        unit = "420103002100"
+        report = f"/app/reports/2021/{unit}"
+        try:
+            self.assertFalse(d.execute_script("return true") if False else False)
+            d.get(URL + "/login")
+            d.find_element(By.ID, "login").send_keys("admin")
+            d.find_element(By.ID, "password").send_keys(PASSWORDS["admin"])
+            go(d, d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+            d.get(URL + "/app/admin")
+            for field, value in [("u-login", "nojs"), ("u-name", "无脚本填报员"), ("u-org", unit), ("u-password", "nojs-password-1")]:
+                d.find_element(By.ID, field).send_keys(value)
+            d.find_element(By.XPATH, "//select[@id='u-role']/option[@value='filler']").click()
+            go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/users']//button"))
+            self.assertIn("已建用户 nojs", self.notice(d))
+            go(d, d.find_element(By.CSS_SELECTOR, ".who form button"))
+            PASSWORDS["nojs"] = "nojs-password-1"
+            self.login("nojs", driver=d)
+            d.get(URL + report)
+            d.find_element(By.ID, "file").send_keys(os.path.join(WORKBOOKS, "corrected.xlsx"))
+            go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
+            self.assertIn("已保存为第", self.notice(d))
+            self.explain_all(driver=d)
+            go(d, d.find_element(By.XPATH, "//form[input[@name='action' and @value='submit']]//button"))
+            self.assertEqual(self.state(d), "已上报")
+            go(d, d.find_element(By.CSS_SELECTOR, ".who form button"))
+            self.login("zhuguan", driver=d)
+            d.get(URL + "/app/reports/2021/420103002100")
+            # zhuguan is the first 主管部门's reviewer: this unit is outside the subtree.
+            self.assertIn("不在您的管辖范围内", d.page_source)
+            go(d, d.find_element(By.CSS_SELECTOR, ".who form button"))
+            self.login("caizheng", driver=d)
+            d.get(URL + report)
+            d.find_element(By.ID, "reason").send_keys("请补充说明。")
+            go(d, d.find_element(By.CSS_SELECTOR, "form.return button"))
+            self.assertEqual(self.state(d), "填报中")
+        finally:
+            d.quit()
+
+    def test_6_escaping(self):
+        """Names, explanations and file names typed by users are shown as text, never run."""
+        d = self.driver
+        self.login("admin")
+        d.get(URL + "/app/admin")
+        evil = "<script>window.__xss=1</script>\"'><img src=x onerror=window.__xss=2>"
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
+            handle.write("单位编码,名称,上级编码,类型\n")
+            handle.write(f"420103003999,\"{evil.replace(chr(34), chr(34) * 2)}\",420103003,单位\n")
+            path = handle.name
+        d.find_element(By.ID, "org-file").send_keys(path)
+        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/orgs']//button"))
+        self.assertIn("新增 1", self.notice())
+        for field, value in [("u-login", "evil"), ("u-name", evil), ("u-org", "420103003999"), ("u-password", "evil-password-1")]:
+            d.find_element(By.ID, field).send_keys(value)
+        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/users']//button"))
+        self.assertIn("已建用户 evil", self.notice())
+        self.assertIsNone(d.execute_script("return window.__xss"))
+        shoot(d, "admin")
+        d.get(URL + "/app/inbox?year=2021&q=420103003999")
+        self.assertIn("<script>window.__xss=1</script>", d.find_element(By.CSS_SELECTOR, "table.inbox").text)
+        self.assertIsNone(d.execute_script("return window.__xss"))
+        self.logout()
+        PASSWORDS["evil"] = "evil-password-1"
+        self.login("evil")
+        self.assertIn("<script>", d.find_element(By.CSS_SELECTOR, ".who").text)
+        self.assertIsNone(d.execute_script("return window.__xss"))
+        # A file name with markup, and an explanation with markup.
+        folder = tempfile.mkdtemp()
+        named = os.path.join(folder, "<img src=x onerror=window.__xss=3>.xlsx")
+        with open(os.path.join(WORKBOOKS, "corrected.xlsx"), "rb") as source, open(named, "wb") as target:
+            target.write(source.read())
+        d.get(URL + "/app/reports/2021/420103003999")
+        d.find_element(By.ID, "file").send_keys(named)
+        go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
+        form = d.find_element(By.CSS_SELECTOR, "form.explain")
+        form.find_element(By.TAG_NAME, "textarea").send_keys(evil)
+        go(d, form.find_element(By.TAG_NAME, "button"))
+        self.assertIn("onerror=window.__xss=3", d.find_element(By.CSS_SELECTOR, "section.versions").text)
+        self.assertIn("<script>window.__xss=1</script>", d.find_element(By.CSS_SELECTOR, ".explanation").text)
+        self.assertIsNone(d.execute_script("return window.__xss"))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmarks of `juesuan serve` (not tests): wrk on loopback only, each run bounded in time.
+#   bash benchmarks/serve.sh [sqlite|postgres] [UNITS] [SECONDS]
+# Starts a release server with the demo jurisdiction of UNITS synthetic units (default 10000; every
+# unit with a checked version), then measures:
+#   1. upload-and-check of the example workbook, 16 concurrent clients (goal ≥ 50/s, p99 ≤ 300 ms)
+#   2. reading one report's findings (goal ≥ 3,000/s, p99 ≤ 20 ms)
+#   3. a 主管部门's consolidated view of UNITS/3 units (goal ≤ 0.5 s; median of 5)
+# postgres: uses JUESUAN_TEST_POSTGRES (or starts script/postgres) and a new database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind="${1:-sqlite}"; units="${2:-10000}"; seconds="${3:-20}"
+command -v wrk >/dev/null || { echo "需要 wrk（apt-get install wrk）" >&2; exit 1; }
+swift build -c release --product juesuan >/dev/null
+bin="$(swift build -c release --show-bin-path)/juesuan"
+work=$(mktemp -d /tmp/juesuan-bench.XXXXXX)
+server=
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+"$bin" build examples/jianghan-2021 --out "$work/example" --no-pdf >/dev/null
+database=()
+if [ "$kind" = postgres ]; then
+  base="${JUESUAN_TEST_POSTGRES:-$(script/postgres start)}"
+  name="juesuan_bench_$$"
+  psql "$base" -q -c "CREATE DATABASE $name" >/dev/null
+  database=(--database "${base%/*}/$name")
+fi
+started=$(date +%s.%N)
+"$bin" serve --demo --demo-units "$units" --data "$work/store" --port 0 --bcrypt-cost 4 --no-pdf --no-worker "${database[@]}" >"$work/serve.log" 2>&1 &
+server=$!
+until grep -q "服务已启动" "$work/serve.log"; do kill -0 "$server" || { cat "$work/serve.log"; exit 1; }; sleep 1; done
+loaded=$(echo "$(date +%s.%N) - $started" | bc)
+url=$(grep -o "http://[0-9.]*:[0-9]*" "$work/serve.log" | head -1)
+password() { grep "	$1	" "$work/serve.log" | awk '{print $3}'; }
+token() { curl -sf -X POST "$url/api/v1/session" -H 'Content-Type: application/json' \
+  -d "{\"login\":\"$1\",\"password\":\"$(password "$1")\"}" | python3 -c "import sys,json; print(json.load(sys.stdin)['token'])"; }
+filler=$(token tianbao); reviewer=$(token zhuguan)
+echo "机器：$(nproc) 核 $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)；存储：$kind；演示辖区 $((units + 1)) 个单位，载入 ${loaded%.*} s"
+
+cat >"$work/upload.lua" <<'LUA'
+local f = io.open(os.getenv("WORKBOOK"), "rb"); local body = f:read("*a"); f:close()
+wrk.method = "POST"; wrk.body = body
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+wrk.headers["Content-Type"] = "application/octet-stream"
+LUA
+report="$url/api/v1/reports/2021/420103001001"
+echo "== 1. 上传并检查（16 个并发客户端，${seconds} s）"
+WORKBOOK="$work/example/workbook.xlsx" TOKEN="$filler" wrk -t2 -c16 -d"${seconds}s" --latency -s "$work/upload.lua" "$report/versions" |
+  grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"
+echo "== 2. 读取一份报表的问题（16 个并发客户端，${seconds} s）"
+wrk -t2 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $filler" "$report/versions/current/findings" |
+  grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"
+echo "== 3. 主管部门的汇总视图（$(( (units + 2) / 3 )) 个单位，5 次）"
+for _ in 1 2 3 4 5; do
+  curl -s -o /dev/null -w "%{time_total}\n" -H "Authorization: Bearer $reviewer" "$url/api/v1/reports/2021/420103001/consolidated"
+done | sort -n | sed -n 3p | sed 's/^/中位数 s：/'
