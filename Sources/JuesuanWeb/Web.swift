@@ -64,6 +64,8 @@ public enum JuesuanWeb {
             return "已汇总 \(result.version.filename)，成为第 \(result.version.number) 版。"
         } }
         router.get("/app/reports/{year}/{org}/workbook.xlsx") { request, context in try await pages.workbook(request, context) }
+        router.get("/app/reports/{year}/{org}/report.pdf") { request, context in try await pages.pdf(request, context) }
+        router.get("/app/reports/{year}/{org}/blank.xlsx") { request, context in try await pages.blank(request, context) }
         router.get("/app/inbox") { request, context in try await pages.inbox(request, context) }
         router.get("/app/batches") { request, context in try await pages.batches(request, context) }
         router.post("/app/batches") { request, context in try await pages.post(request, context) { form, caller in
@@ -271,7 +273,8 @@ struct Pages: Sendable {
                     \(csrf)<label for="file">上传工作簿（build 写出的 workbook.xlsx、数据集 ZIP 或记账明细 CSV）</label>
                     <input id="file" name="file" type="file" accept=".xlsx,.zip,.csv" required>
                     <span class="drop-hint" aria-hidden="true">或把文件拖到这里</span>
-                    <button type="submit">上传并检查</button></form>
+                    <button type="submit">上传并检查</button>
+                    <a href="\(base)/blank.xlsx">下载空白工作簿（本单位、本年度）</a></form>
                     """
             }
             if view.state == .drafting && view.org.kind != .unit && [.filler, .head, .reviewer].contains(role) {
@@ -362,7 +365,7 @@ struct Pages: Sendable {
             links.append("<a href=\"\(base)?version=\(version.number)&amp;compare=last-year\">与上年</a>")
             out += "<td>\(links.joined(separator: " · "))</td></tr>"
         }
-        return out + "</tbody></table></div><p><a href=\"\(base)/workbook.xlsx?version=\(shown)\">下载第 \(shown) 版的工作簿</a></p></section>\n"
+        return out + "</tbody></table></div><p>第 \(shown) 版：<a href=\"\(base)/workbook.xlsx?version=\(shown)\">下载工作簿</a> · <a href=\"\(base)/report.pdf?version=\(shown)\">下载 PDF</a>（打印稿，约需 5 秒）</p></section>\n"
     }
 
     func compareSection(_ caller: Caller, year: Int, org: String, version: Int, against: Cycle.CompareBase) async throws -> String {
@@ -450,6 +453,46 @@ struct Pages: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query("\(code)-\(year)-\(version.map { "v\($0)" } ?? "current").xlsx")
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    /// The disclosure of a version printed as report.pdf (for the unit and its reviewers; a
+    /// 主管部门's consolidated report included).
+    func pdf(_ request: Request, _ context: AppContext) async throws -> Response {
+        guard let caller = context.caller else { return Self.redirect("/login") }
+        let year = try Self.intParameter(context, "year"), code = try Self.orgParameter(context)
+        let version = request.uri.queryParameters["version"].flatMap { Int(String($0)) }
+        let dataset = try await cycle.dataset(caller, year: year, org: code, version: version)
+        let publication = try await Task.detached {
+            try Publisher.build(dataset, catalog: try Engine.catalog(), rules: try Engine.rules(), source: code, pdf: true)
+        }.value
+        guard let data = publication.published["report.pdf"] else {
+            throw StoreError.unavailable(publication.pdfProblem?.message ?? "无法生成 PDF。")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/pdf"
+        headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query("\(code)-\(year).pdf")
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    /// The blank official workbook of the unit and year, to fill in Excel and upload.
+    func blank(_ request: Request, _ context: AppContext) async throws -> Response {
+        guard let caller = context.caller else { return Self.redirect("/login") }
+        let year = try Self.intParameter(context, "year"), code = try Self.orgParameter(context)
+        let view = try await cycle.report(caller, year: year, org: code)
+        let layout = try await cycle.tasks().first { $0.year == year }.flatMap { TableLayout.named($0.layout) } ?? .standard
+        var tables: [TableID: Table] = [:]
+        for id in TableID.allCases {
+            tables[id] = Table(id: id, title: layout.title(id, year: year), department: view.org.name, unit: .wan,
+                               columns: layout.spec(id).columns, rows: [])
+        }
+        var blank = Disclosure(unit: view.org.name, year: year)
+        blank.tables = tables
+        blank.layout = layout.id
+        let data = try WorkbookWriter.data(blank)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query("\(code)-\(year)-空白.xlsx")
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 

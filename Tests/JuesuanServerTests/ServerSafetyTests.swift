@@ -8,6 +8,7 @@ import JuesuanTestSupport
 import SQLKit
 import Testing
 import ZIPFoundation
+import JuesuanLedger
 
 @Suite("serve: safety") struct ServerSafetyTests {
     static let base = "/api/v1/reports/2021/\(Cycle.demoExample)"
@@ -69,6 +70,41 @@ import ZIPFoundation
             let report = try await filler.call(.get, Self.base)
             #expect((report.json["versions"] as? [Any])?.isEmpty == true)
             #expect(report.json["currentVersion"] == nil || report.json["currentVersion"] is NSNull)
+        }
+        await harness.close()
+    }
+
+    @Test("every kind of upload: workbook, dataset archive, ledger CSV (derived onto the current version)")
+    func uploadKinds() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        // The corrected example as a dataset folder in a ZIP (inside a top folder, as people zip folders).
+        let archive = try Archive(data: Data(), accessMode: .create)
+        let root = Repository.corrected
+        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])!
+        for case let url as URL in enumerator where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+            let relative = String(url.path.dropFirst(root.path.count + 1))
+            try archive.addEntry(with: "jianghan-2021/" + relative, fileURL: url)
+        }
+        let synthesizer = Synthesizer(seed: 7, year: 2021, catalog: try Engine.catalog())
+        var ledger = synthesizer.ledger(0)
+        ledger.unit = "武汉市江汉区人民政府办公室"
+        let csv = LedgerWriter.csv([ledger])
+        let zipped = archive.data!
+        try await harness.withClient { client in
+            let filler = try await Person.login(client, "tianbao")
+            let dataset = try await filler.call(.post, Self.base + "/versions?filename=jianghan.zip", body: zipped)
+            #expect(dataset.status == 201, "\(dataset.text)")
+            #expect((dataset.json["version"] as? [String: Any])?["kind"] as? String == "dataset")
+            #expect((dataset.json["version"] as? [String: Any])?["errors"] as? Int == 0)
+            let derived = try await filler.call(.post, Self.base + "/versions?filename=ledger.csv", body: Data(csv.utf8))
+            #expect(derived.status == 201, "\(derived.text)")
+            #expect((derived.json["version"] as? [String: Any])?["kind"] as? String == "ledger")
+            // The tables come from the ledger; the facts and forms stay those of the current version.
+            let tables = try await filler.call(.get, Self.base + "/versions/2/dataset")
+            #expect(tables.json["unit"] as? String == "武汉市江汉区人民政府办公室")
+            #expect(((tables.json["performance"] as? [String: Any])?["projects"] as? [Any])?.isEmpty == false)
+            let wrongYear = try await filler.call(.post, "/api/v1/reports/2022/\(Cycle.demoExample)/versions", body: Workbooks.corrected)
+            #expect(wrongYear.status == 404)
         }
         await harness.close()
     }
