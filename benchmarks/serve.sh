@@ -54,3 +54,9 @@ echo "== 3. 主管部门的汇总视图（$(( (units + 2) / 3 )) 个单位，5 �
 for _ in 1 2 3 4 5; do
   curl -s -o /dev/null -w "%{time_total}\n" -H "Authorization: Bearer $reviewer" "$url/api/v1/reports/2021/420103001/consolidated"
 done | sort -n | sed -n 3p | sed 's/^/中位数 s：/'
+echo "== 4. 网页的服务器时间（9 次中位数）：收件箱（财政，全部 $((units + 1)) 个单位中的第一页）、单位报表页"
+cookies="$work/cookies"
+curl -s -c "$cookies" -o /dev/null -X POST "$url/login" --data-urlencode "login=caizheng" --data-urlencode "password=$(password caizheng)"
+for page in "/app/inbox?year=2021" "/app/reports/2021/420103001001"; do
+  for _ in 1 2 3 4 5 6 7 8 9; do curl -s -b "$cookies" -o /dev/null -w "%{time_total}\n" "$url$page"; done | sort -n | sed -n 5p | sed "s#^#$page 中位数 s：#"
+done

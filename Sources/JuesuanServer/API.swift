@@ -163,10 +163,8 @@ struct API {
             return { _, context in try Self.json(try await cycle.report(context.caller!, year: try Self.year(context), org: try Self.org(context))) }
         case "listVersions":
             return { request, context in
-                let view = try await cycle.report(context.caller!, year: try Self.year(context), org: try Self.org(context))
-                let paging = Self.paging(request)
-                return try Self.json(Page(items: Array(view.versions.dropFirst(paging.offset).prefix(paging.limit)), total: view.versions.count,
-                                          offset: paging.offset, limit: paging.limit))
+                try Self.json(try await cycle.versions(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                                                       paging: Self.paging(request)))
             }
         case "uploadVersion":
             return { request, context in

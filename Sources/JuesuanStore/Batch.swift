@@ -183,7 +183,7 @@ extension Cycle {
                 try await db.raw("""
                     UPDATE jobs SET state = '已完成', error = NULL, unit = \(bind: unit), matched_org = \(bind: matched),
                       errors = \(bind: findings.count(.error)), warnings = \(bind: findings.count(.warning)),
-                      findings = \(bind: JSONText.encode(stored)), updated_at = \(bind: Clock.stamp()), content = \(bind: Data())
+                      findings = \(bind: Cycle.compact(stored)), updated_at = \(bind: Clock.stamp()), content = \(bind: Data())
                     WHERE id = \(bind: id)
                     """).run()
             }

@@ -80,7 +80,7 @@ extension Cycle {
             for (offset, (code, disclosure, findings)) in prepared.enumerated() {
                 guard let org = try await backend.read({ db in try await self.org(db, code) }) else { continue }
                 _ = try await storeVersion(loader, org: org, year: year, kind: .ledger, filename: "演示明细.csv",
-                                           content: Data(JSONText.encode(disclosure).utf8), disclosure: disclosure, findings: findings)
+                                           content: Data(Cycle.compact(disclosure).utf8), disclosure: disclosure, findings: findings)
                 // Some units are further along: warnings explained and 上报; some of those already approved.
                 let index = chunk + offset
                 if index % 3 == 0, findings.count(.error) == 0 {

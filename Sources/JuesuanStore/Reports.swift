@@ -182,11 +182,11 @@ extension Cycle {
             """).first()
         let versions = try await db.raw("""
             SELECT number, kind, filename, uploaded_by, uploaded_at, size, catalogue, errors, warnings, infos
-            FROM versions WHERE report = \(bind: id) ORDER BY number DESC
+            FROM versions WHERE report = \(bind: id) ORDER BY number DESC LIMIT 50
             """).all().map { try Self.version($0, current: self.catalogueVersion) }
         let history = try await db.raw("""
             SELECT id, at, actor, ip, action, org, target, before, after, detail FROM audit_log
-            WHERE target = \(bind: "report:" + id) ORDER BY id DESC LIMIT 200
+            WHERE target = \(bind: "report:" + id) ORDER BY id DESC LIMIT 100
             """).all().map(Self.auditEntry)
         let state = ReportState(rawValue: try row?.decode(column: "state", as: String.self) ?? "") ?? .drafting
         let current = try row?.decode(column: "current_version", as: Int.self) ?? 0
@@ -203,6 +203,21 @@ extension Cycle {
             publicPath: state == .published ? "/public/\(year)/\(code)/" : nil, versions: versions, history: history)
         view.submitBlockers = try await submitBlockers(db, view)
         return view
+    }
+
+    /// Every version of a report, newest first (the report view holds the latest 50).
+    public func versions(_ caller: Caller, year: Int, org code: String, paging: Paging) async throws -> Page<VersionView> {
+        try await backend.read { db in
+            _ = try await self.visibleOrg(db, caller, code)
+            let id = Self.reportID(year, code)
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM versions WHERE report = \(bind: id)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows = try await db.raw("""
+                SELECT number, kind, filename, uploaded_by, uploaded_at, size, catalogue, errors, warnings, infos
+                FROM versions WHERE report = \(bind: id) ORDER BY number DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                """).all()
+            return Page(items: try rows.map { try Self.version($0, current: self.catalogueVersion) }, total: total,
+                        offset: paging.offset, limit: paging.limit)
+        }
     }
 
     /// Why 上报 of `view` would be refused now.
@@ -242,17 +257,14 @@ extension Cycle {
 
     func storedFindings(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> (VersionView, [StoredFinding]) {
         let id = Self.reportID(year, code)
-        let number: Int
-        if let version { number = version } else {
-            number = try await db.raw("SELECT current_version FROM reports WHERE id = \(bind: id)").first()?
-                .decode(column: "current_version", as: Int.self) ?? 0
-        }
         guard let row = try await db.raw("""
-            SELECT number, kind, filename, uploaded_by, uploaded_at, size, catalogue, errors, warnings, infos, findings
-            FROM versions WHERE report = \(bind: id) AND number = \(bind: number)
+            SELECT v.number, v.kind, v.filename, v.uploaded_by, v.uploaded_at, v.size, v.catalogue, v.errors, v.warnings, v.infos, v.findings
+            FROM versions v JOIN reports r ON r.id = v.report
+            WHERE r.id = \(bind: id) AND v.number = COALESCE(CAST(\(bind: version) AS INTEGER), r.current_version)
             """).first() else {
-            throw StoreError.notFound(version == nil ? "\(code) 的 \(year) 年度报表尚未上传。" : "\(code) 的 \(year) 年度报表没有第 \(number) 版。")
+            throw StoreError.notFound(version == nil ? "\(code) 的 \(year) 年度报表尚未上传。" : "\(code) 的 \(year) 年度报表没有第 \(version ?? 0) 版。")
         }
+        let number = try row.decode(column: "number", as: Int.self)
         var findings = try JSONDecoder().decode([StoredFinding].self, from: Data(try row.decode(column: "findings", as: String.self).utf8))
         let explanations = try await db.raw("""
             SELECT finding, text, author FROM explanations WHERE report = \(bind: id) AND version = \(bind: number)
@@ -333,7 +345,7 @@ extension Cycle {
         guard let base else { throw StoreError.conflict("尚未上传报表，无法重新检查。") }
         let catalog = catalog, rules = rules
         let findings = try await offload { Engine.check(base, rules: rules, catalog: catalog) }
-        let content = Data(JSONText.encode(base).utf8)
+        let content = Data(Cycle.compact(base).utf8)
         return try await storeVersion(caller, org: org, year: year, kind: .recheck, filename: "重新检查", content: content,
                                       disclosure: base, findings: findings)
     }
@@ -347,8 +359,8 @@ extension Cycle {
     func storeVersion(_ caller: Caller, org: Org, year: Int, kind: UploadKind, filename: String, content: Data,
                       disclosure: Disclosure, findings: [Finding]) async throws -> UploadResult {
         let stored = StoredFinding.keyed(findings)
-        let findingsJSON = JSONText.encode(stored)
-        let datasetJSON = JSONText.encode(disclosure)
+        let findingsJSON = Cycle.compact(stored)
+        let datasetJSON = Cycle.compact(disclosure)
         let errors = findings.count(.error), warnings = findings.count(.warning), infos = findings.count(.info)
         let first = stored.first { $0.severity == .error }.map { "\($0.place)：\($0.message)" }
         let id = Self.reportID(year, org.code)
