@@ -85,6 +85,20 @@ public enum HTMLWriter {
         return (document(title: title, style: stylesheet, body: body), outline)
     }
 
+    /// What a marked cell says on hover or focus: the rule, what is wrong, what was printed and what it
+    /// should be, and what to do.
+    static func cellTitle(_ finding: Finding) -> String {
+        var text = "\(finding.severity.chineseName) \(finding.rule)：\(finding.message)"
+        if let stated = finding.stated { text += "\n所列：\(stated)" }
+        if let expected = finding.expected { text += "\n应为：\(expected)" }
+        switch finding.severity {
+        case .error: text += "\n处理：改正数字后重新上传。"
+        case .warning: text += "\n处理：数字无误时写明说明，否则改正。"
+        case .info: break
+        }
+        return text
+    }
+
     /// The id of a table cell on review pages: `c-3-2010301-5`.
     public static func cellAnchor(_ table: TableID, _ row: String, _ column: Int) -> String {
         "c-\(table.rawValue)-" + row.map { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "&" ? "_" : String($0) }.joined() + "-\(column)"
@@ -263,7 +277,7 @@ public enum HTMLWriter {
         if let mark = marks.mark(table.id, row.key.description, column) {
             // A marked cell can be reached from the list of findings (#c-…) and by the keyboard.
             return "<td class=\"num \(mark.severity.rawValue)\" id=\"\(cellAnchor(table.id, row.key.description, column))\" tabindex=\"0\" "
-                + "title=\"\(escape(mark.rule + "：" + mark.message))\">\(text)</td>"
+                + "title=\"\(escape(cellTitle(mark)))\">\(text)</td>"
         }
         return "<td class=\"num\">\(text)</td>"
     }

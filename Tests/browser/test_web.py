@@ -137,6 +137,8 @@ class Pages(unittest.TestCase):
         """单位 uploads a workbook with an error and sees it at its cell; fixes, explains, submits; 主管部门 returns with a
         reason; 单位 resubmits; 主管部门 and 财政 approve; publish; the public page has no review information."""
         d = self.driver
+        d.get(URL + "/login")
+        shoot(d, "login")
         self.login("tianbao")
         self.assertIn(REPORT, d.current_url)
         shoot(d, "login-landing")
@@ -195,6 +197,7 @@ class Pages(unittest.TestCase):
         self.logout()
         # The public page: the disclosure, no review information.
         d.get(URL + f"/public/2021/{UNIT}/")
+        shoot(d, "public-disclosure")
         source = d.page_source
         self.assertIn("武汉市江汉区人民政府办公室", source)
         for word in ["检查结果", "经核实，系口径差异", "退回", "警告", "review-findings"]:
@@ -207,6 +210,8 @@ class Pages(unittest.TestCase):
         """The inbox with 300+ units: progress bars, filter chips, search, server-side paging."""
         d = self.driver
         self.login("caizheng")
+        d.get(URL + "/app/password")
+        shoot(d, "password")
         d.get(URL + "/app/inbox?year=2021")
         self.assertTrue(d.find_elements(By.CSS_SELECTOR, "ul.bars li"))
         total = int(re.search(r"辖区进度：(\d+)", d.page_source).group(1))
