@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(
             name: "JuesuanServerTests",
-            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanTestSupport", "JuesuanXLSX", "JuesuanLedger", "ZIPFoundation",
+            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanTestSupport", "JuesuanXLSX", "JuesuanLedger", "JuesuanConsolidate", "ZIPFoundation",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "SQLKit", package: "sql-kit"),

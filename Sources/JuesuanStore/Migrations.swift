@@ -72,6 +72,9 @@ enum Migrations {
                 "CREATE INDEX jobs_state ON jobs(state, id)",
                 "CREATE INDEX jobs_batch ON jobs(batch, id)",
             ] + appendOnly(d)),
+            // What consolidation reads of a version, in a fast line format (Summary); NULL for versions
+            // stored before (their dataset JSON is read instead).
+            (2, ["ALTER TABLE versions ADD COLUMN summary TEXT"]),
         ]
     }
 

@@ -361,6 +361,7 @@ extension Cycle {
         let stored = StoredFinding.keyed(findings)
         let findingsJSON = Cycle.compact(stored)
         let datasetJSON = Cycle.compact(disclosure)
+        let summary = Summary.encode(disclosure)
         let errors = findings.count(.error), warnings = findings.count(.warning), infos = findings.count(.info)
         let first = stored.first { $0.severity == .error }.map { "\($0.place)：\($0.message)" }
         let id = Self.reportID(year, org.code)
@@ -381,10 +382,10 @@ extension Cycle {
             let number = try row.decode(column: "current_version", as: Int.self)
             try await db.raw("""
                 INSERT INTO versions (report, number, kind, filename, uploaded_by, uploaded_at, size, content, dataset, catalogue,
-                  errors, warnings, infos, findings)
+                  errors, warnings, infos, findings, summary)
                 VALUES (\(bind: id), \(bind: number), \(bind: kind.rawValue), \(bind: filename), \(bind: caller.user.login), \(bind: now),
                   \(bind: content.count), \(bind: content), \(bind: datasetJSON), \(bind: catalogue), \(bind: errors), \(bind: warnings),
-                  \(bind: infos), \(bind: findingsJSON))
+                  \(bind: infos), \(bind: findingsJSON), \(bind: summary))
                 """).run()
             try await self.log(db, caller, action: kind == .recheck ? "recheck" : (kind == .consolidation ? "consolidate" : "upload"),
                                org: org, target: "report:\(id)", after: "第 \(number) 版",

@@ -9,6 +9,7 @@ import SQLKit
 import Testing
 import ZIPFoundation
 import JuesuanLedger
+import JuesuanConsolidate
 
 @Suite("serve: safety") struct ServerSafetyTests {
     static let base = "/api/v1/reports/2021/\(Cycle.demoExample)"
@@ -106,6 +107,31 @@ import JuesuanLedger
             let wrongYear = try await filler.call(.post, "/api/v1/reports/2022/\(Cycle.demoExample)/versions", body: Workbooks.corrected)
             #expect(wrongYear.status == 404)
         }
+        await harness.close()
+    }
+
+    @Test("the consolidated view read from the versions' summaries equals the sum of their full datasets")
+    func summariesSumLikeDatasets() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 9)
+        let cycle = harness.cycle
+        let reviewer = Caller(user: try await cycle.login(login: "zhuguan", password: Harness.password, ip: "t").user, ip: "t")
+        let filler = Caller(user: try await cycle.login(login: "tianbao", password: Harness.password, ip: "t").user, ip: "t")
+        _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let view = try await cycle.consolidatedView(reviewer, year: 2021, org: "420103001")
+        let children = try await cycle.orgs(reviewer, under: "420103001", paging: Paging(limit: 100)).items.filter { $0.parent == "420103001" }
+        var units: [Disclosure] = []
+        for child in children { units.append(try await cycle.dataset(reviewer, year: 2021, org: child.code, version: nil)) }
+        #expect(units.count == 4 && view.units == 4)
+        var reference = try Consolidation.sum(units, name: "武汉市江汉区人民政府办公室（主管部门）", catalog: try Engine.catalog())
+        _ = Consolidation.eliminateInternalTransfers(&reference, catalog: try Engine.catalog())
+        for id in TableID.allCases {
+            let a = view.dataset.tables[id], b = reference.tables[id]
+            #expect(a?.rows.map(\.key) == b?.rows.map(\.key), "\(id) 的行")
+            #expect(a?.rows.map(\.cells) == b?.rows.map(\.cells), "\(id) 的金额")
+            #expect(a?.columns == b?.columns)
+        }
+        #expect(view.dataset.figures == reference.figures)
+        #expect(view.dataset.overview.staffing == reference.overview.staffing)
         await harness.close()
     }
 
