@@ -65,7 +65,7 @@ op("get","/api/v1/orgs","listOrgs","本辖区的组织机构",params=[P("under",
 op("post","/api/v1/orgs/import","importOrgs","导入组织机构（CSV 或 XLSX：单位编码,名称,上级编码,类型；有错行则全部不导入）",params=[fname],request=binary,responses=ok(ref("ImportResult")),tag="管理")
 op("get","/api/v1/users","listUsers","本辖区的用户",params=paging,responses=ok(ref("UserPage")),tag="管理")
 op("post","/api/v1/users","createUser","新建用户（管理员）",request=body({"login":S("string"),"name":S("string"),"role":{"type":"string","enum":roles},"org":S("string"),"password":S("string",minLength=8)},["login","name","role","org","password"]),responses=ok(ref("User"),"201","已创建"),tag="管理")
-op("get","/api/v1/years/{year}/inbox","inbox","下级单位的报表（审核收件箱）",params=[year,P("state","query",{"type":"string","enum":states},"按状态",False),P("problem","query",{"type":"string","enum":["errors","unexplained","clean","missing"]},"按问题",False),P("q","query",S("string",maxLength=100),"按名称或编码搜索",False)]+paging,responses=ok(ref("InboxItemPage")),tag="审核")
+op("get","/api/v1/years/{year}/inbox","inbox","下级单位的报表（审核收件箱）",params=[year,P("state","query",{"type":"string","enum":states},"按状态",False),P("problem","query",{"type":"string","enum":["errors","unexplained","clean","missing","unpublished"]},"按问题（unpublished：尚未公开）",False),P("q","query",S("string",maxLength=100),"按名称或编码搜索",False)]+paging,responses=ok(ref("InboxItemPage")),tag="审核")
 op("get","/api/v1/years/{year}/progress","progress","辖区进度：各状态单位数与距公开截止的天数",params=[year],responses=ok(ref("Progress")),tag="审核")
 R="/api/v1/reports/{year}/{org}"
 op("get",R,"getReport","报表：状态、版本、历史、上报障碍",params=[year,org],responses=ok(ref("Report")))

@@ -150,7 +150,7 @@ struct API {
                 var problem: Cycle.ProblemFilter?
                 if let text = query["problem"], !text.isEmpty {
                     guard let parsed = Cycle.ProblemFilter(rawValue: String(text)) else {
-                        throw StoreError.badRequest("problem 应为：errors、unexplained、clean、missing。")
+                        throw StoreError.badRequest("problem 应为：errors、unexplained、clean、missing、unpublished。")
                     }
                     problem = parsed
                 }

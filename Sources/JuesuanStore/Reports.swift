@@ -614,6 +614,8 @@ extension Cycle {
 
     public enum ProblemFilter: String, Sendable, CaseIterable {
         case errors, unexplained, clean, missing
+        /// Not yet 已公开: what the bureau chases before the deadline.
+        case unpublished
     }
 
     /// The reports of every organisation below the caller's (not the caller's own), with state and
@@ -634,7 +636,8 @@ extension Cycle {
                      OR (CAST(\(bind: problemText) AS TEXT) = 'errors' AND r.errors > 0)
                      OR (CAST(\(bind: problemText) AS TEXT) = 'unexplained' AND r.unexplained > 0)
                      OR (CAST(\(bind: problemText) AS TEXT) = 'clean' AND r.current_version > 0 AND r.errors = 0 AND r.unexplained = 0)
-                     OR (CAST(\(bind: problemText) AS TEXT) = 'missing' AND COALESCE(r.current_version, 0) = 0))
+                     OR (CAST(\(bind: problemText) AS TEXT) = 'missing' AND COALESCE(r.current_version, 0) = 0)
+                     OR (CAST(\(bind: problemText) AS TEXT) = 'unpublished' AND COALESCE(r.state, '填报中') <> '已公开'))
                 """
             let total = try await db.raw("SELECT COUNT(*) AS n \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""

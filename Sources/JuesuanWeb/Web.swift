@@ -532,7 +532,7 @@ struct Pages: Sendable {
                 body += "<a href=\"\(Page.esc(url(state: reportState, problem: problem)))\"\(state == reportState ? " aria-current=\"true\"" : "")>\(Page.esc(reportState.rawValue)) \(progress.byState[reportState.rawValue] ?? 0)</a>"
             }
             body += "</nav><nav class=\"chips\" aria-label=\"按问题筛选\"><a href=\"\(Page.esc(url(state: state, problem: nil)))\"\(problem == nil ? " aria-current=\"true\"" : "")>全部</a>"
-            for (filter, name) in [(Cycle.ProblemFilter.errors, "有错误"), (.unexplained, "警告未说明"), (.clean, "无问题"), (.missing, "未上传")] {
+            for (filter, name) in [(Cycle.ProblemFilter.errors, "有错误"), (.unexplained, "警告未说明"), (.clean, "无问题"), (.missing, "未上传"), (.unpublished, "未公开")] {
                 body += "<a href=\"\(Page.esc(url(state: state, problem: filter)))\"\(problem == filter ? " aria-current=\"true\"" : "")>\(name)</a>"
             }
             body += "</nav>"
