@@ -57,6 +57,10 @@ enum MentionScanner {
             if valid, let value = Decimal(string: plain), plain.filter({ $0 == "." }).count <= 1 {
                 if follows("万元") {
                     mentions.append(Mention(kind: .amount, text: text, value: value, decimals: decimals, start: index, end: after + 2))
+                } else if follows("万"), after + 1 == characters.count || "，,。；;、：:（(）)「」“”\" ".contains(characters[after + 1]) {
+                    // "3.5万" alone (not 万人次, 万平方米): an amount in 万元 all the same, so that a figure
+                    // that follows in brackets is not taken for it.
+                    mentions.append(Mention(kind: .amount, text: text, value: value, decimals: decimals, start: index, end: after + 1))
                 } else if follows("%") || follows("％") {
                     mentions.append(Mention(kind: .percent, text: text, value: value, decimals: decimals, start: index, end: after + 1))
                 } else if ["个", "辆", "项", "台", "件", "人", "批"].contains(where: follows) && decimals == 0 {

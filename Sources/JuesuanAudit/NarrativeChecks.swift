@@ -132,6 +132,11 @@ struct NarrativeChecks {
         }
         if text.hasSuffix("本年收入合计") || text.hasSuffix("收入合计") { return cell(.t1, .line(27), 1, "表1 本年收入合计（第27行）") }
         if text.hasSuffix("本年支出合计") || text.hasSuffix("支出合计") { return cell(.t1, .line(57), 2, "表1 本年支出合计（第57行）") }
+        // The other two kinds of fiscal money have tables of their own.
+        if text.hasSuffix("政府性基金预算财政拨款支出") { return cell(.t8, .total, 3, "表8 本年支出合计") }
+        if text.hasSuffix("国有资本经营预算财政拨款支出") { return cell(.t9, .total, 1, "表9 本年支出合计") }
+        if text.hasSuffix("政府性基金预算财政拨款收入") { return cell(.t4, .line(2), 1, "表4 政府性基金预算财政拨款收入（第2行）") }
+        if text.hasSuffix("国有资本经营预算财政拨款收入") { return cell(.t4, .line(3), 1, "表4 国有资本经营预算财政拨款收入（第3行）") }
         if text.hasSuffix("一般公共预算财政拨款基本支出") { return cell(.t5, .total, 2, "表5 基本支出合计") }
         if text.hasSuffix("一般公共预算财政拨款支出") || text.hasSuffix("财政拨款支出") {
             return cell(.t5, .total, 1, "表5 一般公共预算财政拨款支出合计")

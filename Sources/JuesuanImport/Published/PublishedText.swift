@@ -25,6 +25,9 @@ public struct PublishedText: Sendable {
     public var lines: [TextLine]
     /// Whether the text came from a PDF.
     public var fromPDF: Bool
+    /// The words of a PDF with their boxes (`pdftotext -bbox-layout`), for reading tables by
+    /// position; empty for text input or when poppler could not give them.
+    public var words: [PageWord] = []
 
     public init(source: String, lines: [TextLine], fromPDF: Bool) {
         self.source = source
@@ -111,6 +114,18 @@ public struct PublishedText: Sendable {
         guard let executable = Tools.find(["pdftotext"])?.path else {
             throw InputError(file: name, reason: "读取 PDF 需要 poppler 的 pdftotext（Debian：apt-get install poppler-utils poppler-data）", missingTool: true)
         }
+        // The word boxes are extracted at the same time, into a temporary file, by a second process.
+        let boxes = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-bbox-\(UUID().uuidString).html")
+        let boxProcess = Process()
+        boxProcess.executableURL = URL(fileURLWithPath: executable)
+        boxProcess.arguments = ["-bbox-layout", "-enc", "UTF-8", "-q", url.path, boxes.path]
+        boxProcess.standardOutput = FileHandle.nullDevice
+        boxProcess.standardError = FileHandle.nullDevice
+        let boxStarted = (try? boxProcess.run()) != nil
+        defer {
+            if boxStarted && boxProcess.isRunning { boxProcess.terminate(); boxProcess.waitUntilExit() }
+            try? FileManager.default.removeItem(at: boxes)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-layout", "-enc", "UTF-8", url.path, "-"]
@@ -128,7 +143,12 @@ public struct PublishedText: Sendable {
         guard text.unicodeScalars.contains(where: { $0.value >= 0x4E00 && $0.value <= 0x9FFF }) else {
             throw InputError(file: name, reason: "PDF 中没有可提取的中文文字（可能是扫描件，需要先做文字识别）")
         }
-        return PublishedText(text: text, source: name, fromPDF: true)
+        var result = PublishedText(text: text, source: name, fromPDF: true)
+        if boxStarted {
+            boxProcess.waitUntilExit()
+            if boxProcess.terminationStatus == 0, let data = try? Data(contentsOf: boxes) { result.words = WordBoxes.parse(data) }
+        }
+        return result
     }
 }
 

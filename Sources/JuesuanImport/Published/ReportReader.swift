@@ -29,11 +29,23 @@ public struct PublishedReport: Sendable {
     public var passages: [Passage]
     /// Line ranges of self-evaluation forms.
     public var formRanges: [Range<Int>]
+    /// How each table was read: by the positions of its words or from the text lines.
+    public var readings: [TableID: TableReading] = [:]
+    /// Every table the positions of its words gave a sure reading of, whether or not it was used.
+    public var positionTables: [TableID: Table] = [:]
     /// Page of each line number (PDF), for findings.
     public func page(ofLine number: Int) -> Int? {
         guard number >= 1, number <= text.lines.count else { return nil }
         return text.lines[number - 1].page
     }
+}
+
+/// How a table of a published report was read.
+public enum TableReading: String, Sendable, Codable {
+    /// From the words' positions on the PDF page (`pdftotext -bbox-layout`).
+    case position
+    /// From the text lines (`pdftotext -layout`, or text extracted by another tool).
+    case text
 }
 
 /// Reads a published report (`.txt` as extracted, or `.pdf`) into a `PublishedReport`.
@@ -109,13 +121,16 @@ public enum ReportReader {
             }
         }
         lap("tokens")
+        var readings: [TableID: TableReading] = [:]
+        var positionTables: [TableID: Table] = [:]
         for id in TableID.allCases where ranges[id] != nil {
+            readings[id] = .text
             var table = Table(id: id, title: ranges[id].map { lines[$0.lowerBound - 1].text.trimmingSpaces() } ?? StandardLayout.title(id, year: year ?? 0),
                               department: unit, columns: layout.spec(id).columns, rows: [], notes: [])
             let tokens = tokenLines[id] ?? []
             switch StandardLayout.rowKind(id) {
             case .lines:
-                table.rows = recovery.sidedTable(id, lines: tokens)
+                table.rows = recovery.sidedTable(id, lines: tokens, centers: columnCenters[id] ?? [:])
             case .functionCodes:
                 var hints: [Int: Money] = [:]
                 if id == .t2, let t1 = disclosure[.t1] {
@@ -143,6 +158,14 @@ public enum ReportReader {
             }
             for index in table.rows.indices {
                 if let source = table.rows[index].source { table.rows[index].source = SourceLocation(file: text.source, line: source.line) }
+            }
+            if let range = ranges[id], !text.words.isEmpty,
+               let boxed = Self.readByPosition(id, table: table, range: range, text: text, layout: layout, logger: logger) {
+                positionTables[id] = boxed
+                if Self.prefersPosition(boxed, over: table, logger: logger) {
+                    table = boxed
+                    readings[id] = .position
+                }
             }
             disclosure.tables[id] = table
         }
@@ -194,7 +217,70 @@ public enum ReportReader {
         }
         close()
         lap("passages")
-        return PublishedReport(text: text, disclosure: disclosure, tableRanges: ranges, passages: passages, formRanges: formRanges)
+        return PublishedReport(text: text, disclosure: disclosure, tableRanges: ranges, passages: passages, formRanges: formRanges,
+                               readings: readings, positionTables: positionTables)
+    }
+
+    /// The table read by the positions of its words, when that reading is sure of every figure; rows
+    /// take their labels and lines from the text reading (`table`).
+    static func readByPosition(_ id: TableID, table: Table, range: Range<Int>, text: PublishedText, layout: TableLayout,
+                               logger: Logger? = nil) -> Table? {
+        let boxes = BoxTables(words: text.words, lines: text.lines)
+        let region = boxes.region(range)
+        guard !region.isEmpty else { return nil }
+        var rows: [TableRow]
+        switch StandardLayout.rowKind(id) {
+        case .functionCodes:
+            guard let read = boxes.codeTable(region, printed: layout.spec(id).printedColumns) else {
+                logger?.debug("\(id) position: no sure reading"); return nil
+            }
+            rows = read
+        case .economicCodes:
+            guard let read = boxes.economicTable(region) else {
+                logger?.debug("\(id) position: no sure reading"); return nil
+            }
+            rows = read
+        case .single:
+            guard let read = boxes.officialRow(region, printed: layout.spec(id).printedColumns) else {
+                logger?.debug("\(id) position: no sure reading"); return nil
+            }
+            rows = [read]
+        default:
+            return nil
+        }
+        // Labels and lines from the text reading, which knows the lines of the text.
+        let firstLine = table.rows.compactMap { $0.source?.line }.filter { $0 > 0 }.min() ?? (text.lines[range.lowerBound].number)
+        for index in rows.indices {
+            if let same = table.row(rows[index].key) {
+                if rows[index].label.isEmpty { rows[index].label = same.label }
+                rows[index].source = same.source
+                rows[index].cellSources = same.cellSources
+            } else {
+                rows[index].source = SourceLocation(file: text.source, line: firstLine)
+            }
+        }
+        var candidate = table
+        candidate.rows = rows
+        if StandardLayout.rowKind(id) == .functionCodes && !rows.contains(where: { $0.key == .total }) {
+            candidate.rows.insert(TableRow(key: .total, label: "合计"), at: 0)
+        }
+        return candidate
+    }
+
+    /// Whether the position reading of a table replaces its text reading: where they differ, a
+    /// figure's position is evidence and the formulas only a guide, so the position reading stands
+    /// unless the formulas fail clearly more often under it (a wrong figure printed in the document
+    /// fails a row formula and a parent or two whichever way it is read).
+    static func prefersPosition(_ position: Table, over text: Table, logger: Logger? = nil) -> Bool {
+        func cells(_ table: Table) -> [String: Int64] {
+            var result: [String: Int64] = [:]
+            for row in table.rows { for (column, amount) in row.cells where amount.fen != 0 { result["\(row.key).\(column)"] = amount.fen } }
+            return result
+        }
+        guard cells(position) != cells(text) else { logger?.debug("\(text.id) position: same as text"); return false }
+        let byPosition = TableConsistency.violations(position), byText = TableConsistency.violations(text)
+        logger?.debug("\(text.id) position: differs; violations \(byPosition) vs text \(byText)")
+        return byPosition <= byText + 2
     }
 
     /// A code table whose title was lost (printed as an image, cut by a page break) runs on into the

@@ -51,7 +51,7 @@ struct TableRecovery {
     }
 
     /// Reads 表1 or 表4: each line holds up to two segments (income, expenditure) of label, 行次, figures.
-    func sidedTable(_ id: TableID, lines: [[Token]]) -> [TableRow] {
+    func sidedTable(_ id: TableID, lines: [[Token]], centers: [Int: Double] = [:]) -> [TableRow] {
         var rows: [Int: TableRow] = [:]
         var extras: [Int: [Token]] = [:]  // 表4 figures after the 合计 column, waiting for their fund columns
         var seenLabels: [String: Int] = [:]
@@ -111,7 +111,7 @@ struct TableRecovery {
                 rows[number] = row
             }
         }
-        if id == .t4 { placeFundColumns(&rows, extras: extras) }
+        if id == .t4 { placeFundColumns(&rows, extras: extras, centers: centers) }
         // Every 行次 appears, blank or not, in order.
         let total = id == .t1 ? 60 : 64
         return (1...total).map { rows[$0] ?? TableRow(key: .line($0), label: "") }
@@ -123,17 +123,84 @@ struct TableRecovery {
         return text[..<separator].allSatisfy { "一二三四五六七八九十".contains($0) }
     }
 
-    /// 表4: the fund columns in use are those whose income (rows 1–3, 29–31) is not blank.
-    func placeFundColumns(_ rows: inout [Int: TableRow], extras: [Int: [Token]]) {
+    /// 表4: puts the figures after a row's 合计 in their fund columns (3 一般公共预算, 4 政府性基金,
+    /// 5 国有资本经营). Where the extraction kept where the 栏次 stand, each figure goes to the column
+    /// it stands under; otherwise to the funds in use (those with income, rows 1–3 and 29–31), and
+    /// where a row has fewer figures than funds in use, to the funds under which the class rows add
+    /// up to 本年支出合计 (行 59) and to 总计 (行 64).
+    func placeFundColumns(_ rows: inout [Int: TableRow], extras: [Int: [Token]], centers: [Int: Double] = [:]) {
+        let funds = [3, 4, 5]
+        if funds.allSatisfy({ centers[$0] != nil }),
+           zip(funds, funds.dropFirst()).allSatisfy({ centers[$1]! - centers[$0]! >= 6 }) {
+            var placed: [Int: [Int: Money]] = [:]
+            var clean = true
+            for (number, figures) in extras {
+                for token in figures {
+                    let middle = Double(token.offset) + Double(token.text.count) / 2
+                    let column = funds.min { abs(centers[$0]! - middle) < abs(centers[$1]! - middle) }!
+                    if placed[number]?[column] != nil { clean = false }
+                    placed[number, default: [:]][column] = token.amount
+                }
+            }
+            if clean {
+                for (number, cells) in placed { for (column, amount) in cells { rows[number]?.cells[column] = amount } }
+                return
+            }
+        }
         var active: [Int] = []
         for (fund, column) in [(1, 3), (2, 4), (3, 5)] {
             let income = (rows[fund]?.cells[1] ?? .zero) + (rows[28 + fund]?.cells[1] ?? .zero)
             if income != .zero { active.append(column) }
         }
         if active.isEmpty { active = [3] }
-        for (number, figures) in extras where !figures.isEmpty {
-            let columns = figures.count <= active.count ? Array(active.prefix(figures.count)) : Array(3...min(5, 2 + figures.count))
-            for (token, column) in zip(figures, columns) { rows[number]?.cells[column] = token.amount }
+        func options(_ count: Int) -> [[Int]] {
+            let pool = count <= active.count ? active : Array(3...min(5, 2 + count))
+            let combos = Self.combinations(pool, min(count, pool.count))
+            return combos.isEmpty ? [Array(pool.prefix(count))] : combos
+        }
+        // Rows whose figures fill every fund in use are placed at once; the others are searched.
+        var partial: [(Int, [Token])] = []
+        for (number, figures) in extras.sorted(by: { $0.key < $1.key }) where !figures.isEmpty {
+            let choices = options(figures.count)
+            if choices.count == 1 || number >= 59 {
+                for (token, column) in zip(figures, choices[0]) { rows[number]?.cells[column] = token.amount }
+            } else {
+                partial.append((number, figures))
+            }
+        }
+        guard !partial.isEmpty else { return }
+        let classLines = Array(33...58)
+        var fixed: [Int: Int64] = [:]
+        for line in classLines where !partial.contains(where: { $0.0 == line }) {
+            for column in funds { fixed[column, default: 0] += rows[line]?.cells[column]?.fen ?? 0 }
+        }
+        let target = Dictionary(uniqueKeysWithValues: funds.map { ($0, rows[59]?.cells[$0]?.fen ?? 0) })
+        let choices = partial.map { options($0.1.count) }
+        var chosen: [[Int]] = []
+        var best: [[Int]]?
+        var bestCost = Int64.max
+        var visited = 0
+        func search(_ index: Int) {
+            visited += 1
+            if visited > 100_000 || bestCost == 0 { return }
+            if index == partial.count {
+                var sums = fixed
+                for ((_, figures), combo) in zip(partial, chosen) {
+                    for (token, column) in zip(figures, combo) { sums[column, default: 0] += token.amount?.fen ?? 0 }
+                }
+                let cost = funds.reduce(Int64(0)) { $0 + abs((sums[$1] ?? 0) - (target[$1] ?? 0)) }
+                if cost < bestCost { bestCost = cost; best = chosen }
+                return
+            }
+            for combo in choices[index] {
+                chosen.append(combo)
+                search(index + 1)
+                chosen.removeLast()
+            }
+        }
+        search(0)
+        for ((number, figures), combo) in zip(partial, best ?? choices.map { $0[0] }) {
+            for (token, column) in zip(figures, combo) { rows[number]?.cells[column] = token.amount }
         }
     }
 
