@@ -292,6 +292,22 @@ struct NarrativeRuleTests {
         #expect(silent.isEmpty, "\(rule) 在一致的文字上报出：\(silent.map(\.message))")
     }
 
+    @Test("别的工具提取的文字：表5 编码单独一行、名称折成两行、金额在再下一行，仍读成一行；表不报错")
+    func wrappedRowInExtractedText() throws {
+        let seed = try String(contentsOf: Audit.seedURL, encoding: .utf8)
+        let row = "2010399   其他政府办公厅（室）及相关机构事务支出 113.00 113.00"
+        let start = try #require(seed.range(of: "（表5）"))
+        let at = try #require(seed.range(of: row, range: start.upperBound..<seed.endIndex))
+        let wrapped = seed.replacingCharacters(in: at, with: "2010399\n其他政府办公厅（室）及相关\n机构事务支出\n113.00 113.00")
+        let report = try ReportReader.read(PublishedText(text: wrapped, source: "t.txt"), catalog: Audit.catalog)
+        let t5 = try #require(report.disclosure[.t5])
+        #expect(t5.row(.function(FunctionCode("2010399")!))?.cells.mapValues(\.description) == [1: "113.00", 3: "113.00"])
+        #expect(t5.row(.function(FunctionCode("20199")!))?.cells.mapValues(\.description) == [1: "12.48", 3: "12.48"])
+        let findings = Auditor(rules: Audit.rules, catalog: Audit.catalog).audit(report)
+        let tableErrors = findings.filter { $0.severity == .error && Audit.tableFamilies.contains($0.family ?? "") }
+        #expect(tableErrors.isEmpty, "\(tableErrors.map(\.message))")
+    }
+
     @Test("只写“万”的金额也是金额：随后括号里的数不被当作它")
     func amountWithWanAlone() throws {
         let wrong = try Self.report("一、收入支出决算总体情况说明\n2021 年度收、支总计 1,913.94 万（上年 2,503.33 万元）。")

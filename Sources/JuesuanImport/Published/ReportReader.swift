@@ -139,6 +139,14 @@ public enum ReportReader {
                 }
                 let raw = recovery.codeRows(lines: tokens)
                 table.rows = recovery.placeCodeRows(raw, columns: table.columns.count, hints: hints, centers: columnCenters[id] ?? [:])
+                // Figures on lines of their own may belong to the row above (wrapped below its code) or
+                // to the row below (set above it): the reading under which the formulas hold better.
+                let below = recovery.codeRows(lines: tokens, figuresBelow: true)
+                if below.map(\.amounts) != raw.map(\.amounts) {
+                    var other = table
+                    other.rows = recovery.placeCodeRows(below, columns: table.columns.count, hints: hints, centers: columnCenters[id] ?? [:])
+                    if TableConsistency.violations(other) < TableConsistency.violations(table) { table.rows = other.rows }
+                }
                 if !table.rows.contains(where: { $0.key == .total }) {
                     table.rows.insert(TableRow(key: .total, label: "合计"), at: 0)
                 }

@@ -208,13 +208,20 @@ struct TableRecovery {
 
     /// Reads code rows: a code (or 合计) starts a row; figures on the same line, or on lines of their
     /// own just above, belong to it; label words on the following lines continue its name.
-    func codeRows(lines: [[Token]]) -> [RawRow] {
+    ///
+    /// `figuresBelow`: figures on lines of their own after a row that has none yet belong to that row
+    /// (a code alone on its line, the name wrapped below it, the figures last), not to the next.
+    func codeRows(lines: [[Token]], figuresBelow: Bool = false) -> [RawRow] {
         var rows: [RawRow] = []
         var pending: [Token] = []
         var current: RawRow?
         for tokens in lines {
             guard !tokens.isEmpty else { continue }
             if tokens.allSatisfy(\.isAmount) { pending += tokens; continue }
+            if figuresBelow, !pending.isEmpty, current != nil, current!.amounts.isEmpty {
+                current!.amounts = pending
+                pending = []
+            }
             // A code, possibly spaced as "201 06 01".
             var index = 0
             var digits = ""
