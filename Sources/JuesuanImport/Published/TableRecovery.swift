@@ -176,29 +176,13 @@ struct TableRecovery {
         }
         let target = Dictionary(uniqueKeysWithValues: funds.map { ($0, rows[59]?.cells[$0]?.fen ?? 0) })
         let choices = partial.map { options($0.1.count) }
-        var chosen: [[Int]] = []
-        var best: [[Int]]?
-        var bestCost = Int64.max
-        var visited = 0
-        func search(_ index: Int) {
-            visited += 1
-            if visited > 100_000 || bestCost == 0 { return }
-            if index == partial.count {
-                var sums = fixed
-                for ((_, figures), combo) in zip(partial, chosen) {
-                    for (token, column) in zip(figures, combo) { sums[column, default: 0] += token.amount?.fen ?? 0 }
-                }
-                let cost = funds.reduce(Int64(0)) { $0 + abs((sums[$1] ?? 0) - (target[$1] ?? 0)) }
-                if cost < bestCost { bestCost = cost; best = chosen }
-                return
+        let best = Self.cheapest(choices, limit: 100_000) { chosen in
+            var sums = fixed
+            for ((_, figures), combo) in zip(partial, chosen) {
+                for (token, column) in zip(figures, combo) { sums[column, default: 0] += token.amount?.fen ?? 0 }
             }
-            for combo in choices[index] {
-                chosen.append(combo)
-                search(index + 1)
-                chosen.removeLast()
-            }
+            return funds.reduce(Int64(0)) { $0 + abs((sums[$1] ?? 0) - (target[$1] ?? 0)) }
         }
-        search(0)
         for ((number, figures), combo) in zip(partial, best ?? choices.map { $0[0] }) {
             for (token, column) in zip(figures, combo) { rows[number]?.cells[column] = token.amount }
         }
@@ -329,11 +313,7 @@ struct TableRecovery {
         func solve(parent: [Int: Money]?, _ group: [RawRow]) {
             guard !group.isEmpty else { return }
             let choices = group.map(options)
-            var best: [[Int]]?
-            var bestCost = Int64.max
-            var chosen: [[Int]] = []
-            var visited = 0
-            func cost() -> Int64 {
+            let best = Self.cheapest(choices, limit: 200_000) { chosen in
                 guard let parent else { return 0 }
                 var sums: [Int: Int64] = [:]
                 for (row, combo) in zip(group, chosen) {
@@ -345,22 +325,6 @@ struct TableRecovery {
                 }
                 return total
             }
-            func search(_ index: Int) {
-                visited += 1
-                if visited > 200_000 || bestCost == 0 { return }
-                if index == group.count {
-                    let value = cost()
-                    if value < bestCost { bestCost = value; best = chosen }
-                    return
-                }
-                for combo in choices[index] {
-                    chosen.append(combo)
-                    search(index + 1)
-                    chosen.removeLast()
-                    if bestCost == 0 { return }
-                }
-            }
-            search(0)
             let picked = best ?? choices.map { $0[0] }
             for (row, combo) in zip(group, picked) {
                 let placed = place(row, combo)
@@ -373,6 +337,32 @@ struct TableRecovery {
             TableRow(key: row.key, label: row.label, cells: cells[row.key] ?? place(row, options(row)[0]),
                      source: SourceLocation(file: "", line: row.amounts.first?.line ?? row.line))
         }
+    }
+
+    /// One choice per item (`choices[i]` the columns item i may take), the cheapest whole choice by
+    /// `cost`, searched depth-first; stops at a perfect one (cost 0) or after `limit` steps.
+    static func cheapest(_ choices: [[[Int]]], limit: Int, cost: ([[Int]]) -> Int64) -> [[Int]]? {
+        var chosen: [[Int]] = []
+        var best: [[Int]]?
+        var bestCost = Int64.max
+        var visited = 0
+        func search(_ index: Int) {
+            visited += 1
+            if visited > limit || bestCost == 0 { return }
+            if index == choices.count {
+                let value = cost(chosen)
+                if value < bestCost { bestCost = value; best = chosen }
+                return
+            }
+            for combo in choices[index] {
+                chosen.append(combo)
+                search(index + 1)
+                chosen.removeLast()
+                if bestCost == 0 { return }
+            }
+        }
+        search(0)
+        return best
     }
 
     /// Order-preserving choices of `count` columns out of `pool`.
