@@ -138,9 +138,11 @@ struct NarrativeChecks {
         if text.hasSuffix("政府性基金预算财政拨款收入") { return cell(.t4, .line(2), 1, "表4 政府性基金预算财政拨款收入（第2行）") }
         if text.hasSuffix("国有资本经营预算财政拨款收入") { return cell(.t4, .line(3), 1, "表4 国有资本经营预算财政拨款收入（第3行）") }
         if text.hasSuffix("一般公共预算财政拨款基本支出") { return cell(.t5, .total, 2, "表5 基本支出合计") }
-        if text.hasSuffix("一般公共预算财政拨款支出") || text.hasSuffix("财政拨款支出") {
+        if text.hasSuffix("一般公共预算财政拨款支出") || (general && text.hasSuffix("财政拨款支出")) {
             return cell(.t5, .total, 1, "表5 一般公共预算财政拨款支出合计")
         }
+        // Fiscal spending of all three kinds: 表4 本年支出合计.
+        if text.hasSuffix("财政拨款支出") { return cell(.t4, .line(59), 2, "表4 本年支出合计（第59行）") }
         if text.hasSuffix("基本支出") { return general ? cell(.t5, .total, 2, "表5 基本支出合计") : cell(.t3, .total, 2, "表3 基本支出合计") }
         if text.hasSuffix("项目支出") { return general ? cell(.t5, .total, 3, "表5 项目支出合计") : cell(.t3, .total, 3, "表3 项目支出合计") }
         if text.hasSuffix("财政拨款收入") {

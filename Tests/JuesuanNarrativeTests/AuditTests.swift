@@ -327,6 +327,12 @@ struct NarrativeRuleTests {
         let amounts = findings.filter { $0.rule == "N-AMOUNT" && $0.severity == .error }
         // The seed prints 表8 without figures: the stated 479.34 is compared with 表8's 0, not 表5's total.
         #expect(amounts.count == 1 && amounts.first?.message.contains("表8") == true, "\(amounts.map(\.message))")
+        // “财政拨款支出” outside a section on 一般公共预算 is spending of all three kinds: 表4 行59.
+        let all = try Self.report("四、财政拨款收入支出决算总体情况说明\n2021 年度财政拨款支出 1,913.94 万元。")
+            .filter { $0.rule == "N-AMOUNT" && $0.severity == .error }
+        #expect(all.count == 1 && all.first?.message.contains("表4") == true, "\(all.map(\.message))")
+        let right = try Self.report("四、财政拨款收入支出决算总体情况说明\n2021 年度财政拨款支出 1,813.94 万元。").filter { $0.rule == "N-AMOUNT" }
+        #expect(right.isEmpty, "\(right.map(\.message))")
     }
 
     @Test("百分比截去尾数（52.85% 而非 52.86%）只是提示，并说出两个数；算错的仍是错误")
