@@ -121,10 +121,17 @@ public struct PublishedText: Sendable {
         boxProcess.arguments = ["-bbox-layout", "-enc", "UTF-8", "-q", url.path, boxes.path]
         boxProcess.standardOutput = FileHandle.nullDevice
         boxProcess.standardError = FileHandle.nullDevice
-        let boxStarted = (try? boxProcess.run()) != nil
+        let boxStarted = Interrupts.guarded { (try? boxProcess.run()) != nil }
+        // An interrupt stops the second process and removes its file.
+        let boxPID = boxStarted ? boxProcess.processIdentifier : 0
+        let cleanup = Interrupts.register {
+            if boxPID > 0 { kill(boxPID, SIGTERM) }
+            Interrupts.remove(boxes)
+        }
         defer {
             if boxStarted && boxProcess.isRunning { boxProcess.terminate(); boxProcess.waitUntilExit() }
             try? FileManager.default.removeItem(at: boxes)
+            Interrupts.unregister(cleanup)
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
