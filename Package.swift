@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        // The server's own channel handler (slow clients) sees HTTP parts as Hummingbird does.
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
         // Tests only: a real HTTP client for the tests that run `juesuan serve` as a process.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
@@ -102,6 +104,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
             resources: [.copy("Resources")]
         ),
@@ -148,7 +152,7 @@ let package = Package(
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(
             name: "JuesuanServerTests",
-            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanTestSupport", "JuesuanXLSX", "JuesuanLedger", "JuesuanConsolidate", "ZIPFoundation",
+            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanWeb", "JuesuanTestSupport", "JuesuanXLSX", "JuesuanLedger", "JuesuanConsolidate", "ZIPFoundation",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "SQLKit", package: "sql-kit"),

@@ -86,7 +86,7 @@ struct API {
                 let login = try await cycle.login(login: body.login, password: body.password, ip: context.ip)
                 var response = try Self.json(LoginResponse(user: login.user, csrfToken: login.csrf, token: login.token,
                                                            expiresAt: login.expiresAt), status: .ok)
-                let secure = options.secureCookies || (options.trustProxy && request.headers[.forwardedProto] == "https")
+                let secure = context.secure
                 response.headers[.setCookie] = "\(JuesuanHTTP.cookieName)=\(login.token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(cycle.settings.sessionSeconds)"
                     + (secure ? "; Secure" : "")
                 return response
@@ -104,7 +104,7 @@ struct API {
             return { request, context in
                 struct Body: Decodable { var current: String; var new: String }
                 let body = try await Self.decode(Body.self, request)
-                try await cycle.changePassword(context.caller!, current: body.current, new: body.new)
+                try await cycle.changePassword(context.caller!, current: body.current, new: body.new, keeping: context.token)
                 return Response(status: .noContent)
             }
         case "listTasks":

@@ -4,7 +4,9 @@ import Hummingbird
 import Juesuan
 import JuesuanStore
 import Logging
+import HummingbirdCore
 import NIOCore
+import ServiceLifecycle
 
 /// The request context: who is calling (after the session middleware), and from where.
 public struct AppContext: RequestContext {
@@ -15,8 +17,16 @@ public struct AppContext: RequestContext {
     public var viaCookie = false
     public var token: String?
     public let remoteAddress: String
-    /// The client address (from `X-Forwarded-For` when the proxy is trusted).
+    /// The client address (from `X-Forwarded-For` when the peer is a trusted proxy).
     public var ip: String
+    /// The request reached the proxy over TLS (`X-Forwarded-Proto: https` from a trusted proxy), or
+    /// the server is configured as served over TLS.
+    public var secure = false
+    /// The session's notice or problem waiting to be shown once (flash), never text from the URL.
+    public var notice: String?
+    public var problem: String?
+    /// The person must change their password before anything else (a reset by an administrator).
+    public var mustChangePassword = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -31,11 +41,20 @@ public struct AppContext: RequestContext {
 public struct ServerOptions: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
-    /// Mark the session cookie Secure (behind TLS). Also set per request by `X-Forwarded-Proto: https`
-    /// from a trusted proxy when `trustProxy`.
+    /// Served over TLS (behind a proxy that terminates it): the session cookie is Secure and every
+    /// answer carries HSTS. Also true per request for `X-Forwarded-Proto: https` from a trusted proxy.
     public var secureCookies = false
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
-    public var trustProxy = false
+    /// The proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (addresses or networks);
+    /// empty: the peer's address is the client's.
+    public var trustedProxies = TrustedProxies()
+    /// How long a client may take to send a request's head, to send each part of its body, and to
+    /// stay connected between requests; how many connections are served at once.
+    public var headTimeout: Duration = .seconds(10)
+    public var bodyTimeout: Duration = .seconds(30)
+    public var idleTimeout: Duration = .seconds(60)
+    public var maximumConnections = 1024
+    /// How long a stop (SIGTERM) waits for requests in flight.
+    public var shutdownGrace: Duration = .seconds(30)
     /// Run the batch-audit worker in this process.
     public var worker = true
     public init() {}
@@ -52,8 +71,9 @@ public enum JuesuanHTTP {
 
     public static func router(cycle: Cycle, options: ServerOptions, pages: Extension? = nil) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
+        router.middlewares.add(HeadersMiddleware(options: options))
         router.middlewares.add(ProblemMiddleware(logger: Logger(label: "juesuan.http")))
-        router.middlewares.add(SessionMiddleware(cycle: cycle, trustProxy: options.trustProxy))
+        router.middlewares.add(SessionMiddleware(cycle: cycle, options: options))
         let api = API(cycle: cycle, options: options)
         for route in API.routes {
             guard let handler = api.handler(route.operation) else { continue }
@@ -74,16 +94,31 @@ public enum JuesuanHTTP {
         return router
     }
 
-    /// The application, with the batch-audit worker as a service beside the HTTP server.
+    /// The application, with the batch-audit worker as a service beside the HTTP server. Clients get
+    /// `headTimeout` to send a request's head and `bodyTimeout` per part of its body; at most
+    /// `maximumConnections` are served at once.
     public static func application(cycle: Cycle, options: ServerOptions, logger: Logger, pages: Extension? = nil,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let timeouts = SlowClientHandler.Timeouts(head: options.headTimeout, body: options.bodyTimeout, idle: options.idleTimeout)
         var app = Application(
             router: router(cycle: cycle, options: options, pages: pages),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "juesuan"),
+            server: .http1(configuration: .init(additionalChannelHandlers: [SlowClientHandler(timeouts)],
+                                                idleTimeout: .seconds(Int64(options.idleTimeout.components.seconds) + 5))),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "juesuan",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(options.maximumConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger)
         if options.worker { app.addServices(BatchWorker(cycle: cycle, logger: logger)) }
         return app
+    }
+
+    /// Runs the application until SIGTERM or SIGINT; then stops accepting connections, lets the
+    /// requests in flight finish (at most `options.shutdownGrace`), and returns.
+    public static func run(_ app: some ApplicationProtocol, options: ServerOptions, logger: Logger) async throws {
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = options.shutdownGrace
+        try await ServiceGroup(configuration: configuration).run()
     }
 }
 
@@ -92,6 +127,12 @@ extension HTTPField.Name {
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     static let filename = HTTPField.Name("X-Filename")!
+    static let origin = HTTPField.Name("Origin")!
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let strictTransportSecurity = HTTPField.Name("Strict-Transport-Security")!
+    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
+    static let retryAfter = HTTPField.Name("Retry-After")!
 }
 
 /// Every error leaves as RFC 9457 problem details with a Chinese title and detail.
@@ -147,26 +188,28 @@ struct ProblemMiddleware: RouterMiddleware {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json; charset=utf-8"
         if error.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"juesuan\"" }
+        if error.status == 503 { headers[.retryAfter] = "5" }
         return Response(status: HTTPResponse.Status(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }
 
 /// Finds the session (cookie, or `Authorization: Bearer`) and puts the caller into the context.
+/// Refuses a browser's cross-site state change before anything else (login included: login CSRF).
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let cycle: Cycle
-    let trustProxy: Bool
+    let options: ServerOptions
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         // A NUL character is never meaningful in an address and PostgreSQL refuses it in text.
         if request.uri.description.range(of: "%00", options: .caseInsensitive) != nil {
             throw StoreError.badRequest("请求地址中含有 NUL 字符（%00）。")
         }
+        if request.method != .get, request.method != .head, let refusal = CrossSite.refusal(request) { throw refusal }
         var context = context
-        var ip = context.remoteAddress
-        if trustProxy, let forwarded = request.headers[.forwardedFor]?.split(separator: ",").first {
-            ip = forwarded.trimmingCharacters(in: .whitespaces)
-        }
+        let ip = options.trustedProxies.client(peer: context.remoteAddress, forwardedFor: request.headers[.forwardedFor])
+        context.secure = options.secureCookies
+            || (options.trustedProxies.trusts(context.remoteAddress) && request.headers[.forwardedProto]?.lowercased() == "https")
         var token: String?
         if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
             token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
@@ -174,15 +217,75 @@ struct SessionMiddleware: RouterMiddleware {
             token = cookie
             context.viaCookie = true
         }
-        if let token, token.count == 64, token.allSatisfy(\.isHexDigit), let (user, csrf) = try await cycle.session(token: token) {
-            context.caller = Caller(user: user, ip: ip)
-            context.csrf = csrf
+        if let token, token.count == 64, token.allSatisfy(\.isHexDigit), let session = try await cycle.session(token: token) {
+            context.caller = Caller(user: session.user, ip: ip)
+            context.csrf = session.csrf
             context.token = token
+            context.mustChangePassword = session.mustChangePassword
+            if let flash = session.flash, let kind = flash.first {
+                if kind == "P" { context.problem = String(flash.dropFirst()) } else { context.notice = String(flash.dropFirst()) }
+            }
         } else {
             context.viaCookie = false
             context.caller = nil
         }
         context.ip = ip
         return try await next(request, context)
+    }
+}
+
+/// A browser's request that changes state must come from this site: `Origin` (or, without it,
+/// `Sec-Fetch-Site`) names another site → refused. Clients that send neither (curl, scripts) are
+/// not browsers and carry no ambient credentials to abuse.
+enum CrossSite {
+    static func refusal(_ request: Request) -> StoreError? {
+        let host = request.head.authority
+        if let origin = request.headers[.origin] {
+            guard origin != "null", let url = URL(string: origin), let originHost = url.host else {
+                return .forbidden("跨站请求被拒绝（Origin：\(origin.prefix(80))）。请从本站页面操作。")
+            }
+            let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+            guard let host, host.lowercased() == originAuthority.lowercased() || Self.sameHost(host, originHost, port: url.port) else {
+                return .forbidden("跨站请求被拒绝（Origin：\(origin.prefix(80))）。请从本站页面操作。")
+            }
+            return nil
+        }
+        if let site = request.headers[.secFetchSite]?.lowercased(), site == "cross-site" || site == "same-site" {
+            return .forbidden("跨站请求被拒绝（Sec-Fetch-Site：\(site)）。请从本站页面操作。")
+        }
+        return nil
+    }
+
+    /// `host` (the Host header, maybe with a default port left out) names the same place as the origin.
+    static func sameHost(_ host: String, _ originHost: String, port: Int?) -> Bool {
+        let bare = host.split(separator: ":").first.map(String.init) ?? host
+        return port == nil && bare.lowercased() == originHost.lowercased() && !host.contains(":")
+    }
+}
+
+/// Headers every answer carries: no sniffing, no framing, no referrer to other sites, HSTS when served
+/// over TLS, and a script policy without inline scripts on every HTML page (the app's and /public).
+struct HeadersMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let options: ServerOptions
+    static let policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.referrerPolicy] = "same-origin"
+        if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] = Self.policy }
+        if response.headers[HTTPField.Name("X-Frame-Options")!] == nil { response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY" }
+        // What a person's session sees is never kept by a browser or a proxy cache.
+        let path = request.uri.path
+        if path.hasPrefix("/api/") || path.hasPrefix("/app/") || path == "/login" || path == "/" {
+            response.headers[.cacheControl] = "no-store"
+        }
+        if options.secureCookies
+            || (options.trustedProxies.trusts(context.remoteAddress) && request.headers[.forwardedProto]?.lowercased() == "https") {
+            response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
+        }
+        return response
     }
 }

@@ -26,6 +26,35 @@ extension Cycle {
         return text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("A"..."Z").contains($0) || ("a"..."z").contains($0) || $0 == "." || $0 == "_" || $0 == "-" }
     }
 
+    /// Whether `caller` may create or change an organisation of `kind` at `path`, and if not, why.
+    /// The one rule of authority over the tree: the root's administrators (财政局) may shape the whole
+    /// tree; an administrator below may add and change only nodes strictly inside its own subtree,
+    /// never of a kind above their parent's, and never a 财政局.
+    static func authority(_ caller: Caller, path: String, kind: OrgKind, parentKind: OrgKind?) -> String? {
+        guard caller.user.role == .admin else { return "“\(caller.user.role.chineseName)”角色不能管理组织机构" }
+        if !caller.sees(path) { return "不在您的管辖范围内（\(caller.user.org) 之下）" }
+        if !caller.atRoot {
+            if !caller.isAbove(path) { return "只能增改本单位（\(caller.user.org)）之下的单位，不能改本单位或上级" }
+            if kind == .bureau { return "只有财政局（根节点）的管理员可以设立“财政局”类型的节点" }
+        }
+        if let parentKind, kind.level > parentKind.level { return "类型“\(kind.rawValue)”不能高于上级的类型“\(parentKind.rawValue)”" }
+        return nil
+    }
+
+    /// Whether `caller` may give `role` to a person of `org`, and if not, why (403 or 422).
+    static func grant(_ caller: Caller, role: Role, at org: Org) -> StoreError? {
+        guard caller.user.role == .admin else { return .forbidden("“\(caller.user.role.chineseName)”角色不能管理用户。") }
+        guard caller.sees(org.path) else { return .forbidden("单位“\(org.name)”（\(org.code)）不在您的管辖范围内。") }
+        if !caller.atRoot, !caller.isAbove(org.path) {
+            return .forbidden("只有财政局（根节点）的管理员可以为本单位（\(org.code)）或上级建立、修改用户；您可管理本单位之下的单位的用户。")
+        }
+        guard org.kind.roles.contains(role) else {
+            let allowed = Role.allCases.filter(org.kind.roles.contains).map(\.chineseName).joined(separator: "、")
+            return .invalid("“\(org.name)”是\(org.kind.rawValue)，其用户的角色只能是：\(allowed)；不能是“\(role.chineseName)”。")
+        }
+        return nil
+    }
+
     /// Imports organisation rows (单位编码, 名称, 上级编码, 类型) from CSV or XLSX bytes. Every row is
     /// checked first; one bad row refuses the whole file (422 with every row's problem).
     public func importOrgs(_ caller: Caller, bytes: Data, filename: String) async throws -> ImportResult {
@@ -51,6 +80,10 @@ extension Cycle {
             if let first = seen[code] { problems.append(RowProblem(line: line, value: code, reason: "单位编码与第 \(first) 行重复")); continue }
             seen[code] = line
             if name.isEmpty || name.count > 200 { problems.append(RowProblem(line: line, value: name, reason: "名称不能为空，且不超过 200 字")); continue }
+            if let problem = TextInput.problem(name, "名称") {
+                problems.append(RowProblem(line: line, value: String(name.unicodeScalars.filter { TextInput.problem(String($0), "") == nil }.map(Character.init)),
+                                           reason: problem)); continue
+            }
             guard let kind = OrgKind(rawValue: kindText) else {
                 problems.append(RowProblem(line: line, value: kindText, reason: "类型应为 财政局、主管部门 或 单位")); continue
             }
@@ -77,11 +110,37 @@ extension Cycle {
             if row.parent == nil, !existing.isEmpty, existing[row.code]?.parent != nil || existing[row.code] == nil {
                 problems.append(RowProblem(line: row.line, value: row.code, reason: "只有第一次导入可以建立根节点（财政局）；请填写上级编码")); continue
             }
-            if !full.hasPrefix(caller.user.orgPath) {
-                problems.append(RowProblem(line: row.line, value: row.code, reason: "不在您的管辖范围内（\(caller.user.org) 之下）"))
-            }
             if let old = existing[row.code], old.path != full {
                 problems.append(RowProblem(line: row.line, value: row.code, reason: "不能通过导入移动已有单位（原上级 \(old.parent ?? "无")）"))
+                continue
+            }
+            // A row that restates an organisation exactly as it is changes nothing: allowed anywhere the caller sees.
+            if let old = existing[row.code], old.name == row.name, old.kind == row.kind, caller.sees(full) { continue }
+            if let problem = Self.authority(caller, path: full, kind: row.kind, parentKind: row.parent.flatMap { inFile[$0]?.kind ?? existing[$0]?.kind }) {
+                problems.append(RowProblem(line: row.line, value: row.code, reason: problem))
+            }
+        }
+        // A node's new kind must still suit its children and the roles of its people.
+        let retyped = incoming.filter { row in existing[row.code].map { $0.kind != row.kind } ?? false }
+        if !retyped.isEmpty {
+            let roles: [String: Set<Role>] = try await backend.read { db in
+                var roles: [String: Set<Role>] = [:]
+                for row in try await db.raw("SELECT DISTINCT org, role FROM users").all() {
+                    let org = try row.decode(column: "org", as: String.self)
+                    if let role = Role(rawValue: try row.decode(column: "role", as: String.self)) { roles[org, default: []].insert(role) }
+                }
+                return roles
+            }
+            for row in retyped {
+                let kept = (roles[row.code] ?? []).subtracting(row.kind.roles)
+                if !kept.isEmpty {
+                    problems.append(RowProblem(line: row.line, value: row.kind.rawValue,
+                                               reason: "该单位有“\(kept.map(\.chineseName).sorted().joined(separator: "、"))”角色的用户，\(row.kind.rawValue)不能有这些角色；请先调整这些用户"))
+                }
+                let higher = existing.values.filter { $0.parent == row.code && (inFile[$0.code]?.kind ?? $0.kind).level > row.kind.level }
+                if let child = higher.map(\.code).sorted().first {
+                    problems.append(RowProblem(line: row.line, value: row.kind.rawValue, reason: "下级“\(child)”的类型高于\(row.kind.rawValue)"))
+                }
             }
         }
         if !problems.isEmpty { throw OrgImportError(filename: filename, problems: problems.sorted { $0.line < $1.line }) }
@@ -140,11 +199,11 @@ extension Cycle {
             let base = try await self.visibleOrg(db, caller, code ?? caller.user.org)
             let like = Self.likePattern(query)
             let total = try await db.raw("""
-                SELECT COUNT(*) AS n FROM orgs WHERE path LIKE \(bind: base.path + "%")
+                SELECT COUNT(*) AS n FROM orgs WHERE \(Subtree.sql("path", base.path))
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR name LIKE \(bind: like) OR code LIKE \(bind: like))
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
-                SELECT code, name, parent, kind, path FROM orgs WHERE path LIKE \(bind: base.path + "%")
+                SELECT code, name, parent, kind, path FROM orgs WHERE \(Subtree.sql("path", base.path))
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR name LIKE \(bind: like) OR code LIKE \(bind: like))
                 ORDER BY path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
@@ -177,12 +236,17 @@ extension Cycle {
         try require(caller, [.admin], "管理用户")
         guard Self.isCode(new.login) else { throw StoreError.invalid("登录名“\(new.login.prefix(60))”应为 1–40 位字母、数字或 . _ -。") }
         guard !new.name.trimmingCharacters(in: .whitespaces).isEmpty, new.name.count <= 100 else { throw StoreError.invalid("姓名不能为空，且不超过 100 字。") }
-        guard new.password.count >= 8 else { throw StoreError.invalid("密码至少 8 个字符。") }
+        try TextInput.check(new.name, "姓名")
+        try Passwords.check(new.password, login: new.login)
+        let target = try await backend.read { db in try await self.visibleOrg(db, caller, new.org) }
+        if let refusal = Self.grant(caller, role: new.role, at: target) { throw refusal }
         let cost = settings.bcryptCost
         let password = new.password
         let hash = try await offload { Bcrypt.hash(password, cost: cost) }
         return try await backend.write { db in
             let org = try await self.visibleOrg(db, caller, new.org)
+            // Checked again in the writing transaction: the organisation may have been retyped meanwhile.
+            if let refusal = Self.grant(caller, role: new.role, at: org) { throw refusal }
             if try await db.raw("SELECT login FROM users WHERE login = \(bind: new.login)").first() != nil {
                 throw StoreError.conflict("登录名“\(new.login)”已被使用。")
             }
@@ -199,12 +263,11 @@ extension Cycle {
     public func users(_ caller: Caller, paging: Paging) async throws -> Page<User> {
         try require(caller, [.admin, .readonly], "查看用户")
         return try await backend.read { db in
-            let prefix = caller.user.orgPath + "%"
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE o.path LIKE \(bind: prefix)")
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
                 SELECT u.login, u.name, u.role, u.org, o.path FROM users u JOIN orgs o ON o.code = u.org
-                WHERE o.path LIKE \(bind: prefix) ORDER BY o.path, u.login LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                WHERE \(Subtree.sql("o.path", caller.user.orgPath)) ORDER BY o.path, u.login LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
             return Page(items: try rows.map(Self.user), total: total, offset: paging.offset, limit: paging.limit)
         }
@@ -222,6 +285,9 @@ extension Cycle {
 
     public func setTask(_ caller: Caller, year: Int, layout: String?, deadline: String) async throws -> Task {
         try require(caller, [.admin], "设置年度任务")
+        guard caller.atRoot else {
+            throw StoreError.forbidden("年度任务是整个辖区的设置，只有财政局（根节点）的管理员可以设立或修改。")
+        }
         guard (2000...2100).contains(year) else { throw StoreError.invalid("年度“\(year)”不在 2000–2100 之间。") }
         let layout = layout ?? TableLayout.standard.id
         guard TableLayout.named(layout) != nil else {
@@ -296,9 +362,8 @@ extension Cycle {
                          paging: Paging) async throws -> Page<AuditEntry> {
         try require(caller, [.admin, .readonly], "查看审计日志")
         return try await backend.read { db in
-            let prefix = caller.user.orgPath + "%"
             let filter: SQLQueryString = """
-                (org_path LIKE \(bind: prefix) OR (org_path IS NULL AND \(bind: caller.user.orgPath.split(separator: "/").count) = 1))
+                (\(Subtree.sql("org_path", caller.user.orgPath)) OR (org_path IS NULL AND \(bind: caller.user.orgPath.split(separator: "/").count) = 1))
                 AND (CAST(\(bind: action) AS TEXT) IS NULL OR action = \(bind: action)) AND (CAST(\(bind: actor) AS TEXT) IS NULL OR actor = \(bind: actor))
                 AND (CAST(\(bind: target) AS TEXT) IS NULL OR target = \(bind: target))
                 """

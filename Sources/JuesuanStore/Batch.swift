@@ -46,6 +46,7 @@ extension Cycle {
         guard (2000...2100).contains(year) else { throw StoreError.invalid("年度“\(year)”不在 2000–2100 之间。") }
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw StoreError.invalid("批次名称不能为空，且不超过 200 字。") }
+        try TextInput.check(name, "批次名称")
         let now = Clock.stamp()
         return try await backend.write { db in
             let org = try await self.visibleOrg(db, caller, caller.user.org)
@@ -82,15 +83,14 @@ extension Cycle {
     public func batches(_ caller: Caller, paging: Paging) async throws -> Page<Batch> {
         try require(caller, [.reviewer, .finance, .admin, .readonly], "查看批量审查")
         return try await backend.read { db in
-            let prefix = caller.user.orgPath + "%"
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM batches b JOIN orgs o ON o.code = b.org WHERE o.path LIKE \(bind: prefix)")
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
                 SELECT b.id, b.name, b.year, b.created_by, b.created_at, b.org,
                   (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id) AS total,
                   (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '已完成') AS done,
                   (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '失败') AS failed
-                FROM batches b JOIN orgs o ON o.code = b.org WHERE o.path LIKE \(bind: prefix)
+                FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))
                 ORDER BY b.id DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
             return Page(items: try rows.map(Self.batch), total: total, offset: paging.offset, limit: paging.limit)
@@ -120,6 +120,7 @@ extension Cycle {
     /// Queues one published report (PDF, or its extracted text) in a batch.
     public func addBatchFile(_ caller: Caller, batch id: Int, filename: String, bytes: Data) async throws -> Job {
         try require(caller, [.reviewer, .finance, .admin], "批量审查")
+        try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
         let name = Self.cleanFilename(filename)
         guard !bytes.isEmpty else { throw StoreError.unsupported("“\(name)”是空文件。") }
         guard bytes.count <= settings.limits.body else { throw StoreError.tooLarge("“\(name)”超过上限 \(settings.limits.body) 字节。") }

@@ -58,6 +58,14 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
     public let path: String
 
     public static func open(path: String, readers count: Int = 4, logger: Logger) async throws -> SQLiteBackend {
+        // The database and its WAL and shared-memory files (SQLite gives them the database file's mode)
+        // are readable by the server's user alone: created 0600, and made so when found wider.
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            chmod(path + suffix, 0o600)
+        }
         let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
             _ = try await writer.query(pragma)
@@ -80,6 +88,11 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        // The lease runs `body` in a child task that always ends before `lease` returns.
+        try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawWrite(body) } }
+    }
+
+    private func rawWrite<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         await writeGate.enter()
         defer { Task { await writeGate.leave() } }
         let db = writer.sql()
@@ -95,6 +108,10 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await Faults.mapped { try await rawRead(body) }
+    }
+
+    private func rawRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = next.take() % readers.count
         await readGates[index].enter()
         defer { Task { await readGates[index].leave() } }
@@ -111,11 +128,20 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
         await writeGate.enter()
         defer { Task { await writeGate.leave() } }
         _ = try await writer.query("VACUUM INTO ?", [.text(path)])
+        chmod(path, 0o600)
     }
 
     public func close() async {
         for connection in readers + [writer] { try? await connection.close() }
     }
+}
+
+/// Set once a connection has been had (read by the lease's watchdog).
+final class LeaseFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 /// A round-robin index shared by tasks.
@@ -131,8 +157,9 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
 
-    /// `url` is `postgres://user:password@host:port/database`.
-    public static func open(url: String, logger: Logger) async throws -> PostgresBackend {
+    /// `url` is `postgres://user:password@host:port/database`. When the database cannot be reached,
+    /// tries `retries` more times with a growing pause (1, 2, 4 … 16 s), saying so on standard error.
+    public static func open(url: String, logger: Logger, retries: Int = 0) async throws -> PostgresBackend {
         guard let components = URLComponents(string: url), let host = components.host else {
             throw StoreError.badRequest("数据库地址无法识别：\(url)（应为 postgres://用户:密码@主机:端口/数据库）")
         }
@@ -141,16 +168,79 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
             password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
         configuration.options.maximumConnections = 16
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let backend = PostgresBackend(client: client)
-        // Fail early (and in Chinese) when the database cannot be reached.
-        do {
-            _ = try await backend.read { db in try await db.raw("SELECT 1 AS one").all() }
-        } catch {
-            await backend.close()
-            throw StoreError.unavailable("无法连接 PostgreSQL（\(host):\(components.port ?? 5432)）：\(String(reflecting: error).prefix(300))")
+        configuration.options.connectTimeout = .seconds(5)
+        let place = "\(host):\(components.port ?? 5432)"
+        var attempt = 0
+        var probe = PostgresConnection.Configuration(host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+                                                     password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
+        probe.options.connectTimeout = .seconds(5)
+        while true {
+            // One direct connection first: it fails at once, with the server's reason (the pool would
+            // keep retrying for a minute and then name its circuit breaker).
+            do {
+                let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
+                try? await connection.close()
+                return PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger))
+            } catch {
+                let reason = Self.describe(error)
+                guard attempt < retries else {
+                    throw StoreError.unavailable("无法连接 PostgreSQL（\(place)）：\(reason)")
+                }
+                let pause = min(16, 1 << attempt)
+                attempt += 1
+                FileHandle.standardError.write(Data("无法连接 PostgreSQL（\(place)）：\(reason)；\(pause) 秒后重试（第 \(attempt)/\(retries) 次）。\n".utf8))
+                try await Task.sleep(for: .seconds(pause))
+            }
         }
-        return backend
+    }
+
+    /// A connection failure in Chinese, without the driver's internal words.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError, error.code == .server {
+            let state = error.serverInfo?[.sqlState] ?? ""
+            let message = error.serverInfo?[.message] ?? ""
+            switch state {
+            case "28P01", "28000": return "用户名或密码不正确（\(state)）"
+            case "3D000": return "数据库不存在（\(state)）"
+            default: return "服务器拒绝（\(state) \(message.prefix(120))）"
+            }
+        }
+        return "连接被拒绝或超时（服务器未启动、地址或端口不对，或网络不通）"
+    }
+
+    /// How long a request waits for a connection of the pool before it is told the database is
+    /// unavailable (the pool itself would wait until its circuit breaker trips, about a minute).
+    static let leaseDeadline: Duration = .seconds(8)
+
+    /// `body` on a connection of the pool, or `StoreError.unavailable` when none is had within the
+    /// deadline (only the wait for a connection is bounded, never the work on it).
+    private func lease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let acquired = LeaseFlag()
+        let client = client
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    acquired.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.leaseDeadline)
+                if !acquired.isSet, !Task.isCancelled { throw StoreError.unavailable("数据库暂不可用（\(Self.leaseDeadline.components.seconds) 秒内无法取得连接）；本次操作未保存，请稍后重试。") }
+                return nil
+            }
+            while let next = try await group.next() {
+                if let value = next {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            throw StoreError.unavailable("数据库暂不可用；本次操作未保存，请稍后重试。")
+        }
+    }
+
+    private func rawRead<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lease { connection in try await body(connection.sql(queryLogLevel: nil)) }
     }
 
     private init(client: PostgresClient) {
@@ -159,7 +249,12 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        // The lease runs `body` in a child task that always ends before `lease` returns.
+        try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawWrite(body) } }
+    }
+
+    private func rawWrite<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lease { connection in
             let db = connection.sql(queryLogLevel: nil)
             try await db.raw("BEGIN").run()
             do {
@@ -174,7 +269,7 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: nil)) }
+        try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawRead(body) } }
     }
 
     public func integrityCheck() async throws -> Bool {

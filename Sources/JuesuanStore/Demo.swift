@@ -30,7 +30,13 @@ extension Cycle {
     /// `password` (tests) fixes every password, otherwise each is random.
     public func loadDemo(synthetic: Int = 300, password: String? = nil, jianghanName: String = "武汉市江汉区人民政府办公室") async throws -> DemoSummary {
         let year = 2021
-        let pass = { password ?? Self.randomHex(6) }
+        let pass = { () -> String in
+            if let password { return password }
+            while true {
+                let secret = Self.randomHex(6)
+                if (try? Passwords.check(secret, login: "")) != nil { return secret }
+            }
+        }
         let adminPassword = pass()
         try await bootstrap(root: Org(code: Self.demoRoot, name: "武汉市江汉区财政局", parent: nil, kind: .bureau, path: "/\(Self.demoRoot)/"),
                            admin: "admin", name: "系统管理员", password: adminPassword)
@@ -64,8 +70,15 @@ extension Cycle {
         }
         // Synthetic units: each with a checked first version; a third of them already 上报.
         let catalog = catalog, rules = rules
-        let loader = Caller(user: User(login: "demo", name: "演示数据", role: .filler, org: Self.demoRoot, orgPath: "/\(Self.demoRoot)/"), ip: "demo")
-        let reviewer = Caller(user: User(login: "demo-review", name: "演示审核", role: .reviewer, org: Self.demoRoot, orgPath: "/\(Self.demoRoot)/"), ip: "demo")
+        // The demo acts as the people of each unit and of its 主管部门, so every rule of authority holds for it too.
+        func loaderOf(_ org: Org) -> Caller {
+            Caller(user: User(login: "demo", name: "演示数据", role: .filler, org: org.code, orgPath: org.path), ip: "demo")
+        }
+        func reviewerOf(_ org: Org) -> Caller {
+            let parentPath = "/" + org.path.split(separator: "/").dropLast().joined(separator: "/") + "/"
+            return Caller(user: User(login: "demo-review", name: "演示审核", role: .reviewer, org: org.parent ?? Self.demoRoot,
+                                     orgPath: parentPath), ip: "demo")
+        }
         for chunk in stride(from: 0, to: units.count, by: 32) {
             let slice = Array(units[chunk..<min(units.count, chunk + 32)])
             let prepared = try await offload { () throws -> [(String, Disclosure, [Finding])] in
@@ -79,6 +92,7 @@ extension Cycle {
             }
             for (offset, (code, disclosure, findings)) in prepared.enumerated() {
                 guard let org = try await backend.read({ db in try await self.org(db, code) }) else { continue }
+                let loader = loaderOf(org), reviewer = reviewerOf(org)
                 _ = try await storeVersion(loader, org: org, year: year, kind: .ledger, filename: "演示明细.csv",
                                            content: Data(Cycle.compact(disclosure).utf8), disclosure: disclosure, findings: findings)
                 // Some units are further along: warnings explained and 上报; some of those already approved.

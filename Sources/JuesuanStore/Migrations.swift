@@ -75,6 +75,14 @@ enum Migrations {
             // What consolidation reads of a version, in a fast line format (Summary); NULL for versions
             // stored before (their dataset JSON is read instead).
             (2, ["ALTER TABLE versions ADD COLUMN summary TEXT"]),
+            // Login attempts counted per address in one row (atomic, also across servers); accounts that
+            // can be disabled or made to change their password; notices kept with the session (flash).
+            (3, [
+                "CREATE TABLE login_throttle (ip TEXT PRIMARY KEY, failures INTEGER NOT NULL, window_start BIGINT NOT NULL)",
+                "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE sessions ADD COLUMN flash TEXT",
+            ]),
         ]
     }
 

@@ -64,6 +64,25 @@ public enum OrgKind: String, Sendable, Codable, CaseIterable {
     case bureau = "财政局"
     case department = "主管部门"
     case unit = "单位"
+
+    /// Height in the tree: a node's kind is never higher than its parent's.
+    public var level: Int {
+        switch self {
+        case .bureau: 2
+        case .department: 1
+        case .unit: 0
+        }
+    }
+
+    /// The roles people of a node of this kind may hold: 财政 roles only at a 财政局, review at a
+    /// 主管部门, preparation at a 主管部门 (its consolidated report) or a 单位.
+    public var roles: Set<Role> {
+        switch self {
+        case .bureau: [.admin, .finance, .readonly]
+        case .department: [.admin, .reviewer, .readonly, .filler, .head]
+        case .unit: [.filler, .head, .readonly]
+        }
+    }
 }
 
 public struct Org: Sendable, Codable, Equatable {
@@ -92,10 +111,13 @@ public struct Caller: Sendable {
         self.ip = ip
     }
 
-    /// `true` when `path` (an org path) is in this person's subtree.
-    public func sees(_ path: String) -> Bool { path.hasPrefix(user.orgPath) }
+    /// `true` when `path` (an org path) is in this person's subtree: an exact, case-sensitive
+    /// comparison of bytes (never a pattern).
+    public func sees(_ path: String) -> Bool { Subtree.contains(user.orgPath, path) }
     /// `true` when `path` is strictly below this person's own organisation.
-    public func isAbove(_ path: String) -> Bool { path.hasPrefix(user.orgPath) && path != user.orgPath }
+    public func isAbove(_ path: String) -> Bool { Subtree.contains(user.orgPath, path) && path.utf8.count != user.orgPath.utf8.count }
+    /// `true` when this person belongs to the root of the tree (the 财政局 that set up the store).
+    public var atRoot: Bool { Subtree.depth(user.orgPath) == 1 }
 }
 
 /// A failure of the store with its HTTP status; `title` and `detail` are Chinese (RFC 9457).

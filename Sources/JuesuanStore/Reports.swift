@@ -314,6 +314,7 @@ extension Cycle {
     /// cannot be read.
     public func upload(_ caller: Caller, year: Int, org code: String, filename: String, bytes: Data) async throws -> UploadResult {
         try require(caller, [.filler, .head], "上传报表")
+        try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
         let (org, task, base) = try await backend.read { db -> (Org, Task, Disclosure?) in
             let org = try await self.visibleOrg(db, caller, code)
             let task = try await self.task(db, year)
@@ -407,12 +408,25 @@ extension Cycle {
         try require(caller, [.filler, .head], "填写说明")
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalid("说明不能为空。") }
+        try TextInput.check(text, "说明", multiline: true)
         guard text.count <= 2000 else { throw StoreError.invalid("说明不超过 2000 字（现有 \(text.count) 字）。") }
         let id = Self.reportID(year, code)
         return try await backend.write { db in
             let org = try await self.visibleOrg(db, caller, code)
-            let state = try await db.raw("SELECT state FROM reports WHERE id = \(bind: id)").first()?.decode(column: "state", as: String.self)
-            guard state == ReportState.drafting.rawValue else {
+            // Compare-and-set in this transaction: the row is locked from here (PostgreSQL) or the whole
+            // database is (SQLite), so a 上报 on another server either waits for this explanation (and then
+            // finds the revision changed) or has already left 填报中 (and this finds no row).
+            guard try await db.raw("""
+                UPDATE reports SET revision = revision + 1, updated_at = \(bind: Clock.stamp())
+                WHERE id = \(bind: id) AND state = \(bind: ReportState.drafting.rawValue) AND current_version = \(bind: version)
+                RETURNING revision
+                """).first() != nil else {
+                let row = try await db.raw("SELECT state, current_version FROM reports WHERE id = \(bind: id)").first()
+                let state = try row?.decode(column: "state", as: String.self)
+                let current = try row?.decode(column: "current_version", as: Int.self)
+                if state == ReportState.drafting.rawValue, let current {
+                    throw StoreError.conflict("第 \(version) 版不是当前版本（现为第 \(current) 版）：旧版本的说明不能再改。")
+                }
                 throw StoreError.conflict("报表当前状态为“\(state ?? "未上传")”，只有“填报中”的报表可以填写说明。")
             }
             let (_, findings) = try await self.storedFindings(db, year: year, org: code, version: version)
@@ -459,13 +473,19 @@ extension Cycle {
         let view = try await report(caller, year: year, org: code)
         let role = caller.user.role
         let above = caller.isAbove(view.org.path)
-        let parentIsBureau = try await backend.read { db -> Bool in
-            guard let parent = view.org.parent, let org = try await self.org(db, parent) else { return true }
-            return org.kind == .bureau
+        let (parentIsBureau, callerKind) = try await backend.read { db -> (Bool, OrgKind?) in
+            let own = try await self.org(db, caller.user.org)?.kind
+            guard let parent = view.org.parent, let org = try await self.org(db, parent) else { return (true, own) }
+            return (org.kind == .bureau, own)
+        }
+        // A role acts only from a node whose kind may hold it (财政 from a 财政局), whatever the user row says.
+        guard let callerKind, callerKind.roles.contains(role) || role == .admin else {
+            throw StoreError.forbidden("“\(role.chineseName)”角色不能在\(callerKind?.rawValue ?? "此")节点行使。")
         }
         var reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if reason?.isEmpty == true { reason = nil }
         if let reason, reason.count > 2000 { throw StoreError.invalid("理由不超过 2000 字（现有 \(reason.count) 字）。") }
+        if let reason { try TextInput.check(reason, "理由", multiline: true) }
         let target: ReportState
         switch request.action {
         case .submit:
@@ -479,8 +499,13 @@ extension Cycle {
             guard let reason else { throw StoreError.invalid("退回必须填写理由。") }
             _ = reason
             switch (role, view.state) {
-            case (.reviewer, .submitted) where above, (.finance, .submitted) where above, (.finance, .departmentApproved) where above:
+            case (.reviewer, .submitted) where above && !parentIsBureau, (.finance, .submitted) where above && parentIsBureau,
+                 (.finance, .departmentApproved) where above:
                 target = .drafting
+            case (.finance, .submitted) where above:
+                throw StoreError.conflict("报表尚待主管部门审核，财政不能退回未经主管部门审核的报表。")
+            case (.reviewer, .submitted) where above:
+                throw StoreError.forbidden("该报表直属财政局，由财政审核或退回。")
             case (.reviewer, _), (.finance, _):
                 guard above else { throw StoreError.forbidden("只能退回下级单位的报表。") }
                 throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”，\(role.chineseName)不能退回。")
@@ -629,7 +654,7 @@ extension Cycle {
             let problemText = problem?.rawValue
             let filter: SQLQueryString = """
                 FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
-                WHERE o.path LIKE \(bind: caller.user.orgPath + "%") AND o.path <> \(bind: caller.user.orgPath)
+                WHERE \(Subtree.below("o.path", caller.user.orgPath))
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR o.name LIKE \(bind: like) OR o.code LIKE \(bind: like))
                 AND (CAST(\(bind: stateText) AS TEXT) IS NULL OR COALESCE(r.state, '填报中') = \(bind: stateText))
                 AND (CAST(\(bind: problemText) AS TEXT) IS NULL
@@ -672,7 +697,7 @@ extension Cycle {
                 SELECT COALESCE(r.state, '填报中') AS state, COUNT(*) AS n, SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END) AS e,
                   SUM(CASE WHEN r.unexplained > 0 THEN 1 ELSE 0 END) AS u
                 FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
-                WHERE o.path LIKE \(bind: caller.user.orgPath + "%") AND o.path <> \(bind: caller.user.orgPath)
+                WHERE \(Subtree.below("o.path", caller.user.orgPath))
                 GROUP BY COALESCE(r.state, '填报中')
                 """).all()
             var byState = Dictionary(uniqueKeysWithValues: ReportState.allCases.map { ($0.rawValue, 0) })

@@ -59,7 +59,7 @@ enum Page {
             \(banner)
             \(body)
             </main>
-            <script>\(script)</script>
+            <script src="/assets/site.js" defer></script>
             </body>
             </html>
             """

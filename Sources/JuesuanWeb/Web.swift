@@ -11,20 +11,30 @@ import NIOCore
 /// The pages of every role, served by the same process as the API: plain forms that work without
 /// JavaScript (a little script adds drag and drop and live progress).
 public enum JuesuanWeb {
+    /// Where to go after login: `next` when it is a path of this site, else `/` (never off-site).
+    public static func sameSitePath(_ next: String?) -> String { Pages.sameSitePath(next) }
+
     public static func add(to router: Router<AppContext>, cycle: Cycle, options: ServerOptions) {
         let pages = Pages(cycle: cycle, options: options)
         router.get("/") { request, context in try await pages.home(request, context) }
+        // The pages' script, a file of its own: the Content-Security-Policy allows no inline script.
+        router.get("/assets/site.js") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/javascript; charset=utf-8"
+            headers[.cacheControl] = "public, max-age=3600"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Page.script)))
+        }
         router.get("/login") { request, context in try pages.loginPage(request, context, problem: nil) }
         router.post("/login") { request, context in try await pages.login(request, context) }
         router.post("/logout") { request, context in try await pages.post(request, context) { _, caller in
             if let token = context.token { try await cycle.logout(token: token, caller: caller) }
-            var response = Pages.redirect("/login?notice=" + Pages.query("已退出。"))
+            var response = Pages.redirect("/login?notice=logout")
             response.headers[.setCookie] = "\(JuesuanHTTP.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
             return response
         } }
         router.get("/app/password") { request, context in try await pages.page(request, context) { caller in
-            Page.layout(title: "修改密码", user: caller.user, csrf: context.csrf, notice: request.uri.queryParameters["notice"].map(String.init),
-                        problem: request.uri.queryParameters["problem"].map(String.init), body: """
+            Page.layout(title: "修改密码", user: caller.user, csrf: context.csrf, notice: context.notice,
+                        problem: context.problem, body: """
                 <h1>修改密码</h1>
                 <form method="post" action="/app/password" class="stack narrow">\(Page.csrfField(context.csrf))
                 <label for="current">当前密码</label><input id="current" name="current" type="password" autocomplete="current-password" required>
@@ -33,8 +43,8 @@ public enum JuesuanWeb {
                 """)
         } }
         router.post("/app/password") { request, context in try await pages.post(request, context) { form, caller in
-            try await cycle.changePassword(caller, current: form["current"] ?? "", new: form["new"] ?? "")
-            return Pages.redirect("/app/password?notice=" + Pages.query("密码已修改。"))
+            try await cycle.changePassword(caller, current: form["current"] ?? "", new: form["new"] ?? "", keeping: context.token)
+            return try await pages.flash(context, notice: "密码已修改。", to: "/app/password")
         } }
         router.get("/app/reports/{year}/{org}") { request, context in try await pages.report(request, context) }
         router.post("/app/reports/{year}/{org}/upload") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
@@ -75,7 +85,7 @@ public enum JuesuanWeb {
                 _ = try await cycle.addBatchFile(caller, batch: batch.id, filename: file.filename, bytes: file.data)
                 added += 1
             }
-            return Pages.redirect("/app/batches/\(batch.id)?notice=" + Pages.query("已建批次，\(added) 个文件排队审查。"))
+            return try await pages.flash(context, notice: "已建批次，\(added) 个文件排队审查。", to: "/app/batches/\(batch.id)")
         } }
         router.get("/app/batches/{id}") { request, context in try await pages.batch(request, context) }
         router.post("/app/batches/{id}/files") { request, context in try await pages.post(request, context) { form, caller in
@@ -85,28 +95,28 @@ public enum JuesuanWeb {
                 _ = try await cycle.addBatchFile(caller, batch: id, filename: file.filename, bytes: file.data)
                 added += 1
             }
-            return Pages.redirect("/app/batches/\(id)?notice=" + Pages.query("\(added) 个文件排队审查。"))
+            return try await pages.flash(context, notice: "\(added) 个文件排队审查。", to: "/app/batches/\(id)")
         } }
         router.get("/app/admin") { request, context in try await pages.admin(request, context) }
         router.post("/app/admin/orgs") { request, context in try await pages.post(request, context) { form, caller in
             guard let file = form.files.first(where: { $0.name == "file" }), !file.data.isEmpty else { throw StoreError.invalid("请选择组织机构文件。") }
             do {
                 let result = try await cycle.importOrgs(caller, bytes: file.data, filename: file.filename)
-                return Pages.redirect("/app/admin?notice=" + Pages.query("导入完成：新增 \(result.added)，修改 \(result.changed)，未变 \(result.unchanged)。"))
+                return try await pages.flash(context, notice: "导入完成：新增 \(result.added)，修改 \(result.changed)，未变 \(result.unchanged)。", to: "/app/admin")
             } catch let error as OrgImportError {
-                return Pages.redirect("/app/admin?problem=" + Pages.query(error.storeError.detail))
+                return try await pages.flash(context, problem: error.storeError.detail, to: "/app/admin")
             }
         } }
         router.post("/app/admin/users") { request, context in try await pages.post(request, context) { form, caller in
             guard let role = form["role"].flatMap(Role.init(rawValue:)) else { throw StoreError.invalid("请选择角色。") }
             let user = try await cycle.createUser(caller, .init(login: form["login"] ?? "", name: form["name"] ?? "", role: role,
                                                                 org: form["org"] ?? "", password: form["password"] ?? ""))
-            return Pages.redirect("/app/admin?notice=" + Pages.query("已建用户 \(user.login)。"))
+            return try await pages.flash(context, notice: "已建用户 \(user.login)。", to: "/app/admin")
         } }
         router.post("/app/admin/tasks") { request, context in try await pages.post(request, context) { form, caller in
             let task = try await cycle.setTask(caller, year: form["year"].flatMap { Int($0) } ?? 0, layout: form["layout"].flatMap { $0.isEmpty ? nil : $0 },
                                                deadline: form["deadline"] ?? "")
-            return Pages.redirect("/app/admin?notice=" + Pages.query("\(task.year) 年度任务已保存。"))
+            return try await pages.flash(context, notice: "\(task.year) 年度任务已保存。", to: "/app/admin")
         } }
         router.get("/public/{year}/") { request, context in try await pages.publicIndex(request, context) }
     }
@@ -122,8 +132,6 @@ struct Pages: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
-        headers[.xContentTypeOptions] = "nosniff"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
@@ -131,6 +139,31 @@ struct Pages: Sendable {
         var headers = HTTPFields()
         headers[.location] = location
         return Response(status: .seeOther, headers: headers)
+    }
+
+    /// A redirect that carries a notice or a problem to the next page through the session (flash):
+    /// what a page says as the system's message is always the server's own, never text from a URL.
+    func flash(_ context: AppContext, notice: String? = nil, problem: String? = nil, to location: String) async throws -> Response {
+        if let token = context.token, let text = notice.map({ "N" + $0 }) ?? problem.map({ "P" + $0 }) {
+            try await cycle.setFlash(token: token, text)
+        }
+        return Self.redirect(location)
+    }
+
+    /// The only notices the login page shows, chosen by a code in its address.
+    static let loginNotices = ["logout": "已退出。", "password": "密码已修改，请用新密码登录。"]
+
+    /// Where to go after login: a path of this site only. Anything else — an absolute address, `//host`,
+    /// a backslash, a control or space character (`/\t/evil.example` is followed off-site by browsers),
+    /// or a character outside the plain path set — goes home.
+    static func sameSitePath(_ next: String?) -> String {
+        guard let next, next.utf8.count <= 512, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else { return "/" }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/?=&%+".unicodeScalars)
+        guard next.unicodeScalars.allSatisfy(allowed.contains) else { return "/" }
+        // Percent-escapes must not decode to anything outside the set either (%09, %2F%2F, %5C …).
+        guard let decoded = next.removingPercentEncoding, decoded.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0 != "\\" }),
+              !decoded.hasPrefix("//"), !decoded.hasPrefix("/\\") else { return "/" }
+        return next
     }
 
     static func query(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
@@ -153,7 +186,9 @@ struct Pages: Sendable {
             return Self.redirect("/login?next=" + Self.query(request.uri.path))
         }
         do {
-            return Self.html(try await body(caller))
+            let page = Self.html(try await body(caller))
+            if context.notice != nil || context.problem != nil, let token = context.token { try await cycle.clearFlash(token: token) }
+            return page
         } catch let error as StoreError {
             return Self.html(Page.layout(title: error.title, user: caller.user, csrf: context.csrf, body: """
                 <h1>\(Page.esc(error.title))</h1><p class="problem" role="alert">\(Page.esc(error.detail))</p><p><a href="/">回到首页</a></p>
@@ -167,10 +202,10 @@ struct Pages: Sendable {
         var request = request
         let data: Data
         do { data = Data(buffer: try await request.collectBody(upTo: cycle.settings.limits.body + 1024 * 1024)) } catch {
-            return back(request, problem: "上传过大：上限 \(cycle.settings.limits.body / 1024 / 1024) MB。")
+            return try await back(request, context, problem: "上传过大：上限 \(cycle.settings.limits.body / 1024 / 1024) MB。")
         }
         guard let form = Form.parse(data, contentType: request.headers[.contentType]) else {
-            return back(request, problem: "表单无法读取。")
+            return try await back(request, context, problem: "表单无法读取。")
         }
         guard let sent = form["_csrf"], let expected = context.csrf, sent == expected else {
             return Self.html(Page.layout(title: "请求被拒绝", user: caller.user, csrf: context.csrf, body: """
@@ -178,19 +213,19 @@ struct Pages: Sendable {
                 """), status: .forbidden)
         }
         do { return try await body(form, caller) } catch let error as StoreError {
-            return back(request, problem: error.detail)
+            return try await back(request, context, problem: error.detail)
         }
     }
 
     /// Back to the page the form was on (its path without the last component), with a problem.
-    func back(_ request: Request, problem: String) -> Response {
+    func back(_ request: Request, _ context: AppContext, problem: String) async throws -> Response {
         var path = request.uri.path
         for suffix in ["/upload", "/explain", "/transition", "/recheck", "/consolidate", "/files"] where path.hasSuffix(suffix) {
             path = String(path.dropLast(suffix.count))
         }
         if path.hasPrefix("/app/admin/") { path = "/app/admin" }
         if path == "/app/batches" || path == "/logout" { path = path == "/logout" ? "/" : "/app/batches" }
-        return Self.redirect(path + "?problem=" + Self.query(problem))
+        return try await flash(context, problem: problem, to: path)
     }
 
     /// A report action posted from the report page; back to it with what happened.
@@ -199,7 +234,7 @@ struct Pages: Sendable {
         try await post(request, context) { form, caller in
             let year = try Self.intParameter(context, "year"), org = try Self.orgParameter(context)
             let notice = try await body(form, caller, year, org)
-            return Self.redirect("/app/reports/\(year)/\(Self.query(org))?notice=" + Self.query(notice))
+            return try await flash(context, notice: notice, to: "/app/reports/\(year)/\(Self.query(org))")
         }
     }
 
@@ -214,7 +249,8 @@ struct Pages: Sendable {
 
     func loginPage(_ request: Request, _ context: AppContext, problem: String?, status: HTTPResponse.Status = .ok) throws -> Response {
         let next = request.uri.queryParameters["next"].map(String.init) ?? ""
-        return Self.html(Page.layout(title: "登录", user: nil, csrf: nil, notice: request.uri.queryParameters["notice"].map(String.init),
+        let notice = request.uri.queryParameters["notice"].flatMap { Self.loginNotices[String($0)] }
+        return Self.html(Page.layout(title: "登录", user: nil, csrf: nil, notice: notice,
                                      problem: problem, body: """
             <h1>登录</h1>
             <form method="post" action="/login" class="stack narrow">
@@ -233,11 +269,8 @@ struct Pages: Sendable {
         let form = Form.parse(data, contentType: request.headers[.contentType]) ?? Form()
         do {
             let login = try await cycle.login(login: form["login"] ?? "", password: form["password"] ?? "", ip: context.ip)
-            var next = form["next"] ?? "/"
-            // Only a path of this site: never an absolute address (open redirect).
-            if !next.hasPrefix("/") || next.hasPrefix("//") || next.contains("\\") { next = "/" }
-            var response = Self.redirect(next)
-            let secure = options.secureCookies || (options.trustProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https")
+            var response = Self.redirect(Self.sameSitePath(form["next"]))
+            let secure = context.secure
             response.headers[.setCookie] = "\(JuesuanHTTP.cookieName)=\(login.token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(cycle.settings.sessionSeconds)"
                 + (secure ? "; Secure" : "")
             return response
@@ -324,12 +357,12 @@ struct Pages: Sendable {
                 body += "<section class=\"rendered\" aria-label=\"报表\">" + Self.bodyOf(rendered) + "</section>"
                 let style = Self.styleOf(rendered)
                 body += historySection(view)
-                return Page.layout(title: view.org.name, user: caller.user, csrf: context.csrf, notice: query["notice"].map(String.init),
-                                   problem: query["problem"].map(String.init), current: "report", body: body, extraStyle: style)
+                return Page.layout(title: view.org.name, user: caller.user, csrf: context.csrf, notice: context.notice,
+                                   problem: context.problem, current: "report", body: body, extraStyle: style)
             }
             body += "<p>尚未上传报表。</p>" + historySection(view)
-            return Page.layout(title: view.org.name, user: caller.user, csrf: context.csrf, notice: query["notice"].map(String.init),
-                               problem: query["problem"].map(String.init), current: "report", body: body)
+            return Page.layout(title: view.org.name, user: caller.user, csrf: context.csrf, notice: context.notice,
+                               problem: context.problem, current: "report", body: body)
         }
     }
 
@@ -560,8 +593,8 @@ struct Pages: Sendable {
             if page.items.isEmpty { body += "<tr><td colspan=\"8\">没有符合条件的单位。</td></tr>" }
             body += "</tbody></table></div>"
             body += Page.pager(total: page.total, offset: paging.offset, limit: paging.limit) { url(state: state, problem: problem, offset: $0) }
-            return Page.layout(title: "审核收件箱", user: caller.user, csrf: context.csrf, notice: query["notice"].map(String.init),
-                               problem: query["problem_text"].map(String.init), current: "inbox", body: body)
+            return Page.layout(title: "审核收件箱", user: caller.user, csrf: context.csrf, notice: context.notice,
+                               problem: context.problem, current: "inbox", body: body)
         }
     }
 
@@ -588,8 +621,8 @@ struct Pages: Sendable {
             }
             if list.items.isEmpty { body += "<tr><td colspan=\"4\">还没有批次。</td></tr>" }
             body += "</tbody></table></div>"
-            return Page.layout(title: "批量审查", user: caller.user, csrf: context.csrf, notice: request.uri.queryParameters["notice"].map(String.init),
-                               problem: request.uri.queryParameters["problem"].map(String.init), current: "batches", body: body)
+            return Page.layout(title: "批量审查", user: caller.user, csrf: context.csrf, notice: context.notice,
+                               problem: context.problem, current: "batches", body: body)
         }
     }
 
@@ -618,8 +651,8 @@ struct Pages: Sendable {
                     <button>加入</button></form>
                     """
             }
-            return Page.layout(title: batch.name, user: caller.user, csrf: context.csrf, notice: request.uri.queryParameters["notice"].map(String.init),
-                               problem: request.uri.queryParameters["problem"].map(String.init), current: "batches", body: body)
+            return Page.layout(title: batch.name, user: caller.user, csrf: context.csrf, notice: context.notice,
+                               problem: context.problem, current: "batches", body: body)
         }
     }
 
@@ -686,8 +719,8 @@ struct Pages: Sendable {
                 "/app/admin?offset=\(next)" + (action.map { "&action=" + Self.query($0) } ?? "") + (actor.map { "&actor=" + Self.query($0) } ?? "")
             }
             body += "</section>"
-            return Page.layout(title: "管理", user: caller.user, csrf: context.csrf, notice: query["notice"].map(String.init),
-                               problem: query["problem"].map(String.init), current: "admin", body: body)
+            return Page.layout(title: "管理", user: caller.user, csrf: context.csrf, notice: context.notice,
+                               problem: context.problem, current: "admin", body: body)
         }
     }
 

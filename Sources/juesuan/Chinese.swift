@@ -83,7 +83,9 @@ extension String {
 @main
 enum Main {
     static func main() {
-        Interrupts.installHandlers()
+        // `serve` stops gracefully on SIGTERM/SIGINT (requests in flight finish); every other command
+        // cleans up its temporary files and exits at once.
+        if CommandLine.arguments.dropFirst().first != "serve" { Interrupts.installHandlers() }
         // Library code logs through swift-log; JUESUAN_PROFILE=1 shows the timings of each step.
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -35,8 +35,8 @@ struct Serve: ParsableCommand {
     @Flag(name: .long, help: "会话 Cookie 加 Secure（经 TLS 提供服务时）。")
     var secureCookies = false
 
-    @Flag(name: .long, help: "信任反向代理的 X-Forwarded-For / X-Forwarded-Proto。")
-    var trustProxy = false
+    @Option(name: .long, help: "信任这些反向代理的 X-Forwarded-For / X-Forwarded-Proto：逗号分隔的地址或网段，如 127.0.0.1,10.0.0.0/8,::1。其他来源的这些请求头一律不信。")
+    var trustProxy: String?
 
     @Flag(name: .long, help: "本进程不处理批量审查队列（由其他服务器处理）。")
     var noWorker = false
@@ -48,6 +48,9 @@ struct Serve: ParsableCommand {
     var bcryptCost: UInt8 = 11
 
     func validate() throws {
+        if let trustProxy {
+            do { _ = try TrustedProxies(parsing: trustProxy) } catch { throw ValidationError("--trust-proxy：\(error)。") }
+        }
         guard (0...65535).contains(port) else { throw ValidationError("端口 \(port) 不在 0–65535 之间。") }
         guard (4...15).contains(bcryptCost) else { throw ValidationError("bcrypt 代价 \(bcryptCost) 不在 4–15 之间。") }
     }
@@ -71,7 +74,7 @@ struct Serve: ParsableCommand {
         settings.bcryptCost = bcryptCost
         settings.publishPDF = !noPdf
         let logger = Logger(label: "juesuan.serve")
-        let cycle = try await Cycle.open(data: data, database: database, settings: settings, logger: logger)
+        let cycle = try await Cycle.open(data: data, database: database, settings: settings, logger: logger, connectRetries: 6)
         if demo {
             let empty = try await cycle.backend.read { db in
                 (try await db.raw("SELECT COUNT(*) AS n FROM orgs").first()?.decode(column: "n", as: Int.self) ?? 0) == 0
@@ -92,14 +95,15 @@ struct Serve: ParsableCommand {
         options.host = host
         options.port = port
         options.secureCookies = secureCookies
-        options.trustProxy = trustProxy
+        if let trustProxy { options.trustedProxies = try TrustedProxies(parsing: trustProxy) }
         options.worker = !noWorker
         let host = self.host
         let app = JuesuanHTTP.application(cycle: cycle, options: options, logger: logger, pages: JuesuanWeb.add) { port in
             print("juesuan 服务已启动：http://\(host):\(port)/  （API：/api/v1，说明：/openapi.json；Ctrl-C 停止）")
             fflush(nil)
         }
-        do { try await app.runService() } catch {
+        // SIGTERM or Ctrl-C: stop accepting, let requests in flight finish (at most 30 s), then close the store.
+        do { try await JuesuanHTTP.run(app, options: options, logger: logger) } catch {
             await cycle.close()
             throw error
         }

@@ -17,7 +17,7 @@ import Testing
         "logout": (Set(Role.allCases), false),
         "changePassword": (Set(Role.allCases), false),
         "listTasks": (Set(Role.allCases), false),
-        "setTask": ([.admin], false),
+        "setTask": ([.admin], true),
         "listOrgs": (Set(Role.allCases), false),
         "importOrgs": ([.admin], false),
         "listUsers": ([.admin, .readonly], false),
@@ -51,6 +51,7 @@ import Testing
         case (.reviewer, true): "420103001"
         case (_, true): Cycle.demoRoot
         case (.filler, false), (.head, false): "420103002100"
+        case (.finance, false): "420199"
         case (_, false): "420103002"
         }
     }
@@ -61,6 +62,10 @@ import Testing
         let cycle = harness.cycle
         let adminLogin = try await cycle.login(login: "admin", password: Harness.password, ip: "test")
         let admin = Caller(user: adminLogin.user, ip: "test")
+        // A second 财政局 beside the first's subtree for the 财政 person of "another subtree" (财政 roles
+        // exist only at a 财政局).
+        _ = try await cycle.importOrgs(admin, bytes: Data("单位编码,名称,上级编码,类型\n420199,另一财政局,\(Cycle.demoRoot),财政局\n".utf8),
+                                       filename: "orgs.csv")
         for role in Role.allCases {
             for own in [true, false] {
                 _ = try await cycle.createUser(admin, .init(login: "\(role.rawValue)-\(own ? "own" : "other")", name: "测试", role: role,

@@ -6,6 +6,7 @@ import Juesuan
 import JuesuanServer
 import JuesuanStore
 import JuesuanTestSupport
+import JuesuanWeb
 import JuesuanXLSX
 import Logging
 import NIOCore
@@ -66,6 +67,15 @@ struct Harness: Sendable {
         var options = ServerOptions()
         options.worker = false
         return JuesuanHTTP.application(cycle: cycle, options: options, logger: Logger(label: "test"))
+    }
+
+    /// Runs `body` against the router with the web pages too (`secure`: as if served over TLS).
+    func withWebClient(secure: Bool = false, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        var options = ServerOptions()
+        options.worker = false
+        options.secureCookies = secure
+        let app = JuesuanHTTP.application(cycle: cycle, options: options, logger: Logger(label: "test"), pages: JuesuanWeb.add)
+        try await app.test(.router) { client in try await body(client) }
     }
 
     /// Runs `body` against the HTTP router in process.
