@@ -68,9 +68,7 @@ struct API {
             return { _, _ in try Self.json(["status": "ok"]) }
         case "ready":
             return { _, _ in
-                guard (try? await cycle.backend.read({ db in try await db.raw("SELECT 1 AS one").all().count })) == 1 else {
-                    throw StoreError.unavailable("数据库暂不可用。")
-                }
+                try await cycle.ready()
                 return try Self.json(["status": "ready"])
             }
         case "openapi":

@@ -180,7 +180,11 @@ extension Cycle {
             }
             let stored = StoredFinding.keyed(findings)
             try await backend.write { db in
-                let matched = try await self.matchOrg(db, unit)
+                // Matched only within the subtree of the batch's owner: never a unit they may not see.
+                let scope = try await db.raw("""
+                    SELECT o.path FROM jobs j JOIN batches b ON b.id = j.batch JOIN orgs o ON o.code = b.org WHERE j.id = \(bind: id)
+                    """).first()?.decode(column: "path", as: String.self)
+                let matched = try await scope.asyncMap { try await self.matchOrg(db, unit, within: $0) } ?? nil
                 try await db.raw("""
                     UPDATE jobs SET state = '已完成', error = NULL, unit = \(bind: unit), matched_org = \(bind: matched),
                       errors = \(bind: findings.count(.error)), warnings = \(bind: findings.count(.warning)),
@@ -211,15 +215,18 @@ extension Cycle {
         }
     }
 
-    /// The organisation whose name is the report's unit name (exactly, or after removing spaces).
-    func matchOrg(_ db: any SQLDatabase, _ unit: String) async throws -> String? {
+    /// The organisation of the subtree `root` whose name is the report's unit name (exactly, or after
+    /// removing spaces).
+    func matchOrg(_ db: any SQLDatabase, _ unit: String, within root: String) async throws -> String? {
         let name = unit.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { return nil }
-        if let row = try await db.raw("SELECT code FROM orgs WHERE name = \(bind: name) ORDER BY code LIMIT 1").first() {
+        if let row = try await db.raw("SELECT code FROM orgs WHERE name = \(bind: name) AND \(Subtree.sql("path", root)) ORDER BY code LIMIT 1").first() {
             return try row.decode(column: "code", as: String.self)
         }
         let squeezed = name.filter { !$0.isWhitespace }
-        if squeezed != name, let row = try await db.raw("SELECT code FROM orgs WHERE name = \(bind: squeezed) ORDER BY code LIMIT 1").first() {
+        if squeezed != name, let row = try await db.raw("""
+            SELECT code FROM orgs WHERE name = \(bind: squeezed) AND \(Subtree.sql("path", root)) ORDER BY code LIMIT 1
+            """).first() {
             return try row.decode(column: "code", as: String.self)
         }
         return nil
@@ -277,5 +284,12 @@ extension Cycle {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value
+    }
+}
+
+extension Optional {
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

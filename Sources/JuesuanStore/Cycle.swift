@@ -81,6 +81,18 @@ public final class Cycle: Sendable {
 
     public func close() async { await backend.close() }
 
+    /// Below this much free disk the store says it is not ready (a write could fail half-way).
+    public static let minimumFreeBytes: UInt64 = 64 * 1024 * 1024
+
+    /// Whether the store can serve: the database answers, and (SQLite) its disk has room. Throws
+    /// `StoreError.unavailable` with the reason in Chinese.
+    public func ready() async throws {
+        _ = try await backend.read { db in try await db.raw("SELECT 1 AS one").all().count }
+        if let sqlite = backend as? SQLiteBackend, let free = sqlite.freeBytes(), free < Self.minimumFreeBytes {
+            throw StoreError.unavailable("数据目录所在磁盘只剩 \(free / 1024 / 1024) MB，低于 \(Self.minimumFreeBytes / 1024 / 1024) MB：请清理磁盘。")
+        }
+    }
+
     /// JSON as stored in the database: compact (no indentation, keys unsorted) — about 40 % of the
     /// printed size, and as much faster to read back.
     static func compact<T: Encodable>(_ value: T) -> String {

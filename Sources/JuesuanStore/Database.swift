@@ -123,6 +123,15 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
         return rows.first?.column("integrity_check")?.string == "ok"
     }
 
+    /// Bytes free on the file system of the database (nil when it cannot be told).
+    public func freeBytes() -> UInt64? {
+        var stats = statvfs()
+        guard statvfs((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, &stats) == 0 else {
+            return nil
+        }
+        return UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
+    }
+
     /// A consistent copy of the database while it serves (`VACUUM INTO`).
     public func backup(to path: String) async throws {
         await writeGate.enter()

@@ -33,9 +33,9 @@ public struct StoredFinding: Sendable, Codable, Equatable {
                 .joined(separator: "|")
             seen[key, default: 0] += 1
             if let count = seen[key], count > 1 { key += "#\(count)" }
-            return StoredFinding(key: key, rule: record.rule, severity: record.severity, message: record.message, table: record.table,
-                                 row: record.row, column: record.column, stated: record.stated, expected: record.expected,
-                                 line: record.line, page: record.page, file: record.file, fileLine: record.fileLine)
+            return StoredFinding(key: key, rule: record.rule, severity: record.severity, message: Uploads.scrub(record.message),
+                                 table: record.table, row: record.row, column: record.column, stated: record.stated, expected: record.expected,
+                                 line: record.line, page: record.page, file: record.file.map(Uploads.scrub), fileLine: record.fileLine)
         }.map { finding in
             var copy = finding
             copy.place = finding.computedPlace
@@ -326,7 +326,8 @@ extension Cycle {
         let limits = settings.limits, catalog = catalog, rules = rules
         let safeName = Self.cleanFilename(filename)
         let (kind, disclosure, findings) = try await offload { () throws -> (UploadKind, Disclosure, [Finding]) in
-            let (kind, disclosure) = try Uploads.read(bytes, filename: safeName, base: base, limits: limits, catalog: catalog)
+            let (kind, disclosure) = try Uploads.read(bytes, filename: safeName, base: base, limits: limits, catalog: catalog,
+                                                      unit: org.name, year: year)
             return (kind, disclosure, Engine.check(disclosure, rules: rules, catalog: catalog))
         }
         guard disclosure.year == year else {

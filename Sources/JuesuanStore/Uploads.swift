@@ -41,10 +41,11 @@ public enum UploadKind: String, Sendable, Codable {
     }
 }
 
-enum Uploads {
+public enum Uploads {
     /// Reads an upload into a disclosure. `base` is the current version's dataset (for ledgers).
+    /// A ledger names its unit and year on every line: they must be the report's (`unit`, `year`).
     static func read(_ bytes: Data, filename: String, base: Disclosure?, limits: UploadLimits,
-                     catalog: Catalog) throws -> (UploadKind, Disclosure) {
+                     catalog: Catalog, unit: String? = nil, year: Int? = nil) throws -> (UploadKind, Disclosure) {
         let name = filename.isEmpty ? "上传的文件" : filename
         guard bytes.count <= limits.body else {
             throw StoreError.tooLarge("“\(name)”有 \(bytes.count) 字节，超过上限 \(limits.body) 字节。")
@@ -74,6 +75,12 @@ enum Uploads {
         do { ledgers = try LedgerReader.read(text: text, name: name) } catch { throw StoreError(Problem(error)) }
         guard ledgers.count == 1, let ledger = ledgers.first else {
             throw StoreError.invalid("“\(name)”含 \(ledgers.count) 个单位的明细；一次只能上传本单位的明细。")
+        }
+        if let unit, ledger.unit.trimmingCharacters(in: .whitespaces) != unit {
+            throw StoreError.invalid("“\(name)”是“\(ledger.unit.prefix(60))”的记账明细，而这是“\(unit)”的报表：不能存为本单位的版本。")
+        }
+        if let year, ledger.year != year {
+            throw StoreError.invalid("“\(name)”是 \(ledger.year) 年度的记账明细，而这是 \(year) 年度的报表。")
         }
         let derived: Disclosure
         do { derived = try LedgerDerivation.disclosure(ledger, catalog: catalog) } catch { throw StoreError(Problem(error)) }
@@ -155,8 +162,32 @@ enum Uploads {
         }
     }
 
+    static let temporaryPrefix = "juesuan-upload-"
+    static let temporaryPath = try! NSRegularExpression(pattern: #"[^\s“”"'（(]*juesuan-upload-[0-9A-Fa-f-]{36}/(?:dataset/)?"#)
+
+    /// A finding's text without the server's temporary folder: `…/juesuan-upload-…/dataset/performance/x.yaml`
+    /// becomes `performance/x.yaml` (the path inside the upload, which is all the person knows).
+    static func scrub(_ text: String) -> String {
+        guard text.contains(temporaryPrefix) else { return text }
+        return temporaryPath.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
+    }
+
+    /// Removes temporary folders of uploads and PDF readings older than an hour (left by a server
+    /// that was killed): called when the server starts.
+    public static func removeStale(olderThan seconds: TimeInterval = 3600) {
+        let folder = FileManager.default.temporaryDirectory
+        let cutoff = Date(timeIntervalSinceNow: -seconds)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where name.hasPrefix(temporaryPrefix) || name.hasPrefix("juesuan-bbox-") {
+            let url = folder.appendingPathComponent(name)
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+                  modified < cutoff else { continue }
+            try? FileManager.default.removeItem(at: url)
+        }
+    }
+
     static func withTemporary<T>(_ body: (URL) throws -> T) throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-upload-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(temporaryPrefix + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         return try body(folder)

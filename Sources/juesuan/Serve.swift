@@ -44,6 +44,12 @@ struct Serve: ParsableCommand {
     @Flag(name: .long, help: "公开时不生成 report.pdf（没有 Chromium 时）。")
     var noPdf = false
 
+    @Option(name: .long, help: "客户端须在这么多秒内发完请求头（慢速攻击的连接到时关闭）。")
+    var headerTimeout = 10
+
+    @Option(name: .long, help: "停止（SIGTERM、Ctrl-C）时等待进行中的请求完成的最长秒数。")
+    var shutdownGrace = 30
+
     @Option(name: .long, help: "bcrypt 代价（4–15）。")
     var bcryptCost: UInt8 = 11
 
@@ -52,6 +58,8 @@ struct Serve: ParsableCommand {
             do { _ = try TrustedProxies(parsing: trustProxy) } catch { throw ValidationError("--trust-proxy：\(error)。") }
         }
         guard (0...65535).contains(port) else { throw ValidationError("端口 \(port) 不在 0–65535 之间。") }
+        guard (1...600).contains(headerTimeout) else { throw ValidationError("--header-timeout \(headerTimeout) 不在 1–600 秒之间。") }
+        guard (0...3600).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace \(shutdownGrace) 不在 0–3600 秒之间。") }
         guard (4...15).contains(bcryptCost) else { throw ValidationError("bcrypt 代价 \(bcryptCost) 不在 4–15 之间。") }
     }
 
@@ -74,6 +82,7 @@ struct Serve: ParsableCommand {
         settings.bcryptCost = bcryptCost
         settings.publishPDF = !noPdf
         let logger = Logger(label: "juesuan.serve")
+        Uploads.removeStale()
         let cycle = try await Cycle.open(data: data, database: database, settings: settings, logger: logger, connectRetries: 6)
         if demo {
             let empty = try await cycle.backend.read { db in
@@ -97,6 +106,8 @@ struct Serve: ParsableCommand {
         options.secureCookies = secureCookies
         if let trustProxy { options.trustedProxies = try TrustedProxies(parsing: trustProxy) }
         options.worker = !noWorker
+        options.headTimeout = .seconds(headerTimeout)
+        options.shutdownGrace = .seconds(shutdownGrace)
         let host = self.host
         let app = JuesuanHTTP.application(cycle: cycle, options: options, logger: logger, pages: JuesuanWeb.add) { port in
             print("juesuan 服务已启动：http://\(host):\(port)/  （API：/api/v1，说明：/openapi.json；Ctrl-C 停止）")

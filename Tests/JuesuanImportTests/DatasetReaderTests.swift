@@ -199,3 +199,26 @@ struct DatasetReaderTests {
         #expect(PublishedText.isPageNumber("— 3 —") && PublishedText.isPageNumber("第3页共30页") && !PublishedText.isPageNumber("1,813.94"))
     }
 }
+
+@Suite("PDF 读取的时限")
+struct PDFLimitTests {
+    @Test("pdftotext past its wall-clock limit is killed, both extractions, and the reading fails in Chinese")
+    func watchdog() throws {
+        guard ExternalTools.poppler else { return }
+        let url = Repository.fixtures.appendingPathComponent("corpus/putuo-finance-2024-final-accounts.pdf")
+        let started = Date()
+        do {
+            _ = try PublishedText.readPDF(url, name: "putuo.pdf", secondsLimit: 0.001)
+            Issue.record("应在时限后停止")
+        } catch {
+            #expect(error.reason.contains("超过"), "\(error.reason)")
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+        // No pdftotext left running, no word-box file left behind.
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []
+        #expect(!left.contains { $0.hasPrefix("juesuan-bbox-") && (try? FileManager.default.attributesOfItem(
+            atPath: NSTemporaryDirectory() + "/" + $0)[.modificationDate] as? Date).map { $0 > started } == true })
+        // Within the limit the same file reads.
+        #expect(try PublishedText.readPDF(url, name: "putuo.pdf").fromPDF)
+    }
+}

@@ -6,7 +6,9 @@ import JuesuanServer
 import JuesuanStore
 import JuesuanTestSupport
 import JuesuanWeb
+import JuesuanLedger
 import SQLKit
+import ZIPFoundation
 import Testing
 
 /// Attacks by insiders (logged-in people of each role) and outsiders: each test is one defect that
@@ -465,6 +467,118 @@ import Testing
             _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: result.version.number, finding: warning.key, text: "说明\u{0}")
         }
         await harness.close()
+    }
+
+    @Test("a ledger of another unit or year is refused; findings never show the server's temporary paths")
+    func ledgersAndPaths() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let cycle = harness.cycle
+        let filler = try await Self.caller(cycle, "tianbao")
+        let synthesizer = Synthesizer(seed: 7, year: 2021, catalog: try Engine.catalog())
+        var other = synthesizer.ledger(0)
+        other.unit = "别的单位"
+        await #expect(throws: StoreError.self) {
+            _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "l.csv", bytes: Data(LedgerWriter.csv([other]).utf8))
+        }
+        var lastYear = synthesizer.ledger(0)
+        lastYear.unit = "武汉市江汉区人民政府办公室"
+        lastYear.year = 2020
+        await #expect(throws: StoreError.self) {
+            _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "l.csv", bytes: Data(LedgerWriter.csv([lastYear]).utf8))
+        }
+        #expect(try await cycle.report(filler, year: 2021, org: Cycle.demoExample).currentVersion == nil)
+        // The example as printed, zipped as a dataset: its form findings name files inside the upload only.
+        let archive = try Archive(data: Data(), accessMode: .create)
+        let root = Repository.example
+        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])!
+        for case let url as URL in enumerator where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+            try archive.addEntry(with: "d/" + String(url.path.dropFirst(root.path.count + 1)), fileURL: url)
+        }
+        let result = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "d.zip", bytes: archive.data!)
+        let text = String(decoding: try JSONEncoder().encode(result.findings), as: UTF8.self)
+        #expect(!text.contains("juesuan-upload"), "\(text.prefix(400))")
+        #expect(!text.contains(NSTemporaryDirectory()))
+        #expect(result.findings.contains { ($0.file ?? "").hasPrefix("performance/") })
+        await harness.close()
+    }
+
+    @Test("batch audit matches a report to a unit only inside the subtree of the batch's owner")
+    func batchMatchesInScope() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let cycle = harness.cycle
+        let root = try await Self.caller(cycle, "admin")
+        _ = try await cycle.createUser(root, .init(login: "jiaoyu", name: "教育局审核", role: .reviewer, org: "420103002", password: Harness.password))
+        let seed = try Data(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"))
+        for (login, expected) in [("jiaoyu", nil), ("zhuguan", Cycle.demoExample as String?)] {
+            let reviewer = try await Self.caller(cycle, login)
+            let batch = try await cycle.createBatch(reviewer, year: 2021, name: "批次")
+            _ = try await cycle.addBatchFile(reviewer, batch: batch.id, filename: "jianghan.txt", bytes: seed)
+            while try await cycle.processNextJob() {}
+            let done = try await cycle.batch(reviewer, id: batch.id, paging: Paging())
+            #expect(done.jobs?.items.first?.matchedOrg == expected, "\(login)")
+        }
+        await harness.close()
+    }
+
+    @Test("a full disk: /ready and writes answer 503 in Chinese, nothing is half-written; room again, all works",
+          .enabled(if: getuid() == 0, "需要 root 挂载 tmpfs"))
+    func diskFull() async throws {
+        let mount = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        guard Self.shell("mount -t tmpfs -o size=96m tmpfs '\(mount.path)'") else { return }  // no mounts here: nothing to test
+        defer { _ = Self.shell("umount -l '\(mount.path)'"); try? FileManager.default.removeItem(at: mount) }
+        var settings = Cycle.Settings()
+        settings.bcryptCost = 4
+        settings.publishPDF = false
+        let cycle = try await Cycle.open(data: mount.path, database: nil, settings: settings)
+        _ = try await cycle.loadDemo(synthetic: 0, password: Harness.password)
+        let filler = try await Self.caller(cycle, "tianbao")
+        try await cycle.ready()
+        // Fill the disk, leaving about 200 KB: less than one version of the example needs.
+        let ballast = mount.appendingPathComponent("ballast")
+        FileManager.default.createFile(atPath: ballast.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: ballast)
+        let chunk = Data(count: 1024 * 1024)
+        while ((try? FileManager.default.attributesOfFileSystem(forPath: mount.path)[.systemFreeSize] as? Int) ?? 0) > 1024 * 1024 {
+            try handle.write(contentsOf: chunk)
+        }
+        let small = Data(count: 64 * 1024)
+        while ((try? FileManager.default.attributesOfFileSystem(forPath: mount.path)[.systemFreeSize] as? Int) ?? 0) > 200 * 1024 {
+            try handle.write(contentsOf: small)
+        }
+        try handle.close()
+        do { try await cycle.ready(); Issue.record("磁盘将满时 /ready 应为 503") } catch let error as StoreError { #expect(error.status == 503) }
+        var failures = 0
+        for _ in 0..<5 {
+            do { _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected) } catch let error as StoreError {
+                #expect(error.status == 503, "\(error)")
+                failures += 1
+            }
+        }
+        #expect(failures > 0, "磁盘已满时上传应失败")
+        // Nothing half-written: every version the report counts exists whole.
+        let (current, versions) = try await cycle.backend.read { db in
+            (try await db.raw("SELECT COALESCE(MAX(current_version), 0) AS n FROM reports").first()?.decode(column: "n", as: Int.self) ?? 0,
+             try await db.raw("SELECT COUNT(*) AS n FROM versions").first()?.decode(column: "n", as: Int.self) ?? 0)
+        }
+        #expect(current == versions)
+        try FileManager.default.removeItem(at: ballast)
+        try await cycle.ready()
+        let stored = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
+        #expect(stored.version.number == versions + 1)
+        #expect(try await cycle.backend.integrityCheck())
+        await cycle.close()
+    }
+
+    static func shell(_ command: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
     }
 
     @Test("the database file and backups are readable by the server's user alone")

@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOFoundationCompat
 import Juesuan
@@ -25,10 +28,10 @@ enum Served {
         var port = 0
         var base: String { "http://127.0.0.1:\(port)" }
 
-        init(data: String, database: String? = nil) throws {
+        init(data: String, database: String? = nil, extra: [String] = []) throws {
             process.executableURL = Served.binary
             process.arguments = ["serve", "--data", data, "--port", "0", "--bcrypt-cost", "4", "--no-pdf", "--no-worker"]
-                + (database.map { ["--database", $0] } ?? [])
+                + (database.map { ["--database", $0] } ?? []) + extra
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -74,6 +77,39 @@ enum Served {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let data = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return Reply(status: Int(response.status.code), body: Data(buffer: data))
+    }
+
+    /// A plain TCP connection to the server, for requests sent byte by byte.
+    final class Raw: @unchecked Sendable {
+        let socket: Int32
+        init(port: Int) throws {
+            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { Glibc.close(socket); throw StoreError.unavailable("无法连接 127.0.0.1:\(port)") }
+            var timeout = timeval(tv_sec: 20, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+        func send(_ data: Data) -> Bool {
+            data.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, data.count, Int32(MSG_NOSIGNAL)) == data.count }
+        }
+        /// Everything until the server closes (or the receive timeout): the answer, or "" when closed silently.
+        func readAll() -> String {
+            var out = Data()
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = Glibc.recv(socket, &buffer, buffer.count, 0)
+                if count <= 0 { break }
+                out.append(contentsOf: buffer[0..<count])
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        deinit { Glibc.close(socket) }
     }
 
     static func login(_ base: String, _ login: String) async throws -> String {
@@ -162,6 +198,58 @@ enum Served {
             _ = await work.value
             try await Self.verify(folder)
         }
+        try? FileManager.default.removeItem(at: harness.folder)
+    }
+
+    @Test("SIGTERM in the middle of an upload: the upload completes, new connections are refused, the server exits 0")
+    func gracefulStop() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let folder = harness.folder.path
+        await harness.cycle.close()
+        let server = try Served.Server(data: folder)
+        let token = try await Served.login(server.base, "tianbao")
+        let body = Workbooks.corrected
+        let raw = try Served.Raw(port: server.port)
+        let head = "POST \(Self.report)/versions?filename=w.xlsx HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        #expect(raw.send(Data(head.utf8)))
+        #expect(raw.send(body.prefix(body.count / 2)))
+        try await Task.sleep(for: .milliseconds(300))
+        kill(server.process.processIdentifier, SIGTERM)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(server.process.isRunning, "收到 SIGTERM 后应等进行中的请求完成")
+        #expect(throws: StoreError.self, "停止中的服务不应再接受新连接") { _ = try Served.Raw(port: server.port) }
+        #expect(raw.send(body.suffix(from: body.count / 2)))
+        let answer = raw.readAll()
+        #expect(answer.hasPrefix("HTTP/1.1 201"), "\(answer.prefix(200))")
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        try await Self.verify(folder)
+        try? FileManager.default.removeItem(at: harness.folder)
+    }
+
+    @Test("slow clients: 200 connections that never finish their headers are closed, and /health answers meanwhile")
+    func slowClients() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0, demo: false)
+        let folder = harness.folder.path
+        await harness.cycle.close()
+        let server = try Served.Server(data: folder, extra: ["--header-timeout", "2"])
+        var slow: [Served.Raw] = []
+        for _ in 0..<200 {
+            let raw = try Served.Raw(port: server.port)
+            _ = raw.send(Data("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8))
+            slow.append(raw)
+        }
+        let started = Date()
+        let health = try await Served.send(server.base, "GET", "/health")
+        #expect(health.status == 200)
+        #expect(Date().timeIntervalSince(started) < 2)
+        // Every slow connection is closed by the server, without an answer, within the header timeout.
+        let closedAt = Date()
+        let answers = slow.map { $0.readAll() }
+        #expect(answers.allSatisfy { $0.isEmpty })
+        #expect(Date().timeIntervalSince(closedAt) < 10)
+        server.stop()
         try? FileManager.default.removeItem(at: harness.folder)
     }
 

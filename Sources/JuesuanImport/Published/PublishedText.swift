@@ -106,7 +106,13 @@ public struct PublishedText: Sendable {
         return PublishedText(text: text, source: name)
     }
 
-    static func readPDF(_ url: URL, name: String) throws(InputError) -> PublishedText {
+    /// At most this many pages of a PDF are read, and pdftotext gets at most `secondsLimit` of wall
+    /// clock (which bounds its CPU time too: it is single-threaded) before it is killed: a small
+    /// hostile PDF (hundreds of pages sharing one content stream) must not hold the cores for minutes.
+    public static let pageLimit = 500
+    public static let secondsLimit: Double = 60
+
+    static func readPDF(_ url: URL, name: String, secondsLimit: Double = PublishedText.secondsLimit) throws(InputError) -> PublishedText {
         guard FileManager.default.fileExists(atPath: url.path) else { throw InputError(file: name, reason: "文件不存在") }
         guard let head = try? FileHandle(forReadingFrom: url).readData(ofLength: 5), head == Data("%PDF-".utf8) else {
             throw InputError(file: name, line: 1, reason: "不是 PDF 文件（文件头不是 %PDF-）")
@@ -118,7 +124,7 @@ public struct PublishedText: Sendable {
         let boxes = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-bbox-\(UUID().uuidString).html")
         let boxProcess = Process()
         boxProcess.executableURL = URL(fileURLWithPath: executable)
-        boxProcess.arguments = ["-bbox-layout", "-enc", "UTF-8", "-q", url.path, boxes.path]
+        boxProcess.arguments = ["-bbox-layout", "-l", String(pageLimit), "-enc", "UTF-8", "-q", url.path, boxes.path]
         boxProcess.standardOutput = FileHandle.nullDevice
         boxProcess.standardError = FileHandle.nullDevice
         let boxStarted = Interrupts.guarded { (try? boxProcess.run()) != nil }
@@ -135,14 +141,28 @@ public struct PublishedText: Sendable {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-layout", "-enc", "UTF-8", url.path, "-"]
+        process.arguments = ["-layout", "-l", String(pageLimit), "-enc", "UTF-8", url.path, "-"]
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         do { try process.run() } catch { throw InputError(file: name, reason: "无法运行 pdftotext：\(FileProblem.describe(error, path: executable))") }
+        // The watchdog: past the limit both extractions are killed and the reading fails in Chinese.
+        let textPID = process.processIdentifier
+        let expired = ExpiryFlag()
+        let watchdog = DispatchWorkItem {
+            expired.set()
+            kill(textPID, SIGKILL)
+            if boxPID > 0 { kill(boxPID, SIGKILL) }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + secondsLimit, execute: watchdog)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         _ = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        if boxStarted { boxProcess.waitUntilExit() }
+        watchdog.cancel()
+        if expired.isSet {
+            throw InputError(file: name, reason: "pdftotext 超过 \(Int(secondsLimit)) 秒仍未读完，已停止（PDF 的结构异常或过于复杂）")
+        }
         guard process.terminationStatus == 0 else {
             throw InputError(file: name, reason: "pdftotext 无法读取这个 PDF（文件损坏或已加密）")
         }
@@ -157,6 +177,14 @@ public struct PublishedText: Sendable {
         }
         return result
     }
+}
+
+/// Set once by a watchdog that fired.
+final class ExpiryFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 /// Binary formats people give juesuan by mistake, told by their first bytes.
