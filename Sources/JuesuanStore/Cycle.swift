@@ -146,7 +146,8 @@ public final class Cycle: Sendable {
 
     /// The organisation `code`, when the caller may see it (403 otherwise, 404 when it does not exist).
     func visibleOrg(_ db: any SQLDatabase, _ caller: Caller, _ code: String) async throws -> Org {
-        guard let org = try await org(db, code) else { throw StoreError.notFound("没有编码为“\(code)”的单位。") }
+        // A code that no organisation can have (NUL, spaces, 1 MB) is not looked up at all.
+        guard Self.isCode(code), let org = try await org(db, code) else { throw StoreError.notFound("没有编码为“\(code.prefix(60))”的单位。") }
         guard caller.sees(org.path) else { throw StoreError.forbidden("单位“\(org.name)”（\(code)）不在您的管辖范围内。") }
         return org
     }

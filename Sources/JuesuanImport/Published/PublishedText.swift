@@ -154,13 +154,16 @@ public struct PublishedText: Sendable {
             kill(textPID, SIGKILL)
             if boxPID > 0 { kill(boxPID, SIGKILL) }
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + secondsLimit, execute: watchdog)
+        let started = DispatchTime.now()
+        DispatchQueue.global().asyncAfter(deadline: started + secondsLimit, execute: watchdog)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         _ = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         if boxStarted { boxProcess.waitUntilExit() }
         watchdog.cancel()
-        if expired.isSet {
+        // Past the limit is past the limit, whether the watchdog or the program finished first.
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        if expired.isSet || elapsed > secondsLimit {
             throw InputError(file: name, reason: "pdftotext 超过 \(Int(secondsLimit)) 秒仍未读完，已停止（PDF 的结构异常或过于复杂）")
         }
         guard process.terminationStatus == 0 else {
