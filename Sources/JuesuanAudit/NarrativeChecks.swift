@@ -50,6 +50,53 @@ struct NarrativeChecks {
             + "\(exact.roundedHalfUp(printed.decimals).text(printed.decimals))%；属截尾，不是计算错误）"
     }
 
+    /// How a printed rate stands against what its rounded inputs allow.
+    enum RateVerdict { case right, slip, wrong }
+
+    /// Half a unit of the last printed decimal: how far a printed figure may be from the true one.
+    static func slack(decimals: Int) -> Decimal {
+        var unit = Decimal(5)
+        for _ in 0...max(0, decimals) { unit /= 10 }
+        return unit
+    }
+
+    /// The slack of a figure known only by its value (a table cell, a budget read as 分): the half unit of
+    /// the fewest decimals (up to 2) that print it, never below 0.005.
+    static func slack(of value: Decimal) -> Decimal {
+        for decimals in 0...2 where value.roundedHalfUp(decimals) == value { return slack(decimals: max(decimals, 0)) }
+        return slack(decimals: 2)
+    }
+
+    /// Judges a printed rate (percent) of `numerator / denominator`, each known within ± its slack: right
+    /// when some rate the inputs allow rounds to the printed one; a rounding slip when it misses that
+    /// interval by no more than one unit of its last digit (a warning, never an error); else wrong.
+    static func judgeRate(_ printed: Mention, numerator: Decimal, numeratorSlack: Decimal, denominator: Decimal,
+                          denominatorSlack: Decimal) -> RateVerdict {
+        let smallest = denominator - denominatorSlack
+        guard smallest > 0 else { return .right }  // the inputs do not fix the rate: never a finding
+        let bounds = [(numerator - numeratorSlack) / (denominator + denominatorSlack), (numerator - numeratorSlack) / smallest,
+                      (numerator + numeratorSlack) / (denominator + denominatorSlack), (numerator + numeratorSlack) / smallest].map { $0 * 100 }
+        let low = bounds.min()!, high = bounds.max()!
+        let half = slack(decimals: printed.decimals)
+        let value = printed.value.magnitude
+        if value - half <= high && value + half >= low { return .right }
+        if value - 3 * half <= high && value + 3 * half >= low { return .slip }  // a neighbour of a right printed value
+        return .wrong
+    }
+
+    /// The severity a verdict gives a rate finding: none for a right rate, a warning for a slip, info
+    /// for a printed rate cut off rather than rounded, else the rule's own.
+    static func severity(_ verdict: RateVerdict, truncated: Bool) -> Severity?? {
+        switch verdict {
+        case .right: return .none
+        case _ where truncated: return .some(.info)
+        case .slip: return .some(.warning)
+        case .wrong: return .some(nil)
+        }
+    }
+
+    static let slipNote = "（与所印金额四舍五入所容许的范围只差末位一个单位，属舍入之差，请核对）"
+
     /// About 30 characters of the sentence around `offset`.
     static func excerpt(_ characters: [Character], around offset: Int) -> String {
         var start = offset, end = offset
@@ -111,7 +158,9 @@ struct NarrativeChecks {
             if has("公务接待") { return cell(.t7, t7, 12, "表7 公务接待费决算数") }
             if has("三公") { return cell(.t7, t7, 7, "表7 “三公”经费决算数合计") }
         }
-        if has("机关运行经费") { return cell(.t6, StandardLayout.publicTotal, 1, "表6 公用经费合计") }
+        // 机关运行经费 (the running costs of 行政单位 and 参公事业单位) is no figure of the nine tables: 表6's
+        // 公用经费 covers every unit of the department by economic classification. Never compared.
+        if has("机关运行经费") { return nil }
         if text.hasSuffix("人员经费") { return cell(.t6, StandardLayout.personnelTotal, 1, "表6 人员经费合计") }
         if text.hasSuffix("公用经费") { return cell(.t6, StandardLayout.publicTotal, 1, "表6 公用经费合计") }
         if has("财政拨款收、支总计") || has("财政拨款收入支出总计") || has("财政拨款收支总计") {
@@ -458,14 +507,15 @@ struct NarrativeChecks {
         let expected = exact.roundedHalfUp(mention.decimals)
         guard expected != mention.value.roundedHalfUp(mention.decimals) else { return }
         // Within what the rounding of the printed amounts allows?
-        let half = Decimal(string: "0.005")!
-        let low = ((numerator - half) / (base + half) * 100).roundedHalfUp(mention.decimals)
-        let high = ((numerator + half) / (base - half) * 100).roundedHalfUp(mention.decimals)
-        let explained = mention.value >= low && mention.value <= high
+        let wholeMention = whole.flatMap { $0.0.start == part.0.start ? nil : $0.0 }
+        let baseSlack = wholeMention.map { $0.value == base ? Self.slack(decimals: $0.decimals) : Self.slack(of: base) } ?? Self.slack(of: base)
+        let verdict = Self.judgeRate(mention, numerator: numerator, numeratorSlack: Self.slack(decimals: part.0.decimals),
+                                     denominator: base, denominatorSlack: max(baseSlack, Self.slack(decimals: 2)))
         let truncated = Self.truncation(mention, exact: exact)
+        guard case .some(let severity) = Self.severity(verdict, truncated: truncated != nil) else { return }
         add("N-SHARE", passage: passage, at: mention.start, stated: mention.text + "%", expected: expected.text(mention.decimals) + "%",
             values: ["part": part.0.text + " 万元", "whole": baseName, "excerpt": Self.excerpt(characters, around: mention.start)],
-            severity: explained || truncated != nil ? .info : nil, note: explained ? nil : truncated)
+            severity: severity, note: truncated ?? (verdict == .slip ? Self.slipNote : nil))
     }
 
     mutating func checkExecution(_ passage: Passage, _ characters: [Character], _ mention: Mention, actual: (Mention, Quantity?)?,
@@ -491,21 +541,22 @@ struct NarrativeChecks {
         guard let budgetValue, let budgetSource else { return }
         if budgetValue == 0 {
             guard actual.0.value != 0 else { return }
+            // A completion rate of no budget is undefined: a defect of form, worth a warning, never an error.
             add("N-EXECUTION", passage: passage, at: mention.start, stated: mention.text + "%", expected: "无预算，不应有完成率",
-                values: ["actual": actual.0.text + " 万元", "budget": budgetSource, "excerpt": Self.excerpt(characters, around: mention.start)])
+                values: ["actual": actual.0.text + " 万元", "budget": budgetSource, "excerpt": Self.excerpt(characters, around: mention.start)],
+                severity: .warning)
             return
         }
         let exact = actual.0.value / budgetValue * 100
         let expected = exact.roundedHalfUp(mention.decimals)
         guard expected != mention.value.roundedHalfUp(mention.decimals) else { return }
-        let half = Decimal(string: "0.005")!
-        let low = ((actual.0.value - half) / (budgetValue + half) * 100).roundedHalfUp(mention.decimals)
-        let high = ((actual.0.value + half) / (budgetValue - half) * 100).roundedHalfUp(mention.decimals)
-        let explained = mention.value >= low && mention.value <= high
+        let verdict = Self.judgeRate(mention, numerator: actual.0.value, numeratorSlack: Self.slack(decimals: actual.0.decimals),
+                                     denominator: budgetValue, denominatorSlack: Self.slack(of: budgetValue))
         let truncated = Self.truncation(mention, exact: exact)
+        guard case .some(let severity) = Self.severity(verdict, truncated: truncated != nil) else { return }
         add("N-EXECUTION", passage: passage, at: mention.start, stated: mention.text + "%", expected: expected.text(mention.decimals) + "%",
             values: ["actual": actual.0.text + " 万元", "budget": budgetSource, "excerpt": Self.excerpt(characters, around: mention.start)],
-            severity: explained || truncated != nil ? .info : nil, note: explained ? nil : truncated)
+            severity: severity, note: truncated ?? (verdict == .slip ? Self.slipNote : nil))
     }
 
     /// "比上年增加/减少 D 万元，增长/下降 R%" and "比年初预算减少 D 万元".
@@ -555,15 +606,17 @@ struct NarrativeChecks {
         let exact = change.value / prior * 100
         let expected = exact.roundedHalfUp(following.decimals)
         guard expected != following.value.roundedHalfUp(following.decimals) else { return }
-        let half = Decimal(string: "0.005")!
-        let low = ((change.value - half) / (prior + half) * 100).roundedHalfUp(following.decimals)
-        let high = ((change.value + half) / (prior - half) * 100).roundedHalfUp(following.decimals)
-        let explained = following.value >= low && following.value <= high
+        // The prior year is current − change: known within the two figures' slacks together.
+        let currentSlack = base.map { $0.0.value == current ? Self.slack(decimals: $0.0.decimals) : Self.slack(of: current) } ?? Self.slack(of: current)
+        let changeSlack = Self.slack(decimals: change.decimals)
+        let verdict = Self.judgeRate(following, numerator: change.value, numeratorSlack: changeSlack, denominator: prior,
+                                     denominatorSlack: max(currentSlack, Self.slack(decimals: 2)) + changeSlack)
         let truncated = Self.truncation(following, exact: exact)
+        guard case .some(let severity) = Self.severity(verdict, truncated: truncated != nil) else { return }
         add("N-YOY", passage: passage, at: following.start, stated: following.text + "%", expected: expected.text(following.decimals) + "%",
             values: ["change": change.text + " 万元", "prior": "\(prior.text(2)) 万元", "current": "\(current.text(2)) 万元",
                      "excerpt": Self.excerpt(characters, around: following.start)],
-            severity: explained || truncated != nil ? .info : nil, note: explained ? nil : truncated)
+            severity: severity, note: truncated ?? (verdict == .slip ? Self.slipNote : nil))
     }
 
     /// What a change clause is about: "与2020年度相比，收、支总计各减少" → "收、支总计".

@@ -335,6 +335,42 @@ struct NarrativeRuleTests {
         #expect(right.isEmpty, "\(right.map(\.message))")
     }
 
+    @Test("增减率按所印金额舍入容许的区间判断：区间内不报，差末位一个单位是警告，再远才是错误")
+    func ratesByInterval() throws {
+        // 45.86 ÷ (1,813.94 − 45.86) = 2.5938…%: 2.59% is right, 2.60% a rounding slip, 2.62% wrong.
+        let passage = "一、收入支出决算总体情况说明\n2021 年度收、支总计 1,813.94 万元。与 2020 年度相比，收、支总计各增加 45.86 万元，增长 %@。"
+        func yoy(_ rate: String) throws -> [Finding] {
+            try Self.report(passage.replacingOccurrences(of: "%@", with: rate)).filter { $0.rule == "N-YOY" && $0.severity != .info }
+        }
+        #expect(try yoy("2.59%").isEmpty)
+        let slip = try yoy("2.60%")
+        #expect(slip.map(\.severity) == [.warning], "\(slip.map(\.message))")
+        #expect(slip.first?.message.contains("舍入之差") == true)
+        #expect(try yoy("2.62%").map(\.severity) == [.error])
+        // A share one last digit off: a warning; two digits off: an error.
+        let share = "三、支出决算情况说明\n2021 年度支出合计 1,813.94 万元。其中：基本支出 958.84 万元，占本年支出 %@。"
+        func shares(_ rate: String) throws -> [Severity] {
+            try Self.report(share.replacingOccurrences(of: "%@", with: rate)).filter { $0.rule == "N-SHARE" }.map(\.severity)
+        }
+        #expect(try shares("52.9%") == [])
+        #expect(try shares("53.0%") == [.warning])
+        #expect(try shares("53.1%") == [.error])
+    }
+
+    @Test("从零起的增长率、无预算的完成率是警告（形式问题），不是错误")
+    func undefinedRatesAreWarnings() throws {
+        let zero = try Self.report("七、“三公”经费支出决算情况说明\n公务接待支出决算增加 0.15 万元，增长 15%。").filter { $0.rule == "N-YOY-ZERO" }
+        #expect(zero.map(\.severity) == [.warning], "\(zero.map(\.message))")
+        #expect(zero.first?.message.contains("上年无此项支出") == true)
+    }
+
+    @Test("机关运行经费与表6 公用经费是不同的概念：从不相比")
+    func operatingCostsNotComparedWithTable6() throws {
+        let findings = try Self.report("十、机关运行经费支出情况\n2021 年度机关运行经费支出 70.00 万元，主要用于办公费、水电费。")
+        #expect(!findings.contains { $0.rule == "N-AMOUNT" && ($0.message.contains("机关运行经费") || $0.message.contains("表6")) },
+                "\(findings.filter { $0.rule == "N-AMOUNT" }.map(\.message))")
+    }
+
     @Test("百分比截去尾数（52.85% 而非 52.86%）只是提示，并说出两个数；算错的仍是错误")
     func truncatedPercentIsInfo() throws {
         let passage = "三、支出决算情况说明\n2021 年度支出合计 1,813.94 万元。其中：基本支出 958.84 万元，占本年支出 %@。"
