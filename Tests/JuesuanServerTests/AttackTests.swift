@@ -20,6 +20,21 @@ import Testing
 
     static func csv(_ rows: String) -> Data { Data(("单位编码,名称,上级编码,类型\n" + rows).utf8) }
 
+    /// Codes that a pattern would confuse: `_` is a wildcard of LIKE, and SQLite's LIKE ignores case.
+    static let trickyOrgs = """
+        D_1,部门甲,420103,主管部门
+        DX1,部门乙,420103,主管部门
+        d_1,部门丙,420103,主管部门
+        D_1U,单位甲,D_1,单位
+        DX1U,单位乙,DX1,单位
+        d_1U,单位丙,d_1,单位
+        DAB,部门丁,420103,主管部门
+        dab,部门戊,420103,主管部门
+        DABU,单位丁,DAB,单位
+        dabU,单位戊,dab,单位
+
+        """
+
     /// An administrator of the first 主管部门, made by the root's administrator.
     static func departmentAdmin(_ cycle: Cycle) async throws -> Caller {
         let root = try await caller(cycle, "admin")
@@ -104,19 +119,7 @@ import Testing
         let harness = try await Harness.make(kind, synthetic: 0)
         let cycle = harness.cycle
         let root = try await Self.caller(cycle, "admin")
-        _ = try await cycle.importOrgs(root, bytes: Self.csv("""
-            D_1,部门甲,420103,主管部门
-            DX1,部门乙,420103,主管部门
-            d_1,部门丙,420103,主管部门
-            D_1U,单位甲,D_1,单位
-            DX1U,单位乙,DX1,单位
-            d_1U,单位丙,d_1,单位
-            DAB,部门丁,420103,主管部门
-            dab,部门戊,420103,主管部门
-            DABU,单位丁,DAB,单位
-            dabU,单位戊,dab,单位
-
-            """), filename: "tricky.csv")
+        _ = try await cycle.importOrgs(root, bytes: Self.csv(Self.trickyOrgs), filename: "tricky.csv")
         for (login, org) in [("rev-d1", "D_1"), ("adm-d1", "D_1"), ("rev-dab", "DAB"), ("ro-d1", "D_1")] {
             let role: Role = login.hasPrefix("rev") ? .reviewer : login.hasPrefix("adm") ? .admin : .readonly
             _ = try await cycle.createUser(root, .init(login: login, name: login, role: role, org: org, password: Harness.password))

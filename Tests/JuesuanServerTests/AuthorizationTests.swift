@@ -186,16 +186,7 @@ import Testing
         await #expect(throws: OrgImportError.self) {
             _ = try await cycle.importOrgs(root, bytes: Data("单位编码,名称,上级编码,类型\nD%1,百分号,420103,主管部门\n".utf8), filename: "p.csv")
         }
-        _ = try await cycle.importOrgs(root, bytes: Data("""
-            单位编码,名称,上级编码,类型
-            D_1,部门甲,420103,主管部门
-            DX1,部门乙,420103,主管部门
-            d_1,部门丙,420103,主管部门
-            D_1U,单位甲,D_1,单位
-            DX1U,单位乙,DX1,单位
-            d_1U,单位丙,d_1,单位
-
-            """.utf8), filename: "t.csv")
+        _ = try await cycle.importOrgs(root, bytes: AttackTests.csv(AttackTests.trickyOrgs), filename: "t.csv")
         _ = try await cycle.createUser(root, .init(login: "rev-d1", name: "甲审核", role: .reviewer, org: "D_1", password: Harness.password))
         try await harness.withClient { client in
             let reviewer = try await Person.login(client, "rev-d1")
