@@ -62,7 +62,8 @@ let package = Package(
         // Auditing a published report: the table rules on what was read back, and the prose's figures,
         // shares and changes checked against the tables.
         .target(name: "JuesuanAudit", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanPerformance",
-                                                    .product(name: "Logging", package: "swift-log")]),
+                                                    .product(name: "Logging", package: "swift-log")],
+                resources: [.copy("Catalog")]),
         // Debian's libxlsxwriter (apt-get install libxlsxwriter-dev).
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // The Excel workbook: written with libxlsxwriter, read back with ZIPFoundation and XMLParser.

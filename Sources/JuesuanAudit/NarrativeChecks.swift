@@ -126,6 +126,7 @@ struct NarrativeChecks {
         for (passage, characters, mentions) in scanned { checkParts(passage, characters, mentions) }
         lap("parts")
         checkText()
+        checkLanguage(scanned)
         lap("text")
         checkStatedScores(scanned)
     }

@@ -284,6 +284,11 @@ struct NarrativeRuleTests {
         ("N-PARTS", "十一、政府采购支出情况\n2021 年度政府采购支出总额 35.92 万元，其中：政府采购货物支出 13.85 万元、政府采购服务支出 23.07 万元。",
          "十一、政府采购支出情况\n2021 年度政府采购支出总额 35.92 万元，其中：政府采购货物支出 13.85 万元、政府采购服务支出 22.07 万元。"),
         ("N-SCORE", "十三、预算绩效情况说明\n2021 年度部门整体绩效目标执行率 99.46%，自评得分 99.95 分。", "十三、预算绩效情况说明\n2021 年度部门整体绩效目标执行率 99.46%，自评得分 99.8 分。"),
+        ("X-BRACKET", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆（其中公务用车 2 辆。", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆（其中公务用车 2 辆）。"),
+        ("X-CUT", "三、支出决算情况说明\n2021 年度支出合计 1,813.94 万元，比上年减少，主要原因是。", "三、支出决算情况说明\n2021 年度支出合计 1,813.94 万元，比上年减少，主要原因是人员减少。"),
+        ("X-YEAR-DIGITS", "十二、国有资产占用情况\n截至 202 年 12 月 31 日，共有车辆 3 辆。", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆。"),
+        ("X-CONTRADICT", "七、“三公”经费支出决算情况说明\n公务用车购置费减少为 0.00 万元，与上年持平。", "七、“三公”经费支出决算情况说明\n公务用车购置费为 0.00 万元，与上年持平。"),
+        ("X-OLD-NAME", "五、一般公共预算财政拨款支出决算情况说明\n医疗卫生与计划生育支出(类)66.28 万元。", "五、一般公共预算财政拨款支出决算情况说明\n卫生健康支出(类)66.28 万元。"),
     ] as [(String, String, String)])
     func reproducer(_ rule: String, _ firing: String, _ quiet: String) throws {
         let fired = try Self.report(firing, withForm: rule == "N-SCORE").filter { $0.rule == rule && $0.severity != .info }
@@ -433,7 +438,8 @@ struct NarrativeRuleTests {
     @Test("每条情况说明规则都有复现用例")
     func coverage() {
         let covered: Set<String> = ["N-SCORE", "N-AMOUNT", "N-SHARE", "N-EXECUTION", "N-YOY", "N-YOY-ZERO", "N-YOY-DIRECTION", "N-BUDGET-DIFF",
-                                    "N-COMPARE", "N-COUNT", "N-PROJECT", "X-PLACEHOLDER", "X-PUNCT", "X-YEAR", "T-UNREADABLE", "N-PARTS"]
+                                    "N-COMPARE", "N-COUNT", "N-PROJECT", "X-PLACEHOLDER", "X-PUNCT", "X-YEAR", "T-UNREADABLE", "N-PARTS",
+                                    "X-BRACKET", "X-CUT", "X-YEAR-DIGITS", "X-CONTRADICT", "X-OLD-NAME"]
         for rule in Audit.rules.rules where rule.check == .narrative {
             #expect(covered.contains(rule.id), "\(rule.id) 没有复现用例")
         }

@@ -1,0 +1,146 @@
+import Foundation
+import JuesuanCore
+import JuesuanImport
+import JuesuanRules
+
+/// Defects of language and form that a bureau's reviewer records (issue 24): brackets and quotes that
+/// do not close, a sentence cut short, a year printed incompletely, a change that contradicts itself,
+/// a 功能分类 class named as before its renaming. Warnings, each at its line; general rules over the
+/// prose sections, nothing about a particular report.
+extension NarrativeChecks {
+    mutating func checkLanguage(_ scanned: [(Passage, [Character], [Mention])]) {
+        for (passage, characters, _) in scanned where !characters.isEmpty {
+            checkBrackets(passage, characters)
+            checkCutShort(passage, characters)
+            checkIncompleteYear(passage, characters)
+            checkContradiction(passage, characters)
+            checkRenamedClasses(passage, characters)
+        }
+    }
+
+    /// Opening and closing marks that must pair within a section. Half- and full-width parentheses
+    /// are one pair (“（类)” is common and not a defect); straight ASCII quotes cannot tell opening from
+    /// closing and are left alone.
+    static let pairs: [(open: Set<Character>, close: Set<Character>, name: String)] = [
+        (["“"], ["”"], "引号“”"),
+        (["《"], ["》"], "书名号《》"),
+        (["（", "("], ["）", ")"], "括号（）"),
+        (["【"], ["】"], "方括号【】"),
+    ]
+
+    static let numerals: Set<Character> = Set("0123456789０１２３４５６７８９一二三四五六七八九十")
+
+    mutating func checkBrackets(_ passage: Passage, _ characters: [Character]) {
+        for pair in Self.pairs {
+            var open: [Int] = []
+            var stray: Int?
+            for (index, character) in characters.enumerated() {
+                if pair.open.contains(character) {
+                    open.append(index)
+                } else if pair.close.contains(character) {
+                    if open.isEmpty {
+                        // "1）", "（二）" written as "二）": an enumerator, not a bracket left open.
+                        if index > 0, Self.numerals.contains(characters[index - 1]) { continue }
+                        if stray == nil { stray = index }
+                    } else {
+                        open.removeLast()
+                    }
+                }
+            }
+            guard let at = stray ?? open.first else { continue }
+            add("X-BRACKET", passage: passage, at: at, stated: String(characters[at]), expected: pair.name,
+                values: ["excerpt": Self.excerpt(characters, around: at), "what": stray != nil ? "有收无开" : "有开无收"])
+        }
+    }
+
+    /// Clause openers that need what follows them.
+    static let openers = ["主要原因是", "主要原因为", "原因是", "原因为", "主要用于", "主要包括", "具体包括", "具体如下", "主要是"]
+
+    /// "主要原因是。", "主要用于：" with nothing after: the sentence the reader was promised is missing.
+    mutating func checkCutShort(_ passage: Passage, _ characters: [Character]) {
+        let text = String(characters)
+        for opener in Self.openers {
+            var searchStart = text.startIndex
+            while let range = text.range(of: opener, range: searchStart..<text.endIndex) {
+                searchStart = range.upperBound
+                // A longer opener that ends with this one was already judged ("主要原因是" holds "原因是").
+                if Self.openers.contains(where: { $0 != opener && $0.hasSuffix(opener) && text[..<range.upperBound].hasSuffix($0) }) { continue }
+                var next = range.upperBound
+                while next < text.endIndex, " ：:，,".contains(text[next]) { next = text.index(after: next) }
+                guard next == text.endIndex || "。；;".contains(text[next]) else { continue }
+                let offset = text.distance(from: text.startIndex, to: range.lowerBound)
+                add("X-CUT", passage: passage, at: offset, stated: String(text[range.lowerBound..<min(text.endIndex, text.index(after: next == text.endIndex ? text.index(before: next) : next))]),
+                    expected: nil, values: ["excerpt": Self.excerpt(characters, around: offset)])
+            }
+        }
+    }
+
+    /// "202 年度" for 2021: the year printed with a digit missing.
+    mutating func checkIncompleteYear(_ passage: Passage, _ characters: [Character]) {
+        let year = disclosure.year
+        guard year >= 1000 else { return }
+        let stem = String(year / 10)
+        var index = 0
+        while index + stem.count < characters.count {
+            defer { index += 1 }
+            guard String(characters[index..<(index + stem.count)]) == stem else { continue }
+            if index > 0, characters[index - 1].isNumber { continue }
+            var next = index + stem.count
+            if characters[next].isNumber { continue }
+            while next < characters.count, characters[next] == " " { next += 1 }
+            guard next < characters.count, characters[next] == "年" else { continue }
+            add("X-YEAR-DIGITS", passage: passage, at: index, stated: stem + "年", expected: "\(year)年",
+                values: ["excerpt": Self.excerpt(characters, around: index)])
+        }
+    }
+
+    static let contradiction = try! NSRegularExpression(
+        pattern: "(增加|减少|增长|下降)(为|至|到)?[^，,。；;]{0,14}[，,]?(与|和|同|较|比)上年度?(相比)?(基本)?持平")
+
+    /// "减少为 0.00 万元，与上年持平": a change and no change said of the same thing in one breath.
+    mutating func checkContradiction(_ passage: Passage, _ characters: [Character]) {
+        let text = String(characters)
+        let range = NSRange(text.startIndex..., in: text)
+        for match in Self.contradiction.matches(in: text, range: range) {
+            guard let found = Range(match.range, in: text) else { continue }
+            let offset = text.distance(from: text.startIndex, to: found.lowerBound)
+            add("X-CONTRADICT", passage: passage, at: offset, stated: String(text[found]), expected: nil,
+                values: ["excerpt": Self.excerpt(characters, around: offset)])
+        }
+    }
+
+    /// A 功能分类 class named as it was before its renaming while the document's own tables (or its year)
+    /// use the new name.
+    mutating func checkRenamedClasses(_ passage: Passage, _ characters: [Character]) {
+        let text = String(characters)
+        for renaming in RenamedClasses.all where text.contains(renaming.old) {
+            let tablesUseNew = disclosure.tables.values.contains { table in table.rows.contains { $0.label.contains(renaming.new) } }
+            guard tablesUseNew, disclosure.year >= renaming.since else { continue }
+            guard let found = text.range(of: renaming.old) else { continue }
+            let offset = text.distance(from: text.startIndex, to: found.lowerBound)
+            add("X-OLD-NAME", passage: passage, at: offset, stated: renaming.old, expected: renaming.new,
+                values: ["excerpt": Self.excerpt(characters, around: offset), "code": renaming.code, "since": String(renaming.since)])
+        }
+    }
+}
+
+/// 功能分类 classes renamed in the government revenue and expenditure classification, read from
+/// `Catalog/renamed-classes.csv` (类编码, 原名称, 现名称, 起用年度).
+enum RenamedClasses {
+    struct Renaming: Sendable {
+        var code: String
+        var old: String
+        var new: String
+        var since: Int
+    }
+
+    static let all: [Renaming] = {
+        guard let url = Bundle.module.url(forResource: "renamed-classes", withExtension: "csv", subdirectory: "Catalog"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+        return text.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
+            let cells = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count == 4, let since = Int(cells[3]) else { return nil }
+            return Renaming(code: cells[0], old: cells[1], new: cells[2], since: since)
+        }
+    }()
+}
