@@ -380,19 +380,27 @@ struct NarrativeChecks {
             var parts: [(String, Mention)] = []
             var previous = listStart
             for mention in candidates {
-                let label = Self.partLabel(String(characters[previous..<mention.start]).filter { !$0.isWhitespace })
+                let raw = String(characters[previous..<mention.start]).filter { !$0.isWhitespace }
+                let label = Self.partLabel(raw)
+                // Several items named before one amount ("货物、工程和服务支出 40.07 万元"): one part, their sum.
+                let named = raw.includes("、") || raw.includes("和") || raw.includes("及")
                 // A share, a change or a new clause ends the list.
                 if label.isEmpty || label.includes("占") || label.includes("比") || label.includes("减少") || label.includes("增加") || label.includes("其中")
-                    || label.count > 16 { break }
-                parts.append((label, mention))
+                    || label.count > (named ? 60 : 16) || raw.includes("。") || raw.includes("；") && !parts.isEmpty && label.count > 16 { break }
+                let display = named ? raw.replacingOccurrences(of: "其中", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "：:，,；;万元"))
+                    : label
+                parts.append((display, mention))
                 previous = mention.end
             }
-            guard parts.count >= 2 else { continue }
+            // One part is checked too: a part may never exceed its whole (a list of two or more must also add up
+            // when it is exhaustive).
+            guard !parts.isEmpty else { continue }
             for part in parts { checked.insert(part.1.start) }
             let sum = parts.reduce(Decimal(0)) { $0 + $1.1.value }
             let tail = String(characters[previous..<sentenceEnd]).filter { !$0.isWhitespace }
             let open = tail.hasPrefix("等")
-            let exhaustive = !open && ((procurement && parts.allSatisfy { part in ["货物", "工程", "服务"].contains { part.0.includes($0) } }) || vehicle)
+            let exhaustive = parts.count >= 2 && !open
+                && ((procurement && parts.allSatisfy { part in ["货物", "工程", "服务"].contains { part.0.includes($0) } }) || vehicle)
             let tolerance = Decimal(string: "0.005")! * Decimal(parts.count + 1)
             let difference = sum - whole.value
             guard exhaustive ? difference.magnitude > tolerance : difference > tolerance else { continue }
@@ -478,10 +486,22 @@ struct NarrativeChecks {
     static func namedAmount(_ text: String, in subjects: [(String, Mention)], excluding: Mention?) -> Mention? {
         var name = text.filter { !$0.isWhitespace }
         while name.hasSuffix("的") { name.removeLast() }
+        name = wholeStem(name)
         guard name.count >= 4 else { return nil }
         return subjects.last { subject, mention in
-            mention != excluding && subject.count >= 4 && (subject.hasSuffix(name) || name.hasSuffix(subject))
+            let subject = wholeStem(subject)
+            return mention != excluding && subject.count >= 4 && (subject.hasSuffix(name) || name.hasSuffix(subject))
         }?.1
+    }
+
+    /// A name without the words that only say it is a whole ("政府采购支出总额" names what "政府采购支出" states).
+    static func wholeStem(_ name: String) -> String {
+        var stem = name
+        for suffix in ["总额", "总计", "合计", "总数", "为"] where stem.hasSuffix(suffix) && stem.count > suffix.count + 2 {
+            stem.removeLast(suffix.count)
+            break
+        }
+        return stem
     }
 
     static func mentionsThree(_ characters: [Character], _ from: Int, _ to: Int) -> Bool {

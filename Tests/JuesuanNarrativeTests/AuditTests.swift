@@ -362,6 +362,25 @@ struct NarrativeRuleTests {
         #expect(try shares("53.1%") == [.error])
     }
 
+    @Test("“其中”所列的部分从不超过整体（只给一个金额、或一处列出几项只给一个金额也一样）；份额按所说的整体重算")
+    func partsAndShares() throws {
+        func rules(_ text: String) throws -> [String] {
+            try Self.report(text).filter { ($0.rule == "N-PARTS" || $0.rule == "N-SHARE") && $0.severity == .error }.map(\.rule)
+        }
+        let procurement = "十一、政府采购支出情况\n2021 年度政府采购支出总额 35.92 万元，"
+        // Several items named before one amount: one part, their sum, larger than the whole.
+        #expect(try rules(procurement + "其中：政府采购货物支出、政府采购工程支出和政府采购服务支出 40.07 万元。") == ["N-PARTS"])
+        #expect(try rules(procurement + "其中：政府采购货物支出、政府采购工程支出和政府采购服务支出 35.92 万元。").isEmpty)
+        // One part larger than its whole.
+        let smes = procurement.dropLast() + "。授予中小企业合同金额 32.86 万元，其中：授予小微企业合同金额 %@ 万元。"
+        #expect(try rules(smes.replacingOccurrences(of: "%@", with: "36.86")) == ["N-PARTS"])
+        #expect(try rules(smes.replacingOccurrences(of: "%@", with: "30.86")).isEmpty)
+        // The share of 中小企业 contracts in the 政府采购 total, the whole named by its own words.
+        let share = procurement.dropLast() + "。授予中小企业合同金额 32.86 万元，占政府采购支出总额的 %@。"
+        #expect(try rules(share.replacingOccurrences(of: "%@", with: "95.5%")) == ["N-SHARE"])
+        #expect(try rules(share.replacingOccurrences(of: "%@", with: "91.5%")).isEmpty)
+    }
+
     @Test("从零起的增长率、无预算的完成率是警告（形式问题），不是错误")
     func undefinedRatesAreWarnings() throws {
         let zero = try Self.report("七、“三公”经费支出决算情况说明\n公务接待支出决算增加 0.15 万元，增长 15%。").filter { $0.rule == "N-YOY-ZERO" }
