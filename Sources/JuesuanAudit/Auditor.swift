@@ -29,11 +29,86 @@ public struct Auditor: Sendable {
         return result
     }
 
+    /// Code tables read with figures in their rows but no 合计 line (an extraction that dropped it): the
+    /// total was not read — not printed as zero. Each gets its 合计 from its classes (类) for what is
+    /// compared with it, and is named so that no finding rests on that derived row.
+    static func missingTotals(_ disclosure: inout Disclosure) -> [TableID] {
+        var missing: [TableID] = []
+        for id in [TableID.t2, .t3, .t5, .t8, .t9] {
+            guard var table = disclosure[id] else { continue }
+            let classes = table.rows.filter { row in
+                if case .function(let code) = row.key { return code.level == .category && !row.cells.isEmpty }
+                return false
+            }
+            guard !classes.isEmpty, table.row(.total)?.cells.isEmpty ?? true else { continue }
+            var cells: [Int: Money] = [:]
+            for row in classes { for (column, amount) in row.cells { cells[column, default: .zero] += amount } }
+            table.rows.removeAll { $0.key == .total }
+            table.rows.insert(TableRow(key: .total, label: "合计", cells: cells), at: 0)
+            disclosure.tables[id] = table
+            missing.append(id)
+        }
+        return missing
+    }
+
+    /// Tables whose failing rows show a misreading pattern: with errors of its own rules on at least two
+    /// rows, exchanging the figures of two neighbouring rows (figures read under the wrong row, as when
+    /// a long name wraps) makes every one of those errors go away. Such a table was misread, not
+    /// misprinted.
+    func misreadTables(_ findings: [Finding], _ disclosure: Disclosure, checker: Checker) -> [TableID: [Finding]] {
+        var result: [TableID: [Finding]] = [:]
+        // The table's own formulas and its agreement with the other tables (T-…, X-…) on its rows.
+        func tableErrors(_ all: [Finding], _ id: TableID) -> [Finding] {
+            all.filter { $0.severity == .error && $0.table == id && ($0.rule.hasPrefix("T") || $0.rule.hasPrefix("X-T")) && $0.rule != "T-MISSING" }
+        }
+        for (id, table) in disclosure.tables {
+            let errors = tableErrors(findings, id)
+            let failing = Set(errors.compactMap(\.row))
+            guard failing.count >= 2, table.rows.count <= 200 else { continue }
+            let indices = table.rows.indices.filter { !table.rows[$0].cells.isEmpty || table.rows[$0].key != .total }
+            // Only pairs that touch a failing row or one of its children can explain its failure.
+            let touched = Set(table.rows.indices.filter { index in
+                let key = table.rows[index].key.description
+                return failing.contains { key == $0 || key.hasPrefix($0) }
+            })
+            for (a, b) in zip(indices, indices.dropFirst()) where touched.contains(a) || touched.contains(b) {
+                guard table.rows[a].cells != table.rows[b].cells else { continue }
+                var swapped = disclosure
+                var copy = table
+                (copy.rows[a].cells, copy.rows[b].cells) = (copy.rows[b].cells, copy.rows[a].cells)
+                swapped.tables[id] = copy
+                if tableErrors(checker.check(swapped), id).isEmpty {
+                    result[id] = errors
+                    break
+                }
+            }
+        }
+        return result
+    }
+
     public func audit(_ report: PublishedReport) -> [Finding] {
         // A published report is audited for what it says, not for how complete a dataset is; only the
         // unfilled template is said, and then alone: a template has nothing else worth a finding.
         let audited = RuleCatalogue(rules: rules.rules.filter { !$0.id.hasPrefix("D-") || $0.id == "D-TEMPLATE" })
-        var findings = Checker(catalogue: audited, catalog: catalog).check(report.disclosure)
+        var read = report
+        let derivedTotals = Self.missingTotals(&read.disclosure)
+        var findings = Checker(catalogue: audited, catalog: catalog).check(read.disclosure)
+        // Nothing is judged on a 合计 that was not read.
+        findings.removeAll { finding in
+            finding.severity != .info && derivedTotals.contains { id in
+                (finding.table == id && finding.row == RowKey.total.description)
+                    || finding.cells.contains { $0.table == id && $0.row == RowKey.total.description }
+            }
+        }
+        for id in derivedTotals {
+            if let rule = rules.rule("T-NO-TOTAL") {
+                let line = read.disclosure[id]?.rows.compactMap { $0.source?.line }.filter { $0 > 0 }.min()
+                let message = rule.message.replacingOccurrences(of: "{table}", with: id.description)
+                    .replacingOccurrences(of: "{line}", with: line.map(String.init) ?? "?")
+                findings.append(Finding(rule: rule.id, severity: rule.severity, message: message, table: id,
+                                        line: line, page: line.flatMap(report.page(ofLine:)), family: rule.family))
+            }
+        }
         if var template = findings.first(where: { $0.rule == "D-TEMPLATE" }) {
             template.source = SourceLocation(file: report.text.source, line: 1)
             template.line = 1
@@ -48,8 +123,12 @@ public struct Auditor: Sendable {
         }
         // Confidence before findings: a table whose own formulas fail all over was misread, not
         // misprinted. It is reported once, and nothing is judged on its guessed numbers.
-        var checked = report
-        let unreliable = Self.unreliableTables(findings, report.disclosure)
+        var checked = read
+        var unreliable = Self.unreliableTables(findings, read.disclosure)
+        for (id, errors) in misreadTables(findings, read.disclosure, checker: Checker(catalogue: audited, catalog: catalog))
+        where unreliable[id] == nil {
+            unreliable[id] = errors
+        }
         for (id, errors) in unreliable.sorted(by: { $0.key < $1.key }) {
             findings.removeAll { finding in
                 finding.severity != .info && (finding.table == id || finding.cells.contains { $0.table == id })

@@ -313,6 +313,44 @@ struct NarrativeRuleTests {
         #expect(tableErrors.isEmpty, "\(tableErrors.map(\.message))")
     }
 
+    /// The seed with `edit` applied to its 表5, audited.
+    static func seedWithTable5(_ edit: (String) throws -> String) throws -> [Finding] {
+        let seed = try String(contentsOf: Audit.seedURL, encoding: .utf8)
+        let start = try #require(seed.range(of: "（表5）"))
+        let end = try #require(seed.range(of: "（表6）", range: start.upperBound..<seed.endIndex))
+        let text = String(seed[..<start.upperBound]) + (try edit(String(seed[start.upperBound..<end.lowerBound]))) + String(seed[end.lowerBound...])
+        let report = try ReportReader.read(PublishedText(text: text, source: "t.txt"), catalog: Audit.catalog)
+        return Auditor(rules: Audit.rules, catalog: Audit.catalog).audit(report)
+    }
+
+    @Test("别的工具提取的文字：表5 缺了合计行，只报一次“没有读到合计行”，不据以判断，不连锁报错")
+    func missingTotalLine() throws {
+        let findings = try Self.seedWithTable5 { table in
+            table.replacingOccurrences(of: "合    计 1,813.94 958.84 855.10\n", with: "")
+        }
+        #expect(findings.filter { $0.rule == "T-NO-TOTAL" }.map(\.table) == [.t5])
+        let cascade = findings.filter { $0.severity == .error && ($0.table == .t5 || $0.message.contains("表5")) && $0.stated != "1506.01" }
+        #expect(cascade.isEmpty, "\(cascade.map(\.message))")
+        // The prose still compares with 表5's classes added up: the seed's own slip (1506.01) is still found.
+        #expect(findings.contains { $0.rule == "N-AMOUNT" && $0.stated == "1506.01" && $0.severity == .error })
+    }
+
+    @Test("别的工具提取的文字：两行的数读错了行（交换后一切成立），该表只报一次“未能可靠读出”；只错一个数的表照常报错")
+    func figuresUnderTheWrongRow() throws {
+        let swapped = try Self.seedWithTable5 { table in
+            table.replacingOccurrences(of: "2010302   一般行政管理事务 729.62 729.62", with: "2010302   一般行政管理事务 113.00 113.00")
+                .replacingOccurrences(of: "2010399   其他政府办公厅（室）及相关机构事务支出 113.00 113.00",
+                                      with: "2010399   其他政府办公厅（室）及相关机构事务支出 729.62 729.62")
+        }
+        #expect(swapped.filter { $0.rule == "T-UNREADABLE" }.map(\.table) == [.t5])
+        #expect(!swapped.contains { $0.severity == .error && $0.table == .t5 })
+        let typo = try Self.seedWithTable5 { table in
+            table.replacingOccurrences(of: "2010302   一般行政管理事务 729.62 729.62", with: "2010302   一般行政管理事务 739.62 739.62")
+        }
+        #expect(!typo.contains { $0.rule == "T-UNREADABLE" })
+        #expect(typo.filter { $0.severity == .error && $0.table == .t5 }.count >= 2)
+    }
+
     @Test("只写“万”的金额也是金额：随后括号里的数不被当作它")
     func amountWithWanAlone() throws {
         let wrong = try Self.report("一、收入支出决算总体情况说明\n2021 年度收、支总计 1,913.94 万（上年 2,503.33 万元）。")
@@ -458,7 +496,7 @@ struct NarrativeRuleTests {
     func coverage() {
         let covered: Set<String> = ["N-SCORE", "N-AMOUNT", "N-SHARE", "N-EXECUTION", "N-YOY", "N-YOY-ZERO", "N-YOY-DIRECTION", "N-BUDGET-DIFF",
                                     "N-COMPARE", "N-COUNT", "N-PROJECT", "X-PLACEHOLDER", "X-PUNCT", "X-YEAR", "T-UNREADABLE", "N-PARTS",
-                                    "X-BRACKET", "X-CUT", "X-YEAR-DIGITS", "X-CONTRADICT", "X-OLD-NAME"]
+                                    "X-BRACKET", "X-CUT", "X-YEAR-DIGITS", "X-CONTRADICT", "X-OLD-NAME", "T-NO-TOTAL"]
         for rule in Audit.rules.rules where rule.check == .narrative {
             #expect(covered.contains(rule.id), "\(rule.id) 没有复现用例")
         }
