@@ -166,13 +166,16 @@ extension Cycle {
         }
         let catalog = catalog, rules = rules
         do {
-            let (unit, findings) = try await offload { () throws -> (String, [Finding]) in
+            let (unit, findings, checklist) = try await offload { () throws -> (String, [Finding], Checklist) in
                 try Uploads.withTemporary { folder in
                     let file = folder.appendingPathComponent(content.starts(with: Array("%PDF".utf8)) ? "report.pdf" : "report.txt")
                     try content.write(to: file)
                     do {
                         let report = try Engine.readReport(file.path, catalog: catalog)
-                        return (report.disclosure.unit, Engine.audit(report, rules: rules, catalog: catalog))
+                        let findings = Engine.audit(report, rules: rules, catalog: catalog)
+                        // The bureau's 检查表 is made now, while the document's structure is at hand (the
+                        // content is not kept after the audit).
+                        return (report.disclosure.unit, findings, Checklist.make(report, findings: findings, source: filename))
                     } catch {
                         throw StoreError(Problem(error, path: filename)).replacing(file.path, with: filename)
                     }
@@ -187,6 +190,7 @@ extension Cycle {
                 let matched = try await scope.asyncMap { try await self.matchOrg(db, unit, within: $0) } ?? nil
                 try await db.raw("""
                     UPDATE jobs SET state = '已完成', error = NULL, unit = \(bind: unit), matched_org = \(bind: matched),
+                      checklist = \(bind: Cycle.compact(checklist)),
                       errors = \(bind: findings.count(.error)), warnings = \(bind: findings.count(.warning)),
                       findings = \(bind: Cycle.compact(stored)), updated_at = \(bind: Clock.stamp()), content = \(bind: Data())
                     WHERE id = \(bind: id)
@@ -237,18 +241,19 @@ extension Cycle {
         let (batch, rows) = try await backend.read { db in
             let (batch, _) = try await self.visibleBatch(db, caller, id)
             let rows = try await db.raw("""
-                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, findings FROM jobs
+                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, findings, checklist FROM jobs
                 WHERE batch = \(bind: id) ORDER BY id
                 """).all()
-            return (batch, try rows.map { row -> (Job, [StoredFinding]) in
+            return (batch, try rows.map { row -> (Job, [StoredFinding], Checklist?) in
                 let text = try row.decode(column: "findings", as: String?.self)
                 let findings = try text.map { try JSONDecoder().decode([StoredFinding].self, from: Data($0.utf8)) } ?? []
-                return (try Self.job(row), findings)
+                let checklist = try row.decode(column: "checklist", as: String?.self).flatMap { try? JSONDecoder().decode(Checklist.self, from: Data($0.utf8)) }
+                return (try Self.job(row), findings, checklist)
             })
         }
         let header = ["文件", "单位", "匹配单位编码", "规则", "级别", "位置", "页", "行", "所列", "应为", "说明"]
         var table: [[String]] = []
-        for (job, findings) in rows {
+        for (job, findings, _) in rows {
             if findings.isEmpty {
                 table.append([job.filename, job.unit ?? "", job.matchedOrg ?? "", "", "", "", "", "", "", "", job.error ?? job.state.rawValue])
             }
@@ -272,8 +277,14 @@ extension Cycle {
             let rows = table
             let data = try await offload { try SimpleSheet.xlsx(title: "批量审查", header: header, rows: rows) }
             return (data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base + ".xlsx")
+        case "checklist":
+            // The same 检查表 as `juesuan audit --checklist`: a summary row and a sheet per document audited.
+            let lists = rows.compactMap(\.2)
+            guard !lists.isEmpty else { throw StoreError.conflict("批次中还没有审查完成的文件，无法生成检查表。") }
+            let data = try await offload { try ChecklistWorkbook.data(lists) }
+            return (data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base + "-检查表.xlsx")
         default:
-            throw StoreError.badRequest("format 应为 json、csv 或 xlsx。")
+            throw StoreError.badRequest("format 应为 json、csv、xlsx 或 checklist。")
         }
     }
 

@@ -83,6 +83,8 @@ enum Migrations {
                 "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
                 "ALTER TABLE sessions ADD COLUMN flash TEXT",
             ]),
+            // The bureau's 检查表 of each document a batch audited (JSON), made while its structure is at hand.
+            (4, ["ALTER TABLE jobs ADD COLUMN checklist TEXT"]),
         ]
     }
 

@@ -210,11 +210,14 @@ struct Import: ParsableCommand {
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "审阅已公开的部门决算（.txt 或 .pdf）：表内表间公式、情况说明中的数字与百分比、自评表的计分。",
-        discussion: "每条问题给出行号（PDF 还给页码）、摘录与应为的数字。有错误级问题时以 1 退出。"
+        discussion: """
+            每条问题给出行号（PDF 还给页码）、摘录与应为的数字。有错误级问题时以 1 退出。可一次给多个文件（一个区的一批）；
+            --checklist 另写出财政局的检查表（每个文件一页，逐项“是/否”与问题及页码，加一页汇总）。
+            """
     )
 
-    @Argument(help: "已公开的报告：.txt 或 .pdf。")
-    var file: String
+    @Argument(help: "已公开的报告：.txt 或 .pdf，可以多个。")
+    var files: [String]
 
     @Option(name: .long, help: "输出格式：text 或 json。")
     var format: OutputFormat = .text
@@ -222,18 +225,87 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "文本输出时也列出“提示”级问题。")
     var all = false
 
+    @Option(name: .long, help: "另写出检查表（.xlsx）：及时性、逐项内容规范性与问题的页码，加汇总页。")
+    var checklist: String?
+
+    @Option(name: .long, help: "检查表的公开截止日期（YYYY-MM-DD），用于及时性。")
+    var deadline: String?
+
+    @Option(name: .long, help: "检查表的公开日期（YYYY-MM-DD），用于及时性（多个文件时对每个文件都用这个日期）。")
+    var published: String?
+
+    @Flag(name: .long, help: "检查表文件已存在时替换它。")
+    var force = false
+
     @OptionGroup var catalog: CatalogOption
 
-    func run() throws {
-        // The rule catalogue loads on the second core while the report is extracted and read.
-        let (file, catalog) = (self.file, self.catalog)
-        let ((report, catalogValue), rules) = try Parallel.both({ try readPublished(file, catalog: catalog) }, { try RuleCatalogue.standard() })
-        let findings = Auditor(rules: rules, catalog: catalogValue).audit(report)
-        let disclosure = report.disclosure
-        switch format {
-        case .json: print(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: file), terminator: "")
-        case .text: print(FindingsReport.text(findings, unit: disclosure.unit, year: disclosure.year, includeInfo: all), terminator: "")
+    static func day(_ text: String?, option: String) throws -> Date? {
+        guard let text else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd"
+        guard text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil, let date = formatter.date(from: text), formatter.string(from: date) == text else {
+            throw ValidationError("\(option) “\(text)”应写作 YYYY-MM-DD。")
         }
-        if findings.count(.error) > 0 { throw ExitCode(1) }
+        return date
+    }
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("请给出要审阅的报告文件。") }
+        _ = try Self.day(deadline, option: "--deadline")
+        _ = try Self.day(published, option: "--published")
+        if let checklist, !checklist.lowercased().hasSuffix(".xlsx") { throw ValidationError("--checklist 应为 .xlsx 文件（现为“\(checklist)”）。") }
+    }
+
+    func run() throws {
+        if let checklist, !force, FileManager.default.fileExists(atPath: checklist) {
+            throw Problem(kind: .output, message: "“\(checklist)”已存在：检查表不会替换已有文件，除非加 --force。")
+        }
+        let deadline = try Self.day(self.deadline, option: "--deadline"), published = try Self.day(self.published, option: "--published")
+        var lists: [Checklist] = []
+        var errors = 0
+        var documents: [String] = []
+        for file in files {
+            // The rule catalogue loads on the second core while the report is extracted and read.
+            let catalog = self.catalog
+            let ((report, catalogValue), rules) = try Parallel.both({ try readPublished(file, catalog: catalog) }, { try RuleCatalogue.standard() })
+            let findings = Auditor(rules: rules, catalog: catalogValue).audit(report)
+            let disclosure = report.disclosure
+            switch format {
+            case .json: documents.append(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: file))
+            case .text:
+                if files.count > 1 { print("== \(file)") }
+                print(FindingsReport.text(findings, unit: disclosure.unit, year: disclosure.year, includeInfo: all), terminator: "")
+            }
+            errors += findings.count(.error)
+            if checklist != nil {
+                lists.append(Checklist.make(report, findings: findings, source: file, published: published, deadline: deadline))
+            }
+        }
+        if format == .json {
+            // One document as it always was; several as a JSON array of them.
+            print(documents.count == 1 ? documents[0] : "[\n" + documents.map { $0.trimmingCharacters(in: .newlines) }.joined(separator: ",\n") + "\n]\n",
+                  terminator: "")
+        }
+        if let checklist {
+            let data = try ChecklistWorkbook.data(lists)
+            try writeReplacing(data, to: checklist)
+            FileHandle.standardError.write(Data("已写出检查表 \(checklist)（\(lists.count) 个文件）\n".utf8))
+        }
+        if errors > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Writes `data` to `path` through a temporary file beside it and rename(2): a reader never sees half a file.
+func writeReplacing(_ data: Data, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    do { try data.write(to: temporary) } catch {
+        throw Problem(kind: .output, message: "无法写出“\(path)”：\(FileProblem.describe(error, path: path))")
+    }
+    guard rename(temporary.path, url.path) == 0 else {
+        try? FileManager.default.removeItem(at: temporary)
+        throw Problem(kind: .output, message: "无法写出“\(path)”（目录不可写）。")
     }
 }

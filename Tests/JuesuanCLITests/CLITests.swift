@@ -456,6 +456,37 @@ struct CLITests {
         #expect(amount["expected"] as? String == "1,506.10")
     }
 
+    @Test("audit 多个文件与 --checklist：每个文件一页检查表加汇总页；已有文件不替换，除非 --force；JSON 为数组")
+    func auditChecklist() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-checklist-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("检查表.xlsx").path
+        let seed = Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt").path
+        let result = try CLI.run(["audit", seed, seed, "--format", "json", "--checklist", out, "--deadline", "2022-09-30", "--published", "2022-10-08"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let documents = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(documents.count == 2)
+        let unzip = Process()
+        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        unzip.arguments = ["-p", out, "xl/workbook.xml", "xl/sharedStrings.xml"]
+        let pipe = Pipe()
+        unzip.standardOutput = pipe
+        guard (try? unzip.run()) != nil else { return }
+        let xml = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        unzip.waitUntilExit()
+        #expect(xml.contains("汇总") && xml.contains("1 武汉市江汉区人民政府办公室") && xml.contains("2 武汉市江汉区人民政府办公室"))
+        #expect(xml.contains("逾期 8 天") && xml.contains("名词解释") && xml.contains("表7 一般公共预算财政拨款“三公”经费支出决算表"))
+        // The seed text starts at 第一部分: no cover and no 目录 — said, not guessed.
+        #expect(xml.contains("文件中没有这一部分"))
+        let again = try CLI.run(["audit", seed, "--checklist", out])
+        #expect(again.status == 2 && again.stderr.contains("已存在"), "\(again.stderr)")
+        let forced = try CLI.run(["audit", seed, "--checklist", out, "--force"])
+        #expect(forced.status == 1)
+        let badDate = try CLI.run(["audit", seed, "--checklist", out, "--deadline", "2022-13-01"])
+        #expect(badDate.status == 64 && badDate.stderr.contains("YYYY-MM-DD"), "\(badDate.status) \(badDate.stderr)")
+    }
+
     @Test("import 写出的数据集可直接 check")
     func importThenCheck() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-import-\(UUID().uuidString)")

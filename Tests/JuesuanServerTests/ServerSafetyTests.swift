@@ -319,6 +319,16 @@ import JuesuanConsolidate
             #expect(xlsx.body.starts(with: [0x50, 0x4B]))
             let json = try await finance.call(.get, "/api/v1/batches/\(id)/findings?format=json")
             #expect((json.json["documents"] as? [Any])?.count == 2)
+            // The bureau's 检查表: the same workbook as `juesuan audit --checklist` (the audited file only).
+            let checklist = try await finance.call(.get, "/api/v1/batches/\(id)/findings?format=checklist")
+            #expect(checklist.status == 200)
+            let archive = try Archive(data: checklist.body, accessMode: .read)
+            var strings = Data()
+            for name in ["xl/workbook.xml", "xl/sharedStrings.xml"] {
+                if let entry = archive[name] { _ = try archive.extract(entry) { strings.append($0) } }
+            }
+            let text = String(decoding: strings, as: UTF8.self)
+            #expect(text.contains("汇总") && text.contains("jianghan.txt") && text.contains("情况说明"))
         }
         await harness.close()
     }
