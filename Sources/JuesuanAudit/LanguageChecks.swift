@@ -15,7 +15,70 @@ extension NarrativeChecks {
             checkIncompleteYear(passage, characters)
             checkContradiction(passage, characters)
             checkRenamedClasses(passage, characters)
+            checkRepeated(passage, characters)
         }
+        checkReceptionCounts(scanned)
+    }
+
+    /// Two or more sentences printed again right after themselves (within a few lines) in one section:
+    /// a paragraph repeated, as when a clipped text box was pasted again. The same sentence said of two
+    /// items ("主要原因是……" for each) is not a repeat; nor is a text restated in another part.
+    mutating func checkRepeated(_ passage: Passage, _ characters: [Character]) {
+        var sentences: [(text: String, start: Int, end: Int)] = []
+        var start = 0
+        for (index, character) in characters.enumerated() where character == "。" || index == characters.count - 1 {
+            let text = String(characters[start...index]).filter { !$0.isWhitespace }
+            if text.count >= 10 { sentences.append((text, start, index + 1)) }
+            start = index + 1
+        }
+        var reported = Set<Int>()
+        for i in sentences.indices.dropLast() {
+            let block = sentences[i].text + sentences[i + 1].text
+            guard block.count >= 30 else { continue }
+            for j in (i + 2)..<max(i + 2, sentences.count - 1) where !reported.contains(j) {
+                guard sentences[j].start - sentences[i + 1].end <= 400 else { break }
+                if sentences[j].text + sentences[j + 1].text == block {
+                    reported.insert(j)
+                    add("X-REPEAT", passage: passage, at: sentences[j].start, stated: String(block.prefix(40)), expected: nil,
+                        values: ["excerpt": Self.excerpt(characters, around: sentences[j].start)])
+                    break
+                }
+            }
+        }
+    }
+
+    static let batches = try! NSRegularExpression(pattern: "[0-9０-９]+\\s*批")
+    static let visits = try! NSRegularExpression(pattern: "[0-9０-９]+\\s*人次")
+
+    /// 公务接待 spent (表7) but neither its 批次 nor its 人次 said — or said for 外宾 only while the 国内
+    /// sentence has none: a disclosure the outline requires.
+    mutating func checkReceptionCounts(_ scanned: [(Passage, [Character], [Mention])]) {
+        guard let t7 = table(.t7), t7.amount(StandardLayout.singleRow, column: 12) > .zero else { return }
+        var sentences: [(Passage, [Character], Int, String)] = []
+        for (passage, characters, _) in scanned {
+            var start = 0
+            for (index, character) in characters.enumerated() where "。；;".contains(character) || index == characters.count - 1 {
+                let sentence = String(characters[start...index])
+                if sentence.contains("接待"), !sentence.contains("反映"), !sentence.contains("是指") { sentences.append((passage, characters, start, sentence)) }
+                start = index + 1
+            }
+        }
+        guard !sentences.isEmpty else { return }
+        func counted(_ text: String) -> Bool {
+            let range = NSRange(text.startIndex..., in: text)
+            return Self.batches.firstMatch(in: text, range: range) != nil && Self.visits.firstMatch(in: text, range: range) != nil
+        }
+        let domestic = sentences.filter { $0.3.contains("国内") }
+        let judged = domestic.isEmpty ? sentences : domestic
+        // Counts may follow in the next sentence of the same section; judge the sentences with what follows.
+        let satisfied = judged.contains { sentence in
+            let following = sentences.filter { $0.0 == sentence.0 && $0.2 >= sentence.2 }.prefix(2).map(\.3).joined()
+            return counted(following) && (domestic.isEmpty || !following.contains("外宾") || following.contains("国内"))
+        }
+        guard !satisfied, let first = judged.first else { return }
+        add("X-RECEPTION", passage: first.0, at: first.2, stated: nil, expected: nil,
+            values: ["excerpt": Self.excerpt(first.1, around: first.2), "amount": t7.amount(StandardLayout.singleRow, column: 12).description,
+                     "which": domestic.isEmpty ? "公务接待" : "国内公务接待"])
     }
 
     /// Opening and closing marks that must pair within a section. Half- and full-width parentheses

@@ -289,6 +289,10 @@ struct NarrativeRuleTests {
         ("X-YEAR-DIGITS", "十二、国有资产占用情况\n截至 202 年 12 月 31 日，共有车辆 3 辆。", "十二、国有资产占用情况\n截至 2021 年 12 月 31 日，共有车辆 3 辆。"),
         ("X-CONTRADICT", "七、“三公”经费支出决算情况说明\n公务用车购置费减少为 0.00 万元，与上年持平。", "七、“三公”经费支出决算情况说明\n公务用车购置费为 0.00 万元，与上年持平。"),
         ("X-OLD-NAME", "五、一般公共预算财政拨款支出决算情况说明\n医疗卫生与计划生育支出(类)66.28 万元。", "五、一般公共预算财政拨款支出决算情况说明\n卫生健康支出(类)66.28 万元。"),
+        ("X-REPEAT", "十二、国有资产占用情况\n本部门国有资产占用情况如下。截至 2021 年 12 月 31 日，共有车辆 3 辆，其中主要领导干部用车 1 辆。单位价值 50 万元以上通用设备 0 台。截至 2021 年 12 月 31 日，共有车辆 3 辆，其中主要领导干部用车 1 辆。单位价值 50 万元以上通用设备 0 台。",
+         "十二、国有资产占用情况\n本部门国有资产占用情况如下。截至 2021 年 12 月 31 日，共有车辆 3 辆，其中主要领导干部用车 1 辆。单位价值 50 万元以上通用设备 0 台。"),
+        ("X-RECEPTION", "七、“三公”经费支出决算情况说明\n2021 年度公务接待费 0.15 万元，主要用于外省市交流接待工作。",
+         "七、“三公”经费支出决算情况说明\n2021 年度公务接待费 0.15 万元，主要用于外省市交流接待工作 1 批次 7 人次。"),
     ] as [(String, String, String)])
     func reproducer(_ rule: String, _ firing: String, _ quiet: String) throws {
         let fired = try Self.report(firing, withForm: rule == "N-SCORE").filter { $0.rule == rule && $0.severity != .info }
@@ -496,7 +500,7 @@ struct NarrativeRuleTests {
     func coverage() {
         let covered: Set<String> = ["N-SCORE", "N-AMOUNT", "N-SHARE", "N-EXECUTION", "N-YOY", "N-YOY-ZERO", "N-YOY-DIRECTION", "N-BUDGET-DIFF",
                                     "N-COMPARE", "N-COUNT", "N-PROJECT", "X-PLACEHOLDER", "X-PUNCT", "X-YEAR", "T-UNREADABLE", "N-PARTS",
-                                    "X-BRACKET", "X-CUT", "X-YEAR-DIGITS", "X-CONTRADICT", "X-OLD-NAME", "T-NO-TOTAL"]
+                                    "X-BRACKET", "X-CUT", "X-YEAR-DIGITS", "X-CONTRADICT", "X-OLD-NAME", "T-NO-TOTAL", "X-REPEAT", "X-RECEPTION"]
         for rule in Audit.rules.rules where rule.check == .narrative {
             #expect(covered.contains(rule.id), "\(rule.id) 没有复现用例")
         }
