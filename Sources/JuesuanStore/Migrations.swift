@@ -85,6 +85,8 @@ enum Migrations {
             ]),
             // The bureau's 检查表 of each document a batch audited (JSON), made while its structure is at hand.
             (4, ["ALTER TABLE jobs ADD COLUMN checklist TEXT"]),
+            // An explanation carried to a later version while its finding persists: the version it was written for.
+            (5, ["ALTER TABLE explanations ADD COLUMN carried_from INTEGER"]),
         ]
     }
 

@@ -21,6 +21,11 @@ public struct StoredFinding: Sendable, Codable, Equatable {
     public var fileLine: Int?
     public var explanation: String?
     public var explainedBy: String?
+    /// The person's name (not the login), when the explanation was written, and the version it was
+    /// written for when it was carried to this one because the same finding persists.
+    public var explainedByName: String?
+    public var explainedAt: String?
+    public var explanationCarriedFrom: Int?
     /// Where the finding is, in a reviewer's words: 表N 行 第N栏, or the line.
     public var place: String = ""
 
@@ -267,17 +272,24 @@ extension Cycle {
         let number = try row.decode(column: "number", as: Int.self)
         var findings = try JSONDecoder().decode([StoredFinding].self, from: Data(try row.decode(column: "findings", as: String.self).utf8))
         let explanations = try await db.raw("""
-            SELECT finding, text, author FROM explanations WHERE report = \(bind: id) AND version = \(bind: number)
+            SELECT e.finding, e.text, e.author, e.at, e.carried_from, u.name FROM explanations e LEFT JOIN users u ON u.login = e.author
+            WHERE e.report = \(bind: id) AND e.version = \(bind: number)
             """).all()
-        var byKey: [String: (String, String)] = [:]
+        struct Written { var text: String; var author: String; var name: String?; var at: String; var carriedFrom: Int? }
+        var byKey: [String: Written] = [:]
         for explanation in explanations {
-            byKey[try explanation.decode(column: "finding", as: String.self)] =
-                (try explanation.decode(column: "text", as: String.self), try explanation.decode(column: "author", as: String.self))
+            byKey[try explanation.decode(column: "finding", as: String.self)] = Written(
+                text: try explanation.decode(column: "text", as: String.self), author: try explanation.decode(column: "author", as: String.self),
+                name: try explanation.decode(column: "name", as: String?.self), at: try explanation.decode(column: "at", as: String.self),
+                carriedFrom: try explanation.decode(column: "carried_from", as: Int?.self))
         }
         for index in findings.indices {
-            if let (text, author) = byKey[findings[index].key] {
-                findings[index].explanation = text
-                findings[index].explainedBy = author
+            if let written = byKey[findings[index].key] {
+                findings[index].explanation = written.text
+                findings[index].explainedBy = written.author
+                findings[index].explainedByName = written.name ?? written.author
+                findings[index].explainedAt = written.at
+                findings[index].explanationCarriedFrom = written.carriedFrom
             }
         }
         return (try Self.version(row, current: catalogueVersion), findings)
@@ -333,6 +345,11 @@ extension Cycle {
         guard disclosure.year == year else {
             throw StoreError.invalid("“\(safeName)”是 \(disclosure.year) 年度的报表，而这是 \(year) 年度的任务。")
         }
+        // A file naming another unit is refused: nothing of one unit is stored as another's.
+        let named = disclosure.unit.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !named.isEmpty, Self.sameName(named, org.name) == false {
+            throw StoreError.invalid("“\(safeName)”是“\(named.prefix(80))”的报表，而这是“\(org.name)”（\(org.code)）的报表：不能存为本单位的版本，未保存。")
+        }
         _ = task
         return try await storeVersion(caller, org: org, year: year, kind: kind, filename: safeName, content: bytes,
                                       disclosure: disclosure, findings: findings)
@@ -350,6 +367,14 @@ extension Cycle {
         let content = Data(Cycle.compact(base).utf8)
         return try await storeVersion(caller, org: org, year: year, kind: .recheck, filename: "重新检查", content: content,
                                       disclosure: base, findings: findings)
+    }
+
+    /// Whether two unit names are the same name: spaces, width (（ and () and case left aside.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        func normal(_ text: String) -> String {
+            text.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace }.lowercased()
+        }
+        return normal(a) == normal(b)
     }
 
     static func cleanFilename(_ name: String) -> String {
@@ -389,9 +414,11 @@ extension Cycle {
                   \(bind: content.count), \(bind: content), \(bind: datasetJSON), \(bind: catalogue), \(bind: errors), \(bind: warnings),
                   \(bind: infos), \(bind: findingsJSON), \(bind: summary))
                 """).run()
+            let carried = try await self.carryExplanations(db, report: id, to: number, findings: stored)
             try await self.log(db, caller, action: kind == .recheck ? "recheck" : (kind == .consolidation ? "consolidate" : "upload"),
                                org: org, target: "report:\(id)", after: "第 \(number) 版",
-                               detail: "\(kind.chineseName)“\(filename)”：错误 \(errors)，警告 \(warnings)，提示 \(infos)")
+                               detail: "\(kind.chineseName)“\(filename)”：错误 \(errors)，警告 \(warnings)，提示 \(infos)"
+                                   + (carried > 0 ? "；沿用上一版的说明 \(carried) 条" : ""))
             return number
         }
         let (report, (version, withExplanations)) = try await backend.read { db in
@@ -409,6 +436,11 @@ extension Cycle {
         try require(caller, [.filler, .head], "填写说明")
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalid("说明不能为空。") }
+        // An explanation says why: a few letters or characters at least, not a full stop.
+        let meaningful = text.unicodeScalars.filter { CharacterSet.letters.contains($0) || CharacterSet.decimalDigits.contains($0) }.count
+        guard meaningful >= 4 else {
+            throw StoreError.invalid("说明要写清原因（至少 4 个字），“\(text.prefix(20))”没有说明什么。")
+        }
         try TextInput.check(text, "说明", multiline: true)
         guard text.count <= 2000 else { throw StoreError.invalid("说明不超过 2000 字（现有 \(text.count) 字）。") }
         let id = Self.reportID(year, code)
@@ -440,7 +472,7 @@ extension Cycle {
             let before = finding.explanation
             if before != nil {
                 try await db.raw("""
-                    UPDATE explanations SET text = \(bind: text), author = \(bind: caller.user.login), at = \(bind: Clock.stamp())
+                    UPDATE explanations SET text = \(bind: text), author = \(bind: caller.user.login), at = \(bind: Clock.stamp()), carried_from = NULL
                     WHERE report = \(bind: id) AND version = \(bind: version) AND finding = \(bind: key)
                     """).run()
             } else {
@@ -456,6 +488,35 @@ extension Cycle {
             finding.explainedBy = caller.user.login
             return finding
         }
+    }
+
+    /// Copies the previous version's explanations to version `number` for every warning that persists
+    /// unchanged (same key, message and figures), marked with the version they were written for. Returns
+    /// how many were carried; the report's count of unexplained warnings is brought up to date.
+    func carryExplanations(_ db: any SQLDatabase, report id: String, to number: Int, findings: [StoredFinding]) async throws -> Int {
+        guard number > 1, let previousRow = try await db.raw("""
+            SELECT findings FROM versions WHERE report = \(bind: id) AND number = \(bind: number - 1)
+            """).first() else { return 0 }
+        let previous = (try? JSONDecoder().decode([StoredFinding].self, from: Data(try previousRow.decode(column: "findings", as: String.self).utf8))) ?? []
+        let before = Dictionary(previous.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = try await db.raw("""
+            SELECT finding, text, author, at, carried_from FROM explanations WHERE report = \(bind: id) AND version = \(bind: number - 1)
+            """).all()
+        var carried = 0
+        for row in rows {
+            let key = try row.decode(column: "finding", as: String.self)
+            guard let now = findings.first(where: { $0.key == key }), now.severity == .warning, let then = before[key],
+                  then.message == now.message, then.stated == now.stated, then.expected == now.expected else { continue }
+            let origin = try row.decode(column: "carried_from", as: Int?.self) ?? (number - 1)
+            try await db.raw("""
+                INSERT INTO explanations (report, version, finding, text, author, at, carried_from)
+                VALUES (\(bind: id), \(bind: number), \(bind: key), \(bind: try row.decode(column: "text", as: String.self)),
+                        \(bind: try row.decode(column: "author", as: String.self)), \(bind: try row.decode(column: "at", as: String.self)), \(bind: origin))
+                """).run()
+            carried += 1
+        }
+        if carried > 0 { try await refreshUnexplained(db, id: id) }
+        return carried
     }
 
     func refreshUnexplained(_ db: any SQLDatabase, id: String) async throws {

@@ -198,7 +198,9 @@ public enum WorkbookReader {
             table.rows = coded.enumerated().sorted { a, b in (rank(a.element), a.offset) < (rank(b.element), b.offset) }.map(\.element)
         case .single:
             var tableRow = TableRow(key: StandardLayout.singleRow, label: "")
-            if let number = data.first {
+            // The figures stand in the row right under the 栏次 row; when they are all blank that row is
+            // empty and the next one is the note, which is no figure.
+            if let number = data.first, number == headerRow + 1 {
                 for (offset, column) in table.columns.enumerated() {
                     if let value = try money(cells[number]?[offset], file: file, sheet: sheet, row: number) { tableRow.cells[column.number] = value }
                 }

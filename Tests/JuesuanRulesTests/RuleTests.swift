@@ -177,6 +177,11 @@ let reproducers: [Reproducer] = [
     },
     Reproducer("D-PLACEHOLDER", .warning) { $0.overview.composition = "从单位构成看，XX局的部门决算由本级决算组成。" },
     Reproducer("D-EMPTY-PART", .warning) { $0.glossary = [] },
+    Reproducer("D-NO-FIGURES") { disclosure in
+        for id in disclosure.tables.keys {
+            disclosure.tables[id]!.rows = disclosure.tables[id]!.rows.map { TableRow(key: $0.key, label: $0.label, cells: [:]) }
+        }
+    },
     Reproducer("D-NO-BUDGET", .warning) { $0.figures.initialBudget = [:] },
     Reproducer("D-NO-PRIOR", .warning) { $0.figures.priorYear = [:] },
 ]

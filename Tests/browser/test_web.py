@@ -4,6 +4,7 @@ Run by script/browser-test, which starts `juesuan serve --demo` and passes its a
 logins in the environment. Screenshots at 1280 and 390 px go to docs/screenshots/web-*.png.
 """
 import os
+import openpyxl
 import re
 import sys
 import tempfile
@@ -286,7 +287,19 @@ class Pages(unittest.TestCase):
             PASSWORDS["nojs"] = "quiet-harbor-71"
             self.login("nojs", driver=d)
             d.get(URL + report)
+            # A workbook naming another unit is refused (nothing stored) ...
             d.find_element(By.ID, "file").send_keys(os.path.join(WORKBOOKS, "corrected.xlsx"))
+            go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
+            self.assertIn("不能存为本单位的版本", d.page_source)
+            # ... the same figures under this unit's own name are taken.
+            name = d.title.split(" · ")[0]
+            own = os.path.join(WORKBOOKS, f"{unit}.xlsx")
+            book = openpyxl.load_workbook(os.path.join(WORKBOOKS, "corrected.xlsx"))
+            for row in book["数据集"].iter_rows():
+                if row[0].value == "单位":
+                    row[1].value = name
+            book.save(own)
+            d.find_element(By.ID, "file").send_keys(own)
             go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
             self.assertIn("已保存为第", self.notice(d))
             self.explain_all(driver=d)

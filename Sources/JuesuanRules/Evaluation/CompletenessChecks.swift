@@ -5,7 +5,7 @@ import JuesuanCore
 /// prior-year figures, a template never filled. Warnings, except the unfilled template, which is one
 /// error instead of a hundred.
 enum CompletenessChecks {
-    static let kinds = ["template", "placeholder", "empty-part", "no-budget", "no-prior"]
+    static let kinds = ["template", "placeholder", "no-figures", "empty-part", "no-budget", "no-prior"]
 
     /// A piece of text of the dataset and where it is.
     struct Field {
@@ -38,14 +38,14 @@ enum CompletenessChecks {
                 findings.append(finding(["place": field.place, "value": value, "detail": detail], source: field.source, stated: value))
             }
             return findings
+        case "no-figures":
+            // A report with no figure in any of the nine tables is not a report: an error, so it cannot go up.
+            return disclosure.tables.values.allSatisfy({ $0.isEmpty }) ? [finding(["place": "第二部分九张表", "detail": "九张表都没有数字"])] : []
         case "empty-part":
             var findings: [Finding] = []
             let overview = disclosure.overview
             if overview.functions.isEmpty && overview.composition.isEmpty && overview.staffing.isEmpty {
                 findings.append(finding(["place": "第一部分概况", "detail": "没有部门职能、单位构成和人员构成"]))
-            }
-            if disclosure.tables.values.allSatisfy({ $0.isEmpty }) {
-                findings.append(finding(["place": "第二部分九张表", "detail": "九张表都没有数字"]))
             }
             if disclosure.keyWork.isEmpty {
                 findings.append(finding(["place": "第四部分重点工作完成情况", "detail": "没有列出重点工作"]))

@@ -1,0 +1,97 @@
+import Foundation
+import Juesuan
+import JuesuanCore
+import JuesuanServer
+import JuesuanStore
+import JuesuanTestSupport
+import JuesuanXLSX
+import Testing
+
+/// Integrity at the door (issue 19, item 5): nothing of one unit stored as another's, no empty report
+/// sent up, explanations that say something and follow their finding from version to version.
+@Suite("serve: integrity at the door") struct IntegrityTests {
+    static let unit = Cycle.demoExample
+
+    @Test("a workbook naming another unit is refused with both names, nothing stored", arguments: StoreKind.available)
+    func otherUnit(_ kind: StoreKind) async throws {
+        let harness = try await Harness.make(kind, synthetic: 3)
+        let cycle = harness.cycle
+        let root = try await AttackTests.caller(cycle, "admin")
+        _ = try await cycle.createUser(root, .init(login: "other-filler", name: "他单位填报", role: .filler, org: "420103002100",
+                                                   password: Harness.password))
+        let other = try await AttackTests.caller(cycle, "other-filler")
+        do {
+            _ = try await cycle.upload(other, year: 2021, org: "420103002100", filename: "jianghan.xlsx", bytes: Workbooks.corrected)
+            Issue.record("应拒绝")
+        } catch let error as StoreError {
+            #expect(error.status == 422)
+            #expect(error.detail.contains("武汉市江汉区人民政府办公室") && error.detail.contains("420103002100"), "\(error.detail)")
+        }
+        #expect(try await cycle.report(other, year: 2021, org: "420103002100").currentVersion == 1, "演示的第 1 版不变，没有新版本")
+        // The unit's own name, written with other widths and spaces, is the same name.
+        var own = try Engine.readDataset(Repository.corrected.path)
+        own.unit = " 武汉市江汉区人民政府办公室 "
+        let filler = try await AttackTests.caller(cycle, "tianbao")
+        let stored = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "w.xlsx", bytes: try WorkbookWriter.data(own))
+        #expect(stored.version.number == 1)
+        await harness.close()
+    }
+
+    @Test("the blank workbook uploaded as it is: an error (九张表都没有数字) that blocks 上报")
+    func emptyReportBlocks() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let cycle = harness.cycle
+        let filler = try await AttackTests.caller(cycle, "tianbao")
+        var blank = try Engine.readDataset(Repository.corrected.path)
+        for id in blank.tables.keys {
+            blank.tables[id]!.rows = blank.tables[id]!.rows.map { TableRow(key: $0.key, label: $0.label, cells: [:]) }
+        }
+        let result: UploadResult
+        do { result = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "blank.xlsx", bytes: try WorkbookWriter.data(blank)) } catch {
+            Issue.record("上传空白工作簿：\(error)")
+            await harness.close()
+            return
+        }
+        #expect(result.findings.contains { $0.rule == "D-NO-FIGURES" && $0.severity == .error })
+        for finding in result.findings where finding.severity == .warning {
+            _ = try? await cycle.explain(filler, year: 2021, org: Self.unit, version: 1, finding: finding.key, text: "经核实无误，特此说明。")
+        }
+        await #expect(throws: StoreError.self) { _ = try await cycle.transition(filler, year: 2021, org: Self.unit, .init(action: .submit)) }
+        await harness.close()
+    }
+
+    @Test("explanations say something; they follow their finding to the next version, marked as carried, with the person's name")
+    func explanations() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let cycle = harness.cycle
+        let filler = try await AttackTests.caller(cycle, "tianbao")
+        let first = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let warnings = first.findings.filter { $0.severity == .warning }
+        #expect(warnings.count >= 3)
+        for empty in [".", "。。。", "好的", "  ——  "] {
+            await #expect(throws: StoreError.self, "“\(empty)”不是说明") {
+                _ = try await cycle.explain(filler, year: 2021, org: Self.unit, version: 1, finding: warnings[0].key, text: empty)
+            }
+        }
+        for warning in warnings {
+            _ = try await cycle.explain(filler, year: 2021, org: Self.unit, version: 1, finding: warning.key, text: "经核实，系口径差异。")
+        }
+        // The same workbook again: every warning persists, so every explanation is carried.
+        let second = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "w2.xlsx", bytes: Workbooks.corrected)
+        #expect(second.version.number == 2)
+        let carried = second.findings.filter { $0.severity == .warning }
+        #expect(carried.allSatisfy { $0.explanation == "经核实，系口径差异。" && $0.explanationCarriedFrom == 1 })
+        #expect(carried.allSatisfy { $0.explainedByName == "单位填报员" && $0.explainedAt != nil })
+        #expect(try await cycle.report(filler, year: 2021, org: Self.unit).unexplained == 0)
+        // Rewritten on the new version: no longer carried.
+        let rewritten = try await cycle.explain(filler, year: 2021, org: Self.unit, version: 2, finding: carried[0].key, text: "重新核实，系口径差异。")
+        #expect(rewritten.explanation == "重新核实，系口径差异。")
+        let (_, now) = try await cycle.findings(filler, year: 2021, org: Self.unit, version: 2)
+        #expect(now.first { $0.key == carried[0].key }?.explanationCarriedFrom == nil)
+        // Carried across a further version: still marked with the version it was written for.
+        let third = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "w3.xlsx", bytes: Workbooks.corrected)
+        #expect(third.findings.first { $0.key == carried[1].key }?.explanationCarriedFrom == 1)
+        #expect(third.findings.first { $0.key == carried[0].key }?.explanationCarriedFrom == 2)
+        await harness.close()
+    }
+}
