@@ -65,6 +65,11 @@ op("get","/api/v1/orgs","listOrgs","本辖区的组织机构",params=[P("under",
 op("post","/api/v1/orgs/import","importOrgs","导入组织机构（CSV 或 XLSX：单位编码,名称,上级编码,类型；有错行则全部不导入）",params=[fname],request=binary,responses=ok(ref("ImportResult")),tag="管理")
 op("get","/api/v1/users","listUsers","本辖区的用户",params=paging,responses=ok(ref("UserPage")),tag="管理")
 op("post","/api/v1/users","createUser","新建用户（管理员）",request=body({"login":S("string"),"name":S("string"),"role":{"type":"string","enum":roles},"org":S("string"),"password":S("string",minLength=8)},["login","name","role","org","password"]),responses=ok(ref("User"),"201","已创建"),tag="管理")
+login=P("login","path",{"type":"string","minLength":1,"maxLength":40},"登录名")
+Account={"type":"object","required":["user","disabled","locked","mustChangePassword"],"properties":{"user":ref("User"),"disabled":S("boolean"),"locked":S("boolean"),"mustChangePassword":S("boolean")}}
+op("patch","/api/v1/users/{login}","updateUser","修改用户的姓名、角色，停用或启用（管理员，限于可管理的用户）",params=[login],request=body({"name":S("string"),"role":{"type":"string","enum":roles},"disabled":S("boolean")},[]),responses=ok(Account),tag="管理")
+op("post","/api/v1/users/{login}/unlock","unlockUser","解除因多次密码错误的锁定（管理员）",params=[login],responses=ok(Account),tag="管理")
+op("post","/api/v1/users/{login}/password-reset","resetPassword","重置为一次性密码（只显示这一次），下次登录须修改（管理员）",params=[login],responses=ok({"type":"object","properties":{"login":S("string"),"password":S("string"),"mustChangePassword":S("string")}}),tag="管理")
 op("get","/api/v1/years/{year}/inbox","inbox","下级单位的报表（审核收件箱）",params=[year,P("state","query",{"type":"string","enum":states},"按状态",False),P("problem","query",{"type":"string","enum":["errors","unexplained","clean","missing","unpublished"]},"按问题（unpublished：尚未公开）",False),P("q","query",S("string",maxLength=100),"按名称或编码搜索",False)]+paging,responses=ok(ref("InboxItemPage")),tag="审核")
 op("get","/api/v1/years/{year}/progress","progress","辖区进度：各状态单位数与距公开截止的天数",params=[year],responses=ok(ref("Progress")),tag="审核")
 R="/api/v1/reports/{year}/{org}"

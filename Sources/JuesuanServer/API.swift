@@ -36,6 +36,9 @@ struct API {
         .init(method: .post, path: "/api/v1/orgs/import", operation: "importOrgs", auth: .session, mutates: true),
         .init(method: .get, path: "/api/v1/users", operation: "listUsers", auth: .session, mutates: false),
         .init(method: .post, path: "/api/v1/users", operation: "createUser", auth: .session, mutates: true),
+        .init(method: .patch, path: "/api/v1/users/{login}", operation: "updateUser", auth: .session, mutates: true),
+        .init(method: .post, path: "/api/v1/users/{login}/unlock", operation: "unlockUser", auth: .session, mutates: true),
+        .init(method: .post, path: "/api/v1/users/{login}/password-reset", operation: "resetPassword", auth: .session, mutates: true),
         .init(method: .get, path: "/api/v1/years/{year}/inbox", operation: "inbox", auth: .session, mutates: false),
         .init(method: .get, path: "/api/v1/years/{year}/progress", operation: "progress", auth: .session, mutates: false),
         .init(method: .get, path: "/api/v1/reports/{year}/{org}", operation: "getReport", auth: .session, mutates: false),
@@ -134,6 +137,18 @@ struct API {
             return { request, context in
                 let body = try await Self.decode(Cycle.NewUser.self, request)
                 return try Self.json(try await cycle.createUser(context.caller!, body), status: .created)
+            }
+        case "updateUser":
+            return { request, context in
+                let body = try await Self.decode(Cycle.UserChange.self, request)
+                return try Self.json(try await cycle.updateUser(context.caller!, login: try Self.login(context), body))
+            }
+        case "unlockUser":
+            return { _, context in try Self.json(try await cycle.unlockUser(context.caller!, login: try Self.login(context))) }
+        case "resetPassword":
+            return { _, context in
+                let password = try await cycle.resetPassword(context.caller!, login: try Self.login(context))
+                return try Self.json(["login": try Self.login(context), "password": password, "mustChangePassword": "true"])
             }
         case "inbox":
             return { request, context in
@@ -381,6 +396,11 @@ struct API {
         if text == "current" { return nil }
         guard let number = Int(text), number > 0 else { throw StoreError.badRequest("版本号“\(text.prefix(20))”应为正整数或 current。") }
         return number
+    }
+
+    static func login(_ context: AppContext) throws -> String {
+        guard let text = context.parameters.get("login"), !text.isEmpty, text.count <= 40 else { throw StoreError.badRequest("地址中的登录名无效。") }
+        return text.removingPercentEncoding ?? text
     }
 
     static func id(_ context: AppContext) throws -> Int {

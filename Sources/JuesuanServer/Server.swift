@@ -80,6 +80,10 @@ public enum JuesuanHTTP {
             router.on(RouterPath(route.path), method: route.method) { (request: Request, context: AppContext) async throws -> Response in
                 if route.auth != .public {
                     guard context.caller != nil else { throw StoreError.unauthenticated() }
+                    // A one-time password set by an administrator opens nothing but its own change.
+                    if context.mustChangePassword, !["me", "logout", "changePassword"].contains(route.operation) {
+                        throw StoreError.forbidden("请先修改密码：管理员重置的一次性密码须修改后才能使用（PUT /api/v1/session/password）。")
+                    }
                 }
                 if route.mutates, context.viaCookie {
                     let sent = request.headers[.csrfToken]

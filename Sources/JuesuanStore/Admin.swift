@@ -260,6 +260,124 @@ extension Cycle {
         }
     }
 
+    /// What an administrator sees of a person besides `User`: whether they are locked, disabled, or must
+    /// change their password.
+    public struct Account: Sendable, Codable, Equatable {
+        public var user: User
+        public var disabled: Bool
+        public var locked: Bool
+        public var mustChangePassword: Bool
+    }
+
+    /// The person `login`, when `caller` may manage them (the same rule as creating them: an
+    /// administrator of the root, or one above their node); never oneself.
+    func managedAccount(_ db: any SQLDatabase, _ caller: Caller, _ login: String) async throws -> (User, Org) {
+        guard Self.isCode(login), let row = try await db.raw("""
+            SELECT u.login, u.name, u.role, u.org, o.path FROM users u JOIN orgs o ON o.code = u.org WHERE u.login = \(bind: login)
+            """).first() else { throw StoreError.notFound("没有登录名为“\(login.prefix(40))”的用户。") }
+        let user = try Self.user(row)
+        guard let org = try await self.org(db, user.org) else { throw StoreError.notFound("用户“\(login)”的单位不存在。") }
+        guard caller.sees(org.path) else { throw StoreError.forbidden("用户“\(login)”不在您的管辖范围内。") }
+        if let refusal = Self.grant(caller, role: user.role, at: org) { throw refusal }
+        guard user.login != caller.user.login else { throw StoreError.conflict("不能在这里改自己的账户（修改自己的密码请用“修改密码”）。") }
+        return (user, org)
+    }
+
+    public struct UserChange: Sendable, Codable {
+        public var name: String?
+        public var role: Role?
+        public var disabled: Bool?
+        public init(name: String? = nil, role: Role? = nil, disabled: Bool? = nil) {
+            self.name = name
+            self.role = role
+            self.disabled = disabled
+        }
+    }
+
+    /// Changes a person's name, role or whether they may log in; disabling ends their sessions.
+    public func updateUser(_ caller: Caller, login: String, _ change: UserChange) async throws -> Account {
+        try require(caller, [.admin], "管理用户")
+        if let name = change.name {
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else { throw StoreError.invalid("姓名不能为空，且不超过 100 字。") }
+            try TextInput.check(name, "姓名")
+        }
+        return try await backend.write { db in
+            let (user, org) = try await self.managedAccount(db, caller, login)
+            if let role = change.role, let refusal = Self.grant(caller, role: role, at: org) { throw refusal }
+            let name = change.name ?? user.name, role = change.role ?? user.role
+            try await db.raw("UPDATE users SET name = \(bind: name), role = \(bind: role.rawValue) WHERE login = \(bind: login)").run()
+            if let disabled = change.disabled {
+                try await db.raw("UPDATE users SET disabled = \(bind: disabled ? 1 : 0) WHERE login = \(bind: login)").run()
+                if disabled { try await db.raw("DELETE FROM sessions WHERE login = \(bind: login)").run() }
+            }
+            try await self.log(db, caller, action: "user-changed", org: org, target: "user:\(login)",
+                               before: "\(user.name)｜\(user.role.chineseName)", after: "\(name)｜\(role.chineseName)"
+                                   + (change.disabled.map { $0 ? "｜停用" : "｜启用" } ?? ""))
+            return try await self.account(db, login)
+        }
+    }
+
+    /// Lifts a lock-out at once.
+    public func unlockUser(_ caller: Caller, login: String) async throws -> Account {
+        try require(caller, [.admin], "管理用户")
+        return try await backend.write { db in
+            let (_, org) = try await self.managedAccount(db, caller, login)
+            try await db.raw("UPDATE users SET failures = 0, locked_until = 0 WHERE login = \(bind: login)").run()
+            try await self.log(db, caller, action: "user-unlocked", org: org, target: "user:\(login)")
+            return try await self.account(db, login)
+        }
+    }
+
+    /// Gives a person a one-time password (shown once to the administrator) that must be changed at the
+    /// next login; their sessions end and any lock-out is lifted.
+    public func resetPassword(_ caller: Caller, login: String) async throws -> String {
+        try require(caller, [.admin], "管理用户")
+        var secret = Self.randomHex(6)
+        while (try? Passwords.check(secret, login: login)) == nil { secret = Self.randomHex(6) }
+        let cost = settings.bcryptCost, password = secret
+        let hash = try await offload { Bcrypt.hash(password, cost: cost) }
+        try await backend.write { db in
+            let (_, org) = try await self.managedAccount(db, caller, login)
+            try await db.raw("""
+                UPDATE users SET password_hash = \(bind: hash), must_change_password = 1, failures = 0, locked_until = 0 WHERE login = \(bind: login)
+                """).run()
+            try await db.raw("DELETE FROM sessions WHERE login = \(bind: login)").run()
+            try await self.log(db, caller, action: "password-reset", org: org, target: "user:\(login)", detail: "一次性密码，下次登录须修改")
+        }
+        return secret
+    }
+
+    func account(_ db: any SQLDatabase, _ login: String) async throws -> Account {
+        guard let row = try await db.raw("""
+            SELECT u.login, u.name, u.role, u.org, u.disabled, u.locked_until, u.must_change_password, o.path
+            FROM users u JOIN orgs o ON o.code = u.org WHERE u.login = \(bind: login)
+            """).first() else { throw StoreError.notFound("没有登录名为“\(login)”的用户。") }
+        return Account(user: try Self.user(row), disabled: try row.decode(column: "disabled", as: Int.self) != 0,
+                       locked: try row.decode(column: "locked_until", as: Int.self) > Clock.epoch(),
+                       mustChangePassword: try row.decode(column: "must_change_password", as: Int.self) != 0)
+    }
+
+    /// The people of the caller's subtree with their account state (administrators' view).
+    public func accounts(_ caller: Caller, paging: Paging) async throws -> Page<Account> {
+        try require(caller, [.admin, .readonly], "查看用户")
+        return try await backend.read { db in
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let now = Clock.epoch()
+            let rows = try await db.raw("""
+                SELECT u.login, u.name, u.role, u.org, u.disabled, u.locked_until, u.must_change_password, o.path
+                FROM users u JOIN orgs o ON o.code = u.org
+                WHERE \(Subtree.sql("o.path", caller.user.orgPath)) ORDER BY o.path, u.login LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                """).all()
+            let items = try rows.map { row in
+                Account(user: try Self.user(row), disabled: try row.decode(column: "disabled", as: Int.self) != 0,
+                        locked: try row.decode(column: "locked_until", as: Int.self) > now,
+                        mustChangePassword: try row.decode(column: "must_change_password", as: Int.self) != 0)
+            }
+            return Page(items: items, total: total, offset: paging.offset, limit: paging.limit)
+        }
+    }
+
     public func users(_ caller: Caller, paging: Paging) async throws -> Page<User> {
         try require(caller, [.admin, .readonly], "查看用户")
         return try await backend.read { db in

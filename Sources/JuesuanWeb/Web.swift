@@ -113,6 +113,31 @@ public enum JuesuanWeb {
                                                                 org: form["org"] ?? "", password: form["password"] ?? ""))
             return try await pages.flash(context, notice: "已建用户 \(user.login)。", to: "/app/admin")
         } }
+        router.post("/app/admin/users/{login}/{action}") { request, context in try await pages.post(request, context) { _, caller in
+            guard let login = context.parameters.get("login"), let action = context.parameters.get("action") else {
+                throw StoreError.badRequest("地址不完整。")
+            }
+            switch action {
+            case "unlock":
+                _ = try await cycle.unlockUser(caller, login: login)
+                return try await pages.flash(context, notice: "已解除 \(login) 的锁定。", to: "/app/admin")
+            case "disable", "enable":
+                _ = try await cycle.updateUser(caller, login: login, .init(disabled: action == "disable"))
+                return try await pages.flash(context, notice: action == "disable" ? "已停用 \(login)（其会话已结束）。" : "已启用 \(login)。", to: "/app/admin")
+            case "reset":
+                // The one-time password is shown here once, to this administrator, and kept nowhere.
+                let password = try await cycle.resetPassword(caller, login: login)
+                return Pages.html(Page.layout(title: "已重置密码", user: caller.user, csrf: context.csrf, current: "admin", body: """
+                    <h1>已重置 \(Page.esc(login)) 的密码</h1>
+                    <p>一次性密码（只显示这一次，请当面或电话告知本人）：</p>
+                    <p class="secret"><code>\(Page.esc(password))</code></p>
+                    <p>本人用它登录后须先修改密码；其原有会话已结束，锁定已解除。</p>
+                    <p><a href="/app/admin">回到管理</a></p>
+                    """))
+            default:
+                throw StoreError.badRequest("不认识的操作“\(action.prefix(20))”。")
+            }
+        } }
         router.post("/app/admin/tasks") { request, context in try await pages.post(request, context) { form, caller in
             let task = try await cycle.setTask(caller, year: form["year"].flatMap { Int($0) } ?? 0, layout: form["layout"].flatMap { $0.isEmpty ? nil : $0 },
                                                deadline: form["deadline"] ?? "")
@@ -185,6 +210,9 @@ struct Pages: Sendable {
         guard let caller = context.caller else {
             return Self.redirect("/login?next=" + Self.query(request.uri.path))
         }
+        if context.mustChangePassword, request.uri.path != "/app/password" {
+            return try await flash(context, notice: "请先修改密码：管理员为您设的一次性密码须修改后才能使用。", to: "/app/password")
+        }
         do {
             let page = Self.html(try await body(caller))
             if context.notice != nil || context.problem != nil, let token = context.token { try await cycle.clearFlash(token: token) }
@@ -199,6 +227,9 @@ struct Pages: Sendable {
     /// A form post: logged in, the CSRF field matches the session, the body is a form.
     func post(_ request: Request, _ context: AppContext, _ body: (Form, Caller) async throws -> Response) async throws -> Response {
         guard let caller = context.caller else { return Self.redirect("/login") }
+        if context.mustChangePassword, request.uri.path != "/app/password", request.uri.path != "/logout" {
+            return try await flash(context, notice: "请先修改密码：管理员为您设的一次性密码须修改后才能使用。", to: "/app/password")
+        }
         var request = request
         let data: Data
         do { data = Data(buffer: try await request.collectBody(upTo: cycle.settings.limits.body + 1024 * 1024)) } catch {
@@ -682,9 +713,24 @@ struct Pages: Sendable {
                     <label for="org-file">组织机构文件</label><input id="org-file" name="file" type="file" accept=".csv,.xlsx" required><button>导入</button></form></section>
                     """
             }
-            let users = try await cycle.users(caller, paging: Paging(offset: 0, limit: 200))
-            body += "<section><h2>用户（\(users.total)）</h2><div class=\"table-scroll\"><table class=\"list\"><thead><tr><th>登录名</th><th>姓名</th><th>角色</th><th>单位</th></tr></thead><tbody>"
-            body += users.items.map { "<tr><td>\(Page.esc($0.login))</td><td>\(Page.esc($0.name))</td><td>\(Page.esc($0.role.chineseName))</td><td>\(Page.esc($0.org))</td></tr>" }.joined()
+            let users = try await cycle.accounts(caller, paging: Paging(offset: 0, limit: 200))
+            body += "<section><h2>用户（\(users.total)）</h2><div class=\"table-scroll\"><table class=\"list\"><thead><tr><th>登录名</th><th>姓名</th><th>角色</th><th>单位</th><th>状态</th>"
+                + (isAdmin ? "<th>操作</th>" : "") + "</tr></thead><tbody>"
+            body += users.items.map { account in
+                let user = account.user
+                let state = [account.disabled ? "已停用" : nil, account.locked ? "已锁定" : nil, account.mustChangePassword ? "须改密码" : nil]
+                    .compactMap { $0 }.joined(separator: "、")
+                var actions = ""
+                if isAdmin, user.login != caller.user.login {
+                    func button(_ action: String, _ text: String) -> String {
+                        "<form method=\"post\" action=\"/app/admin/users/\(Page.esc(Self.query(user.login)))/\(action)\" class=\"inline\">\(Page.csrfField(context.csrf))<button class=\"link\">\(text)</button></form>"
+                    }
+                    actions = (account.locked ? button("unlock", "解锁") : "") + button("reset", "重置密码")
+                        + (account.disabled ? button("enable", "启用") : button("disable", "停用"))
+                }
+                return "<tr><td>\(Page.esc(user.login))</td><td>\(Page.esc(user.name))</td><td>\(Page.esc(user.role.chineseName))</td><td>\(Page.esc(user.org))</td><td>\(Page.esc(state.isEmpty ? "正常" : state))</td>"
+                    + (isAdmin ? "<td>\(actions)</td>" : "") + "</tr>"
+            }.joined()
             body += "</tbody></table></div>"
             if isAdmin {
                 body += """

@@ -22,6 +22,9 @@ import Testing
         "importOrgs": ([.admin], false),
         "listUsers": ([.admin, .readonly], false),
         "createUser": ([.admin], true),
+        "updateUser": ([.admin], true),
+        "unlockUser": ([.admin], true),
+        "resetPassword": ([.admin], true),
         "inbox": (Set(Role.allCases), false),
         "progress": (Set(Role.allCases), false),
         "getReport": (Set(Role.allCases), true),
@@ -209,6 +212,7 @@ import Testing
         let target = ["consolidate", "consolidated"].contains(route.operation) ? "420103001" : Cycle.demoExample
         let uri = route.path.replacingOccurrences(of: "{year}", with: "2021").replacingOccurrences(of: "{org}", with: target)
             .replacingOccurrences(of: "{number}", with: "1").replacingOccurrences(of: "{id}", with: String(batch))
+            .replacingOccurrences(of: "{login}", with: "tianbao")
         switch route.operation {
         case "changePassword": return (uri, ["current": Harness.password, "new": Harness.password], nil)
         case "setTask": return (uri, ["deadline": "2030-06-30"], nil)
@@ -216,7 +220,8 @@ import Testing
         case "createUser":
             return (uri, ["login": "new-\(role.rawValue)-\(own)", "name": "新用户", "role": "filler", "org": Cycle.demoExample,
                           "password": Harness.password], nil)
-        case "explain": return (uri, ["finding": "none", "text": "说明"], nil)
+        case "explain": return (uri, ["finding": "none", "text": "经核实，数字无误。"], nil)
+        case "updateUser": return (uri, ["name": "单位填报员"], nil)
         case "transition": return (uri, ["action": "approve"], nil)
         case "createBatch": return (uri, ["year": 2021, "name": "批次"], nil)
         case "addBatchFile": return (uri + "?filename=x.txt", nil, Data("不是报告".utf8))

@@ -95,3 +95,48 @@ import Testing
         await harness.close()
     }
 }
+
+/// Administration that can help (issue 21): a locked or forgetful person has a way back.
+@Suite("serve: administering people") struct AccountTests {
+    @Test("admin unlocks a locked user, resets a password to a one-time one that must be changed first, disables and enables",
+          arguments: StoreKind.available)
+    func wayBack(_ kind: StoreKind) async throws {
+        let harness = try await Harness.make(kind, synthetic: 0)
+        let cycle = harness.cycle
+        let root = try await AttackTests.caller(cycle, "admin")
+        for _ in 0..<6 { _ = try? await cycle.login(login: "tianbao", password: "wrong-password", ip: "192.0.2.9") }
+        #expect(try await cycle.accounts(root, paging: Paging(limit: 500)).items.first { $0.user.login == "tianbao" }?.locked == true)
+        let unlocked = try await cycle.unlockUser(root, login: "tianbao")
+        #expect(!unlocked.locked)
+        _ = try await cycle.login(login: "tianbao", password: Harness.password, ip: "192.0.2.9")
+        // A one-time password: it logs in, and nothing but changing it is allowed.
+        let secret = try await cycle.resetPassword(root, login: "tianbao")
+        await #expect(throws: StoreError.self) { _ = try await cycle.login(login: "tianbao", password: Harness.password, ip: "192.0.2.9") }
+        let login = try await cycle.login(login: "tianbao", password: secret, ip: "192.0.2.9")
+        #expect(try await cycle.session(token: login.token)?.mustChangePassword == true)
+        try await harness.withClient { client in
+            let person = Person(client: client, token: login.token, csrf: login.csrf)
+            let blocked = try await person.call(.get, "/api/v1/reports/2021/\(Cycle.demoExample)")
+            #expect(blocked.status == 403 && blocked.text.contains("请先修改密码"))
+            let changed = try await person.call(.put, "/api/v1/session/password", json: ["current": secret, "new": "Fresh-start-2026"])
+            #expect(changed.status == 204, "\(changed.text)")
+            let open = try await person.call(.get, "/api/v1/reports/2021/\(Cycle.demoExample)")
+            #expect(open.status == 200)
+        }
+        // Disabled: no login, sessions ended; enabled again: back.
+        _ = try await cycle.updateUser(root, login: "tianbao", .init(disabled: true))
+        #expect(try await cycle.session(token: login.token) == nil)
+        await #expect(throws: StoreError.self) { _ = try await cycle.login(login: "tianbao", password: "Fresh-start-2026", ip: "192.0.2.9") }
+        _ = try await cycle.updateUser(root, login: "tianbao", .init(name: "新名字", disabled: false))
+        let back = try await cycle.login(login: "tianbao", password: "Fresh-start-2026", ip: "192.0.2.9")
+        #expect(back.user.name == "新名字")
+        // Authority as for creating: a 主管部门's administrator cannot make a 单位's filler a 财政审核, nor touch the root's people.
+        _ = try await cycle.createUser(root, .init(login: "dept-admin", name: "部门管理员", role: .admin, org: "420103001", password: Harness.password))
+        let department = try await AttackTests.caller(cycle, "dept-admin")
+        await #expect(throws: StoreError.self) { _ = try await cycle.updateUser(department, login: "tianbao", .init(role: .finance)) }
+        await #expect(throws: StoreError.self) { _ = try await cycle.resetPassword(department, login: "caizheng") }
+        await #expect(throws: StoreError.self) { _ = try await cycle.updateUser(root, login: "admin", .init(disabled: true)) }
+        _ = try await cycle.unlockUser(department, login: "tianbao")
+        await harness.close()
+    }
+}

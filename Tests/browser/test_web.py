@@ -3,7 +3,10 @@
 Run by script/browser-test, which starts `juesuan serve --demo` and passes its address and the demo
 logins in the environment. Screenshots at 1280 and 390 px go to docs/screenshots/web-*.png.
 """
+import json
 import os
+import urllib.error
+import urllib.request
 import openpyxl
 import re
 import sys
@@ -351,8 +354,12 @@ class Pages(unittest.TestCase):
         # A file name with markup, and an explanation with markup.
         folder = tempfile.mkdtemp()
         named = os.path.join(folder, "<img src=x onerror=window.__xss=3>.xlsx")
-        with open(os.path.join(WORKBOOKS, "corrected.xlsx"), "rb") as source, open(named, "wb") as target:
-            target.write(source.read())
+        # The unit's own workbook: the example's figures under this unit's (hostile) name.
+        book = openpyxl.load_workbook(os.path.join(WORKBOOKS, "corrected.xlsx"))
+        for row in book["数据集"].iter_rows():
+            if row[0].value == "单位":
+                row[1].value = evil
+        book.save(named)
         d.get(URL + "/app/reports/2021/420103003999")
         d.find_element(By.ID, "file").send_keys(named)
         go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
@@ -362,6 +369,40 @@ class Pages(unittest.TestCase):
         self.assertIn("onerror=window.__xss=3", d.find_element(By.CSS_SELECTOR, "section.versions").text)
         self.assertIn("<script>window.__xss=1</script>", d.find_element(By.CSS_SELECTOR, ".explanation").text)
         self.assertIsNone(d.execute_script("return window.__xss"))
+
+    def test_7_locked_user_reset(self):
+        """A locked-out person: the administrator resets the password to a one-time one; the person logs
+        in with it and must change it before anything else."""
+        d = self.driver
+        for _ in range(6):
+            request = urllib.request.Request(URL + "/api/v1/session", data=json.dumps({"login": "fuzeren", "password": "wrong-password"}).encode(),
+                                             headers={"Content-Type": "application/json"}, method="POST")
+            try:
+                urllib.request.urlopen(request)
+            except urllib.error.HTTPError:
+                pass
+        self.login("admin")
+        d.get(URL + "/app/admin")
+        row = d.find_element(By.XPATH, "//tr[td[1][text()='fuzeren']]")
+        self.assertIn("已锁定", row.text)
+        go(d, row.find_element(By.XPATH, ".//form[contains(@action, '/reset')]//button"))
+        secret = d.find_element(By.CSS_SELECTOR, ".secret code").text
+        self.assertEqual(len(secret), 12)
+        shoot(d, "admin-reset")
+        self.logout()
+        PASSWORDS["fuzeren"] = secret
+        self.login("fuzeren")
+        self.assertIn("/app/password", d.current_url)
+        self.assertIn("请先修改密码", self.notice())
+        d.get(URL + REPORT)
+        self.assertIn("/app/password", d.current_url, "改密码之前哪里也去不了")
+        d.find_element(By.ID, "current").send_keys(secret)
+        d.find_element(By.ID, "new").send_keys("Spring-river-2026")
+        go(d, d.find_element(By.CSS_SELECTOR, "main form button"))
+        self.assertIn("密码已修改", self.notice())
+        PASSWORDS["fuzeren"] = "Spring-river-2026"
+        d.get(URL + REPORT)
+        self.assertNotIn("/app/password", d.current_url)
 
 
 if __name__ == "__main__":
