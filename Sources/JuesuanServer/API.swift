@@ -249,10 +249,12 @@ struct API {
                 let page = try await cycle.auditLog(context.caller!, action: query["action"].map(String.init), actor: query["actor"].map(String.init),
                                                     target: query["target"].map(String.init), paging: Self.paging(request, maxLimit: 10_000))
                 if query["format"] == "csv" {
-                    var text = "编号,时间,操作人,地址,操作,单位,对象,之前,之后,详情\n"
+                    // For people: Beijing time and Chinese words (the JSON keeps ISO UTC stamps and codes).
+                    var text = "编号,时间（北京时间）,操作人,地址,操作,单位,对象,之前,之后,详情\n"
                     for entry in page.items {
-                        text += [String(entry.id), entry.at, entry.actor, entry.ip, entry.action, entry.org ?? "", entry.target, entry.before ?? "",
-                                 entry.after ?? "", entry.detail ?? ""].map(Self.csvField).joined(separator: ",") + "\n"
+                        text += [String(entry.id), AuditWords.beijing(entry.at), entry.actor, entry.ip, AuditWords.action(entry.action), entry.org ?? "",
+                                 AuditWords.target(entry.target), entry.before ?? "", entry.after ?? "", entry.detail ?? ""]
+                            .map(Self.csvField).joined(separator: ",") + "\n"
                     }
                     return Self.raw(Data(("\u{FEFF}" + text).utf8), type: "text/csv; charset=utf-8", download: "审计日志.csv")
                 }

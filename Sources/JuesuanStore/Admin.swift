@@ -479,6 +479,8 @@ extension Cycle {
     public func auditLog(_ caller: Caller, action: String? = nil, actor: String? = nil, target: String? = nil,
                          paging: Paging) async throws -> Page<AuditEntry> {
         try require(caller, [.admin, .readonly], "查看审计日志")
+        // The action may be named in Chinese ("上报") or by its code ("submit").
+        let action = action.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : (AuditWords.code($0) ?? $0) }
         return try await backend.read { db in
             let filter: SQLQueryString = """
                 (\(Subtree.sql("org_path", caller.user.orgPath)) OR (org_path IS NULL AND \(bind: caller.user.orgPath.split(separator: "/").count) = 1))

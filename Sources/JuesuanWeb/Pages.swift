@@ -67,13 +67,15 @@ enum Page {
 
     static var defaultYear: Int { 2021 }
 
-    /// 2026年12月2日 (from an ISO time stamp), with the time when asked.
+    /// 2026年12月2日 (from an ISO time stamp or a day), with the time when asked — in Beijing time.
     static func date(_ stamp: String?, time: Bool = false) -> String {
         guard let stamp, stamp.count >= 10 else { return "" }
-        let parts = stamp.prefix(10).split(separator: "-").compactMap { Int($0) }
+        // A time stamp is UTC: shown in Beijing time (the day may change). A bare day stays as written.
+        let local = stamp.count > 10 ? AuditWords.beijing(stamp) : stamp
+        let parts = local.prefix(10).split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { return esc(stamp) }
         var text = "\(parts[0])年\(parts[1])月\(parts[2])日"
-        if time, stamp.count >= 16 { text += " " + stamp.dropFirst(11).prefix(5) + "（UTC）" }
+        if time, local.count >= 16 { text += " " + local.dropFirst(11).prefix(5) }
         return text
     }
 

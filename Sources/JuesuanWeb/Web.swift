@@ -757,8 +757,8 @@ struct Pages: Sendable {
                 <div class="table-scroll"><table class="list"><thead><tr><th>时间</th><th>操作人</th><th>地址</th><th>操作</th><th>对象</th><th>之前 → 之后</th><th>详情</th></tr></thead><tbody>
                 """
             for entry in log.items {
-                body += "<tr><td>\(Page.date(entry.at, time: true))</td><td>\(Page.esc(entry.actor))</td><td>\(Page.esc(entry.ip))</td><td>\(Page.esc(entry.action))</td>"
-                body += "<td>\(Page.esc(entry.target))</td><td>\(Page.esc([entry.before, entry.after].compactMap { $0 }.joined(separator: " → ")))</td><td>\(Page.esc(entry.detail ?? ""))</td></tr>"
+                body += "<tr><td>\(Page.date(entry.at, time: true))</td><td>\(Page.esc(entry.actor))</td><td>\(Page.esc(entry.ip))</td><td>\(Page.esc(AuditWords.action(entry.action)))</td>"
+                body += "<td>\(Page.esc(AuditWords.target(entry.target)))</td><td>\(Page.esc([entry.before, entry.after].compactMap { $0 }.joined(separator: " → ")))</td><td>\(Page.esc(entry.detail ?? ""))</td></tr>"
             }
             body += "</tbody></table></div>"
             body += Page.pager(total: log.total, offset: offset, limit: 50) { next in

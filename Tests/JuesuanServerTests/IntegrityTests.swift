@@ -140,3 +140,25 @@ import Testing
         await harness.close()
     }
 }
+
+/// Words and times (issue 21): the audit log read by people in Chinese and Beijing time.
+@Suite("serve: the audit log in Chinese and Beijing time") struct AuditWordsTests {
+    @Test("filter by the Chinese word; the CSV export in Beijing time with Chinese actions and targets")
+    func wordsAndTimes() async throws {
+        #expect(AuditWords.beijing("2026-12-04T16:30:00.000Z") == "2026-12-05 00:30:00")
+        #expect(AuditWords.target("report:2021/420103001001") == "2021 年度报表（420103001001）")
+        #expect(AuditWords.code("上报") == "submit" && AuditWords.code("submit") == "submit" && AuditWords.code("随便") == nil)
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let cycle = harness.cycle
+        let auditor = try await AttackTests.caller(cycle, "chakan")
+        let logins = try await cycle.auditLog(auditor, action: "登录", paging: Paging(limit: 500))
+        #expect(logins.total >= 1 && logins.items.allSatisfy { $0.action == "login" })
+        try await harness.withClient { client in
+            let person = try await Person.login(client, "chakan")
+            let csv = try await person.call(.get, "/api/v1/audit-log?format=csv&action=%E7%99%BB%E5%BD%95")
+            #expect(csv.text.contains("时间（北京时间）") && csv.text.contains(",登录,") && csv.text.contains("用户 chakan"), "\(csv.text.prefix(300))")
+            #expect(!csv.text.contains("Z,"), "CSV 中不应有 UTC 时间戳")
+        }
+        await harness.close()
+    }
+}
