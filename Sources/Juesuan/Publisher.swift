@@ -72,6 +72,11 @@ public enum Publisher {
                 pdfProblem = Problem(error)
             }
         }
+        // The published page links the files that were made (no PDF link when none was printed).
+        if let page = published["index.html"] {
+            let links = HTMLWriter.downloads(Set(published.keys))
+            published["index.html"] = Data(String(decoding: page, as: UTF8.self).replacingOccurrences(of: HTMLWriter.downloadsMarker, with: links).utf8)
+        }
         let review = pages.filter { $0.key != "index.html" }
         return Publication(disclosure: disclosure, findings: findings, scores: scores, published: published, review: review,
                            pdfProblem: pdfProblem)

@@ -36,6 +36,16 @@ public enum PageKind: Sendable {
 
 /// Renders a disclosure as HTML laid out like the published report.
 public enum HTMLWriter {
+    /// Where the published page lists its downloads, filled in once the files are known.
+    public static let downloadsMarker = "<!-- juesuan:downloads -->"
+
+    /// The downloads line of the published page: the files that were made, by their names in Chinese.
+    public static func downloads(_ files: Set<String>) -> String {
+        let names: [(String, String)] = [("report.pdf", "PDF"), ("workbook.xlsx", "Excel 工作簿"), ("datapackage.json", "开放数据（CSV）")]
+        let links = names.filter { files.contains($0.0) }.map { "<a href=\"\($0.0)\" download>\($0.1)</a>" }
+        return links.isEmpty ? "" : "<p class=\"downloads\">下载：" + links.joined(separator: " · ") + "</p>"
+    }
+
     /// A page of `kind`, and the outline of its parts, tables and forms (for the contents).
     public static func render(_ disclosure: Disclosure, kind: PageKind, findings: [Finding] = [], scores: [ScoredForm] = [],
                               scheme: ScoringScheme? = nil, narrative: [GeneratedSection] = []) -> (html: String, outline: [OutlineEntry]) {
@@ -44,7 +54,8 @@ public enum HTMLWriter {
         var outline: [OutlineEntry] = []
         var body = ""
         if kind != .print {
-            body += "<header class=\"cover\"><h1>\(escape(disclosure.unit))</h1><p class=\"subtitle\">\(disclosure.year) 年度部门决算</p></header>\n"
+            body += "<header class=\"cover\"><h1>\(escape(disclosure.unit))</h1><p class=\"subtitle\">\(disclosure.year) 年度部门决算</p>"
+                + (kind == .published ? downloadsMarker : "") + "</header>\n"
         }
         if review { body += reviewBanner(findings) + findingsSection(findings) }
         let contentsAt = body.endIndex

@@ -148,9 +148,9 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as StoreError {
-            return Self.problem(error, instance: request.uri.path)
+            return Self.problem(error, instance: request.uri.path, request: request)
         } catch let error as OrgImportError {
-            return Self.problem(error.storeError, instance: request.uri.path,
+            return Self.problem(error.storeError, instance: request.uri.path, request: request,
                                 extra: ["errors": error.problems.map { ["line": "\($0.line)", "value": $0.value, "reason": $0.reason] }])
         } catch let error as HTTPError {
             let status = Int(error.status.code)
@@ -161,15 +161,15 @@ struct ProblemMiddleware: RouterMiddleware {
             case 413: detail = "请求体过大。"
             default: detail = error.body ?? error.status.reasonPhrase
             }
-            return Self.problem(StoreError(status: status, title: status == 404 ? "找不到" : "请求有误", detail: detail), instance: request.uri.path)
+            return Self.problem(StoreError(status: status, title: status == 404 ? "找不到" : "请求有误", detail: detail), instance: request.uri.path, request: request)
         } catch let error as DecodingError {
-            return Self.problem(.badRequest("请求体不是所需的 JSON：\(Self.describe(error))"), instance: request.uri.path)
+            return Self.problem(.badRequest("请求体不是所需的 JSON：\(Self.describe(error))"), instance: request.uri.path, request: request)
         } catch let error as Problem {
-            return Self.problem(StoreError(error), instance: request.uri.path)
+            return Self.problem(StoreError(error), instance: request.uri.path, request: request)
         } catch {
             logger.error("内部错误 \(request.method) \(request.uri.path)：\(String(reflecting: error))")
             return Self.problem(StoreError(status: 500, title: "juesuan 内部错误", detail: "服务器处理请求时出错，已记录日志。"),
-                                instance: request.uri.path)
+                                instance: request.uri.path, request: request)
         }
     }
 
@@ -184,7 +184,34 @@ struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
-    static func problem(_ error: StoreError, instance: String, extra: [String: [[String: String]]] = [:]) -> Response {
+    /// A browser asking for a page (not the API, not a script): `Accept` names HTML.
+    static func wantsPage(_ request: Request?) -> Bool {
+        guard let request else { return false }
+        return !request.uri.path.hasPrefix("/api/") && (request.headers[.accept]?.contains("text/html") ?? false)
+    }
+
+    /// The problem as a small page in Chinese, with a way back: for people's browsers.
+    static func page(_ error: StoreError) -> Response {
+        func esc(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let html = """
+            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(esc(error.title)) · juesuan 决算</title>
+            <style>body{font-family:"Noto Sans CJK SC",sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.7;color:#1f2933}
+            h1{font-size:1.4rem}a{color:#0b5cad}</style></head><body>
+            <h1>\(esc(error.title))（\(error.status)）</h1><p>\(esc(error.detail))</p>
+            <p><a href="/">回到首页</a> · <a href="/public/">已公开的报告</a></p></body></html>
+            """
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        if error.status == 503 { headers[.retryAfter] = "5" }
+        return Response(status: HTTPResponse.Status(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func problem(_ error: StoreError, instance: String, request: Request? = nil, extra: [String: [[String: String]]] = [:]) -> Response {
+        if wantsPage(request) { return page(error) }
         var object: [String: Any] = ["type": "about:blank", "title": error.title, "status": error.status, "detail": error.detail,
                                      "instance": instance]
         for (key, value) in extra { object[key] = value }

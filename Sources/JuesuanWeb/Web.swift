@@ -144,6 +144,8 @@ public enum JuesuanWeb {
             return try await pages.flash(context, notice: "\(task.year) 年度任务已保存。", to: "/app/admin")
         } }
         router.get("/public/{year}/") { request, context in try await pages.publicIndex(request, context) }
+        // The public entry: the latest year's published reports.
+        router.get("/public/") { _, _ in Pages.redirect("/public/\(try await cycle.tasks().first?.year ?? Page.defaultYear)/") }
     }
 }
 

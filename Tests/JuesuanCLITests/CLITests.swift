@@ -504,6 +504,16 @@ struct CLITests {
         #expect(again.status == 0, "自己写出的数据集可以整个重写：\(again.stderr)")
     }
 
+    @Test("build --no-pdf：公开页面只链接写出的文件（没有 PDF 就不链接 PDF）")
+    func downloadsWithoutPDF() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-build-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(try CLI.run(["build", "examples/jianghan-2021", "--out", out.path, "--no-pdf"]).status == 0)
+        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(html.contains("href=\"workbook.xlsx\"") && !html.contains("href=\"report.pdf\""))
+        #expect(!html.contains("juesuan:downloads"))
+    }
+
     @Test("用法错误退出 64")
     func usage() throws {
         #expect(try CLI.run(["check"]).status == 64)
@@ -518,6 +528,8 @@ struct CLITests {
         #expect(result.status == 0)
         let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
         let text = HTMLText.normalise(html)
+        // The published page links its PDF, workbook and open data.
+        #expect(html.contains("href=\"report.pdf\"") && html.contains("href=\"workbook.xlsx\"") && html.contains("href=\"datapackage.json\""))
 
         // Every body row of every table, blanks dropped, equals a line of the seed's table.
         let seed = try String(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"), encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Juesuan
 import JuesuanCore
 import JuesuanServer
@@ -158,6 +159,28 @@ import Testing
             let csv = try await person.call(.get, "/api/v1/audit-log?format=csv&action=%E7%99%BB%E5%BD%95")
             #expect(csv.text.contains("时间（北京时间）") && csv.text.contains(",登录,") && csv.text.contains("用户 chakan"), "\(csv.text.prefix(300))")
             #expect(!csv.text.contains("Z,"), "CSV 中不应有 UTC 时间戳")
+        }
+        await harness.close()
+    }
+}
+
+/// Public pages for people (issue 21): a browser gets a page in Chinese with a way back, API clients
+/// keep problem details.
+@Suite("serve: public pages for people") struct PublicPagesTests {
+    @Test("an unknown public address: a Chinese HTML page for a browser, problem details otherwise; /public/ leads to the latest year")
+    func notFound() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        try await harness.withWebClient { client in
+            var browser = HTTPFields()
+            browser[.accept] = "text/html,application/xhtml+xml"
+            let page = try await Person.call(client, .get, "/public/2021/NOPE/", headers: browser)
+            #expect(page.status == 404)
+            #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(page.text.contains("找不到") && page.text.contains("回到首页"))
+            let api = try await Person.call(client, .get, "/public/2021/NOPE/")
+            #expect(api.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+            let entry = try await Person.call(client, .get, "/public/", headers: browser)
+            #expect(entry.status == 303 && entry.headers[.location] == "/public/2021/")
         }
         await harness.close()
     }

@@ -136,7 +136,7 @@ enum Served {
             let number = (uploaded.json["version"] as? [String: Any])?["number"] as? Int ?? 0
             for finding in uploaded.json["findings"] as? [[String: Any]] ?? [] where finding["severity"] as? String == "warning" {
                 _ = try await Served.send(base, "PUT", report + "/versions/\(number)/explanations", token: filler,
-                                          json: ["finding": finding["key"] as! String, "text": "已核实"])
+                                          json: ["finding": finding["key"] as! String, "text": "已核实无误。"])
             }
         case "已上报":
             _ = try await Served.send(base, "POST", report + "/transitions", token: reviewer, json: ["action": "return", "reason": "请核对"])
@@ -305,7 +305,7 @@ enum Served {
         let uploaded = try await Served.send(one.base, "POST", Self.report + "/versions", token: filler, body: Workbooks.corrected)
         for finding in uploaded.json["findings"] as? [[String: Any]] ?? [] where finding["severity"] as? String == "warning" {
             _ = try await Served.send(two.base, "PUT", Self.report + "/versions/1/explanations", token: filler,
-                                      json: ["finding": finding["key"] as! String, "text": "已核实"])
+                                      json: ["finding": finding["key"] as! String, "text": "已核实无误。"])
         }
         for round in 0..<5 {
             let submitted = try await Served.send(one.base, "POST", Self.report + "/transitions", token: filler, json: ["action": "submit"])

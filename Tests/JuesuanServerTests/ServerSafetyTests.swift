@@ -194,7 +194,7 @@ import JuesuanConsolidate
         let filler = try await caller("tianbao"), reviewer = try await caller("zhuguan")
         let result = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
         for finding in result.findings where finding.severity == .warning {
-            _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: result.version.number, finding: finding.key, text: "已核实")
+            _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: result.version.number, finding: finding.key, text: "已核实无误。")
         }
         for round in 0..<5 {
             _ = try await cycle.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
@@ -244,7 +244,7 @@ import JuesuanConsolidate
         let filler = Caller(user: try await harness.cycle.login(login: "tianbao", password: Harness.password, ip: "t").user, ip: "t")
         let uploaded = try await harness.cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
         for finding in uploaded.findings where finding.severity == .warning {
-            _ = try await harness.cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: 1, finding: finding.key, text: "已核实")
+            _ = try await harness.cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: 1, finding: finding.key, text: "已核实无误。")
         }
         await harness.cycle.close()
         // The same store, served with a catalogue that lost one rule.
@@ -262,7 +262,7 @@ import JuesuanConsolidate
         let rechecked = try await changed.recheck(filler, year: 2021, org: Cycle.demoExample)
         #expect(rechecked.version.number == 2 && rechecked.version.kind == .recheck)
         for finding in rechecked.findings where finding.severity == .warning {
-            _ = try await changed.explain(filler, year: 2021, org: Cycle.demoExample, version: 2, finding: finding.key, text: "已核实")
+            _ = try await changed.explain(filler, year: 2021, org: Cycle.demoExample, version: 2, finding: finding.key, text: "已核实无误。")
         }
         let submitted = try await changed.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
         #expect(submitted.state == .submitted)
