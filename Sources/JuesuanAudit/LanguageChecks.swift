@@ -50,35 +50,35 @@ extension NarrativeChecks {
     static let batches = try! NSRegularExpression(pattern: "[0-9０-９]+\\s*批")
     static let visits = try! NSRegularExpression(pattern: "[0-9０-９]+\\s*人次")
 
-    /// 公务接待 spent (表7) but neither its 批次 nor its 人次 said — or said for 外宾 only while the 国内
-    /// sentence has none: a disclosure the outline requires.
+    /// 公务接待 spent (表7) with its 批次 and 人次 said for 外宾 (外事) only, and none for 国内: the outline asks
+    /// for the 国内公务接待 counts too. A text that gives no counts at all is not judged here (whether the
+    /// outline applies depends on the region's template).
     mutating func checkReceptionCounts(_ scanned: [(Passage, [Character], [Mention])]) {
         guard let t7 = table(.t7), t7.amount(StandardLayout.singleRow, column: 12) > .zero else { return }
-        var sentences: [(Passage, [Character], Int, String)] = []
-        for (passage, characters, _) in scanned {
-            var start = 0
-            for (index, character) in characters.enumerated() where "。；;".contains(character) || index == characters.count - 1 {
-                let sentence = String(characters[start...index])
-                if sentence.contains("接待"), !sentence.contains("反映"), !sentence.contains("是指") { sentences.append((passage, characters, start, sentence)) }
-                start = index + 1
-            }
-        }
-        guard !sentences.isEmpty else { return }
         func counted(_ text: String) -> Bool {
             let range = NSRange(text.startIndex..., in: text)
             return Self.batches.firstMatch(in: text, range: range) != nil && Self.visits.firstMatch(in: text, range: range) != nil
         }
-        let domestic = sentences.filter { $0.3.contains("国内") }
-        let judged = domestic.isEmpty ? sentences : domestic
-        // Counts may follow in the next sentence of the same section; judge the sentences with what follows.
-        let satisfied = judged.contains { sentence in
-            let following = sentences.filter { $0.0 == sentence.0 && $0.2 >= sentence.2 }.prefix(2).map(\.3).joined()
-            return counted(following) && (domestic.isEmpty || !following.contains("外宾") || following.contains("国内"))
+        var foreign: (Passage, [Character], Int)?
+        var domestic = false
+        for (passage, characters, _) in scanned {
+            var start = 0
+            for (index, character) in characters.enumerated() where "。；;，,".contains(character) || index == characters.count - 1 {
+                let clause = String(characters[start...index])
+                if clause.contains("接待"), counted(clause) {
+                    if clause.contains("外宾") || clause.contains("外事") || clause.contains("境外") {
+                        if foreign == nil { foreign = (passage, characters, start) }
+                    } else {
+                        domestic = true
+                    }
+                }
+                start = index + 1
+            }
         }
-        guard !satisfied, let first = judged.first else { return }
-        add("X-RECEPTION", passage: first.0, at: first.2, stated: nil, expected: nil,
-            values: ["excerpt": Self.excerpt(first.1, around: first.2), "amount": t7.amount(StandardLayout.singleRow, column: 12).description,
-                     "which": domestic.isEmpty ? "公务接待" : "国内公务接待"])
+        guard let foreign, !domestic else { return }
+        add("X-RECEPTION", passage: foreign.0, at: foreign.2, stated: nil, expected: nil,
+            values: ["excerpt": Self.excerpt(foreign.1, around: foreign.2), "amount": t7.amount(StandardLayout.singleRow, column: 12).description,
+                     "which": "国内公务接待"])
     }
 
     /// Opening and closing marks that must pair within a section. Half- and full-width parentheses

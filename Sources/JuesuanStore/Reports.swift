@@ -436,11 +436,6 @@ extension Cycle {
         try require(caller, [.filler, .head], "填写说明")
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalid("说明不能为空。") }
-        // An explanation says why: a few letters or characters at least, not a full stop.
-        let meaningful = text.unicodeScalars.filter { CharacterSet.letters.contains($0) || CharacterSet.decimalDigits.contains($0) }.count
-        guard meaningful >= 4 else {
-            throw StoreError.invalid("说明要写清原因（至少 4 个字），“\(text.prefix(20))”没有说明什么。")
-        }
         try TextInput.check(text, "说明", multiline: true)
         guard text.count <= 2000 else { throw StoreError.invalid("说明不超过 2000 字（现有 \(text.count) 字）。") }
         let id = Self.reportID(year, code)
@@ -468,6 +463,11 @@ extension Cycle {
             }
             guard finding.severity == .warning else {
                 throw StoreError.conflict(finding.severity == .error ? "错误不能用说明代替，请改正后重新上传。" : "提示无需说明。")
+            }
+            // An explanation says why: a few letters or characters at least, not a full stop.
+            let meaningful = text.unicodeScalars.filter { CharacterSet.letters.contains($0) || CharacterSet.decimalDigits.contains($0) }.count
+            guard meaningful >= 4 else {
+                throw StoreError.invalid("说明要写清原因（至少 4 个字），“\(text.prefix(20))”没有说明什么。")
             }
             let before = finding.explanation
             if before != nil {

@@ -120,7 +120,7 @@ import Testing
                 #expect(Array(actions.reversed()) == ["upload", "upload"] + Array(repeating: "explain", count: warnings.count)
                         + ["submit", "return", "submit", "approve", "approve", "publish"])
                 let csv = try await auditor.call(.get, "/api/v1/audit-log?format=csv")
-                #expect(csv.text.contains("编号,时间,操作人"))
+                #expect(csv.text.contains("编号,时间（北京时间）,操作人") && csv.text.contains(",上报,"))
             }
         } catch {
             await harness.close()
