@@ -185,3 +185,18 @@ import Testing
         await harness.close()
     }
 }
+
+@Suite("serve: temporary files") struct TemporaryFileTests {
+    @Test("folders of uploads left by a killed server are removed at start (older than an hour); fresh ones stay")
+    func staleUploads() throws {
+        let temporary = FileManager.default.temporaryDirectory
+        let stale = temporary.appendingPathComponent("juesuan-upload-\(UUID().uuidString)")
+        let fresh = temporary.appendingPathComponent("juesuan-upload-\(UUID().uuidString)")
+        for folder in [stale, fresh] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: stale.path)
+        Uploads.removeStale()
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        #expect(FileManager.default.fileExists(atPath: fresh.path))
+        try? FileManager.default.removeItem(at: fresh)
+    }
+}
