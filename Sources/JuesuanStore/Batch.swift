@@ -118,8 +118,9 @@ extension Cycle {
     }
 
     /// Queues one published report (PDF, or its extracted text) in a batch.
-    public func addBatchFile(_ caller: Caller, batch id: Int, filename: String, bytes: Data) async throws -> Job {
-        try require(caller, [.reviewer, .finance, .admin], "批量审查")
+    /// Checks a file for a batch before anything is queued: a name without control characters, not
+    /// empty, not too large, a PDF or UTF-8 text. Throws the reason in Chinese.
+    public func checkBatchFile(filename: String, bytes: Data) throws {
         try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
         let name = Self.cleanFilename(filename)
         guard !bytes.isEmpty else { throw StoreError.unsupported("“\(name)”是空文件。") }
@@ -128,6 +129,21 @@ extension Cycle {
         guard isPDF || String(data: bytes, encoding: .utf8) != nil else {
             throw StoreError.unsupported("“\(name)”既不是 PDF，也不是 UTF-8 文本：批量审查只接受已公开报告的 PDF 或其提取的文本。")
         }
+    }
+
+    /// Queues several files at once, all or none: one bad file refuses the whole upload with its reason.
+    public func addBatchFiles(_ caller: Caller, batch id: Int, files: [(filename: String, bytes: Data)]) async throws -> [Job] {
+        try require(caller, [.reviewer, .finance, .admin], "批量审查")
+        for file in files { try checkBatchFile(filename: file.filename, bytes: file.bytes) }
+        var jobs: [Job] = []
+        for file in files { jobs.append(try await addBatchFile(caller, batch: id, filename: file.filename, bytes: file.bytes)) }
+        return jobs
+    }
+
+    public func addBatchFile(_ caller: Caller, batch id: Int, filename: String, bytes: Data) async throws -> Job {
+        try require(caller, [.reviewer, .finance, .admin], "批量审查")
+        try checkBatchFile(filename: filename, bytes: bytes)
+        let name = Self.cleanFilename(filename)
         let now = Clock.stamp()
         return try await backend.write { db in
             let (_, org) = try await self.visibleBatch(db, caller, id)

@@ -79,22 +79,18 @@ public enum JuesuanWeb {
         router.get("/app/inbox") { request, context in try await pages.inbox(request, context) }
         router.get("/app/batches") { request, context in try await pages.batches(request, context) }
         router.post("/app/batches") { request, context in try await pages.post(request, context) { form, caller in
+            // Every file is checked before the batch is made: one bad file refuses the whole upload, nothing queued.
+            let files = form.files.filter { $0.name == "files" && !$0.data.isEmpty }.map { (filename: $0.filename, bytes: $0.data) }
+            for file in files { try cycle.checkBatchFile(filename: file.filename, bytes: file.bytes) }
             let batch = try await cycle.createBatch(caller, year: form["year"].flatMap { Int($0) } ?? Page.defaultYear, name: form["name"] ?? "")
-            var added = 0
-            for file in form.files where file.name == "files" && !file.data.isEmpty {
-                _ = try await cycle.addBatchFile(caller, batch: batch.id, filename: file.filename, bytes: file.data)
-                added += 1
-            }
+            let added = try await cycle.addBatchFiles(caller, batch: batch.id, files: files).count
             return try await pages.flash(context, notice: "已建批次，\(added) 个文件排队审查。", to: "/app/batches/\(batch.id)")
         } }
         router.get("/app/batches/{id}") { request, context in try await pages.batch(request, context) }
         router.post("/app/batches/{id}/files") { request, context in try await pages.post(request, context) { form, caller in
             let id = try Pages.intParameter(context, "id")
-            var added = 0
-            for file in form.files where file.name == "files" && !file.data.isEmpty {
-                _ = try await cycle.addBatchFile(caller, batch: id, filename: file.filename, bytes: file.data)
-                added += 1
-            }
+            let files = form.files.filter { $0.name == "files" && !$0.data.isEmpty }.map { (filename: $0.filename, bytes: $0.data) }
+            let added = try await cycle.addBatchFiles(caller, batch: id, files: files).count
             return try await pages.flash(context, notice: "\(added) 个文件排队审查。", to: "/app/batches/\(id)")
         } }
         router.get("/app/admin") { request, context in try await pages.admin(request, context) }
@@ -640,7 +636,7 @@ struct Pages: Sendable {
             if [.reviewer, .finance, .admin].contains(caller.user.role) {
                 body += """
                     <form method="post" action="/app/batches" enctype="multipart/form-data" class="stack upload" data-drop>\(Page.csrfField(context.csrf))
-                    <label for="name">批次名称</label><input id="name" name="name" required maxlength="200" value="\(Page.defaultYear) 年度部门决算公开">
+                    <label for="name">批次名称</label><input id="name" name="name" required maxlength="200" placeholder="如：\(Page.defaultYear) 年度部门决算公开">
                     <label for="year">年度</label><input id="year" name="year" type="number" min="2000" max="2100" value="\(Page.defaultYear)" required>
                     <label for="files">已公开的报告（PDF 或提取的文本，可多选）</label><input id="files" name="files" type="file" multiple accept=".pdf,.txt" required>
                     <span class="drop-hint" aria-hidden="true">或把文件拖到这里</span>

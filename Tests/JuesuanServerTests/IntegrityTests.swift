@@ -200,3 +200,20 @@ import Testing
         try? FileManager.default.removeItem(at: fresh)
     }
 }
+
+@Suite("serve: batch uploads") struct BatchUploadTests {
+    @Test("one bad file among several refuses them all: nothing queued")
+    func allOrNothing() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let cycle = harness.cycle
+        let finance = try await AttackTests.caller(cycle, "caizheng")
+        let batch = try await cycle.createBatch(finance, year: 2021, name: "批次")
+        let seed = try Data(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"))
+        let files = [("a.txt", seed), ("b.txt", seed), ("坏.txt", Data([0xFF, 0xFE, 0x00])), ("c.txt", seed)]
+        await #expect(throws: StoreError.self) { _ = try await cycle.addBatchFiles(finance, batch: batch.id, files: files) }
+        #expect(try await cycle.batch(finance, id: batch.id, paging: Paging()).total == 0)
+        let queued = try await cycle.addBatchFiles(finance, batch: batch.id, files: files.filter { $0.0 != "坏.txt" })
+        #expect(queued.count == 3)
+        await harness.close()
+    }
+}

@@ -241,6 +241,19 @@ class Pages(unittest.TestCase):
         self.login("caizheng")
         d.get(URL + "/app/batches")
         files = os.environ["JUESUAN_BATCH_FILES"].split(",")
+        # The name starts empty (a placeholder shows an example): what is typed is the name.
+        name = d.find_element(By.ID, "name")
+        self.assertEqual(name.get_attribute("value"), "")
+        name.send_keys("江汉区 2021 批量审查")
+        # One bad file among them refuses the whole upload: nothing is queued.
+        bad = os.path.join(tempfile.mkdtemp(), "坏文件.txt")
+        with open(bad, "wb") as handle:
+            handle.write(b"\xff\xfe\x00not text")
+        d.find_element(By.ID, "files").send_keys("\n".join(files + [bad]))
+        go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
+        self.assertIn("坏文件.txt", self.problem())
+        self.assertNotIn("江汉区 2021 批量审查", d.page_source)
+        d.find_element(By.ID, "name").send_keys("江汉区 2021 批量审查")
         d.find_element(By.ID, "files").send_keys("\n".join(files))
         go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
         self.assertIn("排队审查", self.notice())
