@@ -71,6 +71,7 @@ public enum JuesuanHTTP {
 
     public static func router(cycle: Cycle, options: ServerOptions, pages: Extension? = nil) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
+        router.middlewares.add(RequestLogMiddleware(logger: Logger(label: "juesuan.request")))
         router.middlewares.add(HeadersMiddleware(options: options))
         router.middlewares.add(ProblemMiddleware(logger: Logger(label: "juesuan.http")))
         router.middlewares.add(SessionMiddleware(cycle: cycle, options: options))
@@ -137,6 +138,25 @@ extension HTTPField.Name {
     static let strictTransportSecurity = HTTPField.Name("Strict-Transport-Security")!
     static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
     static let retryAfter = HTTPField.Name("Retry-After")!
+}
+
+/// One line per request on the server's log: an id (also sent back as `X-Request-Id`), method, path,
+/// status and duration — to see what a slow or failing request was.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let logger: Logger
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        let id = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let started = ContinuousClock.now
+        var response = try await next(request, context)
+        response.headers[HTTPField.Name("X-Request-Id")!] = id
+        let elapsed = started.duration(to: .now)
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info("\(request.method.rawValue) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds)) ms",
+                    metadata: ["request": .string(id), "ip": .string(context.remoteAddress)])
+        return response
+    }
 }
 
 /// Every error leaves as RFC 9457 problem details with a Chinese title and detail.

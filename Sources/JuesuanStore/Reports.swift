@@ -48,10 +48,11 @@ public struct StoredFinding: Sendable, Codable, Equatable {
         }
     }
 
+    /// "表1 第27行 第1栏", "表5 2010301 第2栏", "表6 合计": where the finding is, as a reviewer says it.
     var computedPlace: String {
         var parts: [String] = []
         if let table { parts.append(table) }
-        if let row { parts.append(row) }
+        if let row { parts.append(row.allSatisfy(\.isNumber) && row.count <= 2 ? "第\(row)行" : row) }
         if let column { parts.append("第\(column)栏") }
         if parts.isEmpty, let line { parts.append("第 \(line) 行") }
         if parts.isEmpty, let file { parts.append(file + (fileLine.map { ":\($0)" } ?? "")) }

@@ -90,6 +90,8 @@ enum Main {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["JUESUAN_PROFILE"] != nil ? .debug : .warning
+            // `serve` writes one line per request (id, method, path, status, duration).
+            if label == "juesuan.request" { handler.logLevel = .info }
             return handler
         }
         let arguments = Array(CommandLine.arguments.dropFirst())

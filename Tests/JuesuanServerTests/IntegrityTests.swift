@@ -217,3 +217,18 @@ import Testing
         await harness.close()
     }
 }
+
+@Suite("serve: findings that help") struct FindingPlaceTests {
+    @Test("a finding's place reads 表1 第27行 第1栏; a code stays a code")
+    func places() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let filler = try await AttackTests.caller(harness.cycle, "tianbao")
+        var dataset = try Engine.readDataset(Repository.corrected.path)
+        let index = try #require(dataset.tables[.t1]?.rows.firstIndex { $0.key == .line(27) })
+        dataset.tables[.t1]!.rows[index].cells[1] = Money(fen: 18_319_400)
+        let result = try await harness.cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: try WorkbookWriter.data(dataset))
+        let places = Set(result.findings.filter { $0.severity == .error }.map(\.place))
+        #expect(places.contains("表1 第27行 第1栏"), "\(places)")
+        await harness.close()
+    }
+}
