@@ -727,7 +727,7 @@ struct Pages: Sendable {
                         + (account.disabled ? button("enable", "启用") : button("disable", "停用"))
                 }
                 return "<tr><td>\(Page.esc(user.login))</td><td>\(Page.esc(user.name))</td><td>\(Page.esc(user.role.chineseName))</td><td>\(Page.esc(user.org))</td><td>\(Page.esc(state.isEmpty ? "正常" : state))</td>"
-                    + (isAdmin ? "<td>\(actions)</td>" : "") + "</tr>"
+                    + (isAdmin ? "<td class=\"row-actions\">\(actions)</td>" : "") + "</tr>"
             }.joined()
             body += "</tbody></table></div>"
             if isAdmin {
