@@ -32,8 +32,9 @@ public struct Publication: Sendable {
 public enum Publisher {
     /// The package of `disclosure`. `pdf` prints `report.pdf` with Chromium; when that fails the rest
     /// is still built and `pdfProblem` says why. `date` is printed on the PDF's cover.
+    /// `draft`: the PDF carries a "草稿" watermark on every page (a version not published).
     public static func build(_ disclosure: Disclosure, catalog: Catalog, rules: RuleCatalogue, source: String,
-                             pdf: Bool = true, date: Date = Date()) throws -> Publication {
+                             pdf: Bool = true, date: Date = Date(), draft: Bool = false) throws -> Publication {
         let scheme: ScoringScheme
         do { scheme = try ScoringScheme.chosen(by: disclosure.performance) } catch {
             throw Problem(kind: .inputInvalid, message: "\(source)：\(error)")
@@ -67,7 +68,8 @@ public enum Publisher {
         if pdf {
             let body = HTMLWriter.render(disclosure, kind: .print, scores: scores, scheme: scheme, narrative: narrative)
             do {
-                published["report.pdf"] = try PDFWriter.report(disclosure, body: body.html, outline: body.outline, date: ChineseDate.long(date))
+                published["report.pdf"] = try PDFWriter.report(disclosure, body: body.html, outline: body.outline, date: ChineseDate.long(date),
+                                                               draft: draft)
             } catch {
                 pdfProblem = Problem(error)
             }

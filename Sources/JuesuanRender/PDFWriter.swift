@@ -21,7 +21,22 @@ public enum PDFWriter {
     /// `report.pdf` as bytes. `body` is the page rendered as `.print`, `outline` its contents.
     /// Page numbers in the contents need poppler (`pdftotext`, `pdfunite`); without it the contents
     /// are printed without them.
-    public static func report(_ disclosure: Disclosure, body: String, outline: [OutlineEntry], date: String) throws -> Data {
+    /// A large, faint "草稿" across every printed page (a fixed element repeats on each page when printed).
+    static let draftMark = """
+        <style>body::after{content:"草稿";position:fixed;top:38%;left:0;right:0;text-align:center;font-size:110pt;font-weight:700;
+        color:rgba(190,30,30,.13);transform:rotate(-28deg);z-index:9999;pointer-events:none}</style>
+        """
+
+    static func marked(_ html: String, draft: Bool) -> String {
+        guard draft, let head = html.range(of: "</head>") else { return html }
+        var copy = html
+        copy.replaceSubrange(head, with: draftMark + "</head>")
+        return copy
+    }
+
+    /// `draft`: every page carries a "草稿" watermark (anything not published).
+    public static func report(_ disclosure: Disclosure, body: String, outline: [OutlineEntry], date: String, draft: Bool = false) throws -> Data {
+        let body = marked(body, draft: draft)
         guard let chromium else {
             throw Failure(kind: .toolMissing, description: "未找到 Chromium，未生成 report.pdf", hint: "Debian：\(installLine)")
         }
@@ -37,7 +52,8 @@ public enum PDFWriter {
         let bodyPDF = try print(body, name: "body", in: folder, chromium: chromium)
         if let pdftotext = Tools.find(["pdftotext"]), let pdfunite = Tools.find(["pdfunite"]) {
             let pages = try headingPages(bodyPDF, outline: outline, pdftotext: pdftotext, folder: folder)
-            let front = try print(HTMLWriter.front(disclosure, outline: outline, pages: pages, date: date), name: "front", in: folder, chromium: chromium)
+            let front = try print(marked(HTMLWriter.front(disclosure, outline: outline, pages: pages, date: date), draft: draft), name: "front", in: folder,
+                                  chromium: chromium)
             let joined = folder.appendingPathComponent("report.pdf")
             let status = try ChildProcess.run(pdfunite.path, [front.path, bodyPDF.path, joined.path])
             guard status == 0, let data = FileManager.default.contents(atPath: joined.path) else {
@@ -46,7 +62,7 @@ public enum PDFWriter {
             return data
         }
         // Without poppler: cover and contents (no page numbers) printed with the body in one pass.
-        var combined = HTMLWriter.front(disclosure, outline: outline, pages: outline.map { _ in nil }, date: date)
+        var combined = marked(HTMLWriter.front(disclosure, outline: outline, pages: outline.map { _ in nil }, date: date), draft: draft)
         if let cut = combined.range(of: "</body>"), let start = body.range(of: "<body>"), let end = body.range(of: "</body>") {
             combined.replaceSubrange(cut, with: String(body[start.upperBound..<end.lowerBound]) + "</body>")
         }

@@ -87,6 +87,9 @@ enum Migrations {
             (4, ["ALTER TABLE jobs ADD COLUMN checklist TEXT"]),
             // An explanation carried to a later version while its finding persists: the version it was written for.
             (5, ["ALTER TABLE explanations ADD COLUMN carried_from INTEGER"]),
+            // A version's PDF made once and kept (draft: with the "草稿" watermark).
+            (6, ["CREATE TABLE version_pdfs (report TEXT NOT NULL, version INTEGER NOT NULL, draft INTEGER NOT NULL, content \(d.bytes) NOT NULL, "
+                 + "made_at TEXT NOT NULL, PRIMARY KEY (report, version, draft))"]),
         ]
     }
 

@@ -296,6 +296,31 @@ extension Cycle {
         return (try Self.version(row, current: catalogueVersion), findings)
     }
 
+    /// The PDF of a version as a reviewer downloads it: made once and kept. A version that is not the
+    /// published one carries a "草稿" watermark on every page. `make` prints it when it is not kept yet.
+    public func versionPDF(_ caller: Caller, year: Int, org code: String, version: Int?,
+                           make: @escaping @Sendable (Disclosure, Bool) async throws -> Data) async throws -> Data {
+        let id = Self.reportID(year, code)
+        let (view, dataset) = try await backend.read { db -> (ReportView, Disclosure?) in
+            (try await self.reportView(db, caller, year: year, org: code), try await self.storedDataset(db, year: year, org: code, version: version))
+        }
+        guard let dataset, let number = version ?? view.currentVersion else { throw StoreError.notFound("\(code) 的 \(year) 年度报表尚未上传。") }
+        let draft = !(view.state == .published && number == view.currentVersion)
+        if let kept = try await backend.read({ db in
+            try await db.raw("""
+                SELECT content FROM version_pdfs WHERE report = \(bind: id) AND version = \(bind: number) AND draft = \(bind: draft ? 1 : 0)
+                """).first()?.decode(column: "content", as: Data.self)
+        }) { return kept }
+        let data = try await make(dataset, draft)
+        try await backend.write { db in
+            try await db.raw("""
+                INSERT INTO version_pdfs (report, version, draft, content, made_at)
+                VALUES (\(bind: id), \(bind: number), \(bind: draft ? 1 : 0), \(bind: data), \(bind: Clock.stamp())) ON CONFLICT DO NOTHING
+                """).run()
+        }
+        return data
+    }
+
     /// The dataset of a version (the current one when `version` is nil).
     public func dataset(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> Disclosure {
         try await backend.read { db in

@@ -524,12 +524,15 @@ struct Pages: Sendable {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let year = try Self.intParameter(context, "year"), code = try Self.orgParameter(context)
         let version = request.uri.queryParameters["version"].flatMap { Int(String($0)) }
-        let dataset = try await cycle.dataset(caller, year: year, org: code, version: version)
-        let publication = try await Task.detached {
-            try Publisher.build(dataset, catalog: try Engine.catalog(), rules: try Engine.rules(), source: code, pdf: true)
-        }.value
-        guard let data = publication.published["report.pdf"] else {
-            throw StoreError.unavailable(publication.pdfProblem?.message ?? "无法生成 PDF。")
+        // Printed once per version and kept; a draft (anything not published) carries a watermark.
+        let data = try await cycle.versionPDF(caller, year: year, org: code, version: version) { dataset, draft in
+            let publication = try await Task.detached {
+                try Publisher.build(dataset, catalog: try Engine.catalog(), rules: try Engine.rules(), source: code, pdf: true, draft: draft)
+            }.value
+            guard let data = publication.published["report.pdf"] else {
+                throw StoreError.unavailable(publication.pdfProblem?.message ?? "无法生成 PDF。")
+            }
+            return data
         }
         var headers = HTTPFields()
         headers[.contentType] = "application/pdf"

@@ -232,3 +232,58 @@ import Testing
         await harness.close()
     }
 }
+
+@Suite("serve: a version's PDF") struct VersionPDFTests {
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func add() { lock.lock(); value += 1; lock.unlock() }
+        var count: Int { lock.lock(); defer { lock.unlock() }; return value }
+    }
+
+    @Test("made once and kept: the second download does not print again; a version not published is a draft")
+    func keptOnce() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let filler = try await AttackTests.caller(harness.cycle, "tianbao")
+        _ = try await harness.cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let counter = Counter()
+        for _ in 0..<3 {
+            let data = try await harness.cycle.versionPDF(filler, year: 2021, org: Cycle.demoExample, version: nil) { _, draft in
+                counter.add()
+                return Data("%PDF-draft=\(draft)".utf8)
+            }
+            #expect(String(decoding: data, as: UTF8.self) == "%PDF-draft=true")
+        }
+        #expect(counter.count == 1)
+        await harness.close()
+    }
+
+    @Test("a draft PDF carries 草稿 on every page; the published one never does",
+          .enabled(if: ExternalTools.printing, Comment(rawValue: ExternalTools.printingMissing)))
+    func watermark() throws {
+        let dataset = try Engine.readDataset(Repository.corrected.path)
+        for draft in [true, false] {
+            let publication = try Publisher.build(dataset, catalog: try Engine.catalog(), rules: try Engine.rules(), source: "t", pdf: true, draft: draft)
+            let pdf = try #require(publication.published["report.pdf"])
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-draft-\(UUID().uuidString).pdf")
+            try pdf.write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+            // -raw: the watermark is rotated text, which the layout mode leaves out.
+            process.arguments = ["-raw", file.path, "-"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let pages = text.split(separator: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            #expect(pages.count > 5)
+            if draft {
+                #expect(pages.allSatisfy { $0.contains("草稿") }, "每一页都应有“草稿”")
+            } else {
+                #expect(!text.contains("草稿"))
+            }
+        }
+    }
+}
