@@ -29,3 +29,20 @@ struct TextTests {
         #expect(!"年初预算".includes("决算"))
     }
 }
+
+@Suite("外部程序的时限")
+struct ChildProcessLimitTests {
+    @Test("a program past its wall-clock limit is killed with its process group, and the run fails in Chinese")
+    func killedAtTheLimit() throws {
+        let started = Date()
+        do {
+            // A shell that starts a child of its own: both must go.
+            try ChildProcess.run("/bin/sh", ["-c", "sleep 30 & sleep 30; wait"], secondsLimit: 0.5)
+            Issue.record("应在时限后停止")
+        } catch let failure as ChildProcess.Failure {
+            #expect(failure.description.contains("超过"))
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(try ChildProcess.run("/bin/sh", ["-c", "exit 3"]) == 3)
+    }
+}

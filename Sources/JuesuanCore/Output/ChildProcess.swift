@@ -13,8 +13,14 @@ public enum ChildProcess {
 
     /// Runs `executable` with `arguments`, its output discarded (or written to `output`), and waits.
     /// Returns the exit status. On an interrupt the whole group is killed.
+    /// How long a program may run (wall clock, which bounds its CPU time too) before its whole process
+    /// group is killed: Chromium printing a report takes seconds; a page that never finishes must not
+    /// hold the machine.
+    public static let secondsLimit: Double = 300
+
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], output: String? = nil) throws -> Int32 {
+    public static func run(_ executable: String, _ arguments: [String], output: String? = nil,
+                           secondsLimit: Double = ChildProcess.secondsLimit) throws -> Int32 {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -47,8 +53,20 @@ public enum ChildProcess {
         }
         let group = pid
         defer { Interrupts.unregister(token) }
+        // The watchdog: past the limit the whole group is killed, and the run fails in Chinese.
+        let expired = LockedFlag()
+        let watchdog = DispatchWorkItem {
+            expired.set()
+            kill(-group, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + secondsLimit, execute: watchdog)
         var result: Int32 = 0
         while waitpid(pid, &result, 0) == -1 && errno == EINTR {}
+        watchdog.cancel()
+        if expired.isSet {
+            kill(-group, SIGKILL)
+            throw Failure(description: "\((executable as NSString).lastPathComponent) 超过 \(Int(secondsLimit)) 秒仍未完成，已停止")
+        }
         // Helpers the program left behind in its group (Chromium's zygote) are stopped too.
         kill(-group, SIGKILL)
         if result & 0x7f == 0 { return (result >> 8) & 0xff }
@@ -78,4 +96,12 @@ public enum ChildProcess {
         }
         return false
     }
+}
+
+/// Set once, read from any thread.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
