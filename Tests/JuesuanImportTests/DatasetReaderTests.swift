@@ -213,7 +213,7 @@ struct PDFLimitTests {
         } catch {
             #expect(error.reason.contains("超过"), "\(error.reason)")
         }
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 30)
         // No pdftotext left running, no word-box file left behind.
         let left = (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []
         #expect(!left.contains { $0.hasPrefix("juesuan-bbox-") && (try? FileManager.default.attributesOfItem(

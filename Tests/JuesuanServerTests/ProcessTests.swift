@@ -243,12 +243,12 @@ enum Served {
         let started = Date()
         let health = try await Served.send(server.base, "GET", "/health")
         #expect(health.status == 200)
-        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(Date().timeIntervalSince(started) < 5, "慢客户端占满时 /health 也应很快回答")
         // Every slow connection is closed by the server, without an answer, within the header timeout.
         let closedAt = Date()
         let answers = slow.map { $0.readAll() }
         #expect(answers.allSatisfy { $0.isEmpty })
-        #expect(Date().timeIntervalSince(closedAt) < 10)
+        #expect(Date().timeIntervalSince(closedAt) < 30)
         server.stop()
         try? FileManager.default.removeItem(at: harness.folder)
     }
