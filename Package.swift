@@ -127,13 +127,15 @@ let package = Package(
                 "Juesuan", "JuesuanCore", .product(name: "Logging", package: "swift-log"), "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative",
                 "JuesuanXLSX", "JuesuanConsolidate", "JuesuanLedger", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "JuesuanServer", "JuesuanStore", "JuesuanWeb",
-            ]
+            ],
+            // Not Sources/juesuan: that would differ from Sources/Juesuan only by case (one folder on macOS).
+            path: "Sources/juesuan-cli"
         ),
         // Benchmarks live apart from tests: `swift run -c release juesuan-bench`.
         .executableTarget(
             name: "juesuan-bench",
             dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanNarrative", "JuesuanAudit", "JuesuanXLSX", "JuesuanLedger"],
-            path: "Benchmarks/juesuan-bench"
+            path: "benchmarks/juesuan-bench"
         ),
         // Fuzzer of the published-report reader (not a test): `swift run -c release juesuan-fuzz 1000000`.
         .executableTarget(

@@ -46,3 +46,34 @@ struct ChildProcessLimitTests {
         #expect(try ChildProcess.run("/bin/sh", ["-c", "exit 3"]) == 3)
     }
 }
+
+@Suite("仓库的布局")
+struct LayoutOfTheRepository {
+    @Test("no two paths differ only by case (they would be one folder on a case-insensitive file system)")
+    func noCaseTwins() throws {
+        let root = Repository.root
+        var checked = 0
+        func walk(_ folder: URL) throws {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+            var seen: [String: String] = [:]
+            for name in names {
+                if let other = seen[name.lowercased()] {
+                    Issue.record("“\(folder.path.dropFirst(root.path.count))/\(other)”与“\(name)”只差大小写")
+                }
+                seen[name.lowercased()] = name
+                checked += 1
+                let url = folder.appendingPathComponent(name)
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue,
+                   !["build", "node_modules"].contains(name) {
+                    try walk(url)
+                }
+            }
+        }
+        for top in ["Sources", "Tests", "examples", "benchmarks", "docs", "script", "Fuzz"] {
+            try walk(root.appendingPathComponent(top))
+        }
+        try walk(root)
+        #expect(checked > 100)
+    }
+}
