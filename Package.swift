@@ -28,6 +28,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         // The server's own channel handler (slow clients) sees HTTP parts as Hummingbird does.
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
+        // The pages' templates (HTML-escaped by default).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        // The pages' multipart forms (uploads).
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        // /metrics in Prometheus form.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         // Tests only: a real HTTP client for the tests that run `juesuan serve` as a process.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
@@ -107,6 +113,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.copy("Resources")]
         ),
@@ -117,8 +124,10 @@ let package = Package(
                 "Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanRender", "JuesuanXLSX",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
-            resources: [.copy("Resources")]
+            resources: [.copy("Resources"), .copy("Templates")]
         ),
         // The command-line tool.
         .executableTarget(
@@ -160,6 +169,13 @@ let package = Package(
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "SQLKit", package: "sql-kit"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        // The pages through the router (HummingbirdTesting): templates, escaping, forms as the store allows.
+        .testTarget(
+            name: "JuesuanWebTests",
+            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanWeb", "JuesuanTestSupport", "JuesuanXLSX",
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
         .testTarget(
             name: "JuesuanCLITests",

@@ -49,15 +49,35 @@ public enum HTMLWriter {
     /// A page of `kind`, and the outline of its parts, tables and forms (for the contents).
     public static func render(_ disclosure: Disclosure, kind: PageKind, findings: [Finding] = [], scores: [ScoredForm] = [],
                               scheme: ScoringScheme? = nil, narrative: [GeneratedSection] = []) -> (html: String, outline: [OutlineEntry]) {
+        let (body, outline) = parts(disclosure, kind: kind, findings: findings, scores: scores, scheme: scheme, narrative: narrative,
+                                    embedded: false)
+        let title = "\(escape(disclosure.unit)) \(disclosure.year) 年度部门决算" + (kind == .review ? "（审阅稿，不公开）" : "")
+        return (document(title: title, style: stylesheet, body: body), outline)
+    }
+
+    /// The review content as a fragment for a page of the server: every part and table with the
+    /// findings marked at their cells, without the cover, banner and findings list (the page shows
+    /// those its own way), with the stylesheet scoped to the element of class `rendered` it goes in.
+    public static func embeddedReview(_ disclosure: Disclosure, findings: [Finding], scores: [ScoredForm] = [],
+                                      scheme: ScoringScheme? = nil) -> (style: String, body: String) {
+        let body = parts(disclosure, kind: .review, findings: findings, scores: scores, scheme: scheme, narrative: [], embedded: true).body
+        return (scopedStylesheet, wrapTables(body))
+    }
+
+    /// The page's own rules scoped to `.rendered`, so they do not restyle the page around them.
+    static let scopedStylesheet = stylesheet.replacingOccurrences(of: "body {", with: ".rendered {")
+
+    static func parts(_ disclosure: Disclosure, kind: PageKind, findings: [Finding], scores: [ScoredForm], scheme: ScoringScheme?,
+                      narrative: [GeneratedSection], embedded: Bool) -> (body: String, outline: [OutlineEntry]) {
         let review = kind == .review
         let marks = CellMarks(review ? findings : [])
         var outline: [OutlineEntry] = []
         var body = ""
-        if kind != .print {
+        if kind != .print && !embedded {
             body += "<header class=\"cover\"><h1>\(escape(disclosure.unit))</h1><p class=\"subtitle\">\(disclosure.year) 年度部门决算</p>"
                 + (kind == .published ? downloadsMarker : "") + "</header>\n"
         }
-        if review { body += reviewBanner(findings) + findingsSection(findings) }
+        if review && !embedded { body += reviewBanner(findings) + findingsSection(findings) }
         let contentsAt = body.endIndex
         func part(_ html: String, _ anchor: String) {
             guard !html.isEmpty else { return }
@@ -92,8 +112,7 @@ public enum HTMLWriter {
         if kind == .published && outline.count > 1 {
             body.insert(contentsOf: contents(outline, pages: nil), at: contentsAt)
         }
-        let title = "\(escape(disclosure.unit)) \(disclosure.year) 年度部门决算" + (review ? "（审阅稿，不公开）" : "")
-        return (document(title: title, style: stylesheet, body: body), outline)
+        return (body, outline)
     }
 
     /// What a marked cell says on hover or focus: the rule, what is wrong, what was printed and what it
@@ -151,10 +170,14 @@ public enum HTMLWriter {
             + "公开的是同一文件夹中的 index.html、report.pdf 与 workbook.xlsx，其中不含这些内容。</div>\n"
     }
 
-    static func document(title: String, style: String, body: String) -> String {
-        // Every table scrolls sideways inside its own box on a narrow screen, never the page.
-        let body = body.replacingOccurrences(of: "<table class=\"", with: "<div class=\"table-scroll\"><table class=\"")
+    /// Every table scrolls sideways inside its own box on a narrow screen, never the page.
+    static func wrapTables(_ body: String) -> String {
+        body.replacingOccurrences(of: "<table class=\"", with: "<div class=\"table-scroll\"><table class=\"")
             .replacingOccurrences(of: "</table>", with: "</table></div>")
+    }
+
+    static func document(title: String, style: String, body: String) -> String {
+        let body = wrapTables(body)
         return """
         <!DOCTYPE html>
         <html lang="zh-CN">

@@ -11,76 +11,97 @@ public struct RouteSpec: Sendable {
     public enum Auth: Sendable { case `public`, session }
     public var method: HTTPRequest.Method
     public var path: String
-    public var operation: String
+    /// The operation, typed: one handler each (`API.handler(_:)`), its name the OpenAPI operationId.
+    public var id: API.Operation
+    public var operation: String { id.rawValue }
     public var auth: Auth
     /// Changes state: needs the CSRF token when the session came from a cookie.
     public var mutates: Bool
 }
 
-struct API {
+public struct API: Sendable {
+    /// Every operation of the API; the route table gives each its method and path.
+    public enum Operation: String, Sendable, CaseIterable {
+        case health, ready, metrics, openapi, login, me, logout, changePassword, listTasks, setTask, listOrgs, importOrgs, listUsers, createUser, updateUser, unlockUser, resetPassword, inbox, progress, getReport, listVersions, uploadVersion, getFindings, getDataset, explain, recheck, consolidate, consolidated, compare, transition, auditLog, listBatches, createBatch, getBatch, addBatchFile, exportBatch, listPublished, publicPage, publicFile, publicDataFile
+    }
+
     typealias Handler = @Sendable (Request, AppContext) async throws -> Response
     let cycle: Cycle
     let options: ServerOptions
+    let metrics: ServerMetrics
 
-    static let routes: [RouteSpec] = [
-        .init(method: .get, path: "/health", operation: "health", auth: .public, mutates: false),
-        .init(method: .get, path: "/ready", operation: "ready", auth: .public, mutates: false),
-        .init(method: .get, path: "/openapi.json", operation: "openapi", auth: .public, mutates: false),
-        .init(method: .post, path: "/api/v1/session", operation: "login", auth: .public, mutates: false),
-        .init(method: .get, path: "/api/v1/session", operation: "me", auth: .session, mutates: false),
-        .init(method: .delete, path: "/api/v1/session", operation: "logout", auth: .session, mutates: true),
-        .init(method: .put, path: "/api/v1/session/password", operation: "changePassword", auth: .session, mutates: true),
-        .init(method: .get, path: "/api/v1/tasks", operation: "listTasks", auth: .session, mutates: false),
-        .init(method: .put, path: "/api/v1/tasks/{year}", operation: "setTask", auth: .session, mutates: true),
-        .init(method: .get, path: "/api/v1/orgs", operation: "listOrgs", auth: .session, mutates: false),
-        .init(method: .post, path: "/api/v1/orgs/import", operation: "importOrgs", auth: .session, mutates: true),
-        .init(method: .get, path: "/api/v1/users", operation: "listUsers", auth: .session, mutates: false),
-        .init(method: .post, path: "/api/v1/users", operation: "createUser", auth: .session, mutates: true),
-        .init(method: .patch, path: "/api/v1/users/{login}", operation: "updateUser", auth: .session, mutates: true),
-        .init(method: .post, path: "/api/v1/users/{login}/unlock", operation: "unlockUser", auth: .session, mutates: true),
-        .init(method: .post, path: "/api/v1/users/{login}/password-reset", operation: "resetPassword", auth: .session, mutates: true),
-        .init(method: .get, path: "/api/v1/years/{year}/inbox", operation: "inbox", auth: .session, mutates: false),
-        .init(method: .get, path: "/api/v1/years/{year}/progress", operation: "progress", auth: .session, mutates: false),
-        .init(method: .get, path: "/api/v1/reports/{year}/{org}", operation: "getReport", auth: .session, mutates: false),
-        .init(method: .get, path: "/api/v1/reports/{year}/{org}/versions", operation: "listVersions", auth: .session, mutates: false),
-        .init(method: .post, path: "/api/v1/reports/{year}/{org}/versions", operation: "uploadVersion", auth: .session, mutates: true),
-        .init(method: .get, path: "/api/v1/reports/{year}/{org}/versions/{number}/findings", operation: "getFindings", auth: .session, mutates: false),
-        .init(method: .get, path: "/api/v1/reports/{year}/{org}/versions/{number}/dataset", operation: "getDataset", auth: .session, mutates: false),
-        .init(method: .put, path: "/api/v1/reports/{year}/{org}/versions/{number}/explanations", operation: "explain", auth: .session, mutates: true),
-        .init(method: .post, path: "/api/v1/reports/{year}/{org}/recheck", operation: "recheck", auth: .session, mutates: true),
-        .init(method: .post, path: "/api/v1/reports/{year}/{org}/consolidate", operation: "consolidate", auth: .session, mutates: true),
-        .init(method: .get, path: "/api/v1/reports/{year}/{org}/consolidated", operation: "consolidated", auth: .session, mutates: false),
-        .init(method: .get, path: "/api/v1/reports/{year}/{org}/compare", operation: "compare", auth: .session, mutates: false),
-        .init(method: .post, path: "/api/v1/reports/{year}/{org}/transitions", operation: "transition", auth: .session, mutates: true),
-        .init(method: .get, path: "/api/v1/audit-log", operation: "auditLog", auth: .session, mutates: false),
-        .init(method: .get, path: "/api/v1/batches", operation: "listBatches", auth: .session, mutates: false),
-        .init(method: .post, path: "/api/v1/batches", operation: "createBatch", auth: .session, mutates: true),
-        .init(method: .get, path: "/api/v1/batches/{id}", operation: "getBatch", auth: .session, mutates: false),
-        .init(method: .post, path: "/api/v1/batches/{id}/files", operation: "addBatchFile", auth: .session, mutates: true),
-        .init(method: .get, path: "/api/v1/batches/{id}/findings", operation: "exportBatch", auth: .session, mutates: false),
-        .init(method: .get, path: "/api/v1/public/{year}", operation: "listPublished", auth: .public, mutates: false),
-        .init(method: .get, path: "/public/{year}/{org}/", operation: "publicPage", auth: .public, mutates: false),
-        .init(method: .get, path: "/public/{year}/{org}/{file}", operation: "publicFile", auth: .public, mutates: false),
-        .init(method: .get, path: "/public/{year}/{org}/data/{file}", operation: "publicDataFile", auth: .public, mutates: false),
+    public static let routes: [RouteSpec] = [
+        .init(method: .get, path: "/health", id: .health, auth: .public, mutates: false),
+        .init(method: .get, path: "/ready", id: .ready, auth: .public, mutates: false),
+        .init(method: .get, path: "/metrics", id: .metrics, auth: .public, mutates: false),
+        .init(method: .get, path: "/openapi.json", id: .openapi, auth: .public, mutates: false),
+        .init(method: .post, path: "/api/v1/session", id: .login, auth: .public, mutates: false),
+        .init(method: .get, path: "/api/v1/session", id: .me, auth: .session, mutates: false),
+        .init(method: .delete, path: "/api/v1/session", id: .logout, auth: .session, mutates: true),
+        .init(method: .put, path: "/api/v1/session/password", id: .changePassword, auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/tasks", id: .listTasks, auth: .session, mutates: false),
+        .init(method: .put, path: "/api/v1/tasks/{year}", id: .setTask, auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/orgs", id: .listOrgs, auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/orgs/import", id: .importOrgs, auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/users", id: .listUsers, auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/users", id: .createUser, auth: .session, mutates: true),
+        .init(method: .patch, path: "/api/v1/users/{login}", id: .updateUser, auth: .session, mutates: true),
+        .init(method: .post, path: "/api/v1/users/{login}/unlock", id: .unlockUser, auth: .session, mutates: true),
+        .init(method: .post, path: "/api/v1/users/{login}/password-reset", id: .resetPassword, auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/years/{year}/inbox", id: .inbox, auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/years/{year}/progress", id: .progress, auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}", id: .getReport, auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/versions", id: .listVersions, auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/reports/{year}/{org}/versions", id: .uploadVersion, auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/versions/{number}/findings", id: .getFindings, auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/versions/{number}/dataset", id: .getDataset, auth: .session, mutates: false),
+        .init(method: .put, path: "/api/v1/reports/{year}/{org}/versions/{number}/explanations", id: .explain, auth: .session, mutates: true),
+        .init(method: .post, path: "/api/v1/reports/{year}/{org}/recheck", id: .recheck, auth: .session, mutates: true),
+        .init(method: .post, path: "/api/v1/reports/{year}/{org}/consolidate", id: .consolidate, auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/consolidated", id: .consolidated, auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/reports/{year}/{org}/compare", id: .compare, auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/reports/{year}/{org}/transitions", id: .transition, auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/audit-log", id: .auditLog, auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/batches", id: .listBatches, auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/batches", id: .createBatch, auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/batches/{id}", id: .getBatch, auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/batches/{id}/files", id: .addBatchFile, auth: .session, mutates: true),
+        .init(method: .get, path: "/api/v1/batches/{id}/findings", id: .exportBatch, auth: .session, mutates: false),
+        .init(method: .get, path: "/api/v1/public/{year}", id: .listPublished, auth: .public, mutates: false),
+        .init(method: .get, path: "/public/{year}/{org}/", id: .publicPage, auth: .public, mutates: false),
+        .init(method: .get, path: "/public/{year}/{org}/{file}", id: .publicFile, auth: .public, mutates: false),
+        .init(method: .get, path: "/public/{year}/{org}/data/{file}", id: .publicDataFile, auth: .public, mutates: false),
     ]
 
-    func handler(_ operation: String) -> Handler? {
-        let cycle = cycle, options = options
+    /// The handler of an operation; the switch is over the typed operations and exhaustive.
+    func handler(_ operation: Operation) -> Handler {
+        let cycle = cycle, options = options, metrics = metrics
         switch operation {
-        case "health":
+        case .health:
             return { _, _ in try Self.json(["status": "ok"]) }
-        case "ready":
+        case .ready:
             return { _, _ in
                 try await cycle.ready()
                 return try Self.json(["status": "ready"])
             }
-        case "openapi":
+        case .metrics:
+            // From this machine (a local Prometheus), or for a person who may see the administration.
+            return { _, context in
+                let loopback = context.remoteAddress == "127.0.0.1" || context.remoteAddress == "::1"
+                guard loopback || context.caller?.user.role.may(.seeAdministration) == true else {
+                    throw StoreError.forbidden("指标只对本机地址或管理员、只读用户开放。")
+                }
+                var response = Self.raw(Data(await metrics.scrape(cycle).utf8), type: "text/plain; version=0.0.4; charset=utf-8")
+                response.headers[.cacheControl] = "no-store"
+                return response
+            }
+        case .openapi:
             return { _, _ in
                 guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources"),
                       let data = try? Data(contentsOf: url) else { throw StoreError.unavailable("找不到 OpenAPI 文档（安装不完整）。") }
                 return Self.raw(data, type: "application/json")
             }
-        case "login":
+        case .login:
             return { request, context in
                 struct Body: Decodable { var login: String; var password: String }
                 let body = try await Self.decode(Body.self, request)
@@ -92,65 +113,65 @@ struct API {
                     + (secure ? "; Secure" : "")
                 return response
             }
-        case "me":
-            return { _, context in try Self.json(MeResponse(user: context.caller!.user, csrfToken: context.csrf ?? "")) }
-        case "logout":
+        case .me:
+            return { _, context in try Self.json(MeResponse(user: try context.signedIn.user, csrfToken: context.csrf ?? "")) }
+        case .logout:
             return { _, context in
-                if let token = context.token { try await cycle.logout(token: token, caller: context.caller!) }
+                if let token = context.token { try await cycle.logout(token: token, caller: try context.signedIn) }
                 var response = Response(status: .noContent)
                 response.headers[.setCookie] = "\(JuesuanHTTP.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
                 return response
             }
-        case "changePassword":
+        case .changePassword:
             return { request, context in
                 struct Body: Decodable { var current: String; var new: String }
                 let body = try await Self.decode(Body.self, request)
-                try await cycle.changePassword(context.caller!, current: body.current, new: body.new, keeping: context.token)
+                try await cycle.changePassword(try context.signedIn, current: body.current, new: body.new, keeping: context.token)
                 return Response(status: .noContent)
             }
-        case "listTasks":
+        case .listTasks:
             return { request, _ in
                 let tasks = try await cycle.tasks()
                 let paging = Self.paging(request)
                 return try Self.json(Page(items: Array(tasks.dropFirst(paging.offset).prefix(paging.limit)), total: tasks.count,
                                           offset: paging.offset, limit: paging.limit))
             }
-        case "setTask":
+        case .setTask:
             return { request, context in
                 struct Body: Decodable { var layout: String?; var deadline: String }
                 let body = try await Self.decode(Body.self, request)
-                return try Self.json(try await cycle.setTask(context.caller!, year: try Self.year(context), layout: body.layout, deadline: body.deadline))
+                return try Self.json(try await cycle.setTask(try context.signedIn, year: try PathParameter.year(context), layout: body.layout, deadline: body.deadline))
             }
-        case "listOrgs":
+        case .listOrgs:
             return { request, context in
-                try Self.json(try await cycle.orgs(context.caller!, under: request.uri.queryParameters["under"].map(String.init),
+                try Self.json(try await cycle.orgs(try context.signedIn, under: request.uri.queryParameters["under"].map(String.init),
                                                    query: request.uri.queryParameters["q"].map(String.init), paging: Self.paging(request)))
             }
-        case "importOrgs":
+        case .importOrgs:
             return { request, context in
                 let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
-                return try Self.json(try await cycle.importOrgs(context.caller!, bytes: bytes, filename: Self.filename(request, default: "组织机构.csv")))
+                return try Self.json(try await cycle.importOrgs(try context.signedIn, bytes: bytes, filename: Self.filename(request, default: "组织机构.csv")))
             }
-        case "listUsers":
-            return { request, context in try Self.json(try await cycle.users(context.caller!, paging: Self.paging(request))) }
-        case "createUser":
+        case .listUsers:
+            return { request, context in try Self.json(try await cycle.users(try context.signedIn, paging: Self.paging(request))) }
+        case .createUser:
             return { request, context in
                 let body = try await Self.decode(Cycle.NewUser.self, request)
-                return try Self.json(try await cycle.createUser(context.caller!, body), status: .created)
+                return try Self.json(try await cycle.createUser(try context.signedIn, body), status: .created)
             }
-        case "updateUser":
+        case .updateUser:
             return { request, context in
                 let body = try await Self.decode(Cycle.UserChange.self, request)
-                return try Self.json(try await cycle.updateUser(context.caller!, login: try Self.login(context), body))
+                return try Self.json(try await cycle.updateUser(try context.signedIn, login: try PathParameter.login(context), body))
             }
-        case "unlockUser":
-            return { _, context in try Self.json(try await cycle.unlockUser(context.caller!, login: try Self.login(context))) }
-        case "resetPassword":
+        case .unlockUser:
+            return { _, context in try Self.json(try await cycle.unlockUser(try context.signedIn, login: try PathParameter.login(context))) }
+        case .resetPassword:
             return { _, context in
-                let password = try await cycle.resetPassword(context.caller!, login: try Self.login(context))
-                return try Self.json(["login": try Self.login(context), "password": password, "mustChangePassword": "true"])
+                let password = try await cycle.resetPassword(try context.signedIn, login: try PathParameter.login(context))
+                return try Self.json(["login": try PathParameter.login(context), "password": password, "mustChangePassword": "true"])
             }
-        case "inbox":
+        case .inbox:
             return { request, context in
                 let query = request.uri.queryParameters
                 var state: ReportState?
@@ -167,29 +188,29 @@ struct API {
                     }
                     problem = parsed
                 }
-                return try Self.json(try await cycle.inbox(context.caller!, year: try Self.year(context), state: state, problem: problem,
+                return try Self.json(try await cycle.inbox(try context.signedIn, year: try PathParameter.year(context), state: state, problem: problem,
                                                            query: query["q"].map(String.init), paging: Self.paging(request)))
             }
-        case "progress":
-            return { _, context in try Self.json(try await cycle.progress(context.caller!, year: try Self.year(context))) }
-        case "getReport":
-            return { _, context in try Self.json(try await cycle.report(context.caller!, year: try Self.year(context), org: try Self.org(context))) }
-        case "listVersions":
+        case .progress:
+            return { _, context in try Self.json(try await cycle.progress(try context.signedIn, year: try PathParameter.year(context))) }
+        case .getReport:
+            return { _, context in try Self.json(try await cycle.report(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context))) }
+        case .listVersions:
             return { request, context in
-                try Self.json(try await cycle.versions(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                try Self.json(try await cycle.versions(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                        paging: Self.paging(request)))
             }
-        case "uploadVersion":
+        case .uploadVersion:
             return { request, context in
                 let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
-                let result = try await cycle.upload(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                let result = try await cycle.upload(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                     filename: Self.filename(request, default: "workbook.xlsx"), bytes: bytes)
                 return try Self.json(result, status: .created)
             }
-        case "getFindings":
+        case .getFindings:
             return { request, context in
-                let (version, findings) = try await cycle.findings(context.caller!, year: try Self.year(context), org: try Self.org(context),
-                                                                  version: try Self.number(context))
+                let (version, findings) = try await cycle.findings(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                                                                  version: try PathParameter.number(context))
                 var selected = findings
                 if let severity = request.uri.queryParameters["severity"].flatMap({ Severity(rawValue: String($0)) }) {
                     selected = findings.filter { $0.severity == severity }
@@ -198,33 +219,33 @@ struct API {
                 return try Self.json(FindingsPage(version: version, items: Array(selected.dropFirst(paging.offset).prefix(paging.limit)),
                                                   total: selected.count, offset: paging.offset, limit: paging.limit))
             }
-        case "getDataset":
+        case .getDataset:
             return { _, context in
-                let disclosure = try await cycle.dataset(context.caller!, year: try Self.year(context), org: try Self.org(context),
-                                                         version: try Self.number(context))
+                let disclosure = try await cycle.dataset(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                                                         version: try PathParameter.number(context))
                 return Self.raw(Data(JSONText.encode(disclosure).utf8), type: "application/json")
             }
-        case "explain":
+        case .explain:
             return { request, context in
                 struct Body: Decodable { var finding: String; var text: String }
                 let body = try await Self.decode(Body.self, request)
-                guard let number = try Self.number(context) else { throw StoreError.badRequest("填写说明须指明版本号（不能用 current）。") }
-                return try Self.json(try await cycle.explain(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                guard let number = try PathParameter.number(context) else { throw StoreError.badRequest("填写说明须指明版本号（不能用 current）。") }
+                return try Self.json(try await cycle.explain(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                              version: number, finding: body.finding, text: body.text))
             }
-        case "recheck":
+        case .recheck:
             return { _, context in
-                try Self.json(try await cycle.recheck(context.caller!, year: try Self.year(context), org: try Self.org(context)), status: .created)
+                try Self.json(try await cycle.recheck(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context)), status: .created)
             }
-        case "consolidate":
+        case .consolidate:
             return { _, context in
-                try Self.json(try await cycle.consolidate(context.caller!, year: try Self.year(context), org: try Self.org(context)), status: .created)
+                try Self.json(try await cycle.consolidate(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context)), status: .created)
             }
-        case "consolidated":
+        case .consolidated:
             return { _, context in
-                try Self.json(try await cycle.consolidatedView(context.caller!, year: try Self.year(context), org: try Self.org(context)))
+                try Self.json(try await cycle.consolidatedView(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context)))
             }
-        case "compare":
+        case .compare:
             return { request, context in
                 let query = request.uri.queryParameters
                 let version = try query["version"].map { text -> Int in
@@ -235,18 +256,18 @@ struct API {
                 guard let against = Cycle.CompareBase(rawValue: againstText) else {
                     throw StoreError.badRequest("against 应为 previous 或 last-year。")
                 }
-                return try Self.json(try await cycle.compare(context.caller!, year: try Self.year(context), org: try Self.org(context),
+                return try Self.json(try await cycle.compare(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                              version: version, against: against))
             }
-        case "transition":
+        case .transition:
             return { request, context in
                 let body = try await Self.decode(TransitionRequest.self, request)
-                return try Self.json(try await cycle.transition(context.caller!, year: try Self.year(context), org: try Self.org(context), body))
+                return try Self.json(try await cycle.transition(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context), body))
             }
-        case "auditLog":
+        case .auditLog:
             return { request, context in
                 let query = request.uri.queryParameters
-                let page = try await cycle.auditLog(context.caller!, action: query["action"].map(String.init), actor: query["actor"].map(String.init),
+                let page = try await cycle.auditLog(try context.signedIn, action: query["action"].map(String.init), actor: query["actor"].map(String.init),
                                                     target: query["target"].map(String.init), paging: Self.paging(request, maxLimit: 10_000))
                 if query["format"] == "csv" {
                     // For people: Beijing time and Chinese words (the JSON keeps ISO UTC stamps and codes).
@@ -260,41 +281,39 @@ struct API {
                 }
                 return try Self.json(page)
             }
-        case "listBatches":
-            return { request, context in try Self.json(try await cycle.batches(context.caller!, paging: Self.paging(request))) }
-        case "createBatch":
+        case .listBatches:
+            return { request, context in try Self.json(try await cycle.batches(try context.signedIn, paging: Self.paging(request))) }
+        case .createBatch:
             return { request, context in
                 struct Body: Decodable { var year: Int; var name: String }
                 let body = try await Self.decode(Body.self, request)
-                return try Self.json(try await cycle.createBatch(context.caller!, year: body.year, name: body.name), status: .created)
+                return try Self.json(try await cycle.createBatch(try context.signedIn, year: body.year, name: body.name), status: .created)
             }
-        case "getBatch":
+        case .getBatch:
             return { request, context in
-                try Self.json(try await cycle.batch(context.caller!, id: try Self.id(context), paging: Self.paging(request, maxLimit: 1000, defaultLimit: 200)))
+                try Self.json(try await cycle.batch(try context.signedIn, id: try PathParameter.id(context), paging: Self.paging(request, maxLimit: 1000, defaultLimit: 200)))
             }
-        case "addBatchFile":
+        case .addBatchFile:
             return { request, context in
                 let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
-                return try Self.json(try await cycle.addBatchFile(context.caller!, batch: try Self.id(context),
+                return try Self.json(try await cycle.addBatchFile(try context.signedIn, batch: try PathParameter.id(context),
                                                                   filename: Self.filename(request, default: "report.pdf"), bytes: bytes),
                                      status: .created)
             }
-        case "exportBatch":
+        case .exportBatch:
             return { request, context in
                 let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
-                let (data, type, name) = try await cycle.exportBatch(context.caller!, id: try Self.id(context), format: format)
+                let (data, type, name) = try await cycle.exportBatch(try context.signedIn, id: try PathParameter.id(context), format: format)
                 return Self.raw(data, type: type, download: name)
             }
-        case "listPublished":
-            return { request, context in try Self.json(try await cycle.published(year: try Self.year(context), paging: Self.paging(request))) }
-        case "publicPage":
+        case .listPublished:
+            return { request, context in try Self.json(try await cycle.published(year: try PathParameter.year(context), paging: Self.paging(request))) }
+        case .publicPage:
             return { _, context in try await Self.publicFile(cycle, context, path: "index.html") }
-        case "publicFile":
-            return { _, context in try await Self.publicFile(cycle, context, path: try Self.parameter(context, "file")) }
-        case "publicDataFile":
-            return { _, context in try await Self.publicFile(cycle, context, path: "data/" + (try Self.parameter(context, "file"))) }
-        default:
-            return nil
+        case .publicFile:
+            return { _, context in try await Self.publicFile(cycle, context, path: try PathParameter.parameter(context, "file")) }
+        case .publicDataFile:
+            return { _, context in try await Self.publicFile(cycle, context, path: "data/" + (try PathParameter.parameter(context, "file"))) }
         }
     }
 
@@ -303,7 +322,7 @@ struct API {
     struct FindingsPage: Encodable { var version: VersionView; var items: [StoredFinding]; var total: Int; var offset: Int; var limit: Int }
 
     static func publicFile(_ cycle: Cycle, _ context: AppContext, path: String) async throws -> Response {
-        guard let (data, type) = try await cycle.publicFile(year: try year(context), org: try org(context), path: path) else {
+        guard let (data, type) = try await cycle.publicFile(year: try PathParameter.year(context), org: try PathParameter.org(context), path: path) else {
             throw StoreError.notFound("没有已公开的文件“\(path)”。")
         }
         var response = raw(data, type: type)
@@ -374,40 +393,5 @@ struct API {
         let query = request.uri.queryParameters
         return Paging(offset: query["offset"].flatMap { Int(String($0)) }, limit: query["limit"].flatMap { Int(String($0)) } ?? defaultLimit,
                       maxLimit: maxLimit)
-    }
-
-    static func parameter(_ context: AppContext, _ name: String) throws -> String {
-        guard let value = context.parameters.get(name) else { throw StoreError.badRequest("缺少路径参数 \(name)。") }
-        return value.removingPercentEncoding ?? value
-    }
-
-    static func year(_ context: AppContext) throws -> Int {
-        let text = try parameter(context, "year")
-        guard let year = Int(text), (1900...2200).contains(year) else { throw StoreError.badRequest("年度“\(text.prefix(20))”应为四位数字。") }
-        return year
-    }
-
-    static func org(_ context: AppContext) throws -> String {
-        let text = try parameter(context, "org")
-        guard !text.isEmpty, text.count <= 40 else { throw StoreError.badRequest("单位编码“\(text.prefix(40))”无效。") }
-        return text
-    }
-
-    static func number(_ context: AppContext) throws -> Int? {
-        let text = try parameter(context, "number")
-        if text == "current" { return nil }
-        guard let number = Int(text), number > 0 else { throw StoreError.badRequest("版本号“\(text.prefix(20))”应为正整数或 current。") }
-        return number
-    }
-
-    static func login(_ context: AppContext) throws -> String {
-        guard let text = context.parameters.get("login"), !text.isEmpty, text.count <= 40 else { throw StoreError.badRequest("地址中的登录名无效。") }
-        return text.removingPercentEncoding ?? text
-    }
-
-    static func id(_ context: AppContext) throws -> Int {
-        let text = try parameter(context, "id")
-        guard let id = Int(text), id > 0 else { throw StoreError.badRequest("编号“\(text.prefix(20))”应为正整数。") }
-        return id
     }
 }

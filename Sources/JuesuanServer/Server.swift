@@ -12,6 +12,13 @@ import ServiceLifecycle
 public struct AppContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var caller: Caller?
+    /// The caller of a route that needs a session (the router has checked there is one; a 401 otherwise).
+    public var signedIn: Caller {
+        get throws {
+            guard let caller else { throw StoreError.unauthenticated() }
+            return caller
+        }
+    }
     public var csrf: String?
     /// The session came from the cookie (a browser): state-changing requests need the CSRF token.
     public var viaCookie = false
@@ -57,6 +64,8 @@ public struct ServerOptions: Sendable {
     public var shutdownGrace: Duration = .seconds(30)
     /// Run the batch-audit worker in this process.
     public var worker = true
+    /// Where request and step times go (`/metrics`); one is made when none is given.
+    public var metrics: ServerMetrics?
     public init() {}
 }
 
@@ -71,18 +80,19 @@ public enum JuesuanHTTP {
 
     public static func router(cycle: Cycle, options: ServerOptions, pages: Extension? = nil) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
-        router.middlewares.add(RequestLogMiddleware(logger: Logger(label: "juesuan.request")))
+        let metrics = options.metrics ?? ServerMetrics()
+        router.middlewares.add(RequestLogMiddleware(logger: Logger(label: "juesuan.request"), metrics: metrics))
         router.middlewares.add(HeadersMiddleware(options: options))
         router.middlewares.add(ProblemMiddleware(logger: Logger(label: "juesuan.http")))
         router.middlewares.add(SessionMiddleware(cycle: cycle, options: options))
-        let api = API(cycle: cycle, options: options)
+        let api = API(cycle: cycle, options: options, metrics: metrics)
         for route in API.routes {
-            guard let handler = api.handler(route.operation) else { continue }
+            let handler = api.handler(route.id)
             router.on(RouterPath(route.path), method: route.method) { (request: Request, context: AppContext) async throws -> Response in
                 if route.auth != .public {
                     guard context.caller != nil else { throw StoreError.unauthenticated() }
                     // A one-time password set by an administrator opens nothing but its own change.
-                    if context.mustChangePassword, !["me", "logout", "changePassword"].contains(route.operation) {
+                    if context.mustChangePassword, ![API.Operation.me, .logout, .changePassword].contains(route.id) {
                         throw StoreError.forbidden("请先修改密码：管理员重置的一次性密码须修改后才能使用（PUT /api/v1/session/password）。")
                     }
                 }
@@ -145,6 +155,7 @@ extension HTTPField.Name {
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let logger: Logger
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         let id = String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -153,9 +164,30 @@ struct RequestLogMiddleware: RouterMiddleware {
         response.headers[HTTPField.Name("X-Request-Id")!] = id
         let elapsed = started.duration(to: .now)
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let route = context.endpointPath ?? "(unmatched)"
+        metrics.request(route: route, method: request.method.rawValue, status: Int(response.status.code), duration: elapsed)
         logger.info("\(request.method.rawValue) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds)) ms",
-                    metadata: ["request": .string(id), "ip": .string(context.remoteAddress)])
+                    metadata: ["request": .string(id), "route": .string(route), "ip": .string(context.remoteAddress)])
         return response
+    }
+}
+
+extension StoreError {
+    /// The HTTP status of a store failure, decided here at the edge (the store knows no HTTP).
+    public var httpStatus: Int {
+        switch reason {
+        case .badRequest: 400
+        case .unauthenticated: 401
+        case .forbidden: 403
+        case .notFound: 404
+        case .conflict: 409
+        case .tooLarge: 413
+        case .unsupported: 415
+        case .invalid: 422
+        case .tooMany: 429
+        case .unavailable: 503
+        case .internal: 500
+        }
     }
 }
 
@@ -181,14 +213,15 @@ struct ProblemMiddleware: RouterMiddleware {
             case 413: detail = "请求体过大。"
             default: detail = error.body ?? error.status.reasonPhrase
             }
-            return Self.problem(StoreError(status: status, title: status == 404 ? "找不到" : "请求有误", detail: detail), instance: request.uri.path, request: request)
+            return Self.problem(StoreError(status == 404 ? .notFound : status == 413 ? .tooLarge : .badRequest, detail: detail), status: status,
+                                instance: request.uri.path, request: request)
         } catch let error as DecodingError {
             return Self.problem(.badRequest("请求体不是所需的 JSON：\(Self.describe(error))"), instance: request.uri.path, request: request)
         } catch let error as Problem {
             return Self.problem(StoreError(error), instance: request.uri.path, request: request)
         } catch {
             logger.error("内部错误 \(request.method) \(request.uri.path)：\(String(reflecting: error))")
-            return Self.problem(StoreError(status: 500, title: "juesuan 内部错误", detail: "服务器处理请求时出错，已记录日志。"),
+            return Self.problem(StoreError(.internal, detail: "服务器处理请求时出错，已记录日志。"),
                                 instance: request.uri.path, request: request)
         }
     }
@@ -211,7 +244,7 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 
     /// The problem as a small page in Chinese, with a way back: for people's browsers.
-    static func page(_ error: StoreError) -> Response {
+    static func page(_ error: StoreError, status: Int) -> Response {
         func esc(_ text: String) -> String {
             text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
@@ -221,26 +254,28 @@ struct ProblemMiddleware: RouterMiddleware {
             <title>\(esc(error.title)) · juesuan 决算</title>
             <style>body{font-family:"Noto Sans CJK SC",sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.7;color:#1f2933}
             h1{font-size:1.4rem}a{color:#0b5cad}</style></head><body>
-            <h1>\(esc(error.title))（\(error.status)）</h1><p>\(esc(error.detail))</p>
+            <h1>\(esc(error.title))（\(status)）</h1><p>\(esc(error.detail))</p>
             <p><a href="/">回到首页</a> · <a href="/public/">已公开的报告</a></p></body></html>
             """
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        if error.status == 503 { headers[.retryAfter] = "5" }
-        return Response(status: HTTPResponse.Status(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        if status == 503 { headers[.retryAfter] = "5" }
+        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    static func problem(_ error: StoreError, instance: String, request: Request? = nil, extra: [String: [[String: String]]] = [:]) -> Response {
-        if wantsPage(request) { return page(error) }
-        var object: [String: Any] = ["type": "about:blank", "title": error.title, "status": error.status, "detail": error.detail,
+    static func problem(_ error: StoreError, status: Int? = nil, instance: String, request: Request? = nil,
+                        extra: [String: [[String: String]]] = [:]) -> Response {
+        let status = status ?? error.httpStatus
+        if wantsPage(request) { return page(error, status: status) }
+        var object: [String: Any] = ["type": "about:blank", "title": error.title, "status": status, "detail": error.detail,
                                      "instance": instance]
         for (key, value) in extra { object[key] = value }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json; charset=utf-8"
-        if error.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"juesuan\"" }
-        if error.status == 503 { headers[.retryAfter] = "5" }
-        return Response(status: HTTPResponse.Status(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+        if status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"juesuan\"" }
+        if status == 503 { headers[.retryAfter] = "5" }
+        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }
 

@@ -58,7 +58,7 @@ extension Cycle {
     /// Imports organisation rows (单位编码, 名称, 上级编码, 类型) from CSV or XLSX bytes. Every row is
     /// checked first; one bad row refuses the whole file (422 with every row's problem).
     public func importOrgs(_ caller: Caller, bytes: Data, filename: String) async throws -> ImportResult {
-        try require(caller, [.admin], "导入组织机构")
+        try require(caller, .administer, "导入组织机构")
         let rows = try OrgSheet.rows(bytes, filename: filename)
         let existing: [String: Org] = try await backend.read { db in
             var all: [String: Org] = [:]
@@ -233,7 +233,7 @@ extension Cycle {
     }
 
     public func createUser(_ caller: Caller, _ new: NewUser) async throws -> User {
-        try require(caller, [.admin], "管理用户")
+        try require(caller, .administer, "管理用户")
         guard Self.isCode(new.login) else { throw StoreError.invalid("登录名“\(new.login.prefix(60))”应为 1–40 位字母、数字或 . _ -。") }
         guard !new.name.trimmingCharacters(in: .whitespaces).isEmpty, new.name.count <= 100 else { throw StoreError.invalid("姓名不能为空，且不超过 100 字。") }
         try TextInput.check(new.name, "姓名")
@@ -296,7 +296,7 @@ extension Cycle {
 
     /// Changes a person's name, role or whether they may log in; disabling ends their sessions.
     public func updateUser(_ caller: Caller, login: String, _ change: UserChange) async throws -> Account {
-        try require(caller, [.admin], "管理用户")
+        try require(caller, .administer, "管理用户")
         if let name = change.name {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else { throw StoreError.invalid("姓名不能为空，且不超过 100 字。") }
             try TextInput.check(name, "姓名")
@@ -319,7 +319,7 @@ extension Cycle {
 
     /// Lifts a lock-out at once.
     public func unlockUser(_ caller: Caller, login: String) async throws -> Account {
-        try require(caller, [.admin], "管理用户")
+        try require(caller, .administer, "管理用户")
         return try await backend.write { db in
             let (_, org) = try await self.managedAccount(db, caller, login)
             try await db.raw("UPDATE users SET failures = 0, locked_until = 0 WHERE login = \(bind: login)").run()
@@ -331,7 +331,7 @@ extension Cycle {
     /// Gives a person a one-time password (shown once to the administrator) that must be changed at the
     /// next login; their sessions end and any lock-out is lifted.
     public func resetPassword(_ caller: Caller, login: String) async throws -> String {
-        try require(caller, [.admin], "管理用户")
+        try require(caller, .administer, "管理用户")
         var secret = Self.randomHex(6)
         while (try? Passwords.check(secret, login: login)) == nil { secret = Self.randomHex(6) }
         let cost = settings.bcryptCost, password = secret
@@ -359,7 +359,7 @@ extension Cycle {
 
     /// The people of the caller's subtree with their account state (administrators' view).
     public func accounts(_ caller: Caller, paging: Paging) async throws -> Page<Account> {
-        try require(caller, [.admin, .readonly], "查看用户")
+        try require(caller, .seeAdministration, "查看用户")
         return try await backend.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
@@ -379,7 +379,7 @@ extension Cycle {
     }
 
     public func users(_ caller: Caller, paging: Paging) async throws -> Page<User> {
-        try require(caller, [.admin, .readonly], "查看用户")
+        try require(caller, .seeAdministration, "查看用户")
         return try await backend.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
@@ -402,7 +402,7 @@ extension Cycle {
     }
 
     public func setTask(_ caller: Caller, year: Int, layout: String?, deadline: String) async throws -> Task {
-        try require(caller, [.admin], "设置年度任务")
+        try require(caller, .administer, "设置年度任务")
         guard caller.atRoot else {
             throw StoreError.forbidden("年度任务是整个辖区的设置，只有财政局（根节点）的管理员可以设立或修改。")
         }
@@ -478,7 +478,7 @@ extension Cycle {
     /// The audit log of the caller's subtree, newest first.
     public func auditLog(_ caller: Caller, action: String? = nil, actor: String? = nil, target: String? = nil,
                          paging: Paging) async throws -> Page<AuditEntry> {
-        try require(caller, [.admin, .readonly], "查看审计日志")
+        try require(caller, .seeAdministration, "查看审计日志")
         // The action may be named in Chinese ("上报") or by its code ("submit").
         let action = action.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : (AuditWords.code($0) ?? $0) }
         return try await backend.read { db in

@@ -42,7 +42,7 @@ extension Cycle {
     static let leaseSeconds = 120
 
     public func createBatch(_ caller: Caller, year: Int, name: String) async throws -> Batch {
-        try require(caller, [.reviewer, .finance, .admin], "批量审查")
+        try require(caller, .runBatches, "批量审查")
         guard (2000...2100).contains(year) else { throw StoreError.invalid("年度“\(year)”不在 2000–2100 之间。") }
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw StoreError.invalid("批次名称不能为空，且不超过 200 字。") }
@@ -61,7 +61,7 @@ extension Cycle {
     }
 
     func visibleBatch(_ db: any SQLDatabase, _ caller: Caller, _ id: Int) async throws -> (Batch, Org) {
-        try require(caller, [.reviewer, .finance, .admin, .readonly], "查看批量审查")
+        try require(caller, .seeBatches, "查看批量审查")
         guard let row = try await db.raw("""
             SELECT b.id, b.name, b.year, b.created_by, b.created_at, b.org,
               (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id) AS total,
@@ -81,7 +81,7 @@ extension Cycle {
     }
 
     public func batches(_ caller: Caller, paging: Paging) async throws -> Page<Batch> {
-        try require(caller, [.reviewer, .finance, .admin, .readonly], "查看批量审查")
+        try require(caller, .seeBatches, "查看批量审查")
         return try await backend.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
@@ -133,7 +133,7 @@ extension Cycle {
 
     /// Queues several files at once, all or none: one bad file refuses the whole upload with its reason.
     public func addBatchFiles(_ caller: Caller, batch id: Int, files: [(filename: String, bytes: Data)]) async throws -> [Job] {
-        try require(caller, [.reviewer, .finance, .admin], "批量审查")
+        try require(caller, .runBatches, "批量审查")
         for file in files { try checkBatchFile(filename: file.filename, bytes: file.bytes) }
         var jobs: [Job] = []
         for file in files { jobs.append(try await addBatchFile(caller, batch: id, filename: file.filename, bytes: file.bytes)) }
@@ -141,7 +141,7 @@ extension Cycle {
     }
 
     public func addBatchFile(_ caller: Caller, batch id: Int, filename: String, bytes: Data) async throws -> Job {
-        try require(caller, [.reviewer, .finance, .admin], "批量审查")
+        try require(caller, .runBatches, "批量审查")
         try checkBatchFile(filename: filename, bytes: bytes)
         let name = Self.cleanFilename(filename)
         let now = Clock.stamp()
@@ -212,7 +212,7 @@ extension Cycle {
                     WHERE id = \(bind: id)
                     """).run()
             }
-        } catch let error as StoreError where error.status < 500 || error.status == 503 {
+        } catch let error as StoreError where error.reason != .internal {
             // The file itself cannot be read (or a tool is missing): retrying will not help.
             try await finishJob(id, state: .failed, error: error.detail)
         } catch {
@@ -318,5 +318,18 @@ extension Optional {
     func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+extension Cycle {
+    /// Jobs waiting or running, by state (for the server's metrics; no caller: counts only).
+    public func queueDepth() async throws -> [String: Int] {
+        try await backend.read { db in
+            var counts: [String: Int] = [:]
+            for row in try await db.raw("SELECT state, COUNT(*) AS n FROM jobs WHERE state IN ('排队中', '审查中') GROUP BY state").all() {
+                counts[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return counts
+        }
     }
 }

@@ -193,7 +193,7 @@ extension Cycle {
     /// Stores the consolidation of the units below `org` as its report's new version (the 主管部门's
     /// own report). Every unit below must have a version.
     public func consolidate(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
-        try require(caller, [.filler, .head, .reviewer], "生成汇总报表")
+        try require(caller, .consolidate, "生成汇总报表")
         let (org, summed) = try await backend.read { db in
             let org = try await self.visibleOrg(db, caller, code)
             guard org.kind != .unit else { throw StoreError.conflict("“\(org.name)”是单位，没有下属单位可汇总。") }

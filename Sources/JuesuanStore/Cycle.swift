@@ -24,7 +24,26 @@ public final class Cycle: Sendable {
         public var limits = UploadLimits()
         /// Build report.pdf on publication (needs Chromium).
         public var publishPDF = true
+        /// Told how long each costly step took (the server turns it into metrics); nil: not told.
+        public var observe: (@Sendable (Timing, Duration) -> Void)?
         public init() {}
+    }
+
+    /// The costly steps whose times are worth watching.
+    public enum Timing: String, Sendable, CaseIterable {
+        /// Reading an upload and checking it against the rules.
+        case check
+        /// Printing a version's PDF.
+        case pdf
+        /// Building the public package of a report.
+        case publish
+    }
+
+    /// Runs `body`, telling `settings.observe` how long it took.
+    func timed<T: Sendable>(_ step: Timing, _ body: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        defer { settings.observe?(step, started.duration(to: .now)) }
+        return try await body()
     }
 
     public let backend: any Backend
@@ -152,11 +171,6 @@ public final class Cycle: Sendable {
         return org
     }
 
-    func require(_ caller: Caller, _ roles: Set<Role>, _ what: String) throws {
-        guard roles.contains(caller.user.role) else {
-            throw StoreError.forbidden("“\(caller.user.role.chineseName)”角色不能\(what)。")
-        }
-    }
 
     // MARK: - People and sessions
 

@@ -100,6 +100,14 @@ public struct User: Sendable, Codable, Equatable {
     public var role: Role
     public var org: String
     public var orgPath: String
+
+    public init(login: String, name: String, role: Role, org: String, orgPath: String) {
+        self.login = login
+        self.name = name
+        self.role = role
+        self.org = org
+        self.orgPath = orgPath
+    }
 }
 
 /// The person behind a request, and where it came from.
@@ -120,45 +128,96 @@ public struct Caller: Sendable {
     public var atRoot: Bool { Subtree.depth(user.orgPath) == 1 }
 }
 
-/// A failure of the store with its HTTP status; `title` and `detail` are Chinese (RFC 9457).
+/// A failure of the store: what kind of failure (`reason`), a Chinese `title` and `detail`. No HTTP here:
+/// the server maps `reason` to a status at its edge (`StoreError.httpStatus` in JuesuanServer).
 public struct StoreError: ExplainedError, Sendable {
-    public var status: Int
+    /// What went wrong, in the store's own terms.
+    public enum Reason: String, Sendable, Codable, CaseIterable {
+        /// The request itself is malformed (a missing field, an unknown action).
+        case badRequest
+        /// No one is logged in, or the credentials are wrong.
+        case unauthenticated
+        /// The caller may not do this here.
+        case forbidden
+        /// No such thing, or not in the caller's subtree.
+        case notFound
+        /// The state does not allow it now (someone else changed it, or it is not yet time).
+        case conflict
+        /// More than the limits allow.
+        case tooLarge
+        /// A file of a kind that cannot be read.
+        case unsupported
+        /// Readable, but its content is wrong.
+        case invalid
+        /// Too many attempts in a short time.
+        case tooMany
+        /// A service the store needs is missing or full (database, disk, a program).
+        case unavailable
+        /// A fault of juesuan itself.
+        case `internal`
+
+        public var title: String {
+            switch self {
+            case .badRequest: "请求有误"
+            case .unauthenticated: "未登录"
+            case .forbidden: "无权操作"
+            case .notFound: "找不到"
+            case .conflict: "状态冲突"
+            case .tooLarge: "上传过大"
+            case .unsupported: "无法读取上传的文件"
+            case .invalid: "内容有误"
+            case .tooMany: "尝试过于频繁"
+            case .unavailable: "服务暂不可用"
+            case .internal: "juesuan 内部错误"
+            }
+        }
+    }
+
+    public var reason: Reason
     public var title: String
     public var detail: String
 
-    public init(status: Int, title: String, detail: String) {
-        self.status = status
-        self.title = title
+    public init(_ reason: Reason, title: String? = nil, detail: String) {
+        self.reason = reason
+        self.title = title ?? reason.title
         self.detail = detail
     }
 
     public var description: String { "\(title)：\(detail)" }
 
-    /// For a command line: 4xx is bad input (exit 2), 503 a missing service, 500 an internal fault.
+    /// For a command line: bad input (exit 2), a missing service, an internal fault.
     public var kind: ProblemKind {
-        switch status {
-        case 500: .internalFault
-        case 409: .output
+        switch reason {
+        case .internal: .internalFault
+        case .conflict: .output
+        case .unavailable: .toolMissing
         default: .inputInvalid
         }
     }
     public var hint: String { "" }
 
-    public static func badRequest(_ detail: String) -> StoreError { StoreError(status: 400, title: "请求有误", detail: detail) }
-    public static func unauthenticated(_ detail: String = "请先登录。") -> StoreError { StoreError(status: 401, title: "未登录", detail: detail) }
-    public static func forbidden(_ detail: String) -> StoreError { StoreError(status: 403, title: "无权操作", detail: detail) }
-    public static func notFound(_ detail: String) -> StoreError { StoreError(status: 404, title: "找不到", detail: detail) }
-    public static func conflict(_ detail: String) -> StoreError { StoreError(status: 409, title: "状态冲突", detail: detail) }
-    public static func tooLarge(_ detail: String) -> StoreError { StoreError(status: 413, title: "上传过大", detail: detail) }
-    public static func unsupported(_ detail: String) -> StoreError { StoreError(status: 415, title: "无法读取上传的文件", detail: detail) }
-    public static func invalid(_ detail: String) -> StoreError { StoreError(status: 422, title: "内容有误", detail: detail) }
-    public static func tooMany(_ detail: String) -> StoreError { StoreError(status: 429, title: "尝试过于频繁", detail: detail) }
-    public static func unavailable(_ detail: String) -> StoreError { StoreError(status: 503, title: "服务暂不可用", detail: detail) }
+    public static func badRequest(_ detail: String) -> StoreError { StoreError(.badRequest, detail: detail) }
+    public static func unauthenticated(_ detail: String = "请先登录。") -> StoreError { StoreError(.unauthenticated, detail: detail) }
+    public static func forbidden(_ detail: String) -> StoreError { StoreError(.forbidden, detail: detail) }
+    public static func notFound(_ detail: String) -> StoreError { StoreError(.notFound, detail: detail) }
+    public static func conflict(_ detail: String) -> StoreError { StoreError(.conflict, detail: detail) }
+    public static func tooLarge(_ detail: String) -> StoreError { StoreError(.tooLarge, detail: detail) }
+    public static func unsupported(_ detail: String) -> StoreError { StoreError(.unsupported, detail: detail) }
+    public static func invalid(_ detail: String) -> StoreError { StoreError(.invalid, detail: detail) }
+    public static func tooMany(_ detail: String) -> StoreError { StoreError(.tooMany, detail: detail) }
+    public static func unavailable(_ detail: String) -> StoreError { StoreError(.unavailable, detail: detail) }
 
     /// An engine failure (`Problem`) as a store error with the same message.
     public init(_ problem: Problem) {
-        self.init(status: problem.kind.httpStatus, title: problem.kind.title,
-                  detail: problem.hint.isEmpty ? problem.message : "\(problem.message)（\(problem.hint)）")
+        let reason: Reason = switch problem.kind {
+        case .inputUnreadable: .unsupported
+        case .inputInvalid: .invalid
+        case .output: .conflict
+        case .usage: .badRequest
+        case .toolMissing: .unavailable
+        case .internalFault: .internal
+        }
+        self.init(reason, title: problem.kind.title, detail: problem.hint.isEmpty ? problem.message : "\(problem.message)（\(problem.hint)）")
     }
 }
 

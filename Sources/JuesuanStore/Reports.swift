@@ -96,6 +96,8 @@ public struct ReportView: Sendable, Codable {
     public var publicPath: String?
     public var versions: [VersionView]
     public var history: [Cycle.AuditEntry]
+    /// What the caller may do to this report now (the pages show exactly these).
+    public var actions: [ReportOperation] = []
 }
 
 public struct UploadResult: Sendable, Codable {
@@ -208,7 +210,20 @@ extension Cycle {
             deadline: task.deadline, daysLeft: Self.daysLeft(task.deadline), submitBlockers: [],
             publicPath: state == .published ? "/public/\(year)/\(code)/" : nil, versions: versions, history: history)
         view.submitBlockers = try await submitBlockers(db, view)
+        let context = try await operationContext(db, caller, view)
+        view.actions = Self.allowedOperations(context)
         return view
+    }
+
+    /// What the decision about an operation on `view` depends on, read with `db`.
+    func operationContext(_ db: any SQLDatabase, _ caller: Caller, _ view: ReportView) async throws -> OperationContext {
+        let callerKind = try await org(db, caller.user.org)?.kind
+        var parentIsBureau = true
+        if let parent = view.org.parent, let org = try await org(db, parent) { parentIsBureau = org.kind == .bureau }
+        return OperationContext(role: caller.user.role, callerKind: callerKind, org: view.org, state: view.state,
+                                above: caller.isAbove(view.org.path), parentIsBureau: parentIsBureau,
+                                hasVersion: view.currentVersion != nil,
+                                catalogueCurrent: view.versions.first?.catalogueCurrent ?? true)
     }
 
     /// Every version of a report, newest first (the report view holds the latest 50).
@@ -311,7 +326,7 @@ extension Cycle {
                 SELECT content FROM version_pdfs WHERE report = \(bind: id) AND version = \(bind: number) AND draft = \(bind: draft ? 1 : 0)
                 """).first()?.decode(column: "content", as: Data.self)
         }) { return kept }
-        let data = try await make(dataset, draft)
+        let data = try await timed(.pdf) { try await make(dataset, draft) }
         try await backend.write { db in
             try await db.raw("""
                 INSERT INTO version_pdfs (report, version, draft, content, made_at)
@@ -351,7 +366,7 @@ extension Cycle {
     /// Stores an upload as a new version, checked on arrival. Nothing is stored from an upload that
     /// cannot be read.
     public func upload(_ caller: Caller, year: Int, org code: String, filename: String, bytes: Data) async throws -> UploadResult {
-        try require(caller, [.filler, .head], "上传报表")
+        try require(caller, .prepare, "上传报表")
         try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
         let (org, task, base) = try await backend.read { db -> (Org, Task, Disclosure?) in
             let org = try await self.visibleOrg(db, caller, code)
@@ -363,11 +378,11 @@ extension Cycle {
         }
         let limits = settings.limits, catalog = catalog, rules = rules
         let safeName = Self.cleanFilename(filename)
-        let (kind, disclosure, findings) = try await offload { () throws -> (UploadKind, Disclosure, [Finding]) in
+        let (kind, disclosure, findings) = try await timed(.check) { try await offload { () throws -> (UploadKind, Disclosure, [Finding]) in
             let (kind, disclosure) = try Uploads.read(bytes, filename: safeName, base: base, limits: limits, catalog: catalog,
                                                       unit: org.name, year: year)
             return (kind, disclosure, Engine.check(disclosure, rules: rules, catalog: catalog))
-        }
+        } }
         guard disclosure.year == year else {
             throw StoreError.invalid("“\(safeName)”是 \(disclosure.year) 年度的报表，而这是 \(year) 年度的任务。")
         }
@@ -383,7 +398,7 @@ extension Cycle {
 
     /// Checks the current version again under the rule catalogue in force, as a new version.
     public func recheck(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
-        try require(caller, [.filler, .head], "重新检查报表")
+        try require(caller, .prepare, "重新检查报表")
         let (org, base) = try await backend.read { db -> (Org, Disclosure?) in
             (try await self.visibleOrg(db, caller, code), try await self.storedDataset(db, year: year, org: code, version: nil))
         }
@@ -459,7 +474,7 @@ extension Cycle {
     /// Writes (or rewrites) the explanation of one warning of a version. Errors cannot be explained
     /// away: they must be corrected.
     public func explain(_ caller: Caller, year: Int, org code: String, version: Int, finding key: String, text: String) async throws -> StoredFinding {
-        try require(caller, [.filler, .head], "填写说明")
+        try require(caller, .prepare, "填写说明")
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalid("说明不能为空。") }
         try TextInput.check(text, "说明", multiline: true)
@@ -558,69 +573,28 @@ extension Cycle {
     /// 上报, 退回, 审核通过, 公开: each a compare-and-set on the state (and on the revision when the
     /// caller names one), recorded in the audit log in the same transaction.
     public func transition(_ caller: Caller, year: Int, org code: String, _ request: TransitionRequest) async throws -> ReportView {
-        let view = try await report(caller, year: year, org: code)
-        let role = caller.user.role
-        let above = caller.isAbove(view.org.path)
-        let (parentIsBureau, callerKind) = try await backend.read { db -> (Bool, OrgKind?) in
-            let own = try await self.org(db, caller.user.org)?.kind
-            guard let parent = view.org.parent, let org = try await self.org(db, parent) else { return (true, own) }
-            return (org.kind == .bureau, own)
-        }
-        // A role acts only from a node whose kind may hold it (财政 from a 财政局), whatever the user row says.
-        guard let callerKind, callerKind.roles.contains(role) || role == .admin else {
-            throw StoreError.forbidden("“\(role.chineseName)”角色不能在\(callerKind?.rawValue ?? "此")节点行使。")
+        let (view, context) = try await backend.read { db -> (ReportView, OperationContext) in
+            let view = try await self.reportView(db, caller, year: year, org: code)
+            return (view, try await self.operationContext(db, caller, view))
         }
         var reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if reason?.isEmpty == true { reason = nil }
         if let reason, reason.count > 2000 { throw StoreError.invalid("理由不超过 2000 字（现有 \(reason.count) 字）。") }
         if let reason { try TextInput.check(reason, "理由", multiline: true) }
+        if request.action == .return, reason == nil, context.callerKind.map({ $0.roles.contains(context.role) || context.role == .admin }) == true {
+            throw StoreError.invalid("退回必须填写理由。")
+        }
+        if let refused = Self.refusal(ReportOperation(request.action), context) { throw refused }
         let target: ReportState
         switch request.action {
         case .submit:
-            try require(caller, [.filler, .head], "上报报表")
-            guard view.state == .drafting else { throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”，不能上报。") }
             if !view.submitBlockers.isEmpty {
                 throw StoreError.conflict("不能上报：" + view.submitBlockers.joined(separator: "；") + "。")
             }
             target = .submitted
-        case .return:
-            guard let reason else { throw StoreError.invalid("退回必须填写理由。") }
-            _ = reason
-            switch (role, view.state) {
-            case (.reviewer, .submitted) where above && !parentIsBureau, (.finance, .submitted) where above && parentIsBureau,
-                 (.finance, .departmentApproved) where above:
-                target = .drafting
-            case (.finance, .submitted) where above:
-                throw StoreError.conflict("报表尚待主管部门审核，财政不能退回未经主管部门审核的报表。")
-            case (.reviewer, .submitted) where above:
-                throw StoreError.forbidden("该报表直属财政局，由财政审核或退回。")
-            case (.reviewer, _), (.finance, _):
-                guard above else { throw StoreError.forbidden("只能退回下级单位的报表。") }
-                throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”，\(role.chineseName)不能退回。")
-            default:
-                throw StoreError.forbidden("“\(role.chineseName)”角色不能退回报表。")
-            }
-        case .approve:
-            switch (role, view.state) {
-            case (.reviewer, .submitted) where above && !parentIsBureau:
-                target = .departmentApproved
-            case (.finance, .submitted) where above && parentIsBureau, (.finance, .departmentApproved) where above:
-                target = .financeApproved
-            case (.reviewer, .submitted) where above:
-                throw StoreError.forbidden("该报表直属财政局，由财政审核。")
-            case (.reviewer, _), (.finance, _):
-                guard above else { throw StoreError.forbidden("只能审核下级单位的报表。") }
-                throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”，\(role.chineseName)不能审核通过。")
-            default:
-                throw StoreError.forbidden("“\(role.chineseName)”角色不能审核报表。")
-            }
-        case .publish:
-            try require(caller, [.filler, .head, .finance], "公开报表")
-            if role == .finance, !above { throw StoreError.forbidden("只能公开下级单位的报表。") }
-            guard view.state == .financeApproved else {
-                throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”，财政审核通过后才能公开。")
-            }
-            target = .published
+        case .return: target = .drafting
+        case .approve: target = context.role == .reviewer ? .departmentApproved : .financeApproved
+        case .publish: target = .published
         }
         if let expected = request.revision, expected != view.revision {
             throw StoreError.conflict("报表已被他人修改（您看到的是第 \(expected) 次修改，现为第 \(view.revision) 次），请刷新后再操作。")
@@ -669,11 +643,11 @@ extension Cycle {
         let disclosure = try await backend.read { db in try await self.storedDataset(db, year: view.year, org: view.org.code, version: nil) }
         guard let disclosure else { throw StoreError.conflict("报表没有版本，无法公开。") }
         let catalog = catalog, rules = rules, pdf = settings.publishPDF
-        let publication = try await offload {
+        let publication = try await timed(.publish) { try await offload {
             do {
                 return try Publisher.build(disclosure, catalog: catalog, rules: rules, source: "\(view.org.code)-\(view.year)", pdf: pdf)
             } catch { throw StoreError(Problem(error)) }
-        }
+        } }
         if let problem = publication.pdfProblem { logger.warning("report.pdf 未生成：\(problem.message)") }
         return publication.published
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MultipartKit
 
 /// A posted form: fields (urlencoded or multipart) and uploaded files.
 struct Form: Sendable {
@@ -48,34 +49,68 @@ struct Form: Sendable {
         return value.isEmpty || value.count > 200 ? nil : value
     }
 
-    /// multipart/form-data (RFC 7578): parts separated by `--boundary`, each with headers and a body.
+    /// multipart/form-data (RFC 7578), parsed by MultipartKit's streaming parser: each part's
+    /// Content-Disposition names a field, or a file when it has a filename. nil when malformed.
     static func multipart(_ body: Data, boundary: String) -> Form? {
-        var form = Form()
-        let delimiter = Data("--\(boundary)".utf8)
-        let headerEnd = Data("\r\n\r\n".utf8)
-        var position = body.startIndex
-        guard let first = body.range(of: delimiter, in: position..<body.endIndex) else { return nil }
-        position = first.upperBound
-        while position < body.endIndex {
-            // "--" after a delimiter ends the body.
-            if body[position...].starts(with: Data("--".utf8)) { break }
-            guard let headersEnd = body.range(of: headerEnd, in: position..<body.endIndex) else { return nil }
-            let headers = String(decoding: body[position..<headersEnd.lowerBound], as: UTF8.self)
-            guard let next = body.range(of: Data("\r\n".utf8) + delimiter, in: headersEnd.upperBound..<body.endIndex) else { return nil }
-            let content = body[headersEnd.upperBound..<next.lowerBound]
-            var name: String?, filename: String?
-            for line in headers.split(whereSeparator: \.isNewline) where line.lowercased().hasPrefix("content-disposition:") {
-                name = parameter("name", in: String(line))
-                filename = parameter("filename", in: String(line))
-            }
-            if let name {
-                if let filename { form.files.append(File(name: name, filename: filename, data: Data(content))) } else {
-                    form.fields[name] = String(decoding: content, as: UTF8.self)
-                }
-            }
-            position = next.upperBound
+        final class Collector {
+            var form = Form()
+            var disposition: String?
+            var content = Data()
         }
-        return form
+        let collector = Collector()
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { field, value in
+            if field.lowercased() == "content-disposition" { collector.disposition = "content-disposition: " + value }
+        }
+        parser.onBody = { buffer in
+            collector.content.append(contentsOf: buffer.readableBytesView)
+        }
+        parser.onPartComplete = {
+            defer { collector.disposition = nil; collector.content = Data() }
+            guard let line = collector.disposition, let name = parameter("name", in: line) else { return }
+            if let filename = parameter("filename", in: line) {
+                collector.form.files.append(File(name: name, filename: filename, data: collector.content))
+            } else {
+                collector.form.fields[name] = String(decoding: collector.content, as: UTF8.self)
+            }
+        }
+        let bytes = [UInt8](body)
+        guard headerNamesAreASCII(bytes, boundary: Array("--\(boundary)".utf8)) else { return nil }
+        do { try parser.execute(bytes) } catch { return nil }
+        return collector.form
+    }
+
+    /// MultipartKit 4.7.1 traps (index out of range) on a header name byte of 0x80 or more: a
+    /// remote crash. Every line of every header block after a delimiter must have an ASCII name
+    /// (values may be UTF-8: Chinese file names are sent raw). Scans every place the delimiter
+    /// occurs, a superset of where the parser reads header names.
+    static func headerNamesAreASCII(_ body: [UInt8], boundary delimiter: [UInt8]) -> Bool {
+        guard !delimiter.isEmpty, body.count >= delimiter.count else { return true }
+        var index = 0
+        while index <= body.count - delimiter.count {
+            guard body[index] == delimiter[0], body[index..<(index + delimiter.count)].elementsEqual(delimiter) else {
+                index += 1
+                continue
+            }
+            // After the delimiter: the rest of its line, then header lines up to an empty line.
+            var position = index + delimiter.count
+            var lineStart = true, inName = true, lineLength = 0
+            while position < body.count {
+                let byte = body[position]
+                if byte == 0x0A {
+                    if lineLength == 0 && !lineStart { break }
+                    lineStart = false
+                    inName = true
+                    lineLength = 0
+                } else if byte != 0x0D {
+                    lineLength += 1
+                    if byte == 0x3A { inName = false } else if inName && byte >= 0x80 { return false }
+                }
+                position += 1
+            }
+            index += delimiter.count
+        }
+        return true
     }
 
     static func parameter(_ key: String, in line: String) -> String? {

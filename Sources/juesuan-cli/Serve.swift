@@ -79,6 +79,9 @@ struct Serve: ParsableCommand {
 
     func serve() async throws {
         var settings = Cycle.Settings()
+        // Check, PDF and publication times go to /metrics.
+        let metrics = ServerMetrics()
+        settings.observe = { step, duration in metrics.step(step, duration) }
         settings.bcryptCost = bcryptCost
         settings.publishPDF = !noPdf
         let logger = Logger(label: "juesuan.serve")
@@ -101,6 +104,7 @@ struct Serve: ParsableCommand {
             }
         }
         var options = ServerOptions()
+        options.metrics = metrics
         options.host = host
         options.port = port
         options.secureCookies = secureCookies

@@ -183,7 +183,7 @@ import Testing
             for index in 0..<40 {
                 group.addTask {
                     do { _ = try await cycle.login(login: "nobody\(index)", password: "wrong-password", ip: "192.0.2.7"); return 200 } catch let error as StoreError {
-                        return error.status
+                        return error.httpStatus
                     } catch { return 500 }
                 }
             }
@@ -550,11 +550,11 @@ import Testing
             try handle.write(contentsOf: small)
         }
         try handle.close()
-        do { try await cycle.ready(); Issue.record("磁盘将满时 /ready 应为 503") } catch let error as StoreError { #expect(error.status == 503) }
+        do { try await cycle.ready(); Issue.record("磁盘将满时 /ready 应为 503") } catch let error as StoreError { #expect(error.reason == .unavailable) }
         var failures = 0
         for _ in 0..<5 {
             do { _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected) } catch let error as StoreError {
-                #expect(error.status == 503, "\(error)")
+                #expect(error.reason == .unavailable, "\(error)")
                 failures += 1
             }
         }
@@ -607,7 +607,7 @@ import Testing
             _ = try await Cycle.open(data: "/tmp", database: "postgres://postgres@127.0.0.1:1/none")
             Issue.record("不应连上")
         } catch let error as StoreError {
-            #expect(error.status == 503)
+            #expect(error.reason == .unavailable)
             #expect(error.detail.contains("无法连接 PostgreSQL"))
             #expect(!error.detail.contains("CircuitBreaker"))
         }

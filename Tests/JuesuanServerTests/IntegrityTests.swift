@@ -25,7 +25,7 @@ import Testing
             _ = try await cycle.upload(other, year: 2021, org: "420103002100", filename: "jianghan.xlsx", bytes: Workbooks.corrected)
             Issue.record("应拒绝")
         } catch let error as StoreError {
-            #expect(error.status == 422)
+            #expect(error.reason == .invalid)
             #expect(error.detail.contains("武汉市江汉区人民政府办公室") && error.detail.contains("420103002100"), "\(error.detail)")
         }
         #expect(try await cycle.report(other, year: 2021, org: "420103002100").currentVersion == 1, "演示的第 1 版不变，没有新版本")

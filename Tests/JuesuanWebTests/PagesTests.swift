@@ -1,0 +1,265 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Juesuan
+import JuesuanServer
+import JuesuanStore
+import JuesuanTestSupport
+@testable import JuesuanWeb
+import JuesuanXLSX
+import Logging
+import NIOCore
+import Testing
+
+/// The pages rendered from their templates, through the real router and store (SQLite, the demo):
+/// structure, escaping, and forms that are exactly the operations the store allows.
+@Suite("web: pages from templates", .serialized)
+struct PagesTests {
+    static let password = "demo-password-1"
+
+    /// A fresh demo store; `body` gets a client with the pages on the router.
+    static func withPages(synthetic: Int = 2, metrics: ServerMetrics? = nil, _ body: @escaping @Sendable (Cycle, any TestClientProtocol) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-web-test-\(UUID().uuidString)")
+        var settings = Cycle.Settings()
+        settings.bcryptCost = 4
+        settings.publishPDF = false
+        if let metrics { settings.observe = { step, duration in metrics.step(step, duration) } }
+        let cycle = try await Cycle.open(data: folder.path, database: nil, settings: settings)
+        do {
+            _ = try await cycle.loadDemo(synthetic: synthetic, password: password)
+            var options = ServerOptions()
+            options.worker = false
+            options.metrics = metrics
+            let app = JuesuanHTTP.application(cycle: cycle, options: options, logger: Logger(label: "test"), pages: JuesuanWeb.add)
+            try await app.test(.router) { client in try await body(cycle, client) }
+        } catch {
+            await cycle.close()
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+        await cycle.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    static func caller(_ cycle: Cycle, _ login: String) async throws -> Caller {
+        Caller(user: try await cycle.login(login: login, password: password, ip: "test").user, ip: "test")
+    }
+
+    struct Browser {
+        let client: any TestClientProtocol
+        let cookie: String
+        let csrf: String
+
+        static func login(_ client: any TestClientProtocol, _ login: String) async throws -> Browser {
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            let body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["login": login, "password": PagesTests.password]))
+            let response = try await client.executeRequest(uri: "/api/v1/session", method: .post, headers: headers, body: body)
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
+            let token = try #require(json["token"] as? String), csrf = try #require(json["csrfToken"] as? String)
+            return Browser(client: client, cookie: "\(JuesuanHTTP.cookieName)=\(token)", csrf: csrf)
+        }
+
+        func get(_ uri: String) async throws -> (Int, String) {
+            var headers = HTTPFields()
+            headers[.cookie] = cookie
+            headers[.accept] = "text/html"
+            let response = try await client.executeRequest(uri: uri, method: .get, headers: headers, body: nil)
+            return (Int(response.status.code), String(decoding: Data(buffer: response.body), as: UTF8.self))
+        }
+
+        func post(_ uri: String, _ form: String) async throws -> (Int, String?) {
+            var headers = HTTPFields()
+            headers[.cookie] = cookie
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let response = try await client.executeRequest(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: form))
+            return (Int(response.status.code), response.headers[.location])
+        }
+    }
+
+    /// The `action` of every POST form on a page, and the CSRF values they carry.
+    static func forms(_ html: String) -> (actions: [String], csrf: Set<String>) {
+        var actions: [String] = [], csrf = Set<String>()
+        for part in html.components(separatedBy: "<form method=\"post\" action=\"").dropFirst() {
+            actions.append(String(part.prefix { $0 != "\"" }))
+            let form = part.components(separatedBy: "</form>").first ?? ""
+            if let range = form.range(of: "name=\"_csrf\" value=\"") {
+                csrf.insert(String(form[range.upperBound...].prefix { $0 != "\"" }))
+            } else {
+                csrf.insert("")
+            }
+        }
+        return (actions, csrf)
+    }
+
+    @Test("every template parses and renders with nothing in it")
+    func templates() {
+        #expect(Views.names.count >= 15, "\(Views.names)")
+        for name in Views.names {
+            let text = Views.render(name, [String: String]())
+            #expect(!text.contains("{{"), "\(name) left a tag unrendered")
+        }
+    }
+
+    @Test("the layout: one document, the role's links only, the person's name escaped")
+    func layout() {
+        let user = User(login: "x", name: "<img src=x onerror=alert(1)>\"张三\"", role: .filler, org: "420103001001", orgPath: "/420103/")
+        let html = Views.layout(title: "标题 <b>", user: user, csrf: "tok\"en", notice: "已保存 & 完成", problem: nil, current: "report",
+                                body: "<p>正文</p>")
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.components(separatedBy: "<html").count == 2)
+        #expect(!html.contains("<img src=x"))
+        #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;&quot;张三&quot;"))
+        #expect(html.contains("<title>标题 &lt;b&gt; · juesuan 决算</title>"))
+        #expect(html.contains("value=\"tok&quot;en\""))
+        #expect(html.contains("<p class=\"notice\" role=\"status\">已保存 &amp; 完成</p>"))
+        #expect(!html.contains("class=\"problem\""))
+        #expect(html.contains("<a href=\"/app/reports/2021/420103001001\" aria-current=\"page\">本单位报表</a>"))
+        #expect(!html.contains("/app/inbox") && !html.contains("/app/admin"), "填报人没有收件箱和管理")
+        let admin = User(login: "a", name: "管理员", role: .admin, org: "420103", orgPath: "/420103/")
+        let page = Views.layout(title: "t", user: admin, csrf: nil, body: "")
+        #expect(page.contains("/app/inbox") && page.contains("/app/admin") && page.contains("/app/batches"))
+        #expect(!page.contains("本单位报表"))
+    }
+
+    @Test("a report's forms are exactly the operations the store allows, each with the session's CSRF token")
+    func reportForms() async throws {
+        try await Self.withPages { cycle, client in
+            let base = "/app/reports/2021/\(Cycle.demoExample)"
+            let filler = try await Browser.login(client, "tianbao")
+            let upload = try await cycle.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "workbook.xlsx",
+                                                bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
+            #expect(upload.version.errors == 0)
+            let (status, html) = try await filler.get(base)
+            #expect(status == 200)
+            let view = try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
+            let forms = Self.forms(html)
+            let expected: Set<String> = Set(view.actions.compactMap { operation -> String? in
+                switch operation {
+                case .upload: "\(base)/upload"
+                case .consolidate: "\(base)/consolidate"
+                case .recheck: "\(base)/recheck"
+                case .submit, .approve, .return, .publish: "\(base)/transition"
+                case .explain: "\(base)/explain"
+                }
+            })
+            #expect(Set(forms.actions.filter { $0.hasPrefix(base) }) == expected, "\(forms.actions) vs \(view.actions)")
+            #expect(view.actions.contains(.upload) && view.actions.contains(.submit) && !view.actions.contains(.approve))
+            #expect(forms.csrf == [filler.csrf])
+            // The findings list and the tables with the findings at their cells, in the page (not cut from another).
+            #expect(html.contains("id=\"findings\""))
+            #expect(html.contains("<section class=\"rendered\" aria-label=\"报表\">"))
+            #expect(html.components(separatedBy: "<body").count == 2, "one document, never a page inside a page")
+            #expect(!html.contains("内部审阅稿，不公开。"), "the review banner belongs to review.html, not this page")
+            #expect(html.contains(".rendered {"))
+
+            // The reviewer sees the report but none of the unit's forms; after 上报, approve and return.
+            let reviewer = try await Browser.login(client, "zhuguan")
+            let before = Self.forms(try await reviewer.get(base).1).actions.filter { $0.hasPrefix(base) }
+            #expect(before.isEmpty, "\(before)")
+            for finding in upload.findings where finding.severity == .warning {
+                _ = try await cycle.explain(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, version: upload.version.number,
+                                            finding: finding.key, text: "数字与账簿一致，已核对。")
+            }
+            let (submitted, location) = try await filler.post("\(base)/transition", "_csrf=\(filler.csrf)&action=submit&revision=\(try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample).revision)")
+            #expect(submitted == 303 && location == base)
+            let after = try await reviewer.get(base).1
+            #expect(after.contains("value=\"approve\"") && after.contains("value=\"return\""))
+            #expect(!after.contains("\(base)/upload"))
+            #expect(Self.forms(after).csrf == [reviewer.csrf])
+            // And the unit, now 已上报, has no form left.
+            #expect(Self.forms(try await filler.get(base).1).actions.filter { $0.hasPrefix(base) }.isEmpty)
+        }
+    }
+
+    @Test("what people typed is escaped everywhere it shows: user names, login next=, searches, reasons")
+    func escaping() async throws {
+        try await Self.withPages { cycle, client in
+            let admin = try await Browser.login(client, "admin")
+            let evil = "<script>alert(1)</script>\"'&"
+            _ = try await cycle.createUser(try await Self.caller(cycle, "admin"),
+                                           .init(login: "evil1", name: evil, role: .readonly, org: Cycle.demoRoot, password: "a-long-password-9"))
+            let (status, page) = try await admin.get("/app/admin")
+            #expect(status == 200)
+            #expect(!page.contains("<script>alert(1)</script>"))
+            #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"))
+            let (_, login) = try await Browser(client: client, cookie: "", csrf: "").get("/login?next=%22%3E%3Cscript%3Ealert(1)%3C/script%3E")
+            #expect(!login.contains("\"><script>"))
+            #expect(login.contains("value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""))
+            let (_, inbox) = try await admin.get("/app/inbox?q=%3Cb%3Ebold%3C/b%3E")
+            #expect(!inbox.contains("<b>bold</b>"))
+            #expect(inbox.contains("value=\"&lt;b&gt;bold&lt;/b&gt;\""))
+        }
+    }
+
+    @Test("the inbox: a bar and a chip per state, a row per unit with its state badge, the one-minute view of errors")
+    func inbox() async throws {
+        try await Self.withPages(synthetic: 4) { cycle, client in
+            let finance = try await Browser.login(client, "caizheng")
+            let (status, html) = try await finance.get("/app/inbox?year=2021")
+            #expect(status == 200)
+            let progress = try await cycle.progress(try await Self.caller(cycle, "caizheng"), year: 2021)
+            #expect(html.components(separatedBy: "<span class=\"bar\">").count - 1 == ReportState.allCases.count)
+            #expect(html.contains("辖区进度：\(progress.total) 个单位"))
+            let rows = html.components(separatedBy: "<tr><td><a href=\"/app/reports/2021/").count - 1
+            #expect(rows == min(progress.total, 50))
+            for state in ReportState.allCases where (progress.byState[state.rawValue] ?? 0) > 0 {
+                #expect(html.contains("<span class=\"state \(Views.StateBadge.key(state))\">\(state.rawValue)</span>"))
+            }
+            // A unit cannot open the inbox's data of others: its own page shows, the inbox answers with a problem page.
+            let filler = try await Browser.login(client, "tianbao")
+            let (fillerStatus, _) = try await filler.get("/app/inbox?year=2021")
+            #expect(fillerStatus == 200 || fillerStatus == 403)
+        }
+    }
+
+    @Test("public index: escaped names, download links only for files that exist; pager past 100")
+    func publicIndex() async throws {
+        try await Self.withPages(synthetic: 0) { _, client in
+            let (status, html) = try await Browser(client: client, cookie: "", csrf: "").get("/public/2021/")
+            #expect(status == 200)
+            #expect(html.contains("2021 年度已公开的部门决算"))
+            #expect(html.contains("还没有单位公开。") || html.contains("<td><a href=\"/public/2021/"))
+            #expect(!html.contains("class=\"pager\""))
+        }
+    }
+
+    @Test("/metrics: request durations by route pattern (never the concrete path), check times, the queue; only for administration")
+    func metrics() async throws {
+        let metrics = ServerMetrics()
+        try await Self.withPages(metrics: metrics) { cycle, client in
+            let admin = try await Browser.login(client, "admin")
+            _ = try await admin.get("/app/reports/2021/\(Cycle.demoExample)")
+            _ = try await cycle.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
+                                       bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
+            let (status, text) = try await admin.get("/metrics")
+            #expect(status == 200)
+            #expect(text.contains("juesuan_http_request_duration_seconds_bucket{route=\"/app/reports/{year}/{org}\",method=\"GET\",status=\"2xx\""))
+            #expect(text.contains("juesuan_http_request_duration_seconds_count{route=\"/api/v1/session\",method=\"POST\",status=\"2xx\"}"))
+            #expect(!text.contains(Cycle.demoExample), "a concrete path would make one series per unit")
+            #expect(text.contains("juesuan_step_duration_seconds_count{step=\"check\"} 1"))
+            #expect(text.contains("juesuan_batch_jobs_count{state=\"queued\"} 0"))
+            let filler = try await Browser.login(client, "tianbao")
+            #expect(try await filler.get("/metrics").0 == 403)
+            #expect(try await Browser(client: client, cookie: "", csrf: "").get("/metrics").0 == 403)
+        }
+    }
+
+    @Test("the pager: previous and next only where they lead somewhere")
+    func pager() throws {
+        #expect(Views.pager(total: 50, offset: 0, limit: 50) { "/x?o=\($0)" } == nil)
+        let first = Views.pager(total: 120, offset: 0, limit: 50) { "/x?o=\($0)" }
+        #expect(first?.previous == nil && first?.next == "/x?o=50" && first?.last == 50)
+        let last = Views.pager(total: 120, offset: 100, limit: 50) { "/x?o=\($0)" }
+        #expect(last?.previous == "/x?o=50" && last?.next == nil && last?.last == 120)
+        let html = Views.render("pager", ["pager": try #require(last)])
+        #expect(html.contains("第 101–120 条，共 120 条") && html.contains("rel=\"prev\"") && !html.contains("rel=\"next\""))
+    }
+}
+
+extension Views.Pager: Equatable {
+    public static func == (a: Self, b: Self) -> Bool {
+        (a.first, a.last, a.total, a.previous, a.next) == (b.first, b.last, b.total, b.previous, b.next)
+    }
+}
