@@ -39,6 +39,13 @@ public final class Cycle: Sendable {
         case publish
     }
 
+    /// `true` when no organisation has been loaded yet (a fresh store).
+    public func isEmpty() async throws -> Bool {
+        try await backend.read { db in
+            (try await db.raw("SELECT COUNT(*) AS n FROM orgs").first()?.decode(column: "n", as: Int.self) ?? 0) == 0
+        }
+    }
+
     /// Runs `body`, telling `settings.observe` how long it took.
     func timed<T: Sendable>(_ step: Timing, _ body: () async throws -> T) async throws -> T {
         let started = ContinuousClock.now
@@ -46,7 +53,9 @@ public final class Cycle: Sendable {
         return try await body()
     }
 
-    public let backend: any Backend
+    /// The database. Not public: every operation goes through the store's checks (tests reach it
+    /// with `@testable import` to play an attacker who writes past them).
+    let backend: any Backend
     public let settings: Settings
     let catalog: Catalog
     let rules: RuleCatalogue

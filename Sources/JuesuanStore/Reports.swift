@@ -313,6 +313,24 @@ extension Cycle {
 
     /// The PDF of a version as a reviewer downloads it: made once and kept. A version that is not the
     /// published one carries a "草稿" watermark on every page. `make` prints it when it is not kept yet.
+    /// The PDF of a version, printed with the store's own rule catalogue (loaded once) the first
+    /// time it is asked for and kept; a draft (anything not published) carries a watermark.
+    public func versionPDF(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> Data {
+        let catalog = catalog, rules = rules
+        return try await versionPDF(caller, year: year, org: code, version: version) { dataset, draft in
+            let publication = try await self.offload {
+                do { return try Publisher.build(dataset, catalog: catalog, rules: rules, source: code, pdf: true, draft: draft) } catch {
+                    throw StoreError(Problem(error))
+                }
+            }
+            guard let data = publication.published["report.pdf"] else {
+                throw StoreError.unavailable(publication.pdfProblem?.message ?? "无法生成 PDF。")
+            }
+            return data
+        }
+    }
+
+    /// The same, with the printing given (tests count how often it runs).
     public func versionPDF(_ caller: Caller, year: Int, org code: String, version: Int?,
                            make: @escaping @Sendable (Disclosure, Bool) async throws -> Data) async throws -> Data {
         let id = Self.reportID(year, code)

@@ -1,6 +1,7 @@
 import Foundation
 import Juesuan
 import JuesuanLedger
+import JuesuanXLSX
 import ZIPFoundation
 
 /// Limits on what an upload may hold. An XLSX or a dataset archive is a ZIP: its entries are checked
@@ -52,9 +53,10 @@ public enum Uploads {
         }
         guard !bytes.isEmpty else { throw StoreError.unsupported("“\(name)”是空文件。") }
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            let entries = try checkedEntries(bytes, name: name, limits: limits)
+            let inflated = try checkedEntries(bytes, name: name, limits: limits)
+            let entries = inflated.paths
             if entries.contains("xl/workbook.xml") {
-                return (.workbook, try readWorkbook(bytes, name: name))
+                return (.workbook, try readWorkbook(inflated.contents, name: name))
             }
             if let facts = entries.first(where: { $0 == DatasetReader.factsFile || $0.hasSuffix("/" + DatasetReader.factsFile) }) {
                 return (.dataset, try readDataset(bytes, name: name, facts: facts, limits: limits))
@@ -88,8 +90,9 @@ public enum Uploads {
     }
 
     /// The entry paths of a ZIP, after checking counts, declared sizes and paths; then every entry
-    /// is inflated once with a running count, so a lying header cannot slip a bomb through.
-    static func checkedEntries(_ bytes: Data, name: String, limits: UploadLimits) throws -> [String] {
+    /// is inflated once with a running count, so a lying header cannot slip a bomb through. The
+    /// inflated contents are kept (within the limits) so that nothing is inflated twice.
+    static func checkedEntries(_ bytes: Data, name: String, limits: UploadLimits) throws -> (paths: [String], contents: [String: Data]) {
         let archive: Archive
         do { archive = try Archive(data: bytes, accessMode: .read) } catch {
             throw StoreError.unsupported("“\(name)”不是完整的 ZIP 压缩包（可能已损坏或被截断）。")
@@ -114,32 +117,33 @@ public enum Uploads {
             }
         }
         var actual = 0
+        var contents: [String: Data] = [:]
         for entry in archive where entry.type == .file {
             var inEntry = 0
+            var data = Data()
             do {
                 _ = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
                     inEntry += chunk.count
                     actual += chunk.count
                     if inEntry > limits.entry || actual > limits.total { throw BombError() }
+                    data.append(chunk)
                 }
+                contents[entry.path] = data
             } catch is BombError {
                 throw StoreError.tooLarge("“\(name)”中的“\(entry.path.prefix(120))”解压后超过上限（实际大小与声明不符）：疑似压缩炸弹，已拒绝。")
             } catch {
                 throw StoreError.unsupported("“\(name)”中的“\(entry.path.prefix(120))”无法解压（压缩包损坏）。")
             }
         }
-        return paths
+        return (paths, contents)
     }
 
     struct BombError: Error {}
 
-    static func readWorkbook(_ bytes: Data, name: String) throws -> Disclosure {
-        try withTemporary { folder in
-            let file = folder.appendingPathComponent("upload.xlsx")
-            try bytes.write(to: file)
-            do { return try Engine.readWorkbook(file.path).renamedSource(name) } catch let error as StoreError { throw error } catch {
-                throw StoreError(Problem(error, path: name)).replacing(file.path, with: name)
-            }
+    /// A workbook read from its inflated parts, in memory (no temporary file).
+    static func readWorkbook(_ entries: [String: Data], name: String) throws -> Disclosure {
+        do { return try WorkbookReader.read(entries: entries, displayName: name) } catch let error as StoreError { throw error } catch {
+            throw StoreError(Problem(error, path: name))
         }
     }
 

@@ -476,15 +476,8 @@ struct Pages: Sendable {
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
         let version = request.uri.queryParameters["version"].flatMap { Int(String($0)) }
         // Printed once per version and kept; a draft (anything not published) carries a watermark.
-        let data = try await cycle.versionPDF(caller, year: year, org: code, version: version) { dataset, draft in
-            let publication = try await Task.detached {
-                try Publisher.build(dataset, catalog: try Engine.catalog(), rules: try Engine.rules(), source: code, pdf: true, draft: draft)
-            }.value
-            guard let data = publication.published["report.pdf"] else {
-                throw StoreError.unavailable(publication.pdfProblem?.message ?? "无法生成 PDF。")
-            }
-            return data
-        }
+        // Printed once per version with the store's catalogue and kept; a draft carries a watermark.
+        let data = try await cycle.versionPDF(caller, year: year, org: code, version: version)
         var headers = HTTPFields()
         headers[.contentType] = "application/pdf"
         headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query("\(code)-\(year).pdf")

@@ -67,10 +67,23 @@ public enum WorkbookReader {
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw Failure(description: "\(name)：不是有效的 .xlsx 工作簿（无法按 ZIP 打开）")
         }
-        func entry(_ path: String) throws -> Data? {
+        return try read(name: name) { path in
             guard let entry = archive[path] else { return nil }
             var data = Data()
             _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            return data
+        }
+    }
+
+    /// Reads a workbook whose ZIP entries were already inflated (by path): an upload is read from
+    /// memory, each part inflated once.
+    public static func read(entries: [String: Data], displayName name: String) throws -> Disclosure {
+        try read(name: name) { entries[$0] }
+    }
+
+    static func read(name: String, part: (String) throws -> Data?) throws -> Disclosure {
+        func entry(_ path: String) throws -> Data? {
+            guard let data = try part(path) else { return nil }
             // Foundation's XMLParser on Linux crashes on some malformed UTF-8 inside tags instead of
             // reporting an error, so every part is checked before it reaches the parser.
             guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {

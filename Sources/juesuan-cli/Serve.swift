@@ -88,10 +88,7 @@ struct Serve: ParsableCommand {
         Uploads.removeStale()
         let cycle = try await Cycle.open(data: data, database: database, settings: settings, logger: logger, connectRetries: 6)
         if demo {
-            let empty = try await cycle.backend.read { db in
-                (try await db.raw("SELECT COUNT(*) AS n FROM orgs").first()?.decode(column: "n", as: Int.self) ?? 0) == 0
-            }
-            if empty {
+            if try await cycle.isEmpty() {
                 print("正在载入演示辖区（\(demoUnits) 个合成单位）……")
                 let summary = try await cycle.loadDemo(synthetic: demoUnits)
                 print("演示辖区：\(summary.year) 年度，\(summary.units) 个单位。登录（密码只显示这一次）：")

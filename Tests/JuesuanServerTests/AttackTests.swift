@@ -3,7 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Juesuan
 import JuesuanServer
-import JuesuanStore
+@testable import JuesuanStore
 import JuesuanTestSupport
 import JuesuanWeb
 import JuesuanLedger

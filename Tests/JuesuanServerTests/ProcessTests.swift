@@ -6,7 +6,7 @@ import Glibc
 import NIOCore
 import NIOFoundationCompat
 import Juesuan
-import JuesuanStore
+@testable import JuesuanStore
 import JuesuanTestSupport
 import SQLKit
 import Testing
