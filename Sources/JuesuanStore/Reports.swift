@@ -268,6 +268,25 @@ extension Cycle {
         return blockers
     }
 
+    /// Everything the report page shows, read in one transaction (one snapshot): the report, the
+    /// version shown (the current one when `version` is nil) with its findings, and its dataset.
+    public struct PageData: Sendable {
+        public var view: ReportView
+        public var shown: (version: VersionView, findings: [StoredFinding], dataset: Disclosure)?
+    }
+
+    public func reportPage(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> PageData {
+        try await backend.read { db in
+            let view = try await self.reportView(db, caller, year: year, org: code)
+            guard view.currentVersion != nil else { return PageData(view: view) }
+            let (shown, findings) = try await self.storedFindings(db, year: year, org: code, version: version)
+            guard let dataset = try await self.storedDataset(db, year: year, org: code, version: shown.number) else {
+                throw StoreError.notFound("\(code) 的 \(year) 年度报表没有第 \(shown.number) 版。")
+            }
+            return PageData(view: view, shown: (shown, findings, dataset))
+        }
+    }
+
     /// The findings of one version (the current one when `version` is nil), with explanations.
     public func findings(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> (VersionView, [StoredFinding]) {
         try await backend.read { db in

@@ -349,7 +349,9 @@ struct Pages: Sendable {
         try await page(request, context) { caller in
             let year = try PathParameter.year(context), code = try PathParameter.org(context)
             let query = request.uri.queryParameters
-            let view = try await cycle.report(caller, year: year, org: code)
+            let chosen = query["version"].flatMap { Int(String($0)) }
+            let data = try await cycle.reportPage(caller, year: year, org: code, version: chosen)
+            let view = data.view
             let base = "/app/reports/\(year)/\(Self.query(code))"
             // The forms shown are exactly the operations the store allows this caller now.
             var actions = ReportPage.Actions(base: base, revision: view.revision)
@@ -377,10 +379,7 @@ struct Pages: Sendable {
                           change: [$0.before, $0.after].compactMap { $0 }.joined(separator: " → "), detail: $0.detail ?? "")
                 })
             var style = ""
-            if view.currentVersion != nil {
-                let chosen = query["version"].flatMap { Int(String($0)) }
-                let (version, findings) = try await cycle.findings(caller, year: year, org: code, version: chosen)
-                let dataset = try await cycle.dataset(caller, year: year, org: code, version: version.number)
+            if let (version, findings, dataset) = data.shown {
                 model.versions = versionsModel(view, shown: version.number, base: base)
                 if let against = query["compare"].flatMap({ Cycle.CompareBase(rawValue: String($0)) }) {
                     model.compare = try await compareModel(caller, year: year, org: code, version: version.number, against: against)
