@@ -4,6 +4,7 @@
 @_exported import JuesuanPerformance
 @_exported import JuesuanRules
 import Foundation
+import JuesuanNarrative
 import JuesuanXLSX
 
 /// The engine in a few calls, for a front end (the command line, the server, a client of the
@@ -43,6 +44,20 @@ public enum Engine {
     public static func score(_ disclosure: Disclosure, scheme: String? = nil) throws -> (ScoringScheme, [ScoredForm]) {
         let chosen = try ScoringScheme.chosen(by: disclosure.performance, override: scheme)
         return (chosen, Scorer(scheme: chosen).score(disclosure.performance))
+    }
+
+    /// The narrative templates, parsed once per process.
+    static let narrativeTemplates: Result<NarrativeTemplates, any Error> = Result { try NarrativeTemplates.standard() }
+
+    /// What a review shows beside the tables: the scored forms and Part 3 情况说明 written from the
+    /// data, as the published page will have them.
+    public static func reviewParts(_ disclosure: Disclosure, catalog: Catalog) -> (scheme: ScoringScheme?, scores: [ScoredForm],
+                                                                                 narrative: [GeneratedSection]) {
+        let scored = try? score(disclosure)
+        let narrative = (try? narrativeTemplates.get()).map {
+            NarrativeGenerator(templates: $0, disclosure: disclosure, catalog: catalog, scores: scored?.1 ?? []).generate()
+        } ?? []
+        return (scored?.0, scored?.1 ?? [], narrative)
     }
 
     /// Every finding on a published report: its tables, prose and forms.

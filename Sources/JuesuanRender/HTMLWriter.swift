@@ -59,8 +59,9 @@ public enum HTMLWriter {
     /// findings marked at their cells, without the cover, banner and findings list (the page shows
     /// those its own way), with the stylesheet scoped to the element of class `rendered` it goes in.
     public static func embeddedReview(_ disclosure: Disclosure, findings: [Finding], scores: [ScoredForm] = [],
-                                      scheme: ScoringScheme? = nil) -> (style: String, body: String) {
-        let body = parts(disclosure, kind: .review, findings: findings, scores: scores, scheme: scheme, narrative: [], embedded: true).body
+                                      scheme: ScoringScheme? = nil, narrative: [GeneratedSection] = []) -> (style: String, body: String) {
+        let body = parts(disclosure, kind: .review, findings: findings, scores: scores, scheme: scheme, narrative: narrative,
+                         embedded: true).body
         return (scopedStylesheet, wrapTables(body))
     }
 

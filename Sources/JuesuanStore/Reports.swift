@@ -1,5 +1,6 @@
 import Foundation
 import Juesuan
+import JuesuanNarrative
 import JuesuanConsolidate
 import SQLKit
 
@@ -28,6 +29,54 @@ public struct StoredFinding: Sendable, Codable, Equatable {
     public var explanationCarriedFrom: Int?
     /// Where the finding is, in a reviewer's words: 表N 行 第N栏, or the line.
     public var place: String = ""
+    /// Every cell the rule compared, and the rule's family (表间一致 …): to find a common cause.
+    public var cells: [CellRef]?
+    public var family: String?
+    /// When several errors all involve one cell, the likely single cause: that cell's place (set on
+    /// each of them when the findings are read).
+    public var cause: String?
+    /// The figure after 应为 can be trusted: the rule knows which side is wrong (not two tables that
+    /// must agree, and not a finding whose likely cause is another cell).
+    public var expectedIsFix: Bool {
+        guard expected != nil, family != "表间一致" else { return false }
+        return cause == nil || cause == place
+    }
+
+    /// Marks findings that share a likely single cause: a cell involved in two or more errors, more
+    /// than any other cell of those errors. Every other cell of those errors is then probably right.
+    static func markCauses(_ findings: inout [StoredFinding]) {
+        let errors = findings.indices.filter { findings[$0].severity == .error && !(findings[$0].cells ?? []).isEmpty }
+        var members: [CellRef: [Int]] = [:]
+        var order: [CellRef] = []
+        for index in errors {
+            for cell in Set(findings[index].cells ?? []) {
+                if members[cell] == nil { order.append(cell) }
+                members[cell, default: []].append(index)
+            }
+        }
+        var assigned = Set<Int>()
+        let candidates = order.filter { (members[$0]?.count ?? 0) >= 2 }
+            .sorted { (members[$0]?.count ?? 0) > (members[$1]?.count ?? 0) }
+        for cell in candidates {
+            let group = (members[cell] ?? []).filter { !assigned.contains($0) }
+            guard group.count >= 2 else { continue }
+            // Ambiguous when another cell is in exactly the same errors (a cause cannot be told apart).
+            let set = Set(group)
+            if candidates.contains(where: { $0 != cell && Set((members[$0] ?? []).filter { !assigned.contains($0) }) == set }) { continue }
+            let place = Self.place(of: cell)
+            for index in group { findings[index].cause = place }
+            assigned.formUnion(group)
+        }
+    }
+
+    /// "表1 第1行 第1栏" for a cell of the rules.
+    static func place(of cell: CellRef) -> String {
+        var parts: [String] = []
+        if let table = cell.table { parts.append(table.description) }
+        parts.append(cell.row.allSatisfy(\.isNumber) && cell.row.count <= 2 ? "第\(cell.row)行" : cell.row)
+        if let column = cell.column { parts.append("第\(column)栏") }
+        return parts.joined(separator: " ")
+    }
 
     /// Findings with keys unique within one version (a repeated key gets `#2`, `#3`, …).
     static func keyed(_ findings: [Finding]) -> [StoredFinding] {
@@ -41,9 +90,11 @@ public struct StoredFinding: Sendable, Codable, Equatable {
             return StoredFinding(key: key, rule: record.rule, severity: record.severity, message: Uploads.scrub(record.message),
                                  table: record.table, row: record.row, column: record.column, stated: record.stated, expected: record.expected,
                                  line: record.line, page: record.page, file: record.file.map(Uploads.scrub), fileLine: record.fileLine)
-        }.map { finding in
+        }.enumerated().map { index, finding in
             var copy = finding
             copy.place = finding.computedPlace
+            copy.cells = findings[index].cells.isEmpty ? nil : findings[index].cells
+            copy.family = findings[index].family
             return copy
         }
     }
@@ -275,6 +326,12 @@ extension Cycle {
         public var shown: (version: VersionView, findings: [StoredFinding], dataset: Disclosure)?
     }
 
+    /// Scores and Part 3 written with the store's catalogue (for the review on the report page).
+    public func reviewParts(_ dataset: Disclosure) async throws -> (scheme: ScoringScheme?, scores: [ScoredForm], narrative: [GeneratedSection]) {
+        let catalog = catalog
+        return try await offload { Engine.reviewParts(dataset, catalog: catalog) }
+    }
+
     public func reportPage(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> PageData {
         try await backend.read { db in
             let view = try await self.reportView(db, caller, year: year, org: code)
@@ -306,6 +363,7 @@ extension Cycle {
         }
         let number = try row.decode(column: "number", as: Int.self)
         var findings = try JSONDecoder().decode([StoredFinding].self, from: Data(try row.decode(column: "findings", as: String.self).utf8))
+        StoredFinding.markCauses(&findings)
         let explanations = try await db.raw("""
             SELECT e.finding, e.text, e.author, e.at, e.carried_from, u.name FROM explanations e LEFT JOIN users u ON u.login = e.author
             WHERE e.report = \(bind: id) AND e.version = \(bind: number)
@@ -511,16 +569,52 @@ extension Cycle {
     /// Writes (or rewrites) the explanation of one warning of a version. Errors cannot be explained
     /// away: they must be corrected.
     public func explain(_ caller: Caller, year: Int, org code: String, version: Int, finding key: String, text: String) async throws -> StoredFinding {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            try require(caller, .prepare, "填写说明")
+            throw StoreError.invalid("说明不能为空。")
+        }
+        do {
+            let saved = try await explain(caller, year: year, org: code, version: version, [(key, text)])
+            guard let finding = saved.first else { throw StoreError.notFound("第 \(version) 版没有编号为“\(key)”的问题。") }
+            return finding
+        } catch let refused as ExplanationsRefused {
+            throw refused.problems.first?.error ?? StoreError.invalid("说明未保存。")
+        }
+    }
+
+    /// Why some explanations of a batch were refused (each by its finding's key); nothing was saved.
+    public struct ExplanationsRefused: Error, Sendable {
+        public var problems: [(key: String, error: StoreError)]
+    }
+
+    /// Writes the explanations of several warnings of a version together, in one transaction: all
+    /// are saved, or none (with the reason of each refused one). An empty text leaves its warning as
+    /// it is; a text equal to the one stored is not written again. Returns the findings explained.
+    public func explain(_ caller: Caller, year: Int, org code: String, version: Int,
+                        _ entries: [(key: String, text: String)]) async throws -> [StoredFinding] {
         try require(caller, .prepare, "填写说明")
-        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw StoreError.invalid("说明不能为空。") }
-        try TextInput.check(text, "说明", multiline: true)
-        guard text.count <= 2000 else { throw StoreError.invalid("说明不超过 2000 字（现有 \(text.count) 字）。") }
+        var problems: [(key: String, error: StoreError)] = []
+        var wanted: [(key: String, text: String)] = []
+        for (key, raw) in entries {
+            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty else { continue }
+            do {
+                try TextInput.check(text, "说明", multiline: true)
+                guard text.count <= 2000 else { throw StoreError.invalid("说明不超过 2000 字（现有 \(text.count) 字）。") }
+                wanted.append((key, text))
+            } catch let error as StoreError {
+                problems.append((key, error))
+            }
+        }
+        if !problems.isEmpty { throw ExplanationsRefused(problems: problems) }
+        guard !wanted.isEmpty else { return [] }
         let id = Self.reportID(year, code)
+        let entries = wanted
         return try await backend.write { db in
+            var problems: [(key: String, error: StoreError)] = []
             let org = try await self.visibleOrg(db, caller, code)
             // Compare-and-set in this transaction: the row is locked from here (PostgreSQL) or the whole
-            // database is (SQLite), so a 上报 on another server either waits for this explanation (and then
+            // database is (SQLite), so a 上报 on another server either waits for these explanations (and then
             // finds the revision changed) or has already left 填报中 (and this finds no row).
             guard try await db.raw("""
                 UPDATE reports SET revision = revision + 1, updated_at = \(bind: Clock.stamp())
@@ -536,35 +630,52 @@ extension Cycle {
                 throw StoreError.conflict("报表当前状态为“\(state ?? "未上传")”，只有“填报中”的报表可以填写说明。")
             }
             let (_, findings) = try await self.storedFindings(db, year: year, org: code, version: version)
-            guard var finding = findings.first(where: { $0.key == key }) else {
-                throw StoreError.notFound("第 \(version) 版没有编号为“\(key)”的问题。")
+            var byKey: [String: StoredFinding] = [:]
+            for finding in findings { byKey[finding.key] = finding }
+            var written: [StoredFinding] = []
+            for (key, text) in entries {
+                guard var finding = byKey[key] else {
+                    problems.append((key, .notFound("第 \(version) 版没有编号为“\(key)”的问题。")))
+                    continue
+                }
+                guard finding.severity == .warning else {
+                    problems.append((key, .conflict(finding.severity == .error ? "错误不能用说明代替，请改正后重新上传。" : "提示无需说明。")))
+                    continue
+                }
+                // An explanation says why: a few letters or characters at least, not a full stop.
+                let meaningful = text.unicodeScalars.filter { CharacterSet.letters.contains($0) || CharacterSet.decimalDigits.contains($0) }.count
+                guard meaningful >= 4 else {
+                    problems.append((key, .invalid("说明要写清原因（至少 4 个字），“\(text.prefix(20))”没有说明什么。")))
+                    continue
+                }
+                let before = finding.explanation
+                if before == text && finding.explanationCarriedFrom == nil {
+                    written.append(finding)
+                    continue
+                }
+                if before != nil {
+                    try await db.raw("""
+                        UPDATE explanations SET text = \(bind: text), author = \(bind: caller.user.login), at = \(bind: Clock.stamp()), carried_from = NULL
+                        WHERE report = \(bind: id) AND version = \(bind: version) AND finding = \(bind: key)
+                        """).run()
+                } else {
+                    try await db.raw("""
+                        INSERT INTO explanations (report, version, finding, text, author, at)
+                        VALUES (\(bind: id), \(bind: version), \(bind: key), \(bind: text), \(bind: caller.user.login), \(bind: Clock.stamp()))
+                        """).run()
+                }
+                try await self.log(db, caller, action: "explain", org: org, target: "report:\(id)", before: before, after: text,
+                                   detail: "第 \(version) 版 \(finding.rule) \(finding.place)")
+                finding.explanation = text
+                finding.explainedBy = caller.user.login
+                finding.explainedByName = caller.user.name
+                finding.explanationCarriedFrom = nil
+                written.append(finding)
             }
-            guard finding.severity == .warning else {
-                throw StoreError.conflict(finding.severity == .error ? "错误不能用说明代替，请改正后重新上传。" : "提示无需说明。")
-            }
-            // An explanation says why: a few letters or characters at least, not a full stop.
-            let meaningful = text.unicodeScalars.filter { CharacterSet.letters.contains($0) || CharacterSet.decimalDigits.contains($0) }.count
-            guard meaningful >= 4 else {
-                throw StoreError.invalid("说明要写清原因（至少 4 个字），“\(text.prefix(20))”没有说明什么。")
-            }
-            let before = finding.explanation
-            if before != nil {
-                try await db.raw("""
-                    UPDATE explanations SET text = \(bind: text), author = \(bind: caller.user.login), at = \(bind: Clock.stamp()), carried_from = NULL
-                    WHERE report = \(bind: id) AND version = \(bind: version) AND finding = \(bind: key)
-                    """).run()
-            } else {
-                try await db.raw("""
-                    INSERT INTO explanations (report, version, finding, text, author, at)
-                    VALUES (\(bind: id), \(bind: version), \(bind: key), \(bind: text), \(bind: caller.user.login), \(bind: Clock.stamp()))
-                    """).run()
-            }
+            // Refused ones roll the whole transaction back: all or nothing.
+            if !problems.isEmpty { throw ExplanationsRefused(problems: problems) }
             try await self.refreshUnexplained(db, id: id)
-            try await self.log(db, caller, action: "explain", org: org, target: "report:\(id)", before: before, after: text,
-                               detail: "第 \(version) 版 \(finding.rule) \(finding.place)")
-            finding.explanation = text
-            finding.explainedBy = caller.user.login
-            return finding
+            return written
         }
     }
 

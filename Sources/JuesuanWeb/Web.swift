@@ -48,6 +48,7 @@ public enum JuesuanWeb {
             let result = try await cycle.upload(caller, year: year, org: org, filename: file.filename, bytes: file.data)
             return "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。"
         } }
+        router.post("/app/reports/{year}/{org}/explain-all") { request, context in try await pages.explainAll(request, context) }
         router.post("/app/reports/{year}/{org}/explain") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
             guard let version = form["version"].flatMap({ Int($0) }), let key = form["finding"] else { throw StoreError.badRequest("表单不完整。") }
             _ = try await cycle.explain(caller, year: year, org: org, version: version, finding: key, text: form["text"] ?? "")
@@ -226,7 +227,7 @@ struct Pages: Sendable {
     /// Back to the page the form was on (its path without the last component), with a problem.
     func back(_ request: Request, _ context: AppContext, problem: String) async throws -> Response {
         var path = request.uri.path
-        for suffix in ["/upload", "/explain", "/transition", "/recheck", "/consolidate", "/files"] where path.hasSuffix(suffix) {
+        for suffix in ["/upload", "/explain-all", "/explain", "/transition", "/recheck", "/consolidate", "/files"] where path.hasSuffix(suffix) {
             path = String(path.dropLast(suffix.count))
         }
         if path.hasPrefix("/app/admin/") { path = "/app/admin" }
@@ -314,16 +315,20 @@ struct Pages: Sendable {
             var cells: [CellRow] = []
             var figures: [FigureRow] = []
         }
-        struct ExplainForm { var version: Int, key: String, id: String, label: String, text: String }
+        struct ExplainBox { var index: Int, key: String, id: String, label: String, text: String, boxProblem: String? }
         struct FindingItem {
-            var severityKey: String, severityName: String, anchor: String?, place: String, message: String, rule: String
-            var stated: String?, expected: String?, line: Int?, advice: String
-            var explanation: String?, explainedBy: String, form: ExplainForm?
+            var itemId: String, severityKey: String, severityName: String, anchor: String?, place: String, message: String, rule: String
+            var stated: String?, expected: String?, other: String?, causeNote: String?, line: Int?, advice: String
+            var explanation: String?, explainedBy: String, carried: Int?, box: ExplainBox?
         }
-        struct Group { var name: String, items: [FindingItem] }
+        /// The findings at one cell: several rules failing at one cell are shown under it together.
+        struct CellGroup { var shared: Bool, heading: String, cellAnchor: String?, items: [FindingItem] }
+        struct Group { var name: String, cells: [CellGroup] }
         struct Findings {
-            var version: Int, base: String, errors: Int, warnings: Int, infos: Int, outdated: Bool, groups: [Group]
+            var version: Int, base: String, errors: Int, warnings: Int, infos: Int, outdated: Bool, editable: Bool, groups: [Group]
         }
+        /// What a refused batch of explanations leaves on the page: the texts as typed, the reason at each box.
+        struct Typed { var texts: [String: String] = [:], problems: [String: String] = [:] }
         struct HistoryRow { var at: String, actor: String, action: String, change: String, detail: String }
 
         var csrf: String
@@ -346,54 +351,84 @@ struct Pages: Sendable {
     }
 
     func report(_ request: Request, _ context: AppContext) async throws -> Response {
-        try await page(request, context) { caller in
+        try await page(request, context) { caller in try await reportPage(request, context, caller) }
+    }
+
+    /// The report page; `typed`: explanations as typed in a refused batch, with the reason at each.
+    func reportPage(_ request: Request, _ context: AppContext, _ caller: Caller, typed: ReportPage.Typed = .init()) async throws -> String {
+        let year = try PathParameter.year(context), code = try PathParameter.org(context)
+        let query = request.uri.queryParameters
+        let chosen = query["version"].flatMap { Int(String($0)) }
+        let data = try await cycle.reportPage(caller, year: year, org: code, version: chosen)
+        let view = data.view
+        let base = "/app/reports/\(year)/\(Self.query(code))"
+        // The forms shown are exactly the operations the store allows this caller now.
+        var actions = ReportPage.Actions(base: base, revision: view.revision)
+        for operation in view.actions {
+            switch operation {
+            case .upload: actions.upload = true
+            case .consolidate: actions.consolidate = true
+            case .recheck: actions.recheck = true
+            case .submit: actions.submit = true; actions.blockers = view.submitBlockers
+            case .publish: actions.publish = true
+            case .approve: actions.approve = true
+            case .return: actions.return = true
+            case .explain: break
+            }
+        }
+        let names = ["upload": "上传", "recheck": "重新检查", "consolidate": "汇总", "explain": "说明", "submit": "上报", "return": "退回",
+                     "approve": "审核通过", "publish": "公开"]
+        var model = ReportPage(
+            csrf: context.csrf ?? "", orgName: view.org.name, year: year, state: .init(view.state), revision: view.revision,
+            deadline: Views.date(view.deadline), daysText: Views.daysText(view.daysLeft), publicPath: view.publicPath,
+            returnReason: view.state == .drafting ? view.returnReason : nil,
+            actions: view.actions.contains { $0 != .explain } ? actions : nil, noVersion: view.currentVersion == nil,
+            history: view.history.map {
+                .init(at: Views.date($0.at, time: true), actor: $0.actor, action: names[$0.action] ?? $0.action,
+                      change: [$0.before, $0.after].compactMap { $0 }.joined(separator: " → "), detail: $0.detail ?? "")
+            })
+        var style = ""
+        if let (version, findings, dataset) = data.shown {
+            model.versions = versionsModel(view, shown: version.number, base: base)
+            if let against = query["compare"].flatMap({ Cycle.CompareBase(rawValue: String($0)) }) {
+                model.compare = try await compareModel(caller, year: year, org: code, version: version.number, against: against)
+            }
+            let editable = view.actions.contains(.explain) && version.number == view.currentVersion
+            model.findings = findingsModel(findings, version: version, editable: editable, base: base, typed: typed)
+            // The whole disclosure as it will be published — Part 3 情况说明 and the forms included —
+            // with the findings at their places.
+            let parts = try await cycle.reviewParts(dataset)
+            let embedded = HTMLWriter.embeddedReview(dataset, findings: findings.map(Views.finding), scores: parts.scores,
+                                                     scheme: parts.scheme, narrative: parts.narrative)
+            model.rendered = embedded.body
+            style = embedded.style
+        }
+        return Views.layout(title: view.org.name, user: caller.user, csrf: context.csrf, notice: context.notice,
+                            problem: typed.problems.isEmpty ? context.problem : "说明未保存：有 \(typed.problems.count) 条需要修改（见各条下的提示），其余已写的内容仍在框中。",
+                            current: "report", body: Views.render("report", model), extraStyle: style)
+    }
+
+    /// Every warning's explanation from one form, saved together (all or none); back to the findings.
+    func explainAll(_ request: Request, _ context: AppContext) async throws -> Response {
+        var texts: [String: String] = [:]
+        return try await post(request, context) { form, caller in
             let year = try PathParameter.year(context), code = try PathParameter.org(context)
-            let query = request.uri.queryParameters
-            let chosen = query["version"].flatMap { Int(String($0)) }
-            let data = try await cycle.reportPage(caller, year: year, org: code, version: chosen)
-            let view = data.view
-            let base = "/app/reports/\(year)/\(Self.query(code))"
-            // The forms shown are exactly the operations the store allows this caller now.
-            var actions = ReportPage.Actions(base: base, revision: view.revision)
-            for operation in view.actions {
-                switch operation {
-                case .upload: actions.upload = true
-                case .consolidate: actions.consolidate = true
-                case .recheck: actions.recheck = true
-                case .submit: actions.submit = true; actions.blockers = view.submitBlockers
-                case .publish: actions.publish = true
-                case .approve: actions.approve = true
-                case .return: actions.return = true
-                case .explain: break
-                }
+            guard let version = form["version"].flatMap({ Int($0) }) else { throw StoreError.badRequest("表单不完整。") }
+            var entries: [(key: String, text: String)] = []
+            for (name, key) in form.fields where name.hasPrefix("finding.") {
+                let text = form["text." + name.dropFirst("finding.".count)] ?? ""
+                entries.append((key, text))
+                texts[key] = text
             }
-            let names = ["upload": "上传", "recheck": "重新检查", "consolidate": "汇总", "explain": "说明", "submit": "上报", "return": "退回",
-                         "approve": "审核通过", "publish": "公开"]
-            var model = ReportPage(
-                csrf: context.csrf ?? "", orgName: view.org.name, year: year, state: .init(view.state), revision: view.revision,
-                deadline: Views.date(view.deadline), daysText: Views.daysText(view.daysLeft), publicPath: view.publicPath,
-                returnReason: view.state == .drafting ? view.returnReason : nil,
-                actions: view.actions.contains { $0 != .explain } ? actions : nil, noVersion: view.currentVersion == nil,
-                history: view.history.map {
-                    .init(at: Views.date($0.at, time: true), actor: $0.actor, action: names[$0.action] ?? $0.action,
-                          change: [$0.before, $0.after].compactMap { $0 }.joined(separator: " → "), detail: $0.detail ?? "")
-                })
-            var style = ""
-            if let (version, findings, dataset) = data.shown {
-                model.versions = versionsModel(view, shown: version.number, base: base)
-                if let against = query["compare"].flatMap({ Cycle.CompareBase(rawValue: String($0)) }) {
-                    model.compare = try await compareModel(caller, year: year, org: code, version: version.number, against: against)
-                }
-                let editable = view.actions.contains(.explain) && version.number == view.currentVersion
-                model.findings = findingsModel(findings, version: version, editable: editable, base: base)
-                let scored = try? Engine.score(dataset)
-                let embedded = HTMLWriter.embeddedReview(dataset, findings: findings.map(Views.finding), scores: scored?.1 ?? [],
-                                                         scheme: scored?.0)
-                model.rendered = embedded.body
-                style = embedded.style
+            do {
+                let saved = try await cycle.explain(caller, year: year, org: code, version: version, entries)
+                return try await flash(context, notice: saved.isEmpty ? "没有要保存的说明。" : "已保存 \(saved.count) 条说明。",
+                                       to: "/app/reports/\(year)/\(Self.query(code))#findings")
+            } catch let refused as Cycle.ExplanationsRefused {
+                var typed = ReportPage.Typed(texts: texts)
+                for problem in refused.problems { typed.problems[problem.key] = problem.error.detail }
+                return Self.html(try await reportPage(request, context, caller, typed: typed), status: .unprocessableContent)
             }
-            return Views.layout(title: view.org.name, user: caller.user, csrf: context.csrf, notice: context.notice,
-                                problem: context.problem, current: "report", body: Views.render("report", model), extraStyle: style)
         }
     }
 
@@ -433,25 +468,58 @@ struct Pages: Sendable {
         return model
     }
 
-    func findingsModel(_ findings: [StoredFinding], version: VersionView, editable: Bool, base: String) -> ReportPage.Findings {
+    func findingsModel(_ findings: [StoredFinding], version: VersionView, editable: Bool, base: String,
+                       typed: ReportPage.Typed = .init()) -> ReportPage.Findings {
         let errors = findings.filter { $0.severity == .error }.count, warnings = findings.filter { $0.severity == .warning }.count
-        let groups = Dictionary(grouping: findings) { $0.table ?? "表外（情况说明、自评表等）" }
+        // Errors with a likely single cause come first, under that cell; the rest by table.
+        let causes = Dictionary(grouping: findings.filter { $0.cause != nil }) { $0.cause ?? "" }
+        let causeOrder = causes.keys.sorted { (causes[$0]?.count ?? 0, $1) > (causes[$1]?.count ?? 0, $0) }
+        let groups = Dictionary(grouping: findings.filter { $0.cause == nil }) { $0.table ?? "表外（情况说明、自评表等）" }
         let order = groups.keys.sorted { ($0.hasPrefix("表") ? 0 : 1, $0.count, $0) < ($1.hasPrefix("表") ? 0 : 1, $1.count, $1) }
+        var index = 0
+        func item(_ finding: StoredFinding) -> ReportPage.FindingItem {
+            let warning = finding.severity == .warning
+            let id = "x" + String(finding.key.unicodeScalars.reduce(UInt32(5381)) { ($0 &* 33) &+ $1.value }, radix: 36)
+            var box: ReportPage.ExplainBox?
+            if warning && editable {
+                index += 1
+                box = .init(index: index, key: finding.key, id: id, label: "说明 · \(finding.place)（\(finding.rule)）",
+                            text: typed.texts[finding.key] ?? finding.explanation ?? "", boxProblem: typed.problems[finding.key])
+            }
+            return ReportPage.FindingItem(
+                itemId: "f-" + id, severityKey: finding.severity.rawValue, severityName: finding.severity.chineseName, anchor: Views.anchor(finding),
+                place: finding.place, message: finding.message, rule: finding.rule, stated: finding.stated,
+                expected: finding.expectedIsFix ? finding.expected : nil, other: finding.family == "表间一致" ? finding.expected : nil,
+                causeNote: finding.cause.flatMap { $0 == finding.place ? nil : $0 }, line: finding.line, advice: Views.advice(finding), explanation: warning ? finding.explanation : nil,
+                explainedBy: finding.explainedByName ?? finding.explainedBy ?? "", carried: finding.explanationCarriedFrom, box: box)
+        }
         return ReportPage.Findings(
             version: version.number, base: base, errors: errors, warnings: warnings, infos: findings.count - errors - warnings,
-            outdated: !version.catalogueCurrent,
-            groups: order.map { name in
-                ReportPage.Group(name: name, items: (groups[name] ?? []).sorted { $0.severity > $1.severity }.map { finding in
-                    let warning = finding.severity == .warning
-                    let id = "x" + String(finding.key.unicodeScalars.reduce(UInt32(5381)) { ($0 &* 33) &+ $1.value }, radix: 36)
-                    return ReportPage.FindingItem(
-                        severityKey: finding.severity.rawValue, severityName: finding.severity.chineseName, anchor: Views.anchor(finding),
-                        place: finding.place, message: finding.message, rule: finding.rule, stated: finding.stated, expected: finding.expected,
-                        line: finding.line, advice: Views.advice(finding), explanation: warning ? finding.explanation : nil,
-                        explainedBy: finding.explainedByName ?? finding.explainedBy ?? "",
-                        form: warning && editable ? .init(version: version.number, key: finding.key, id: id,
-                                                          label: finding.explanation == nil ? "填写说明" : "修改说明",
-                                                          text: finding.explanation ?? "") : nil)
+            outdated: !version.catalogueCurrent, editable: editable && warnings > 0,
+            groups: (causeOrder.isEmpty ? [] : [ReportPage.Group(name: "可能的原因", cells: causeOrder.map { place in
+                let members = (causes[place] ?? []).sorted { ($0.place == place ? 0 : 1) < ($1.place == place ? 0 : 1) }
+                let anchorFinding = members.first { $0.place == place }
+                return ReportPage.CellGroup(shared: true, heading: "\(place)：\(members.count) 条规则都涉及这一格，很可能是这一格的数字有误，请先核对它",
+                                            cellAnchor: anchorFinding.flatMap(Views.anchor), items: members.map(item))
+            })]) + order.map { name in
+                // Within a table: the cells with most findings first, then by place; a cell's findings by severity.
+                let table = (groups[name] ?? [])
+                var cells: [String: [StoredFinding]] = [:], keys: [String] = []
+                for finding in table {
+                    let key = Views.anchor(finding) ?? "finding:" + finding.key
+                    if cells[key] == nil { keys.append(key) }
+                    cells[key, default: []].append(finding)
+                }
+                let ordered = keys.enumerated().sorted { a, b in
+                    let (countA, countB) = (cells[a.element]?.count ?? 0, cells[b.element]?.count ?? 0)
+                    return countA != countB ? countA > countB : a.offset < b.offset
+                }.map(\.element)
+                return ReportPage.Group(name: name, cells: ordered.map { key in
+                    let members = (cells[key] ?? []).sorted { $0.severity > $1.severity }
+                    let first = members[0]
+                    let stated = members.compactMap(\.stated).first.map { " " + $0 } ?? ""
+                    return ReportPage.CellGroup(shared: members.count > 1, heading: "\(first.place)\(stated)：\(members.count) 条规则不符",
+                                                cellAnchor: Views.anchor(first), items: members.map(item))
                 })
             })
     }

@@ -141,7 +141,7 @@ struct PagesTests {
                 case .consolidate: "\(base)/consolidate"
                 case .recheck: "\(base)/recheck"
                 case .submit, .approve, .return, .publish: "\(base)/transition"
-                case .explain: "\(base)/explain"
+                case .explain: "\(base)/explain-all"
                 }
             })
             #expect(Set(forms.actions.filter { $0.hasPrefix(base) }) == expected, "\(forms.actions) vs \(view.actions)")
@@ -243,6 +243,86 @@ struct PagesTests {
             let filler = try await Browser.login(client, "tianbao")
             #expect(try await filler.get("/metrics").0 == 403)
             #expect(try await Browser(client: client, cookie: "", csrf: "").get("/metrics").0 == 403)
+        }
+    }
+
+    /// The corrected example with one typo: 表1 第1行 1,813.94 typed as 1,831.94.
+    static func typo() throws -> Data {
+        var dataset = try Engine.readDataset(Repository.corrected.path)
+        var table = try #require(dataset.tables[.t1])
+        let index = try #require(table.rows.firstIndex { $0.key == .line(1) })
+        #expect(table.rows[index].cells[1] == Money(fen: 1_813_940_000))
+        table.rows[index].cells[1] = Money(fen: 1_831_940_000)
+        dataset.tables[.t1] = table
+        return try WorkbookWriter.data(dataset)
+    }
+
+    @Test("one typo, three errors: grouped under the cell they share, named as the likely cause; no 应为 that would spread the typo")
+    func likelyCause() async throws {
+        try await Self.withPages { cycle, client in
+            let filler = try await Browser.login(client, "tianbao")
+            let upload = try await cycle.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "typo.xlsx",
+                                                bytes: try Self.typo())
+            let errors = upload.findings.filter { $0.severity == .error }
+            #expect(Set(errors.map(\.rule)) == ["T1-R27", "X-T1T2-FISCAL", "X-T4T1-1"], "\(errors.map(\.rule))")
+            #expect(errors.allSatisfy { $0.cause == "表1 第1行 第1栏" }, "\(errors.map { $0.cause ?? "-" })")
+            // The total is right: no 应为 1,831.94 for it; two tables that must agree: both figures, no 应为.
+            let total = try #require(errors.first { $0.rule == "T1-R27" })
+            #expect(!total.expectedIsFix)
+            #expect(try #require(errors.first { $0.rule == "X-T4T1-1" }).expectedIsFix == false)
+            let (_, html) = try await filler.get("/app/reports/2021/\(Cycle.demoExample)")
+            let section = try #require(html.components(separatedBy: "id=\"findings\"").dropFirst().first?.components(separatedBy: "</section>").first)
+            #expect(section.contains("<h3>可能的原因</h3>"))
+            #expect(section.contains("表1 第1行 第1栏：3 条规则都涉及这一格"))
+            #expect(!section.contains("应为 1,831.94"), "the typo must not be offered as the fix of the right total")
+            #expect(section.contains("另一方为 1,831.94") || section.contains("另一方为 1,813.94"))
+            #expect(section.contains("可能因 表1 第1行 第1栏 有误而不符"))
+            // The cause comes before every table group.
+            let cause = try #require(section.range(of: "可能的原因")), firstTable = section.range(of: "<h3>表")
+            #expect(firstTable.map { cause.lowerBound < $0.lowerBound } ?? true)
+        }
+    }
+
+    @Test("all warnings in one form: each box labelled with its warning; one bad text refuses all, keeps what was typed, says where")
+    func explainAll() async throws {
+        try await Self.withPages { cycle, client in
+            let filler = try await Browser.login(client, "tianbao")
+            let base = "/app/reports/2021/\(Cycle.demoExample)"
+            let upload = try await cycle.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
+                                                bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
+            let warnings = upload.findings.filter { $0.severity == .warning }
+            #expect(warnings.count >= 3)
+            let page = try await filler.get(base).1
+            #expect(page.components(separatedBy: "<form method=\"post\" action=\"\(base)/explain-all\"").count == 2, "one form")
+            let labels = page.components(separatedBy: "<label for=\"x").dropFirst().map { $0.components(separatedBy: "</label>")[0] }
+            #expect(labels.count == warnings.count && Set(labels).count == labels.count, "each box its own label")
+            func body(_ texts: [String]) -> String {
+                var fields = ["_csrf=\(filler.csrf)", "version=\(upload.version.number)"]
+                for (index, (finding, text)) in zip(warnings, texts).enumerated() {
+                    fields.append("finding.\(index + 1)=" + finding.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+                    fields.append("text.\(index + 1)=" + text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+                }
+                return fields.joined(separator: "&")
+            }
+            var texts = warnings.map { "经核实，\($0.rule) 口径不同，数字无误。" }
+            texts[1] = "。"
+            var headers = HTTPFields()
+            headers[.cookie] = filler.cookie
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let refused = try await client.executeRequest(uri: base + "/explain-all", method: .post, headers: headers, body: ByteBuffer(string: body(texts)))
+            #expect(refused.status == .unprocessableContent)
+            let refusedPage = String(decoding: Data(buffer: refused.body), as: UTF8.self)
+            #expect(refusedPage.contains(texts[0].replacingOccurrences(of: "，", with: "，")), "what was typed stays in its box")
+            #expect(refusedPage.contains("aria-invalid=\"true\""))
+            #expect(refusedPage.contains("没有说明什么"))
+            let nothing = try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
+            #expect(nothing.unexplained == warnings.count, "all or none: nothing was saved")
+            texts[1] = "经核实，系口径差异，数字无误。"
+            let (status, location) = try await filler.post(base + "/explain-all", body(texts))
+            #expect(status == 303 && location == base + "#findings")
+            let done = try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
+            #expect(done.unexplained == 0)
+            #expect(try await filler.get(base).1.contains("已保存 \(warnings.count) 条说明。"))
         }
     }
 

@@ -121,16 +121,21 @@ class Pages(unittest.TestCase):
             go(driver, driver.find_element(By.XPATH, f"//form[input[@name='action' and @value='{action}']]//button"))
 
     def explain_all(self, driver=None):
+        """Every warning explained in the one form of the findings, saved together once."""
         driver = driver or self.driver
-        while True:
-            forms = [form for form in driver.find_elements(By.CSS_SELECTOR, "form.explain")
-                     if not form.find_element(By.TAG_NAME, "textarea").get_attribute("value")]
-            if not forms:
-                return
-            form = forms[0]
-            form.find_element(By.TAG_NAME, "textarea").send_keys("经核实，系口径差异，数字无误。")
-            go(driver, form.find_element(By.TAG_NAME, "button"))
-            self.assertIn("说明已保存", self.notice(driver))
+        forms = driver.find_elements(By.CSS_SELECTOR, "form.explain-all")
+        if not forms:
+            return
+        boxes = [box for box in forms[0].find_elements(By.TAG_NAME, "textarea") if not box.get_attribute("value")]
+        # Each box is labelled with its own warning.
+        labels = [driver.find_element(By.CSS_SELECTOR, f"label[for='{box.get_attribute('id')}']").text for box in boxes]
+        self.assertEqual(len(set(labels)), len(labels))
+        for box in boxes:
+            box.send_keys("经核实，系口径差异，数字无误。")
+        go(driver, forms[0].find_element(By.XPATH, ".//button[text()='保存全部说明']"))
+        self.assertIn("条说明", self.notice(driver))
+        # Back at the findings, not the top of the page.
+        self.assertTrue(driver.current_url.endswith("#findings"))
 
     def state(self, driver=None):
         driver = driver or self.driver
@@ -376,9 +381,9 @@ class Pages(unittest.TestCase):
         d.get(URL + "/app/reports/2021/420103003999")
         d.find_element(By.ID, "file").send_keys(named)
         go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
-        form = d.find_element(By.CSS_SELECTOR, "form.explain")
+        form = d.find_element(By.CSS_SELECTOR, "form.explain-all")
         form.find_element(By.TAG_NAME, "textarea").send_keys(evil)
-        go(d, form.find_element(By.TAG_NAME, "button"))
+        go(d, form.find_element(By.XPATH, ".//button[text()='保存全部说明']"))
         self.assertIn("onerror=window.__xss=3", d.find_element(By.CSS_SELECTOR, "section.versions").text)
         self.assertIn("<script>window.__xss=1</script>", d.find_element(By.CSS_SELECTOR, ".explanation").text)
         self.assertIsNone(d.execute_script("return window.__xss"))
