@@ -22,7 +22,7 @@ public struct RouteSpec: Sendable {
 public struct API: Sendable {
     /// Every operation of the API; the route table gives each its method and path.
     public enum Operation: String, Sendable, CaseIterable {
-        case health, ready, metrics, openapi, login, me, logout, changePassword, listTasks, setTask, listOrgs, importOrgs, listUsers, createUser, updateUser, unlockUser, resetPassword, inbox, progress, getReport, listVersions, uploadVersion, getFindings, getDataset, explain, recheck, consolidate, consolidated, compare, transition, auditLog, listBatches, createBatch, getBatch, addBatchFile, exportBatch, listPublished, publicPage, publicFile, publicDataFile
+        case health, ready, metrics, openapi, confirmReport, login, me, logout, changePassword, listTasks, setTask, listOrgs, importOrgs, listUsers, createUser, updateUser, unlockUser, resetPassword, inbox, progress, getReport, listVersions, uploadVersion, getFindings, getDataset, explain, recheck, consolidate, consolidated, compare, transition, auditLog, listBatches, createBatch, getBatch, addBatchFile, exportBatch, listPublished, publicPage, publicFile, publicDataFile
     }
 
     typealias Handler = @Sendable (Request, AppContext) async throws -> Response
@@ -60,6 +60,7 @@ public struct API: Sendable {
         .init(method: .post, path: "/api/v1/reports/{year}/{org}/consolidate", id: .consolidate, auth: .session, mutates: true),
         .init(method: .get, path: "/api/v1/reports/{year}/{org}/consolidated", id: .consolidated, auth: .session, mutates: false),
         .init(method: .get, path: "/api/v1/reports/{year}/{org}/compare", id: .compare, auth: .session, mutates: false),
+        .init(method: .post, path: "/api/v1/reports/{year}/{org}/confirm", id: .confirmReport, auth: .session, mutates: true),
         .init(method: .post, path: "/api/v1/reports/{year}/{org}/transitions", id: .transition, auth: .session, mutates: true),
         .init(method: .get, path: "/api/v1/audit-log", id: .auditLog, auth: .session, mutates: false),
         .init(method: .get, path: "/api/v1/batches", id: .listBatches, auth: .session, mutates: false),
@@ -138,9 +139,10 @@ public struct API: Sendable {
             }
         case .setTask:
             return { request, context in
-                struct Body: Decodable { var layout: String?; var deadline: String }
+                struct Body: Decodable { var layout: String?; var deadline: String; var signoff: Bool? }
                 let body = try await Self.decode(Body.self, request)
-                return try Self.json(try await cycle.setTask(try context.signedIn, year: try PathParameter.year(context), layout: body.layout, deadline: body.deadline))
+                return try Self.json(try await cycle.setTask(try context.signedIn, year: try PathParameter.year(context), layout: body.layout,
+                                                             deadline: body.deadline, signoff: body.signoff))
             }
         case .listOrgs:
             return { request, context in
@@ -258,6 +260,14 @@ public struct API: Sendable {
                 }
                 return try Self.json(try await cycle.compare(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                              version: version, against: against))
+            }
+        case .confirmReport:
+            return { request, context in
+                struct Body: Decodable { var revision: Int? }
+                let data = try await Self.body(request, limit: 64 * 1024)
+                let body = data.isEmpty ? Body(revision: nil) : try JSONDecoder().decode(Body.self, from: data)
+                return try Self.json(try await cycle.confirm(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                                                             revision: body.revision))
             }
         case .transition:
             return { request, context in

@@ -399,9 +399,11 @@ extension Cycle {
         public var catalogue: String
         /// The publication deadline, `YYYY-MM-DD`.
         public var deadline: String
+        /// 单位负责人 must confirm (审核确认) a report before it can be submitted.
+        public var signoff: Bool = true
     }
 
-    public func setTask(_ caller: Caller, year: Int, layout: String?, deadline: String) async throws -> Task {
+    public func setTask(_ caller: Caller, year: Int, layout: String?, deadline: String, signoff: Bool? = nil) async throws -> Task {
         try require(caller, .administer, "设置年度任务")
         guard caller.atRoot else {
             throw StoreError.forbidden("年度任务是整个辖区的设置，只有财政局（根节点）的管理员可以设立或修改。")
@@ -412,42 +414,48 @@ extension Cycle {
             throw StoreError.invalid("不认识的版式“\(layout)”；可用：\(TableLayout.all.map(\.id).joined(separator: "、"))。")
         }
         guard Self.day(deadline) != nil else { throw StoreError.invalid("公开截止日期“\(deadline)”应写作 YYYY-MM-DD。") }
-        let task = Task(year: year, layout: layout, catalogue: catalogueVersion, deadline: deadline)
-        try await backend.write { db in
-            let old = try await db.raw("SELECT layout, deadline FROM tasks WHERE year = \(bind: year)").first()
+        let catalogue = catalogueVersion
+        return try await backend.write { db in
+            var task = Task(year: year, layout: layout, catalogue: catalogue, deadline: deadline)
+            let old = try await db.raw("SELECT layout, deadline, signoff FROM tasks WHERE year = \(bind: year)").first()
+            task.signoff = try signoff ?? old.map { try $0.decode(column: "signoff", as: Int.self) != 0 } ?? true
             if let old {
                 try await db.raw("""
-                    UPDATE tasks SET layout = \(bind: layout), deadline = \(bind: deadline), catalogue = \(bind: task.catalogue) WHERE year = \(bind: year)
+                    UPDATE tasks SET layout = \(bind: layout), deadline = \(bind: deadline), catalogue = \(bind: task.catalogue),
+                      signoff = \(bind: task.signoff ? 1 : 0) WHERE year = \(bind: year)
                     """).run()
                 try await self.log(db, caller, action: "task-changed", org: nil, target: "task:\(year)",
                                    before: "\(try old.decode(column: "layout", as: String.self))｜\(try old.decode(column: "deadline", as: String.self))",
                                    after: "\(layout)｜\(deadline)")
             } else {
                 try await db.raw("""
-                    INSERT INTO tasks (year, layout, catalogue, deadline, created_at)
-                    VALUES (\(bind: year), \(bind: layout), \(bind: task.catalogue), \(bind: deadline), \(bind: Clock.stamp()))
+                    INSERT INTO tasks (year, layout, catalogue, deadline, created_at, signoff)
+                    VALUES (\(bind: year), \(bind: layout), \(bind: task.catalogue), \(bind: deadline), \(bind: Clock.stamp()),
+                            \(bind: task.signoff ? 1 : 0))
                     """).run()
                 try await self.log(db, caller, action: "task-created", org: nil, target: "task:\(year)", after: "\(layout)｜\(deadline)")
             }
+            return task
         }
-        return task
     }
 
     public func tasks() async throws -> [Task] {
         try await backend.read { db in
-            try await db.raw("SELECT year, layout, catalogue, deadline FROM tasks ORDER BY year DESC").all().map { row in
-                Task(year: try row.decode(column: "year", as: Int.self), layout: try row.decode(column: "layout", as: String.self),
-                     catalogue: try row.decode(column: "catalogue", as: String.self), deadline: try row.decode(column: "deadline", as: String.self))
-            }
+            try await db.raw("SELECT year, layout, catalogue, deadline, signoff FROM tasks ORDER BY year DESC").all().map(Self.task)
         }
     }
 
     func task(_ db: any SQLDatabase, _ year: Int) async throws -> Task {
-        guard let row = try await db.raw("SELECT year, layout, catalogue, deadline FROM tasks WHERE year = \(bind: year)").first() else {
+        guard let row = try await db.raw("SELECT year, layout, catalogue, deadline, signoff FROM tasks WHERE year = \(bind: year)").first() else {
             throw StoreError.notFound("\(year) 年度的决算任务尚未设立。")
         }
-        return Task(year: year, layout: try row.decode(column: "layout", as: String.self),
-                    catalogue: try row.decode(column: "catalogue", as: String.self), deadline: try row.decode(column: "deadline", as: String.self))
+        return try Self.task(row)
+    }
+
+    static func task(_ row: any SQLRow) throws -> Task {
+        Task(year: try row.decode(column: "year", as: Int.self), layout: try row.decode(column: "layout", as: String.self),
+             catalogue: try row.decode(column: "catalogue", as: String.self), deadline: try row.decode(column: "deadline", as: String.self),
+             signoff: try row.decode(column: "signoff", as: Int.self) != 0)
     }
 
     static func day(_ text: String) -> Date? {

@@ -74,6 +74,9 @@ extension Cycle {
         func loaderOf(_ org: Org) -> Caller {
             Caller(user: User(login: "demo", name: "演示数据", role: .filler, org: org.code, orgPath: org.path), ip: "demo")
         }
+        func headOf(_ org: Org) -> Caller {
+            Caller(user: User(login: "demo-head", name: "演示负责人", role: .head, org: org.code, orgPath: org.path), ip: "demo")
+        }
         func reviewerOf(_ org: Org) -> Caller {
             let parentPath = "/" + org.path.split(separator: "/").dropLast().joined(separator: "/") + "/"
             return Caller(user: User(login: "demo-review", name: "演示审核", role: .reviewer, org: org.parent ?? Self.demoRoot,
@@ -102,6 +105,7 @@ extension Cycle {
                     for finding in stored where finding.severity == .warning {
                         _ = try await explain(loader, year: year, org: code, version: version.number, finding: finding.key, text: "经核实，数字无误（演示说明）。")
                     }
+                    _ = try await confirm(headOf(org), year: year, org: code, revision: nil)
                     _ = try await transition(loader, year: year, org: code, TransitionRequest(action: .submit))
                     if index % 9 == 0 { _ = try await transition(reviewer, year: year, org: code, TransitionRequest(action: .approve)) }
                 }

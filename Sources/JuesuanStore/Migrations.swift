@@ -90,6 +90,11 @@ enum Migrations {
             // A version's PDF made once and kept (draft: with the "草稿" watermark).
             (6, ["CREATE TABLE version_pdfs (report TEXT NOT NULL, version INTEGER NOT NULL, draft INTEGER NOT NULL, content \(d.bytes) NOT NULL, "
                  + "made_at TEXT NOT NULL, PRIMARY KEY (report, version, draft))"]),
+            // 单位负责人 审核确认: the task may ask for it before 上报; a confirmation holds for one revision.
+            (7, ["ALTER TABLE tasks ADD COLUMN signoff INTEGER NOT NULL DEFAULT 1",
+                 "ALTER TABLE reports ADD COLUMN confirmed_revision INTEGER",
+                 "ALTER TABLE reports ADD COLUMN confirmed_by TEXT",
+                 "ALTER TABLE reports ADD COLUMN confirmed_at TEXT"]),
         ]
     }
 

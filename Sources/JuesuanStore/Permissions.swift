@@ -5,6 +5,8 @@ import Foundation
 public enum Permission: Sendable, CaseIterable {
     /// Prepare the unit's report: upload, recheck, explain, submit.
     case prepare
+    /// Confirm the report as 单位负责人 (审核确认) before it is submitted.
+    case confirm
     /// Make a 主管部门's report as the sum of its units.
     case consolidate
     /// Approve or return the reports below.
@@ -25,6 +27,7 @@ public enum Permission: Sendable, CaseIterable {
     public var roles: Set<Role> {
         switch self {
         case .prepare: [.filler, .head]
+        case .confirm: [.head]
         case .consolidate: [.filler, .head, .reviewer]
         case .review: [.reviewer, .finance]
         case .publish: [.filler, .head, .finance]
@@ -44,7 +47,7 @@ extension Role {
 /// What can be done to one report. `ReportView.actions` lists those the caller may take now,
 /// decided by `Cycle.refusal`, the same function every operation runs before it writes.
 public enum ReportOperation: String, Sendable, Codable, CaseIterable {
-    case upload, consolidate, recheck, explain, submit, approve, `return`, publish
+    case upload, consolidate, recheck, explain, confirm, submit, approve, `return`, publish
 
     public init(_ action: Action) {
         switch action {
@@ -70,6 +73,9 @@ struct OperationContext: Sendable {
     var hasVersion: Bool
     /// The current version was checked under the rule catalogue in force.
     var catalogueCurrent: Bool
+    /// The task asks for 单位负责人's confirmation; the report as it is now has it.
+    var signoff = true
+    var confirmed = false
 }
 
 extension Cycle {
@@ -104,6 +110,12 @@ extension Cycle {
             if let refused = need(.prepare, "填写说明") { return refused }
             if !context.hasVersion { return .conflict("尚未上传报表。") }
             return state == .drafting ? nil : .conflict("报表当前状态为“\(state.rawValue)”，只有“填报中”的报表可以填写说明。")
+        case .confirm:
+            if let refused = need(.confirm, "审核确认报表") { return refused }
+            if !context.signoff { return .conflict("本年度任务不要求单位负责人审核确认。") }
+            if !context.hasVersion { return .conflict("尚未上传报表，无法审核确认。") }
+            if state != .drafting { return .conflict("报表当前状态为“\(state.rawValue)”，只有“填报中”的报表需要审核确认。") }
+            return context.confirmed ? .conflict("报表已审核确认，此后没有改动，无需再次确认。") : nil
         case .submit:
             if let refused = need(.prepare, "上报报表") { return refused }
             return state == .drafting ? nil : .conflict("报表当前状态为“\(state.rawValue)”，不能上报。")

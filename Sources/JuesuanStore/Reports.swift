@@ -149,6 +149,12 @@ public struct ReportView: Sendable, Codable {
     public var history: [Cycle.AuditEntry]
     /// What the caller may do to this report now (the pages show exactly these).
     public var actions: [ReportOperation] = []
+    /// The year's task asks 单位负责人 to confirm before 上报; whether (and by whom, when) the report
+    /// as it is now has been confirmed. Any change after the confirmation needs a new one.
+    public var signoff = true
+    public var confirmed = false
+    public var confirmedBy: String?
+    public var confirmedAt: String?
 }
 
 public struct UploadResult: Sendable, Codable {
@@ -236,8 +242,9 @@ extension Cycle {
         let task = try await task(db, year)
         let id = Self.reportID(year, code)
         let row = try await db.raw("""
-            SELECT state, revision, current_version, errors, warnings, unexplained, first_error, updated_at, published_at, return_reason
-            FROM reports WHERE id = \(bind: id)
+            SELECT r.state, r.revision, r.current_version, r.errors, r.warnings, r.unexplained, r.first_error, r.updated_at, r.published_at,
+              r.return_reason, r.confirmed_revision, r.confirmed_at, COALESCE(u.name, r.confirmed_by) AS confirmed_name
+            FROM reports r LEFT JOIN users u ON u.login = r.confirmed_by WHERE r.id = \(bind: id)
             """).first()
         let versions = try await db.raw("""
             SELECT number, kind, filename, uploaded_by, uploaded_at, size, catalogue, errors, warnings, infos
@@ -260,6 +267,12 @@ extension Cycle {
             returnReason: try row?.decode(column: "return_reason", as: String?.self),
             deadline: task.deadline, daysLeft: Self.daysLeft(task.deadline), submitBlockers: [],
             publicPath: state == .published ? "/public/\(year)/\(code)/" : nil, versions: versions, history: history)
+        view.signoff = task.signoff
+        view.confirmed = try row?.decode(column: "confirmed_revision", as: Int?.self) == view.revision && view.currentVersion != nil
+        if view.confirmed {
+            view.confirmedBy = try row?.decode(column: "confirmed_name", as: String?.self)
+            view.confirmedAt = try row?.decode(column: "confirmed_at", as: String?.self)
+        }
         view.submitBlockers = try await submitBlockers(db, view)
         let context = try await operationContext(db, caller, view)
         view.actions = Self.allowedOperations(context)
@@ -274,7 +287,7 @@ extension Cycle {
         return OperationContext(role: caller.user.role, callerKind: callerKind, org: view.org, state: view.state,
                                 above: caller.isAbove(view.org.path), parentIsBureau: parentIsBureau,
                                 hasVersion: view.currentVersion != nil,
-                                catalogueCurrent: view.versions.first?.catalogueCurrent ?? true)
+                                catalogueCurrent: view.versions.first?.catalogueCurrent ?? true, signoff: view.signoff, confirmed: view.confirmed)
     }
 
     /// Every version of a report, newest first (the report view holds the latest 50).
@@ -304,6 +317,7 @@ extension Cycle {
         }
         if view.errors > 0 { blockers.append("有 \(view.errors) 个错误未改正" + (view.firstError.map { "，第一个：\($0)" } ?? "")) }
         if view.unexplained > 0 { blockers.append("有 \(view.unexplained) 个警告尚未填写说明") }
+        if view.signoff && !view.confirmed { blockers.append("单位负责人尚未审核确认（确认后如有修改，须重新确认）") }
         if view.org.kind != .unit {
             let pending = try await db.raw("""
                 SELECT o.code, o.name, r.state FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: view.year)
@@ -714,6 +728,33 @@ extension Cycle {
               SELECT COUNT(*) FROM explanations e WHERE e.report = reports.id AND e.version = reports.current_version)
             WHERE id = \(bind: id)
             """).run()
+    }
+
+    // MARK: - Sign-off
+
+    /// 审核确认: 单位负责人 confirms the report as it is now (its current version and explanations).
+    /// A compare-and-set on the state and the revision the person saw; recorded in the audit log.
+    /// Any later change (a version, an explanation) raises the revision and needs a new confirmation.
+    public func confirm(_ caller: Caller, year: Int, org code: String, revision expected: Int?) async throws -> ReportView {
+        let id = Self.reportID(year, code)
+        try await backend.write { db in
+            let view = try await self.reportView(db, caller, year: year, org: code)
+            if let refused = Self.refusal(.confirm, try await self.operationContext(db, caller, view)) { throw refused }
+            if let expected, expected != view.revision {
+                throw StoreError.conflict("报表已被他人修改（您看到的是第 \(expected) 次修改，现为第 \(view.revision) 次），请刷新后再确认。")
+            }
+            guard try await db.raw("""
+                UPDATE reports SET revision = revision + 1, confirmed_revision = revision + 1, confirmed_by = \(bind: caller.user.login),
+                  confirmed_at = \(bind: Clock.stamp()), updated_at = \(bind: Clock.stamp())
+                WHERE id = \(bind: id) AND state = \(bind: ReportState.drafting.rawValue) AND revision = \(bind: view.revision)
+                RETURNING revision
+                """).first() != nil else {
+                throw StoreError.conflict("报表状态已被他人改变，请刷新后再确认。")
+            }
+            try await self.log(db, caller, action: "confirm", org: view.org, target: "report:\(id)",
+                               detail: "第 \(view.currentVersion ?? 0) 版：错误 \(view.errors)，警告 \(view.warnings)（未说明 \(view.unexplained)）")
+        }
+        return try await report(caller, year: year, org: code)
     }
 
     // MARK: - Transitions

@@ -54,11 +54,10 @@ public enum JuesuanWeb {
             _ = try await cycle.explain(caller, year: year, org: org, version: version, finding: key, text: form["text"] ?? "")
             return "说明已保存。"
         } }
-        router.post("/app/reports/{year}/{org}/transition") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
-            guard let action = form["action"].flatMap(Action.init(rawValue:)) else { throw StoreError.badRequest("不认识的操作。") }
-            let view = try await cycle.transition(caller, year: year, org: org,
-                                                  TransitionRequest(action: action, reason: form["reason"], revision: form["revision"].flatMap { Int($0) }))
-            return "\(action.chineseName)成功：报表现为“\(view.state.rawValue)”。"
+        router.post("/app/reports/{year}/{org}/transition") { request, context in try await pages.transition(request, context) }
+        router.post("/app/reports/{year}/{org}/confirm") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
+            _ = try await cycle.confirm(caller, year: year, org: org, revision: form["revision"].flatMap { Int($0) })
+            return "已审核确认：此后如有修改（新版本或说明），须重新确认。"
         } }
         router.post("/app/reports/{year}/{org}/recheck") { request, context in try await pages.reportAction(request, context) { _, caller, year, org in
             let result = try await cycle.recheck(caller, year: year, org: org)
@@ -289,10 +288,11 @@ struct Pages: Sendable {
         struct Actions {
             var base: String
             var revision: Int
-            var upload = false, consolidate = false, recheck = false, submit = false, publish = false, approve = false
+            var upload = false, consolidate = false, recheck = false, confirm = false, submit = false, publish = false, approve = false
             var `return` = false
+            // Templates see stored properties only (Mirror): no computed ones in page models.
             var blockers: [String] = []
-            var hasBlockers: Bool { !blockers.isEmpty }
+            var hasBlockers = false
         }
         struct VersionRow {
             var number: Int, href: String, current: Bool, shown: Bool, filename: String, kindName: String, uploadedBy: String
@@ -340,6 +340,9 @@ struct Pages: Sendable {
         var daysText: String
         var publicPath: String?
         var returnReason: String?
+        /// 审核确认: who confirmed and when, or that it is still awaited (when the task asks for it).
+        var confirmation: String?
+        var awaitingConfirmation: Bool
         var actions: Actions?
         var versions: Versions?
         var compare: Compare?
@@ -347,7 +350,7 @@ struct Pages: Sendable {
         var rendered: String?
         var noVersion: Bool
         var history: [HistoryRow]
-        var hasHistory: Bool { !history.isEmpty }
+        var hasHistory: Bool
     }
 
     func report(_ request: Request, _ context: AppContext) async throws -> Response {
@@ -369,11 +372,15 @@ struct Pages: Sendable {
             case .upload: actions.upload = true
             case .consolidate: actions.consolidate = true
             case .recheck: actions.recheck = true
-            case .submit: actions.submit = true; actions.blockers = view.submitBlockers
+            case .submit:
+                actions.submit = true
+                actions.blockers = view.submitBlockers
+                actions.hasBlockers = !view.submitBlockers.isEmpty
             case .publish: actions.publish = true
             case .approve: actions.approve = true
             case .return: actions.return = true
             case .explain: break
+            case .confirm: actions.confirm = true
             }
         }
         let names = ["upload": "上传", "recheck": "重新检查", "consolidate": "汇总", "explain": "说明", "submit": "上报", "return": "退回",
@@ -382,11 +389,13 @@ struct Pages: Sendable {
             csrf: context.csrf ?? "", orgName: view.org.name, year: year, state: .init(view.state), revision: view.revision,
             deadline: Views.date(view.deadline), daysText: Views.daysText(view.daysLeft), publicPath: view.publicPath,
             returnReason: view.state == .drafting ? view.returnReason : nil,
+            confirmation: view.confirmed ? "单位负责人\(view.confirmedBy.map { " " + $0 } ?? "") 已于 \(Views.date(view.confirmedAt, time: true)) 审核确认" : nil,
+            awaitingConfirmation: view.signoff && !view.confirmed && view.state == .drafting && view.currentVersion != nil,
             actions: view.actions.contains { $0 != .explain } ? actions : nil, noVersion: view.currentVersion == nil,
             history: view.history.map {
                 .init(at: Views.date($0.at, time: true), actor: $0.actor, action: names[$0.action] ?? $0.action,
                       change: [$0.before, $0.after].compactMap { $0 }.joined(separator: " → "), detail: $0.detail ?? "")
-            })
+            }, hasHistory: !view.history.isEmpty)
         var style = ""
         if let (version, findings, dataset) = data.shown {
             model.versions = versionsModel(view, shown: version.number, base: base)
@@ -406,6 +415,39 @@ struct Pages: Sendable {
         return Views.layout(title: view.org.name, user: caller.user, csrf: context.csrf, notice: context.notice,
                             problem: typed.problems.isEmpty ? context.problem : "说明未保存：有 \(typed.problems.count) 条需要修改（见各条下的提示），其余已写的内容仍在框中。",
                             current: "report", body: Views.render("report", model), extraStyle: style)
+    }
+
+    struct ConfirmPage {
+        var csrf: String, base: String, action: String, actionName: String, orgName: String, year: Int, revision: Int
+        var version: Int, errors: Int, warnings: Int, unexplained: Int, consequence: String
+    }
+
+    /// 上报, 审核通过, 公开 ask first: without `confirmed=1` (added by the script after a dialog, or by
+    /// the confirmation page's own form) the answer is a page that says what will happen.
+    func transition(_ request: Request, _ context: AppContext) async throws -> Response {
+        try await post(request, context) { form, caller in
+            let year = try PathParameter.year(context), code = try PathParameter.org(context)
+            guard let action = form["action"].flatMap(Action.init(rawValue:)) else { throw StoreError.badRequest("不认识的操作。") }
+            let base = "/app/reports/\(year)/\(Self.query(code))"
+            if action != .return, form["confirmed"] != "1" {
+                let view = try await cycle.report(caller, year: year, org: code)
+                let consequence = switch action {
+                case .submit: "上报后本单位不能再修改或上传新版本，除非审核人员退回。"
+                case .approve: "审核通过后报表交下一级审核（或可公开），本级不能再退回。"
+                case .publish: "公开后报表、PDF 与工作簿即向社会公开，不能撤回。"
+                case .return: ""
+                }
+                let model = ConfirmPage(csrf: context.csrf ?? "", base: base, action: action.rawValue, actionName: action.chineseName,
+                                        orgName: view.org.name, year: year, revision: form["revision"].flatMap { Int($0) } ?? view.revision,
+                                        version: view.currentVersion ?? 0, errors: view.errors, warnings: view.warnings,
+                                        unexplained: view.unexplained, consequence: consequence)
+                return Self.html(Views.layout(title: "确认\(action.chineseName)", user: caller.user, csrf: context.csrf, current: "report",
+                                              body: Views.render("confirm", model)))
+            }
+            let view = try await cycle.transition(caller, year: year, org: code,
+                                                  TransitionRequest(action: action, reason: form["reason"], revision: form["revision"].flatMap { Int($0) }))
+            return try await flash(context, notice: "\(action.chineseName)成功：报表现为“\(view.state.rawValue)”。", to: base)
+        }
     }
 
     /// Every warning's explanation from one form, saved together (all or none); back to the findings.
@@ -477,13 +519,18 @@ struct Pages: Sendable {
         let groups = Dictionary(grouping: findings.filter { $0.cause == nil }) { $0.table ?? "表外（情况说明、自评表等）" }
         let order = groups.keys.sorted { ($0.hasPrefix("表") ? 0 : 1, $0.count, $0) < ($1.hasPrefix("表") ? 0 : 1, $1.count, $1) }
         var index = 0
+        var labels: [String: Int] = [:]
         func item(_ finding: StoredFinding) -> ReportPage.FindingItem {
             let warning = finding.severity == .warning
             let id = "x" + String(finding.key.unicodeScalars.reduce(UInt32(5381)) { ($0 &* 33) &+ $1.value }, radix: 36)
             var box: ReportPage.ExplainBox?
             if warning && editable {
                 index += 1
-                box = .init(index: index, key: finding.key, id: id, label: "说明 · \(finding.place)（\(finding.rule)）",
+                // Each box is labelled with its own warning; the same rule at the same place twice is numbered.
+                var label = "说明 · \(finding.place.isEmpty ? "表外" : finding.place)（\(finding.rule)）"
+                labels[label, default: 0] += 1
+                if let seen = labels[label], seen > 1 { label += "第 \(seen) 条" }
+                box = .init(index: index, key: finding.key, id: id, label: label,
                             text: typed.texts[finding.key] ?? finding.explanation ?? "", boxProblem: typed.problems[finding.key])
             }
             return ReportPage.FindingItem(
@@ -587,7 +634,7 @@ struct Pages: Sendable {
         var stateChips: [Chip], problemChips: [Chip]
         var stateFilter: String?, problemFilter: String?, search: String
         var troubled: [Troubled]
-        var hasTroubled: Bool { !troubled.isEmpty }
+        var hasTroubled: Bool
         var rows: [Row]
         var pager: Views.Pager?
     }
@@ -633,6 +680,7 @@ struct Pages: Sendable {
                 troubled: page.items.filter { $0.errors > 0 }.map {
                     .init(href: "/app/reports/\(year)/\(Self.query($0.org))", name: $0.name, errors: $0.errors, firstError: $0.firstError ?? "")
                 },
+                hasTroubled: page.items.contains { $0.errors > 0 },
                 rows: page.items.map { item in
                     .init(href: "/app/reports/\(year)/\(Self.query(item.org))", name: item.name, kindName: item.kind == .unit ? nil : item.kind.rawValue,
                           org: item.org, state: .init(item.state), errors: item.errors, hasErrors: item.errors > 0, warnings: item.warnings,

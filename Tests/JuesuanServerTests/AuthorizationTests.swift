@@ -39,6 +39,7 @@ import Testing
         "consolidated": ([.reviewer, .finance, .admin, .readonly], true),
         "compare": (Set(Role.allCases), true),
         "transition": ([.reviewer, .finance], true),
+        "confirmReport": ([.head], true),
         "auditLog": ([.admin, .readonly], false),
         "listBatches": ([.reviewer, .finance, .admin, .readonly], false),
         "createBatch": ([.reviewer, .finance, .admin], false),

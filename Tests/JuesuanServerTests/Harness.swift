@@ -31,7 +31,9 @@ struct Harness: Sendable {
     let database: String?
     static let password = "demo-password-1"
 
-    static func make(_ kind: StoreKind, synthetic: Int = 6, demo: Bool = true) async throws -> Harness {
+    /// `signoff`: whether the demo year's task asks 单位负责人 to confirm before 上报 (the tests of the
+    /// cycle's other rules leave it off; the sign-off tests turn it on, as a real task has it).
+    static func make(_ kind: StoreKind, synthetic: Int = 6, demo: Bool = true, signoff: Bool = false) async throws -> Harness {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-server-test-\(UUID().uuidString)")
         var settings = Cycle.Settings()
         settings.bcryptCost = 4
@@ -41,7 +43,14 @@ struct Harness: Sendable {
             database = try await freshPostgresDatabase()
         }
         let cycle = try await Cycle.open(data: folder.path, database: database, settings: settings)
-        if demo { _ = try await cycle.loadDemo(synthetic: synthetic, password: password) }
+        if demo {
+            _ = try await cycle.loadDemo(synthetic: synthetic, password: password)
+            if !signoff {
+                let admin = Caller(user: try await cycle.login(login: "admin", password: password, ip: "test").user, ip: "test")
+                let task = try #require(try await cycle.tasks().first)
+                _ = try await cycle.setTask(admin, year: task.year, layout: task.layout, deadline: task.deadline, signoff: false)
+            }
+        }
         return Harness(cycle: cycle, folder: folder, database: database)
     }
 

@@ -142,6 +142,7 @@ struct PagesTests {
                 case .recheck: "\(base)/recheck"
                 case .submit, .approve, .return, .publish: "\(base)/transition"
                 case .explain: "\(base)/explain-all"
+                case .confirm: "\(base)/confirm"
                 }
             })
             #expect(Set(forms.actions.filter { $0.hasPrefix(base) }) == expected, "\(forms.actions) vs \(view.actions)")
@@ -162,7 +163,31 @@ struct PagesTests {
                 _ = try await cycle.explain(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, version: upload.version.number,
                                             finding: finding.key, text: "数字与账簿一致，已核对。")
             }
-            let (submitted, location) = try await filler.post("\(base)/transition", "_csrf=\(filler.csrf)&action=submit&revision=\(try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample).revision)")
+            // 单位负责人 has not confirmed: the page says so, 上报 is blocked; the head sees the 审核确认 form.
+            let waiting = try await filler.get(base).1
+            try? waiting.write(toFile: "/tmp/waiting.html", atomically: true, encoding: .utf8)
+            #expect(waiting.contains("尚待单位负责人审核确认"))
+            #expect(waiting.contains("单位负责人尚未审核确认"), "\(waiting.components(separatedBy: "class=\"actions\"").last?.prefix(3000) ?? "")")
+            #expect(!Self.forms(waiting).actions.contains("\(base)/confirm"), "a filler cannot confirm")
+            let head = try await Browser.login(client, "fuzeren")
+            let headPage = try await head.get(base).1
+            #expect(Self.forms(headPage).actions.contains("\(base)/confirm"))
+            let revision = try await cycle.report(try await Self.caller(cycle, "fuzeren"), year: 2021, org: Cycle.demoExample).revision
+            let (confirmed, back) = try await head.post("\(base)/confirm", "_csrf=\(head.csrf)&revision=\(revision)")
+            #expect(confirmed == 303 && back == base)
+            let ready = try await filler.get(base).1
+            #expect(ready.contains("单位负责人 单位负责人 已于") && !ready.contains("单位负责人尚未审核确认"))
+            // 上报 asks first: without confirmed=1 a page says what will happen; nothing changes.
+            let now = try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
+            var headers = HTTPFields()
+            headers[.cookie] = filler.cookie
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let ask = try await client.executeRequest(uri: "\(base)/transition", method: .post, headers: headers,
+                                                      body: ByteBuffer(string: "_csrf=\(filler.csrf)&action=submit&revision=\(now.revision)"))
+            let askPage = String(decoding: Data(buffer: ask.body), as: UTF8.self)
+            #expect(ask.status == .ok && askPage.contains("<h1>确认上报</h1>") && askPage.contains("name=\"confirmed\" value=\"1\""))
+            #expect(try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample).state == .drafting)
+            let (submitted, location) = try await filler.post("\(base)/transition", "_csrf=\(filler.csrf)&action=submit&confirmed=1&revision=\(now.revision)")
             #expect(submitted == 303 && location == base)
             let after = try await reviewer.get(base).1
             #expect(after.contains("value=\"approve\"") && after.contains("value=\"return\""))
@@ -271,6 +296,7 @@ struct PagesTests {
             #expect(!total.expectedIsFix)
             #expect(try #require(errors.first { $0.rule == "X-T4T1-1" }).expectedIsFix == false)
             let (_, html) = try await filler.get("/app/reports/2021/\(Cycle.demoExample)")
+            if let shots = ProcessInfo.processInfo.environment["JUESUAN_PAGE_DUMP"] { try? html.write(toFile: shots + "/typo.html", atomically: true, encoding: .utf8) }
             let section = try #require(html.components(separatedBy: "id=\"findings\"").dropFirst().first?.components(separatedBy: "</section>").first)
             #expect(section.contains("<h3>可能的原因</h3>"))
             #expect(section.contains("表1 第1行 第1栏：3 条规则都涉及这一格"))

@@ -45,6 +45,22 @@ def browser(javascript=True, width=1280):
     return driver
 
 
+def confirmed(driver, element):
+    """上报, 审核通过, 公开 ask first: a dialog with the script (accepted here), a confirmation page
+    without it (its button pressed here)."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    try:
+        WebDriverWait(driver, 3).until(expected_conditions.alert_is_present())
+        driver.switch_to.alert.accept()
+        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    except Exception:
+        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+        buttons = driver.find_elements(By.CSS_SELECTOR, "form.confirm button")
+        if buttons:
+            go(driver, buttons[0])
+
+
 def go(driver, element):
     """Clicks something that loads a new page, and waits until the new page is there."""
     page = driver.find_element(By.TAG_NAME, "html")
@@ -111,14 +127,27 @@ class Pages(unittest.TestCase):
         driver.find_element(By.ID, "file").send_keys(path)
         go(driver, driver.find_element(By.CSS_SELECTOR, "form.upload button"))
 
-    def transition(self, action, reason=None, driver=None):
+    def transition(self, action, reason=None, driver=None, report=REPORT):
         driver = driver or self.driver
-        driver.get(URL + REPORT)
+        driver.get(URL + report)
         if reason is not None:
             driver.find_element(By.ID, "reason").send_keys(reason)
             go(driver, driver.find_element(By.CSS_SELECTOR, "form.return button"))
         else:
-            go(driver, driver.find_element(By.XPATH, f"//form[input[@name='action' and @value='{action}']]//button"))
+            confirmed(driver, driver.find_element(By.XPATH, f"//form[input[@name='action' and @value='{action}']]//button"))
+
+    def sign_off(self, back_as, driver=None, head="fuzeren", report=REPORT):
+        """单位负责人 confirms the report as it is now (审核确认), then the filler is back."""
+        driver = driver or self.driver
+        self.logout(driver)
+        self.login(head, driver=driver)
+        driver.get(URL + report)
+        go(driver, driver.find_element(By.XPATH, f"//form[@action='{report}/confirm']//button"))
+        self.assertIn("已审核确认", self.notice(driver))
+        self.assertIn("审核确认", driver.find_element(By.CSS_SELECTOR, "p.confirmation").text)
+        self.logout(driver)
+        self.login(back_as, driver=driver)
+        driver.get(URL + report)
 
     def explain_all(self, driver=None):
         """Every warning explained in the one form of the findings, saved together once."""
@@ -172,6 +201,9 @@ class Pages(unittest.TestCase):
         self.assertIn("错误 0 个", self.notice())
         self.explain_all()
         shoot(d, "report-explained")
+        # 上报 waits for 单位负责人's 审核确认.
+        self.assertIn("尚待单位负责人审核确认", d.page_source)
+        self.sign_off("tianbao")
         self.transition("submit")
         self.assertIn("上报成功", self.notice())
         self.assertEqual(self.state(), "已上报")
@@ -189,6 +221,8 @@ class Pages(unittest.TestCase):
         self.login("tianbao")
         d.get(URL + REPORT)
         self.assertIn("表3 与表5 的基本支出请再核对。", d.find_element(By.CSS_SELECTOR, ".returned").text)
+        # The return changed the report: the head confirms again.
+        self.sign_off("tianbao")
         self.transition("submit")
         self.assertEqual(self.state(), "已上报")
         self.logout()
@@ -299,11 +333,13 @@ class Pages(unittest.TestCase):
             d.find_element(By.ID, "password").send_keys(PASSWORDS["admin"])
             go(d, d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
             d.get(URL + "/app/admin")
-            for field, value in [("u-login", "nojs"), ("u-name", "无脚本填报员"), ("u-org", unit), ("u-password", "quiet-harbor-71")]:
-                d.find_element(By.ID, field).send_keys(value)
-            d.find_element(By.XPATH, "//select[@id='u-role']/option[@value='filler']").click()
-            go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/users']//button"))
-            self.assertIn("已建用户 nojs", self.notice(d))
+            for login, role in [("nojs-head", "head"), ("nojs", "filler")]:
+                for field, value in [("u-login", login), ("u-name", "无脚本" + role), ("u-org", unit), ("u-password", "quiet-harbor-71")]:
+                    d.find_element(By.ID, field).send_keys(value)
+                d.find_element(By.XPATH, f"//select[@id='u-role']/option[@value='{role}']").click()
+                go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/users']//button"))
+                self.assertIn(f"已建用户 {login}", self.notice(d))
+            PASSWORDS["nojs-head"] = "quiet-harbor-71"
             go(d, d.find_element(By.CSS_SELECTOR, ".who form button"))
             PASSWORDS["nojs"] = "quiet-harbor-71"
             self.login("nojs", driver=d)
@@ -324,7 +360,12 @@ class Pages(unittest.TestCase):
             go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
             self.assertIn("已保存为第", self.notice(d))
             self.explain_all(driver=d)
+            self.sign_off("nojs", driver=d, head="nojs-head", report=report)
+            # Without the script, 上报 shows a confirmation page first.
             go(d, d.find_element(By.XPATH, "//form[input[@name='action' and @value='submit']]//button"))
+            self.assertIn("确认上报", d.find_element(By.TAG_NAME, "h1").text)
+            shoot(d, "confirm-submit")
+            go(d, d.find_element(By.CSS_SELECTOR, "form.confirm button"))
             self.assertEqual(self.state(d), "已上报")
             go(d, d.find_element(By.CSS_SELECTOR, ".who form button"))
             self.login("zhuguan", driver=d)

@@ -15,6 +15,17 @@
       if (event.dataTransfer && event.dataTransfer.files.length) { input.files = event.dataTransfer.files; }
     });
   });
+  // 上报, 审核通过, 公开 ask first (without the script, the server shows a confirmation page).
+  document.querySelectorAll('form[data-confirm]').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm(form.getAttribute('data-confirm'))) { event.preventDefault(); return; }
+      if (!form.querySelector('input[name=confirmed]')) {
+        var field = document.createElement('input');
+        field.type = 'hidden'; field.name = 'confirmed'; field.value = '1';
+        form.appendChild(field);
+      }
+    });
+  });
   // Live progress of a batch audit.
   var batch = document.querySelector('[data-batch]');
   if (batch) {
