@@ -18,6 +18,47 @@ extension NarrativeChecks {
             checkRepeated(passage, characters)
         }
         checkReceptionCounts(scanned)
+        checkSameRate(scanned)
+    }
+
+    static let rates = try! NSRegularExpression(pattern: "([\\p{Han}]{2,10}?)(满意度|满意率)[^0-9０-９。；;]{0,8}?([0-9０-９]+(?:[.．][0-9０-９]+)?)\\s*[%％]")
+    /// Words that make a rate a target, a bound or another year's, not the year's own result.
+    static let notAResult = ["目标", "预期", "预计", "计划", "不低于", "不少于", "以上", "≥", ">", "上年", "去年", "同比", "提高", "提升", "增长",
+                             "下降", "较"]
+
+    /// The same satisfaction rate (of the same people: the words before 满意度) stated with two different
+    /// values in one document: both places named. Targets, bounds and other years are left aside.
+    mutating func checkSameRate(_ scanned: [(Passage, [Character], [Mention])]) {
+        var first: [String: (value: Decimal, text: String, passage: Passage, offset: Int, line: Int?)] = [:]
+        var reported = Set<String>()
+        for (passage, characters, _) in scanned {
+            let text = String(characters)
+            let ns = text as NSString
+            for match in Self.rates.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+                let whole = ns.substring(with: match.range)
+                let after = match.range.location + match.range.length
+                let tail = after < ns.length ? ns.substring(with: NSRange(location: after, length: min(3, ns.length - after))) : ""
+                guard !Self.notAResult.contains(where: { whole.contains($0) || tail.hasPrefix($0) }) else { continue }
+                // The subject: the last words before 满意度, without a leading verb or conjunction.
+                var subject = ns.substring(with: match.range(at: 1))
+                for cut in ["和", "及", "与", "、", "，", "的"] { if let range = subject.range(of: cut, options: .backwards) { subject = String(subject[range.upperBound...]) } }
+                let number = ns.substring(with: match.range(at: 3)).applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? ""
+                // Its last four characters name whose satisfaction ("全年服务对象" and "服务对象" are the same people).
+                subject = String(subject.suffix(4))
+                guard subject.count >= 2, let value = Decimal(string: number.replacingOccurrences(of: "．", with: ".")) else { continue }
+                let key = subject + ns.substring(with: match.range(at: 2))
+                let offset = text.distance(from: text.startIndex, to: Range(match.range, in: text)!.lowerBound)
+                let line = passage.line(at: offset)
+                guard let seen = first[key] else {
+                    first[key] = (value, whole, passage, offset, line)
+                    continue
+                }
+                guard seen.value != value, !reported.contains(key) else { continue }
+                reported.insert(key)
+                add("X-SAME-RATE", passage: passage, at: offset, stated: number + "%", expected: "\(seen.value)%",
+                    values: ["what": key, "other": seen.line.map { "第 \($0) 行" } ?? "前文", "excerpt": Self.excerpt(characters, around: offset)])
+            }
+        }
     }
 
     /// Two or more sentences printed again right after themselves (within a few lines) in one section:

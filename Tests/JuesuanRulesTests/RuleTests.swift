@@ -162,6 +162,7 @@ let reproducers: [Reproducer] = [
     Reproducer("P-EXEC-SCORE") { $0.performance.projects[1].execution.statedScore = 19 },
     Reproducer("P-IND-SUM") { $0.performance.projects[1].indicators[0].statedScore = 12 },
     Reproducer("P-COST-ACTUAL", .warning) { $0.performance.projects[1].indicators[4].actual = "95%" },
+    Reproducer("P-FULL-MISS", .warning) { $0.performance.projects[0].indicators[2].actual = "8期" },
     Reproducer("P-UNREADABLE", .warning) { $0.performance.projects[1].indicators[6].actual = "大概吧" },
     Reproducer("P-CROSS-FORM", .warning) { $0.performance.department!.goals[1].indicators[0].statedScore = Decimal(string: "0.5") },
     Reproducer("P-PROJECT-AMOUNT", .warning) { $0.figures.projects[2].amount += .wan(1) },

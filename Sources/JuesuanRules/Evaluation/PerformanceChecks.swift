@@ -9,7 +9,7 @@ import JuesuanPerformance
 enum PerformanceChecks {
     /// The kinds of performance rule, as written in the catalogue (`kind:`).
     static let kinds = ["perf-total", "perf-parts", "perf-rate", "perf-exec-score", "perf-indicator-sum",
-                        "perf-cost-actual", "perf-unreadable", "perf-cross-form", "perf-project-amount"]
+                        "perf-cost-actual", "perf-unreadable", "perf-cross-form", "perf-project-amount", "perf-full-miss"]
 
     struct Scored {
         let scheme: ScoringScheme
@@ -101,6 +101,24 @@ enum PerformanceChecks {
                             expected: "\(shown(other.row.actual))，\(otherStated.compact())/\(other.weight.compact()) 分",
                             ["indicator": indicator.row.name, "goal": goal.title, "project": project.name], line: indicator.row.source?.line)
                     }
+                }
+            case "perf-full-miss":
+                // A number that plainly misses its own target (same unit, on the wrong side of the bound),
+                // scored in full all the same. Qualitative values and cost-control rates are judged elsewhere.
+                for indicator in form.blocks.flatMap(\.indicators) where indicator.method != "成本控制" && indicator.weight > 0 {
+                    guard let stated = indicator.row.statedScore, stated >= indicator.weight,
+                          let target = IndicatorValue.target(indicator.row.target),
+                          case .quantity(let actual) = IndicatorValue.actual(indicator.row.actual) else { continue }
+                    let missed: Bool = switch target {
+                    case .atLeast(let bound): bound.unit == actual.unit && actual.value < bound.value
+                    case .atMost(let bound): bound.unit == actual.unit && actual.value > bound.value
+                    case .range(let low, let high):
+                        low.unit == actual.unit && high.unit == actual.unit && (actual.value < low.value || actual.value > high.value)
+                    case .exactly, .qualitative: false
+                    }
+                    guard missed else { continue }
+                    add(form, stated: indicator.row.actual, expected: indicator.row.target,
+                        ["indicator": indicator.row.name, "score": stated.compact()], line: indicator.row.source?.line)
                 }
             case "perf-project-amount":
                 guard form.kind == .project, let project = matchingProject(form.name, in: context.disclosure.figures.projects) else { continue }
