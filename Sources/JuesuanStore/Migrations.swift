@@ -95,6 +95,9 @@ enum Migrations {
                  "ALTER TABLE reports ADD COLUMN confirmed_revision INTEGER",
                  "ALTER TABLE reports ADD COLUMN confirmed_by TEXT",
                  "ALTER TABLE reports ADD COLUMN confirmed_at TEXT"]),
+            // A report being entered in the browser: one draft per report, saved by compare-and-set on its revision.
+            (8, ["CREATE TABLE drafts (report TEXT PRIMARY KEY, revision INTEGER NOT NULL, dataset TEXT NOT NULL, base_version INTEGER, "
+                 + "updated_by TEXT NOT NULL, updated_at TEXT NOT NULL)"]),
         ]
     }
 

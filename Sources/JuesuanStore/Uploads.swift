@@ -30,6 +30,8 @@ public enum UploadKind: String, Sendable, Codable {
     case recheck
     /// A 主管部门's own report: the consolidation of its units' current versions.
     case consolidation
+    /// Entered in the browser (a draft saved as a version).
+    case editor
 
     public var chineseName: String {
         switch self {
@@ -38,6 +40,7 @@ public enum UploadKind: String, Sendable, Codable {
         case .ledger: "记账明细"
         case .recheck: "重新检查"
         case .consolidation: "汇总"
+        case .editor: "网页填报"
         }
     }
 }

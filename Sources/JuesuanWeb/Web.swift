@@ -67,6 +67,9 @@ public enum JuesuanWeb {
             let result = try await cycle.consolidate(caller, year: year, org: org)
             return "已汇总 \(result.version.filename)，成为第 \(result.version.number) 版。"
         } }
+        router.get("/app/reports/{year}/{org}/edit") { request, context in try await pages.editor(request, context) }
+        router.post("/app/reports/{year}/{org}/edit") { request, context in try await pages.saveEditor(request, context) }
+        router.post("/app/reports/{year}/{org}/draft") { request, context in try await pages.saveEditorJSON(request, context) }
         router.get("/app/reports/{year}/{org}/workbook.xlsx") { request, context in try await pages.workbook(request, context) }
         router.get("/app/reports/{year}/{org}/report.pdf") { request, context in try await pages.pdf(request, context) }
         router.get("/app/reports/{year}/{org}/blank.xlsx") { request, context in try await pages.blank(request, context) }

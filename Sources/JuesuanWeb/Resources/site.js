@@ -26,6 +26,129 @@
       }
     });
   });
+  // 网页填报: move like a spreadsheet, paste blocks copied from Excel or WPS, save every change as it is
+  // made (the server keeps the draft; a closed tab loses nothing), totals and marks as the server computes them.
+  var editor = document.querySelector('form[data-editor]');
+  if (editor) {
+    var grid = editor.querySelector('table.grid');
+    var body = grid.tBodies[0];
+    var status = document.getElementById('editor-status');
+    var csrf = editor.querySelector('input[name=_csrf]').value;
+    var revisionField = editor.querySelector('input[name=revision]');
+    var table = Number(editor.getAttribute('data-table'));
+    var pending = {}, timer = null, saving = false, last = null;
+    var say = function (text) { if (status) status.textContent = text; };
+    var position = function (input) { var td = input.parentNode; return { row: td.parentNode.sectionRowIndex, col: td.cellIndex }; };
+    var inputAt = function (r, c) { var row = body.rows[r]; var td = row && row.cells[c]; return td ? td.querySelector('input') : null; };
+    var focus = function (input) { if (input) { input.focus(); input.select(); return true; } return false; };
+    var vertical = function (input, step) {
+      var p = position(input);
+      for (var r = p.row + step; r >= 0 && r < body.rows.length; r += step) { if (focus(inputAt(r, p.col))) return; }
+    };
+    var horizontal = function (input, step) {
+      var p = position(input), cells = body.rows[p.row].cells;
+      for (var c = p.col + step; c >= 0 && c < cells.length; c += step) { if (focus(inputAt(p.row, c))) return; }
+    };
+    var queue = function (input) { pending[input.name] = input.value; clearTimeout(timer); timer = setTimeout(flush, 400); };
+    var apply = function (data) {
+      revisionField.value = data.revision;
+      editor.setAttribute('data-revision', data.revision);
+      data.computed.forEach(function (cell) {
+        var td = body.querySelector('td[data-name="' + cell.name + '"]');
+        if (td) td.textContent = cell.value;
+      });
+      Array.prototype.forEach.call(body.querySelectorAll('td.error, td.warning'), function (td) {
+        td.classList.remove('error', 'warning'); td.removeAttribute('title');
+      });
+      data.marks.forEach(function (mark) {
+        var input = body.querySelector('input[name="' + mark.name + '"]');
+        var td = input ? input.parentNode : body.querySelector('td[data-name="' + mark.name + '"]');
+        if (td) { td.classList.add(mark.severity); td.title = mark.title; }
+      });
+      Array.prototype.forEach.call(body.querySelectorAll('input[aria-invalid]'), function (input) {
+        input.removeAttribute('aria-invalid'); input.removeAttribute('title');
+      });
+      data.problems.forEach(function (problem) {
+        var input = body.querySelector('input[name="' + problem.name + '"]');
+        if (input) { input.setAttribute('aria-invalid', 'true'); input.title = problem.reason; }
+      });
+      say(data.status + '。错误 ' + data.errors + ' 个，警告 ' + data.warnings + ' 个。'
+        + (data.problems.length ? ' ' + data.problems.length + ' 格没有保存：' + data.problems[0].reason : ''));
+    };
+    var flush = function () {
+      if (saving) { clearTimeout(timer); timer = setTimeout(flush, 300); return; }
+      var names = Object.keys(pending);
+      if (!names.length) return;
+      var sent = pending;
+      pending = {};
+      saving = true;
+      editor.setAttribute('data-saving', '1');
+      say('正在保存……');
+      var edits = names.map(function (name) { var part = name.split('|'); return { table: table, row: part[1], column: Number(part[2]), value: sent[name] }; });
+      fetch(editor.getAttribute('data-json'), {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify({ revision: Number(revisionField.value), table: table, edits: edits })
+      }).then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      }).then(function (result) {
+        saving = false;
+        editor.removeAttribute('data-saving');
+        if (result.ok) { apply(result.data); } else { say((result.data && result.data.detail) || '没有保存。'); }
+      }).catch(function () {
+        saving = false;
+        editor.removeAttribute('data-saving');
+        Object.keys(sent).forEach(function (name) { if (!(name in pending)) pending[name] = sent[name]; });
+        say('连接中断：改动还在页面上，恢复后自动再保存。');
+        clearTimeout(timer); timer = setTimeout(flush, 3000);
+      });
+    };
+    var undo = document.createElement('button');
+    undo.type = 'button'; undo.textContent = '撤销上一次修改'; undo.disabled = true; undo.className = 'link';
+    if (status) status.parentNode.insertBefore(undo, status.nextSibling);
+    undo.addEventListener('click', function () {
+      if (!last) return;
+      last.input.value = last.before; queue(last.input); focus(last.input); last = null; undo.disabled = true;
+    });
+    body.addEventListener('focusin', function (event) { if (event.target.tagName === 'INPUT') event.target.setAttribute('data-before', event.target.value); });
+    body.addEventListener('change', function (event) {
+      var input = event.target;
+      if (input.tagName !== 'INPUT') return;
+      last = { input: input, before: input.getAttribute('data-before') || '' }; undo.disabled = false;
+      input.setAttribute('data-before', input.value);
+      queue(input);
+    });
+    body.addEventListener('keydown', function (event) {
+      var input = event.target;
+      if (input.tagName !== 'INPUT') return;
+      if (event.key === 'ArrowDown' || event.key === 'Enter') { event.preventDefault(); vertical(input, 1); }
+      else if (event.key === 'ArrowUp') { event.preventDefault(); vertical(input, -1); }
+      else if (event.key === 'ArrowRight' && input.selectionStart === input.value.length) { event.preventDefault(); horizontal(input, 1); }
+      else if (event.key === 'ArrowLeft' && input.selectionEnd === 0) { event.preventDefault(); horizontal(input, -1); }
+    });
+    body.addEventListener('paste', function (event) {
+      var input = event.target;
+      if (input.tagName !== 'INPUT') return;
+      var text = (event.clipboardData || window.clipboardData).getData('text');
+      if (text.indexOf('\t') < 0 && text.indexOf('\n') < 0) return;
+      event.preventDefault();
+      var lines = text.replace(/\r/g, '').replace(/\n+$/, '').split('\n').map(function (line) { return line.split('\t'); });
+      var p = position(input), width = body.rows[p.row].cells.length - p.col, height = body.rows.length - p.row;
+      var widest = Math.max.apply(null, lines.map(function (line) { return line.length; }));
+      if (widest > width || lines.length > height) {
+        say('粘贴的块有 ' + lines.length + ' 行 ' + widest + ' 列，超出本表从这一格起的 ' + height + ' 行 ' + width + ' 列：没有粘贴。');
+        return;
+      }
+      lines.forEach(function (cells, i) {
+        cells.forEach(function (value, j) {
+          var target = inputAt(p.row + i, p.col + j);
+          if (target) { target.value = value.trim(); queue(target); }
+        });
+      });
+      clearTimeout(timer); flush();
+    });
+    editor.addEventListener('submit', function () { clearTimeout(timer); });
+  }
   // Live progress of a batch audit.
   var batch = document.querySelector('[data-batch]');
   if (batch) {

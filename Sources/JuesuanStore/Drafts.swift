@@ -1,0 +1,233 @@
+import Foundation
+import Juesuan
+import SQLKit
+
+/// A report being entered in the browser: kept as a draft (saved as the officer goes, one per report),
+/// then saved as an immutable version exactly as an upload is. Two people editing one report: the
+/// later save names the revision it started from and is refused when another was saved in between.
+public struct Draft: Sendable, Codable {
+    /// Increases with every save; 0 for a draft not yet saved (started from the current version or blank).
+    public var revision: Int
+    public var dataset: Disclosure
+    /// The version the draft started from (nil: blank).
+    public var baseVersion: Int?
+    public var updatedBy: String?
+    public var updatedAt: String?
+    /// The cells the form computes (合计, 类/款 rows, totals across columns): shown read-only.
+    public var computed: [Completion.Cell]
+}
+
+/// One cell as typed: the table (1…9), the row (行次, code or name as printed), the column (栏次) and
+/// the text ("" clears the cell).
+public struct CellEdit: Sendable, Codable, Hashable {
+    public var table: Int
+    public var row: String
+    public var column: Int
+    public var value: String
+
+    public init(table: Int, row: String, column: Int, value: String) {
+        self.table = table
+        self.row = row
+        self.column = column
+        self.value = value
+    }
+}
+
+/// A cell refused, with the reason in Chinese; the draft keeps its previous value.
+public struct CellProblem: Sendable, Codable, Hashable {
+    public var edit: CellEdit
+    public var reason: String
+}
+
+extension Cycle {
+    /// The draft of a report, or a new one started from the current version (or blank, from the layout).
+    public func draft(_ caller: Caller, year: Int, org code: String) async throws -> Draft {
+        try require(caller, .prepare, "填报报表")
+        return try await backend.read { db in try await self.loadDraft(db, caller, year: year, org: code) }
+    }
+
+    func loadDraft(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String) async throws -> Draft {
+        let org = try await visibleOrg(db, caller, code)
+        let task = try await task(db, year)
+        if let row = try await db.raw("""
+            SELECT d.revision, d.dataset, d.base_version, d.updated_at, COALESCE(u.name, d.updated_by) AS who
+            FROM drafts d LEFT JOIN users u ON u.login = d.updated_by WHERE d.report = \(bind: Self.reportID(year, code))
+            """).first() {
+            var dataset = try JSONDecoder().decode(Disclosure.self, from: Data(try row.decode(column: "dataset", as: String.self).utf8))
+            let computed = Completion.complete(&dataset, rules: rules, catalog: catalog)
+            return Draft(revision: try row.decode(column: "revision", as: Int.self), dataset: dataset,
+                         baseVersion: try row.decode(column: "base_version", as: Int?.self), updatedBy: try row.decode(column: "who", as: String?.self),
+                         updatedAt: try row.decode(column: "updated_at", as: String?.self), computed: Array(computed))
+        }
+        let current = try await db.raw("SELECT current_version FROM reports WHERE id = \(bind: Self.reportID(year, code))").first()?
+            .decode(column: "current_version", as: Int?.self)
+        var dataset = try await storedDataset(db, year: year, org: code, version: nil)
+            ?? Self.blank(unit: org.name, year: year, layout: TableLayout.named(task.layout) ?? .standard, catalog: catalog)
+        let computed = Completion.complete(&dataset, rules: rules, catalog: catalog)
+        return Draft(revision: 0, dataset: dataset, baseVersion: current ?? nil, updatedBy: nil, updatedAt: nil, computed: Array(computed))
+    }
+
+    /// The nine tables of a unit with nothing in them, as the layout prints them: 表1 and 表4 with
+    /// every 行次 that has a label (income sources, totals, one line per 功能分类 class), 表7's one row.
+    public static func blank(unit: String, year: Int, layout: TableLayout, catalog: Catalog) -> Disclosure {
+        var disclosure = Disclosure(unit: unit, year: year)
+        disclosure.layout = layout.id
+        for id in TableID.allCases {
+            let spec = layout.spec(id)
+            var rows: [TableRow] = []
+            switch StandardLayout.rowKind(id) {
+            case .lines:
+                var lines: [Int: String] = [:]
+                for (line, label) in spec.lineLabels ?? [:] { if let number = Int(line) { lines[number] = label } }
+                for item in catalog.classes {
+                    if let line = StandardLayout.classLine(position: item.position, in: id), lines[line] == nil {
+                        lines[line] = StandardLayout.chineseOrdinal(item.position) + "、" + item.name
+                    }
+                }
+                rows = lines.keys.sorted().map { TableRow(key: .line($0), label: lines[$0] ?? "") }
+            case .single:
+                rows = [TableRow(key: StandardLayout.singleRow, label: "决算")]
+            default:
+                rows = []
+            }
+            disclosure.tables[id] = Table(id: id, title: layout.title(id, year: year), department: unit, unit: .wan,
+                                          columns: spec.columns, rows: rows)
+        }
+        return disclosure
+    }
+
+    /// Applies typed cells and added rows (`add`: codes per table) to the draft and saves it, if no one
+    /// saved another in between (`revision` is the one the person started from). Cells that are not
+    /// amounts, computed cells and unknown codes are refused at their place; the rest is saved.
+    public func saveDraft(_ caller: Caller, year: Int, org code: String, revision: Int, edits: [CellEdit],
+                          add: [(table: Int, code: String)] = []) async throws -> (draft: Draft, problems: [CellProblem]) {
+        try require(caller, .prepare, "填报报表")
+        for edit in edits { try TextInput.check(edit.value, "单元格") }
+        let id = Self.reportID(year, code)
+        let catalog = catalog, rules = rules
+        return try await backend.write { db in
+            let view = try await self.reportView(db, caller, year: year, org: code)
+            if let refused = Self.refusal(.upload, try await self.operationContext(db, caller, view)) { throw refused }
+            var draft = try await self.loadDraft(db, caller, year: year, org: code)
+            guard draft.revision == revision else {
+                throw StoreError.conflict("草稿已被\(draft.updatedBy ?? "他人")保存过（您从第 \(revision) 次保存开始，现为第 \(draft.revision) 次）："
+                    + "没有覆盖，请刷新后再改。")
+            }
+            var problems: [CellProblem] = []
+            let computed = Set(draft.computed)
+            for (table, text) in add {
+                guard let tableID = TableID(rawValue: table), draft.dataset[tableID] != nil else { continue }
+                let digits = text.trimmingCharacters(in: .whitespaces)
+                if let problem = Self.addRow(&draft.dataset, tableID, digits, catalog: catalog) {
+                    problems.append(CellProblem(edit: CellEdit(table: table, row: digits, column: 0, value: digits), reason: problem))
+                }
+            }
+            for edit in edits {
+                guard let tableID = TableID(rawValue: edit.table), let table = draft.dataset[tableID],
+                      let row = table.rows.first(where: { $0.key.description == edit.row }),
+                      table.columns.contains(where: { $0.number == edit.column }) else {
+                    problems.append(CellProblem(edit: edit, reason: "没有这一格（表\(edit.table) \(edit.row) 第\(edit.column)栏）。"))
+                    continue
+                }
+                let cell = Completion.Cell(table: tableID, row: row.key, column: edit.column)
+                let text = edit.value.trimmingCharacters(in: .whitespacesAndNewlines)
+                if computed.contains(cell) {
+                    // A computed cell sent back unchanged is no edit; a changed one is refused.
+                    if text.isEmpty || MoneyParser.parseOrNil(text, unit: table.unit)?.money == row.cells[edit.column] { continue }
+                    problems.append(CellProblem(edit: edit, reason: "这一格由公式计算，不能填写。"))
+                    continue
+                }
+                var value: Money?
+                if !text.isEmpty {
+                    do { value = try MoneyParser.parse(text, unit: table.unit).money } catch {
+                        problems.append(CellProblem(edit: edit, reason: "“\(text.prefix(30))”不是金额（\(error)）：可写 1813.94 或 1,813.94，单位\(table.unit.rawValue)。"))
+                        continue
+                    }
+                }
+                _ = Completion.set(&draft.dataset, tableID, row.key, edit.column, value)
+            }
+            draft.computed = Array(Completion.complete(&draft.dataset, rules: rules, catalog: catalog))
+            let now = Clock.stamp()
+            let content = Cycle.compact(draft.dataset)
+            if revision == 0 {
+                try await self.ensureReport(db, year: year, org: code)
+                guard try await db.raw("""
+                    INSERT INTO drafts (report, revision, dataset, base_version, updated_by, updated_at)
+                    VALUES (\(bind: id), 1, \(bind: content), \(bind: draft.baseVersion), \(bind: caller.user.login), \(bind: now))
+                    ON CONFLICT (report) DO NOTHING RETURNING revision
+                    """).first() != nil else {
+                    throw StoreError.conflict("草稿已被他人先保存：没有覆盖，请刷新后再改。")
+                }
+            } else {
+                guard try await db.raw("""
+                    UPDATE drafts SET revision = revision + 1, dataset = \(bind: content), updated_by = \(bind: caller.user.login), updated_at = \(bind: now)
+                    WHERE report = \(bind: id) AND revision = \(bind: revision) RETURNING revision
+                    """).first() != nil else {
+                    throw StoreError.conflict("草稿已被他人保存：没有覆盖，请刷新后再改。")
+                }
+            }
+            draft.revision = revision + 1
+            draft.updatedBy = caller.user.name
+            draft.updatedAt = now
+            return (draft, problems)
+        }
+    }
+
+    /// Adds a 功能分类 (or, in 表6, 经济分类) row by its code, named from the catalogue; its parents
+    /// appear when the form is completed. Returns why it cannot be added, or nil.
+    static func addRow(_ disclosure: inout Disclosure, _ id: TableID, _ digits: String, catalog: Catalog) -> String? {
+        guard var table = disclosure[id] else { return "没有表\(id.rawValue)。" }
+        let key: RowKey
+        let label: String
+        switch StandardLayout.rowKind(id) {
+        case .functionCodes:
+            guard let code = FunctionCode(digits), let name = catalog.functionNames[code] else {
+                return "“\(digits.prefix(20))”不是现行功能分类科目的编码（类 3 位、款 5 位、项 7 位）。"
+            }
+            key = .function(code)
+            label = name
+        case .economicCodes:
+            guard let code = EconomicCode(digits), let name = catalog.economicNames[code] else {
+                return "“\(digits.prefix(20))”不是现行部门预算支出经济分类科目的编码（类 3 位、款 5 位）。"
+            }
+            key = .economic(code)
+            label = name
+        default:
+            return "表\(id.rawValue)的行是固定的，不能添加。"
+        }
+        guard table.row(key) == nil else { return nil }
+        table.rows.append(TableRow(key: key, label: label))
+        table.rows.sort { $0.key < $1.key }
+        disclosure.tables[id] = table
+        return nil
+    }
+
+    /// Saves the draft as a new version (checked as an upload is) and removes the draft.
+    public func commitDraft(_ caller: Caller, year: Int, org code: String, revision: Int) async throws -> UploadResult {
+        try require(caller, .prepare, "填报报表")
+        let (org, draft) = try await backend.read { db in
+            (try await self.visibleOrg(db, caller, code), try await self.loadDraft(db, caller, year: year, org: code))
+        }
+        guard draft.revision == revision else {
+            throw StoreError.conflict("草稿已被\(draft.updatedBy ?? "他人")保存过（您看到的是第 \(revision) 次保存，现为第 \(draft.revision) 次），请刷新后再保存为版本。")
+        }
+        guard draft.revision > 0 else { throw StoreError.conflict("草稿还没有保存过：先填写并保存，再保存为版本。") }
+        guard org.kind == .unit else { throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：它的报表由下属单位汇总生成。") }
+        let dataset = draft.dataset, catalog = catalog, rules = rules
+        let findings = try await timed(.check) { try await offload { Engine.check(dataset, rules: rules, catalog: catalog) } }
+        let result = try await storeVersion(caller, org: org, year: year, kind: .editor, filename: "网页填报",
+                                            content: Data(Cycle.compact(dataset).utf8), disclosure: dataset, findings: findings)
+        try await backend.write { db in
+            try await db.raw("DELETE FROM drafts WHERE report = \(bind: Self.reportID(year, code)) AND revision = \(bind: revision)").run()
+        }
+        return result
+    }
+
+    /// The findings of the draft as it is (the form marks them at their cells as the officer types).
+    public func checkDraft(_ draft: Draft) async throws -> [StoredFinding] {
+        let dataset = draft.dataset, catalog = catalog, rules = rules
+        var findings = StoredFinding.keyed(try await offload { Engine.check(dataset, rules: rules, catalog: catalog) })
+        StoredFinding.markCauses(&findings)
+        return findings
+    }
+}

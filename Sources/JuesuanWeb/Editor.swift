@@ -1,0 +1,194 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Juesuan
+import JuesuanServer
+import JuesuanStore
+import NIOCore
+
+/// 网页填报: the nine tables as forms, one input per cell that is typed, computed cells read-only; a
+/// draft saved as the officer goes (a form per table without JavaScript; cell by cell with it), then
+/// saved as a version exactly as an upload.
+extension Pages {
+    struct EditorPage {
+        // Optional strings: an empty string would still open a mustache section.
+        struct Tab { var href: String, text: String, current: Bool, marks: String? }
+        struct Column { var number: Int, name: String, groups: String? }
+        struct CellView {
+            var input: Bool, applies: Bool, name: String, value: String, label: String, markClass: String, title: String?
+            var cellProblem: String?, row: String, column: Int, id: String
+        }
+        struct RowView { var key: String, label: String, depth: Int, total: Bool, cells: [CellView] }
+        struct FindingView { var severityKey: String, severityName: String, place: String, message: String, anchor: String? }
+        var csrf: String, base: String, orgName: String, year: Int, table: Int, tableTitle: String, unitName: String
+        var tabs: [Tab], columns: [Column], rows: [RowView], revision: Int, status: String
+        var findings: [FindingView], hasFindings: Bool, addable: Bool, addPlaceholder: String, notes: [String]
+        var problems: [String], hasProblems: Bool, addValue: String
+    }
+
+    static func editorTable(_ request: Request) -> TableID {
+        request.uri.queryParameters["table"].flatMap { Int(String($0)) }.flatMap(TableID.init(rawValue:)) ?? .t1
+    }
+
+    /// The input's name for a cell: `c|行|栏`.
+    static func cellName(_ row: String, _ column: Int) -> String { "c|\(row)|\(column)" }
+
+    func editor(_ request: Request, _ context: AppContext) async throws -> Response {
+        try await page(request, context) { caller in
+            let year = try PathParameter.year(context), code = try PathParameter.org(context)
+            let view = try await cycle.report(caller, year: year, org: code)
+            guard caller.user.role.may(.prepare) else { throw StoreError.forbidden("“\(caller.user.role.chineseName)”角色不能填写报表。") }
+            guard view.actions.contains(.upload) else {
+                throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”：只有“填报中”的单位报表可以在网页中填写（被退回后即可）。")
+            }
+            let draft = try await cycle.draft(caller, year: year, org: code)
+            return try await editorPage(context, caller, year: year, code: code, table: Self.editorTable(request), draft: draft)
+        }
+    }
+
+    func editorPage(_ context: AppContext, _ caller: Caller, year: Int, code: String, table id: TableID, draft: Draft,
+                    typed: [String: String] = [:], problems: [CellProblem] = [], addValue: String = "") async throws -> String {
+        let base = "/app/reports/\(year)/\(Self.query(code))"
+        let findings = try await cycle.checkDraft(draft)
+        let dataset = draft.dataset
+        let computed = Set(draft.computed)
+        var marks: [String: StoredFinding] = [:]
+        for finding in findings where finding.severity != .info {
+            guard let table = finding.table, let row = finding.row, let column = finding.column else { continue }
+            let key = "\(table)|\(row)|\(column)"
+            if marks[key].map({ $0.severity < finding.severity }) ?? true { marks[key] = finding }
+        }
+        var problemAt: [String: String] = [:]
+        for problem in problems where problem.edit.column > 0 {
+            problemAt[Self.cellName(problem.edit.row, problem.edit.column)] = problem.reason
+        }
+        let table = dataset[id]
+        let columns = (table?.columns ?? []).sorted { $0.number < $1.number }
+        let rowKind = StandardLayout.rowKind(id)
+        let rows: [EditorPage.RowView] = (table?.rows ?? []).map { row in
+            let key = row.key.description
+            var depth = 0
+            if case .function(let functionCode) = row.key { depth = functionCode.digits.count <= 3 ? 0 : (functionCode.digits.count <= 5 ? 1 : 2) }
+            if case .economic(let economicCode) = row.key { depth = economicCode.digits.count <= 3 ? 0 : 1 }
+            var side: Side?
+            if case .line(let line) = row.key, rowKind == .lines { side = StandardLayout.side(of: line, in: id) }
+            let cells = columns.map { column -> EditorPage.CellView in
+                let applies = side == nil || column.side == nil || column.side == side
+                let isComputed = computed.contains(Completion.Cell(table: id, row: row.key, column: column.number))
+                let name = Self.cellName(key, column.number)
+                let mark = marks["表\(id.rawValue)|\(key)|\(column.number)"]
+                let value = typed[name] ?? row.cells[column.number].map { $0.description } ?? ""
+                return EditorPage.CellView(
+                    input: applies && !isComputed, applies: applies, name: name, value: value,
+                    label: "\(row.label.isEmpty ? key : row.label) · \(column.name)",
+                    markClass: mark.map { $0.severity.rawValue } ?? "", title: mark.map { "\($0.rule)：\($0.message)" },
+                    cellProblem: problemAt[name], row: key, column: column.number,
+                    id: "e-\(id.rawValue)-\(key)-\(column.number)".replacingOccurrences(of: " ", with: "_"))
+            }
+            // A total row: every cell that applies to it is computed (合计, 类 and 款 rows, 表1 第27行 …).
+            let applicable = cells.filter(\.applies)
+            return EditorPage.RowView(key: row.key == Completion.totalRow ? "" : key, label: row.label, depth: depth,
+                                      total: !applicable.isEmpty && applicable.allSatisfy { !$0.input }, cells: cells)
+        }
+        let counts = Dictionary(grouping: findings.filter { $0.severity != .info }) { $0.table ?? "" }
+        let tabs = TableID.allCases.map { tab -> EditorPage.Tab in
+            let here = counts[tab.description] ?? []
+            let errors = here.filter { $0.severity == .error }.count, warnings = here.count - errors
+            let marks = [errors > 0 ? "错误 \(errors)" : nil, warnings > 0 ? "警告 \(warnings)" : nil].compactMap { $0 }.joined(separator: " ")
+            return .init(href: "\(base)/edit?table=\(tab.rawValue)", text: tab.description, current: tab == id, marks: marks.isEmpty ? nil : marks)
+        }
+        let status = draft.revision == 0
+            ? (draft.baseVersion.map { "从第 \($0) 版开始，尚未保存草稿。" } ?? "空白报表，尚未保存草稿。")
+            : "草稿第 \(draft.revision) 次保存（\(draft.updatedBy ?? "")，\(Views.date(draft.updatedAt, time: true))）"
+                + (draft.baseVersion.map { "，从第 \($0) 版开始" } ?? "") + "。"
+        let model = EditorPage(
+            csrf: context.csrf ?? "", base: base, orgName: dataset.unit, year: year, table: id.rawValue,
+            tableTitle: table?.title ?? id.description, unitName: table?.unit.rawValue ?? "万元", tabs: tabs,
+            columns: columns.map { .init(number: $0.number, name: $0.name, groups: $0.groups.isEmpty ? nil : $0.groups.joined(separator: " ")) },
+            rows: rows,
+            revision: draft.revision, status: status,
+            findings: findings.filter { $0.table == id.description && $0.severity != .info }.map {
+                .init(severityKey: $0.severity.rawValue, severityName: $0.severity.chineseName, place: $0.place, message: $0.message,
+                      anchor: nil)
+            },
+            hasFindings: findings.contains { $0.table == id.description && $0.severity != .info },
+            addable: rowKind == .functionCodes || rowKind == .economicCodes,
+            addPlaceholder: rowKind == .economicCodes ? "经济分类编码，如 30101" : "功能分类编码，如 2010301",
+            notes: table?.notes ?? [], problems: problems.map { "\($0.edit.column > 0 ? "表\($0.edit.table) \($0.edit.row) 第\($0.edit.column)栏" : "添加 \($0.edit.value)")：\($0.reason)" },
+            hasProblems: !problems.isEmpty, addValue: addValue)
+        return Views.layout(title: "网页填报 · \(dataset.unit)", user: caller.user, csrf: context.csrf, notice: context.notice,
+                            problem: problems.isEmpty ? context.problem : "有 \(problems.count) 处没有保存（见各格下的说明），其余已保存。",
+                            current: "report", body: Views.render("editor", model))
+    }
+
+    /// The form of one table posted (without the script): cells saved, rows added; or the draft saved as a version.
+    func saveEditor(_ request: Request, _ context: AppContext) async throws -> Response {
+        try await post(request, context) { form, caller in
+            let year = try PathParameter.year(context), code = try PathParameter.org(context)
+            let id = Self.editorTable(request)
+            let base = "/app/reports/\(year)/\(Self.query(code))"
+            let revision = form["revision"].flatMap { Int($0) } ?? 0
+            var edits: [CellEdit] = []
+            var typed: [String: String] = [:]
+            for (name, value) in form.fields where name.hasPrefix("c|") {
+                let parts = name.split(separator: "|", omittingEmptySubsequences: false)
+                guard parts.count == 3, let column = Int(parts[2]) else { continue }
+                edits.append(CellEdit(table: id.rawValue, row: String(parts[1]), column: column, value: value))
+                typed[name] = value
+            }
+            let add = (form["add"] ?? "").trimmingCharacters(in: .whitespaces)
+            let (draft, problems) = try await cycle.saveDraft(caller, year: year, org: code, revision: revision, edits: edits,
+                                                               add: add.isEmpty ? [] : [(id.rawValue, add)])
+            if !problems.isEmpty {
+                let kept = typed.filter { name, _ in problems.contains { Self.cellName($0.edit.row, $0.edit.column) == name } }
+                return Self.html(try await editorPage(context, caller, year: year, code: code, table: id, draft: draft, typed: kept,
+                                                      problems: problems, addValue: problems.contains { $0.edit.column == 0 } ? add : ""),
+                                 status: .unprocessableContent)
+            }
+            if form["action"] == "commit" {
+                let result = try await cycle.commitDraft(caller, year: year, org: code, revision: draft.revision)
+                return try await flash(context, notice: "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。",
+                                       to: base)
+            }
+            return try await flash(context, notice: "已保存草稿（第 \(draft.revision) 次）。", to: "\(base)/edit?table=\(id.rawValue)")
+        }
+    }
+
+    /// The script's autosave: JSON edits in, the draft's revision, computed cells and marks out.
+    func saveEditorJSON(_ request: Request, _ context: AppContext) async throws -> Response {
+        guard let caller = context.caller else { throw StoreError.unauthenticated() }
+        if context.mustChangePassword { throw StoreError.forbidden("请先修改密码。") }
+        guard let sent = request.headers[HTTPField.Name("X-CSRF-Token")!], sent == context.csrf else {
+            throw StoreError.forbidden("缺少或错误的 CSRF 令牌，请刷新页面后重试。")
+        }
+        struct Body: Decodable { var revision: Int; var table: Int; var edits: [CellEdit] }
+        var request = request
+        let body = try JSONDecoder().decode(Body.self, from: Data(buffer: try await request.collectBody(upTo: 2 * 1024 * 1024)))
+        let year = try PathParameter.year(context), code = try PathParameter.org(context)
+        guard let id = TableID(rawValue: body.table) else { throw StoreError.badRequest("没有表\(body.table)。") }
+        let (draft, problems) = try await cycle.saveDraft(caller, year: year, org: code, revision: body.revision,
+                                                           edits: body.edits.map { var edit = $0; edit.table = id.rawValue; return edit })
+        let findings = try await cycle.checkDraft(draft)
+        struct CellOut: Encodable { var name: String, value: String }
+        struct MarkOut: Encodable { var name: String, severity: String, title: String }
+        struct ProblemOut: Encodable { var name: String, reason: String }
+        struct Out: Encodable {
+            var revision: Int, status: String, computed: [CellOut], marks: [MarkOut], problems: [ProblemOut], errors: Int, warnings: Int
+        }
+        let computed = draft.computed.filter { $0.table == id }.map { cell in
+            CellOut(name: Self.cellName(cell.row.description, cell.column),
+                    value: draft.dataset[id]?.row(cell.row)?.cells[cell.column]?.description ?? "")
+        }
+        let marks = findings.filter { $0.table == id.description && $0.severity != .info && $0.row != nil && $0.column != nil }.map {
+            MarkOut(name: Self.cellName($0.row ?? "", Int($0.column ?? "") ?? 0), severity: $0.severity.rawValue, title: "\($0.rule)：\($0.message)")
+        }
+        let out = Out(revision: draft.revision, status: "已自动保存（草稿第 \(draft.revision) 次保存）",
+                      computed: computed, marks: marks,
+                      problems: problems.map { ProblemOut(name: Self.cellName($0.edit.row, $0.edit.column), reason: $0.reason) },
+                      errors: findings.filter { $0.severity == .error }.count, warnings: findings.filter { $0.severity == .warning }.count)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(out))))
+    }
+}
