@@ -463,6 +463,75 @@ class Pages(unittest.TestCase):
         d.get(URL + REPORT)
         self.assertNotIn("/app/password", d.current_url)
 
+    def test_8_editor(self):
+        """网页填报: a new unit types 表1 by keyboard and sees the totals fill in, a mistyped cell marked; adds 表2
+        rows by code and pastes a block copied from a spreadsheet; saves the draft as a version."""
+        d = self.driver
+        unit = "420103003998"
+        self.login("admin")
+        d.get(URL + "/app/admin")
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
+            handle.write("单位编码,名称,上级编码,类型\n" + unit + ",网页填报试点单位,420103003,单位\n")
+            path = handle.name
+        d.find_element(By.ID, "org-file").send_keys(path)
+        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/orgs']//button"))
+        for field, value in [("u-login", "tianxie"), ("u-name", "网页填报员"), ("u-org", unit), ("u-password", "quiet-harbor-72")]:
+            d.find_element(By.ID, field).send_keys(value)
+        d.find_element(By.XPATH, "//select[@id='u-role']/option[@value='filler']").click()
+        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/users']//button"))
+        self.logout()
+        PASSWORDS["tianxie"] = "quiet-harbor-72"
+        self.login("tianxie")
+        report = f"/app/reports/2021/{unit}"
+        d.get(URL + report)
+        go(d, d.find_element(By.LINK_TEXT, "在网页中填写九张表（网页填报）"))
+        self.assertIn("空白报表", d.find_element(By.ID, "editor-status").text)
+        cell = lambda name: d.find_element(By.CSS_SELECTOR, f'input[name="{name}"]')
+        computed = lambda name: d.find_element(By.CSS_SELECTOR, f'td[data-name="{name}"]')
+        wait = WebDriverWait(d, 15)
+        # Keyboard: type, Enter moves down; the total of 第27行 follows as the draft is saved.
+        first = cell("c|1|1")
+        first.click()
+        first.send_keys("1,813.94\n")
+        self.assertEqual(d.switch_to.active_element.get_attribute("name"), "c|2|1")
+        wait.until(lambda _: computed("c|27|1").text == "1,813.94")
+        wait.until(lambda _: "已自动保存" in d.find_element(By.ID, "editor-status").text)
+        # A value that is not an amount: refused at its cell, the previous value kept in the draft.
+        second = cell("c|28|1")
+        second.send_keys("12..3\t")
+        wait.until(lambda _: cell("c|28|1").get_attribute("aria-invalid") == "true")
+        self.assertIn("有两个小数点", cell("c|28|1").get_attribute("title"))
+        second = cell("c|28|1")
+        second.clear()
+        second.send_keys("\t")
+        wait.until(lambda _: cell("c|28|1").get_attribute("aria-invalid") is None)
+        shoot(d, "editor-table1")
+        # 表2: rows by code (their 款 and 类 appear), then a block pasted as from Excel.
+        go(d, d.find_element(By.LINK_TEXT, "表2"))
+        for code in ["2010301", "2010302"]:
+            d.find_element(By.ID, "add").send_keys(code)
+            go(d, d.find_element(By.XPATH, "//button[@value='add']"))
+        self.assertIn("政府办公厅（室）及相关机构事务", d.page_source)
+        paste = """
+            const input = document.querySelector(arguments[0]); input.focus();
+            const data = new DataTransfer(); data.setData('text/plain', arguments[1]);
+            input.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+        """
+        d.execute_script(paste, 'input[name="c|2010301|2"]', "651.00\n729.62\n")
+        wait.until(lambda _: computed("c|20103|2").text == "1,380.62")
+        self.assertEqual(computed("c|合计|1").text, "1,380.62")
+        self.assertEqual(cell("c|2010302|2").get_attribute("value"), "729.62")
+        # A block wider than the table: refused, nothing pasted.
+        d.execute_script(paste, 'input[name="c|2010301|7"]', "1\t2\t3")
+        wait.until(lambda _: "没有粘贴" in d.find_element(By.ID, "editor-status").text)
+        shoot(d, "editor-table2")
+        # The draft survives: a new page shows it, then it is saved as a version.
+        d.get(URL + report + "/edit?table=2")
+        self.assertEqual(cell("c|2010301|2").get_attribute("value"), "651.00")
+        go(d, d.find_element(By.XPATH, "//button[@value='commit']"))
+        self.assertIn("已保存为第 1 版", self.notice())
+        self.assertIn("网页填报", d.find_element(By.CSS_SELECTOR, "section.versions").text)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
