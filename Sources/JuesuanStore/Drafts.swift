@@ -15,6 +15,8 @@ public struct Draft: Sendable, Codable {
     public var updatedAt: String?
     /// The cells the form computes (合计, 类/款 rows, totals across columns): shown read-only.
     public var computed: [Completion.Cell]
+    /// The year whose approved report started this one (opening balances, 上年数, base information).
+    public var carriedFrom: Int?
 }
 
 /// One cell as typed: the table (1…9), the row (行次, code or name as printed), the column (栏次) and
@@ -57,14 +59,25 @@ extension Cycle {
             let computed = Completion.complete(&dataset, rules: rules, catalog: catalog)
             return Draft(revision: try row.decode(column: "revision", as: Int.self), dataset: dataset,
                          baseVersion: try row.decode(column: "base_version", as: Int?.self), updatedBy: try row.decode(column: "who", as: String?.self),
-                         updatedAt: try row.decode(column: "updated_at", as: String?.self), computed: Array(computed))
+                         updatedAt: try row.decode(column: "updated_at", as: String?.self), computed: Array(computed), carriedFrom: nil)
         }
         let current = try await db.raw("SELECT current_version FROM reports WHERE id = \(bind: Self.reportID(year, code))").first()?
             .decode(column: "current_version", as: Int?.self)
-        var dataset = try await storedDataset(db, year: year, org: code, version: nil)
-            ?? Self.blank(unit: org.name, year: year, layout: TableLayout.named(task.layout) ?? .standard, catalog: catalog)
+        var carried: Int?
+        var dataset: Disclosure
+        if let stored = try await storedDataset(db, year: year, org: code, version: nil) {
+            dataset = stored
+        } else {
+            dataset = Self.blank(unit: org.name, year: year, layout: TableLayout.named(task.layout) ?? .standard, catalog: catalog)
+            // A new year starts from last year's approved report: opening balances, 上年数, base information.
+            if let previous = try await previousYear(db, year: year, org: code) {
+                Self.carryOver(previous, into: &dataset, catalog: catalog)
+                carried = year - 1
+            }
+        }
         let computed = Completion.complete(&dataset, rules: rules, catalog: catalog)
-        return Draft(revision: 0, dataset: dataset, baseVersion: current ?? nil, updatedBy: nil, updatedAt: nil, computed: Array(computed))
+        return Draft(revision: 0, dataset: dataset, baseVersion: current ?? nil, updatedBy: nil, updatedAt: nil, computed: Array(computed),
+                     carriedFrom: carried)
     }
 
     /// The nine tables of a unit with nothing in them, as the layout prints them: 表1 and 表4 with
@@ -205,8 +218,9 @@ extension Cycle {
     /// Saves the draft as a new version (checked as an upload is) and removes the draft.
     public func commitDraft(_ caller: Caller, year: Int, org code: String, revision: Int) async throws -> UploadResult {
         try require(caller, .prepare, "填报报表")
-        let (org, draft) = try await backend.read { db in
-            (try await self.visibleOrg(db, caller, code), try await self.loadDraft(db, caller, year: year, org: code))
+        let (org, draft, previous) = try await backend.read { db in
+            (try await self.visibleOrg(db, caller, code), try await self.loadDraft(db, caller, year: year, org: code),
+             try await self.previousYear(db, year: year, org: code))
         }
         guard draft.revision == revision else {
             throw StoreError.conflict("草稿已被\(draft.updatedBy ?? "他人")保存过（您看到的是第 \(revision) 次保存，现为第 \(draft.revision) 次），请刷新后再保存为版本。")
@@ -215,6 +229,7 @@ extension Cycle {
         guard org.kind == .unit else { throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：它的报表由下属单位汇总生成。") }
         let dataset = draft.dataset, catalog = catalog, rules = rules
         let findings = try await timed(.check) { try await offload { Engine.check(dataset, rules: rules, catalog: catalog) } }
+            + openingFindings(dataset, previous: previous)
         let result = try await storeVersion(caller, org: org, year: year, kind: .editor, filename: "网页填报",
                                             content: Data(Cycle.compact(dataset).utf8), disclosure: dataset, findings: findings)
         try await backend.write { db in
@@ -224,9 +239,14 @@ extension Cycle {
     }
 
     /// The findings of the draft as it is (the form marks them at their cells as the officer types).
-    public func checkDraft(_ draft: Draft) async throws -> [StoredFinding] {
+    public func checkDraft(_ caller: Caller, year: Int, org code: String, _ draft: Draft) async throws -> [StoredFinding] {
+        let previous = try await backend.read { db in
+            _ = try await self.visibleOrg(db, caller, code)
+            return try await self.previousYear(db, year: year, org: code)
+        }
         let dataset = draft.dataset, catalog = catalog, rules = rules
-        var findings = StoredFinding.keyed(try await offload { Engine.check(dataset, rules: rules, catalog: catalog) })
+        var findings = StoredFinding.keyed(try await offload { Engine.check(dataset, rules: rules, catalog: catalog) }
+                                           + openingFindings(dataset, previous: previous))
         StoredFinding.markCauses(&findings)
         return findings
     }

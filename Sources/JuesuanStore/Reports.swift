@@ -477,10 +477,11 @@ extension Cycle {
     public func upload(_ caller: Caller, year: Int, org code: String, filename: String, bytes: Data) async throws -> UploadResult {
         try require(caller, .prepare, "上传报表")
         try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
-        let (org, task, base) = try await backend.read { db -> (Org, Task, Disclosure?) in
+        let (org, task, base, previous) = try await backend.read { db -> (Org, Task, Disclosure?, Disclosure?) in
             let org = try await self.visibleOrg(db, caller, code)
             let task = try await self.task(db, year)
-            return (org, task, try await self.storedDataset(db, year: year, org: code, version: nil))
+            return (org, task, try await self.storedDataset(db, year: year, org: code, version: nil),
+                    try await self.previousYear(db, year: year, org: code))
         }
         guard org.kind == .unit else {
             throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：它的报表是下属单位的汇总，请用“汇总”生成，不能上传。")
@@ -492,6 +493,7 @@ extension Cycle {
                                                       unit: org.name, year: year)
             return (kind, disclosure, Engine.check(disclosure, rules: rules, catalog: catalog))
         } }
+        let allFindings = findings + openingFindings(disclosure, previous: previous)
         guard disclosure.year == year else {
             throw StoreError.invalid("“\(safeName)”是 \(disclosure.year) 年度的报表，而这是 \(year) 年度的任务。")
         }
@@ -502,18 +504,19 @@ extension Cycle {
         }
         _ = task
         return try await storeVersion(caller, org: org, year: year, kind: kind, filename: safeName, content: bytes,
-                                      disclosure: disclosure, findings: findings)
+                                      disclosure: disclosure, findings: allFindings)
     }
 
     /// Checks the current version again under the rule catalogue in force, as a new version.
     public func recheck(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
         try require(caller, .prepare, "重新检查报表")
-        let (org, base) = try await backend.read { db -> (Org, Disclosure?) in
-            (try await self.visibleOrg(db, caller, code), try await self.storedDataset(db, year: year, org: code, version: nil))
+        let (org, base, previous) = try await backend.read { db -> (Org, Disclosure?, Disclosure?) in
+            (try await self.visibleOrg(db, caller, code), try await self.storedDataset(db, year: year, org: code, version: nil),
+             try await self.previousYear(db, year: year, org: code))
         }
         guard let base else { throw StoreError.conflict("尚未上传报表，无法重新检查。") }
         let catalog = catalog, rules = rules
-        let findings = try await offload { Engine.check(base, rules: rules, catalog: catalog) }
+        let findings = try await offload { Engine.check(base, rules: rules, catalog: catalog) } + openingFindings(base, previous: previous)
         let content = Data(Cycle.compact(base).utf8)
         return try await storeVersion(caller, org: org, year: year, kind: .recheck, filename: "重新检查", content: content,
                                       disclosure: base, findings: findings)

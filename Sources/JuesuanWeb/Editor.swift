@@ -49,7 +49,7 @@ extension Pages {
     func editorPage(_ context: AppContext, _ caller: Caller, year: Int, code: String, table id: TableID, draft: Draft,
                     typed: [String: String] = [:], problems: [CellProblem] = [], addValue: String = "") async throws -> String {
         let base = "/app/reports/\(year)/\(Self.query(code))"
-        let findings = try await cycle.checkDraft(draft)
+        let findings = try await cycle.checkDraft(caller, year: year, org: code, draft)
         let dataset = draft.dataset
         let computed = Set(draft.computed)
         var marks: [String: StoredFinding] = [:]
@@ -98,7 +98,9 @@ extension Pages {
             return .init(href: "\(base)/edit?table=\(tab.rawValue)", text: tab.description, current: tab == id, marks: marks.isEmpty ? nil : marks)
         }
         let status = draft.revision == 0
-            ? (draft.baseVersion.map { "从第 \($0) 版开始，尚未保存草稿。" } ?? "空白报表，尚未保存草稿。")
+            ? (draft.baseVersion.map { "从第 \($0) 版开始，尚未保存草稿。" }
+                ?? draft.carriedFrom.map { "从 \($0) 年度经财政审核的报表带入了年初结转和结余、上年数与基本情况，尚未保存草稿。" }
+                ?? "空白报表，尚未保存草稿。")
             : "草稿第 \(draft.revision) 次保存（\(draft.updatedBy ?? "")，\(Views.date(draft.updatedAt, time: true))）"
                 + (draft.baseVersion.map { "，从第 \($0) 版开始" } ?? "") + "。"
         let model = EditorPage(
@@ -168,7 +170,7 @@ extension Pages {
         guard let id = TableID(rawValue: body.table) else { throw StoreError.badRequest("没有表\(body.table)。") }
         let (draft, problems) = try await cycle.saveDraft(caller, year: year, org: code, revision: body.revision,
                                                            edits: body.edits.map { var edit = $0; edit.table = id.rawValue; return edit })
-        let findings = try await cycle.checkDraft(draft)
+        let findings = try await cycle.checkDraft(caller, year: year, org: code, draft)
         struct CellOut: Encodable { var name: String, value: String }
         struct MarkOut: Encodable { var name: String, severity: String, title: String }
         struct ProblemOut: Encodable { var name: String, reason: String }

@@ -138,7 +138,7 @@ struct SafetyTests {
         // Wait until Chromium runs for this build: a process whose command line names our PDF folder.
         var pdfFolder: String?
         for _ in 0..<3000 where pdfFolder == nil {
-            pdfFolder = Self.chromiumFolder(stage: stage)
+            pdfFolder = Self.chromiumFolder(stage: stage, under: process.processIdentifier)
             if pdfFolder == nil { usleep(10_000) }
         }
         let folder = try #require(pdfFolder, "Chromium 没有启动")
@@ -152,15 +152,31 @@ struct SafetyTests {
         #expect(!FileManager.default.fileExists(atPath: out.path), "中断的输出不应出现")
     }
 
-    /// The temporary folder of a running Chromium printing `stage` (from /proc), if one runs.
-    static func chromiumFolder(stage: String) -> String? {
+    /// The temporary folder of a running Chromium printing `stage` (from /proc) for the build `root`
+    /// (its descendant: other tests print PDFs at the same time), if one runs.
+    static func chromiumFolder(stage: String, under root: Int32) -> String? {
         for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
             guard let command = commandLine(pid), command.contains("--print-to-pdf="), command.contains(stage),
+                  isDescendant(pid, of: root),
                   let range = command.range(of: #"juesuan-pdf-[0-9A-F-]+"#, options: .regularExpression) else { continue }
             let prefix = command[..<range.lowerBound].split(separator: "=").last.map(String.init) ?? ""
             return prefix + String(command[range])
         }
         return nil
+    }
+
+    /// Whether `pid` is `root` or one of its descendants (parent links from /proc/PID/stat).
+    static func isDescendant(_ pid: Int32, of root: Int32) -> Bool {
+        var current = pid
+        for _ in 0..<64 {
+            if current == root { return true }
+            guard current > 1, let stat = FileManager.default.contents(atPath: "/proc/\(current)/stat"),
+                  let text = String(data: stat, encoding: .utf8), let close = text.range(of: ")", options: .backwards) else { return false }
+            let fields = text[close.upperBound...].split(separator: " ")
+            guard fields.count > 2, let parent = Int32(fields[1]) else { return false }
+            current = parent
+        }
+        return false
     }
 
     static func commandLine(_ pid: Int32) -> String? {

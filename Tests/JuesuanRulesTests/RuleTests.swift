@@ -196,7 +196,8 @@ struct RuleTests {
         #expect(ids.count >= 55)
         let covered = Set(reproducers.map(\.rule))
         // Prose rules run on published reports; their reproducers are in JuesuanNarrativeTests.
-        for rule in Fixtures.rules.rules where rule.check != .narrative {
+        // Cross-year rules need last year's report in the store; theirs are in JuesuanWebTests (CarryOverTests).
+        for rule in Fixtures.rules.rules where rule.check != .narrative && rule.check != .crossYear {
             let found = covered.contains(rule.id)
             #expect(found, "规则 \(rule.id) 没有复现用例")
         }

@@ -18,6 +18,8 @@ public enum RuleCheck: Hashable, Sendable {
     case missingTable
     /// A check of a published report's prose, run by the auditor (JuesuanNarrative).
     case narrative
+    /// Checked by the store against last year's approved report (not on one document alone).
+    case crossYear
     /// A check of the self-evaluation forms through the scoring engine ("perf-total", …).
     case performance(String)
     /// A check that the dataset is filled in ("placeholder", "template", …).
@@ -136,6 +138,7 @@ public struct RuleCatalogue: Sendable {
                 case "missing-parent": check = .missingParent
                 case "missing-table": check = .missingTable
                 case "narrative": check = .narrative
+                case "cross-year": check = .crossYear
                 case let name where PerformanceChecks.kinds.contains(name): check = .performance(name)
                 case let name where CompletenessChecks.kinds.contains(name): check = .completeness(name)
                 default: throw CatalogueError(file: file, rule: id, reason: "未知的 kind：\(kind)")
