@@ -20,6 +20,16 @@ extension Cycle {
         if let closing = previous[.t1]?.row(.line(59))?.cells[2] {
             Completion.set(&disclosure, .t1, .line(29), 1, closing)
         }
+        // Last year's codes, without amounts: the rows the unit will most likely fill again.
+        for id in [TableID.t2, .t3, .t5, .t6, .t9] {
+            for row in previous[id]?.rows ?? [] {
+                switch row.key {
+                case .function(let code): _ = Cycle.addRow(&disclosure, id, code.digits, catalog: catalog)
+                case .economic(let code): _ = Cycle.addRow(&disclosure, id, code.digits, catalog: catalog)
+                default: break
+                }
+            }
+        }
         for row in previous[.t8]?.rows ?? [] {
             guard case .function(let code) = row.key, let closing = row.cells[6], closing != .zero,
                   Cycle.addRow(&disclosure, .t8, code.digits, catalog: catalog) == nil else { continue }

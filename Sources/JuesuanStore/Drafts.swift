@@ -1,5 +1,6 @@
 import Foundation
 import Juesuan
+import JuesuanXLSX
 import SQLKit
 
 /// A report being entered in the browser: kept as a draft (saved as the officer goes, one per report),
@@ -236,6 +237,22 @@ extension Cycle {
             try await db.raw("DELETE FROM drafts WHERE report = \(bind: Self.reportID(year, code)) AND revision = \(bind: revision)").run()
         }
         return result
+    }
+
+    /// A workbook to fill offline: the report as it stands (else blank, with last year's codes and
+    /// opening balances), formulas in the cells the form computes, the others unlocked and checked.
+    public func fillableWorkbook(_ caller: Caller, year: Int, org code: String) async throws -> Data {
+        let draft = try await draft(caller, year: year, org: code)
+        let dataset = draft.dataset, catalog = catalog, rules = rules
+        return try await offload {
+            var formulas: [WorkbookWriter.Fillable.Cell: [WorkbookWriter.Fillable.Term]] = [:]
+            for (cell, terms) in Completion.linearForms(dataset, rules: rules, catalog: catalog) {
+                formulas[.init(table: cell.table, row: cell.row, column: cell.column)] = terms.map {
+                    .init(cell: .init(table: $0.cell.table, row: $0.cell.row, column: $0.cell.column), sign: $0.sign)
+                }
+            }
+            do { return try WorkbookWriter.data(dataset, fillable: .init(formulas: formulas)) } catch { throw StoreError(Problem(error)) }
+        }
     }
 
     /// The findings of the draft as it is (the form marks them at their cells as the officer types).

@@ -489,7 +489,7 @@ extension Cycle {
         let limits = settings.limits, catalog = catalog, rules = rules
         let safeName = Self.cleanFilename(filename)
         let (kind, disclosure, findings) = try await timed(.check) { try await offload { () throws -> (UploadKind, Disclosure, [Finding]) in
-            let (kind, disclosure) = try Uploads.read(bytes, filename: safeName, base: base, limits: limits, catalog: catalog,
+            let (kind, disclosure) = try Uploads.read(bytes, filename: safeName, base: base, limits: limits, catalog: catalog, rules: rules,
                                                       unit: org.name, year: year)
             return (kind, disclosure, Engine.check(disclosure, rules: rules, catalog: catalog))
         } }

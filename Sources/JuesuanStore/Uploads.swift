@@ -49,7 +49,7 @@ public enum Uploads {
     /// Reads an upload into a disclosure. `base` is the current version's dataset (for ledgers).
     /// A ledger names its unit and year on every line: they must be the report's (`unit`, `year`).
     static func read(_ bytes: Data, filename: String, base: Disclosure?, limits: UploadLimits,
-                     catalog: Catalog, unit: String? = nil, year: Int? = nil) throws -> (UploadKind, Disclosure) {
+                     catalog: Catalog, rules: RuleCatalogue? = nil, unit: String? = nil, year: Int? = nil) throws -> (UploadKind, Disclosure) {
         let name = filename.isEmpty ? "上传的文件" : filename
         guard bytes.count <= limits.body else {
             throw StoreError.tooLarge("“\(name)”有 \(bytes.count) 字节，超过上限 \(limits.body) 字节。")
@@ -59,7 +59,15 @@ public enum Uploads {
             let inflated = try checkedEntries(bytes, name: name, limits: limits)
             let entries = inflated.paths
             if entries.contains("xl/workbook.xml") {
-                return (.workbook, try readWorkbook(inflated.contents, name: name))
+                var disclosure = try readWorkbook(inflated.contents, name: name)
+                // A workbook juesuan made to be filled: its computed cells are formulas (locked), which a
+                // program that does not calculate leaves without values, and which do not cover codes added
+                // in the blank rows. They are computed again from the parts; nothing the unit typed is touched.
+                if let rules, let strings = inflated.contents["xl/sharedStrings.xml"],
+                   String(decoding: strings, as: UTF8.self).contains(WorkbookWriter.fillableValue) {
+                    Completion.complete(&disclosure, rules: rules, catalog: catalog)
+                }
+                return (.workbook, disclosure)
             }
             if let facts = entries.first(where: { $0 == DatasetReader.factsFile || $0.hasSuffix("/" + DatasetReader.factsFile) }) {
                 return (.dataset, try readDataset(bytes, name: name, facts: facts, limits: limits))

@@ -605,17 +605,9 @@ struct Pages: Sendable {
     func blank(_ request: Request, _ context: AppContext) async throws -> Response {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
-        let view = try await cycle.report(caller, year: year, org: code)
-        let layout = try await cycle.tasks().first { $0.year == year }.flatMap { TableLayout.named($0.layout) } ?? .standard
-        var tables: [TableID: Table] = [:]
-        for id in TableID.allCases {
-            tables[id] = Table(id: id, title: layout.title(id, year: year), department: view.org.name, unit: .wan,
-                               columns: layout.spec(id).columns, rows: [])
-        }
-        var blank = Disclosure(unit: view.org.name, year: year)
-        blank.tables = tables
-        blank.layout = layout.id
-        let data = try WorkbookWriter.data(blank)
+        // The unit's workbook to fill offline: its rows (and last year's codes and opening balances), formulas in
+        // the computed cells, the rest unlocked with a number check.
+        let data = try await cycle.fillableWorkbook(caller, year: year, org: code)
         var headers = HTTPFields()
         headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query("\(code)-\(year)-空白.xlsx")

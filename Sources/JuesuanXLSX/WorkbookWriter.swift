@@ -13,8 +13,60 @@ public enum WorkbookWriter {
         public var hint: String { "" }
     }
 
+    /// A workbook a unit can really fill: the cells the form computes hold Excel formulas (so Excel,
+    /// WPS and LibreOffice show totals as the officer types) and are locked; every other amount cell is
+    /// unlocked, with a check that it is a number; code tables get blank rows to add codes.
+    public struct Fillable: Sendable {
+        public struct Cell: Hashable, Sendable {
+            public var table: TableID
+            public var row: RowKey
+            public var column: Int
+            public init(table: TableID, row: RowKey, column: Int) {
+                self.table = table
+                self.row = row
+                self.column = column
+            }
+        }
+        public struct Term: Sendable {
+            public var cell: Cell
+            public var sign: Int
+            public init(cell: Cell, sign: Int) {
+                self.cell = cell
+                self.sign = sign
+            }
+        }
+        /// Each computed cell as a signed sum of other cells.
+        public var formulas: [Cell: [Term]]
+        /// Blank rows after the rows of each code table, to add codes.
+        public var extraRows: Int
+
+        public init(formulas: [Cell: [Term]], extraRows: Int = 15) {
+            self.formulas = formulas
+            self.extraRows = extraRows
+        }
+    }
+
+    /// The row of the 数据集 sheet that marks a fillable workbook: on upload, its computed cells are
+    /// computed again from the parts (a code row added in Excel is not in the sheet's formulas).
+    public static let fillableKey = "工作簿类型"
+    public static let fillableValue = "可填报（由 juesuan 生成，公式格受保护）"
+
+    /// Where each amount of one sheet went, and the computed cells still to write as formulas.
+    final class SheetContext {
+        let id: TableID
+        let fillable: Fillable?
+        var addresses: [Fillable.Cell: (row: Int, column: Int)] = [:]
+        var pending: [(cell: Fillable.Cell, row: Int, column: Int, value: Money?)] = []
+        var inputs: [(row: Int, column: Int)] = []
+        init(_ id: TableID, _ fillable: Fillable?) {
+            self.id = id
+            self.fillable = fillable
+        }
+    }
+
     final class Formats {
         let title, text, heading, number, label, code, bold, score, plainScore, plainAmount, count: UnsafeMutablePointer<lxw_format>
+        let input, computed, inputText: UnsafeMutablePointer<lxw_format>
 
         init(_ workbook: UnsafeMutablePointer<lxw_workbook>) {
             func make(_ configure: (UnsafeMutablePointer<lxw_format>) -> Void) -> UnsafeMutablePointer<lxw_format> {
@@ -40,11 +92,21 @@ public enum WorkbookWriter {
             plainScore = make { format_set_num_format($0, "General"); format_set_align($0, UInt8(LXW_ALIGN_LEFT.rawValue)) }
             plainAmount = make { format_set_num_format($0, "#,##0.00"); format_set_align($0, UInt8(LXW_ALIGN_LEFT.rawValue)) }
             count = make { format_set_num_format($0, "0"); format_set_align($0, UInt8(LXW_ALIGN_LEFT.rawValue)) }
+            input = make {
+                format_set_num_format($0, "#,##0.00"); format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_unlocked($0)
+                format_set_bg_color($0, 0xFFFDE7)
+            }
+            inputText = make { format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_unlocked($0); format_set_num_format($0, "@")
+                format_set_bg_color($0, 0xFFFDE7) }
+            computed = make {
+                format_set_num_format($0, "#,##0.00"); format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_bg_color($0, 0xE8ECF1)
+                format_set_bold($0)
+            }
         }
     }
 
     /// The workbook of `disclosure` as bytes.
-    public static func data(_ disclosure: Disclosure) throws -> Data {
+    public static func data(_ disclosure: Disclosure, fillable: Fillable? = nil) throws -> Data {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-xlsx-\(UUID().uuidString)")
         return try Interrupts.guarded {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -54,21 +116,23 @@ public enum WorkbookWriter {
                 try? FileManager.default.removeItem(at: folder)
             }
             let url = folder.appendingPathComponent("workbook.xlsx")
-            try write(disclosure, to: url)
+            try write(disclosure, to: url, fillable: fillable)
             return try Data(contentsOf: url)
         }
     }
 
     /// Writes `disclosure` to `url` (through a temporary file renamed into place).
-    public static func write(_ disclosure: Disclosure, to url: URL) throws {
+    public static func write(_ disclosure: Disclosure, to url: URL, fillable: Fillable? = nil) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).xlsx")
         guard let workbook = workbook_new(temporary.path) else { throw Failure(description: "无法创建工作簿 \(url.path)") }
         let formats = Formats(workbook)
+        if fillable != nil { instructions(workbook, formats) }
         let meta = workbook_add_worksheet(workbook, "数据集")!
         worksheet_set_column(meta, 0, 0, 28, nil)
         worksheet_set_column(meta, 1, 1, 80, nil)
         worksheet_set_paper(meta, 9)  // A4
-        for (row, pair) in FactRows.rows(disclosure).enumerated() {
+        let facts = FactRows.rows(disclosure) + (fillable == nil ? [] : [(fillableKey, fillableValue)])
+        for (row, pair) in facts.enumerated() {
             worksheet_write_string(meta, lxw_row_t(row), 0, pair.0, formats.bold)
             // Amounts and counts are numbers, so that Excel can sum them; the rest is text.
             switch FactRows.kind(of: pair.0) {
@@ -92,12 +156,14 @@ public enum WorkbookWriter {
             worksheet_set_landscape(sheet)
             worksheet_set_paper(sheet, 9)  // A4
             worksheet_fit_to_pages(sheet, 1, 0)
+            let context = SheetContext(id, fillable)
             switch StandardLayout.rowKind(id) {
-            case .lines: sided(table, sheet, formats)
-            case .functionCodes: codes(table, sheet, formats)
-            case .economicCodes: basicDetail(table, sheet, formats)
-            case .single: official(table, sheet, formats)
+            case .lines: sided(table, sheet, formats, context)
+            case .functionCodes: codes(table, sheet, formats, context)
+            case .economicCodes: basicDetail(table, sheet, formats, context)
+            case .single: official(table, sheet, formats, context)
             }
+            if fillable != nil { finish(sheet, formats, context) }
         }
         FormSheets.write(disclosure.performance, workbook: workbook, formats: formats)
         let status = workbook_close(workbook)
@@ -126,7 +192,25 @@ public enum WorkbookWriter {
         worksheet_write_string(sheet, 1, lxw_col_t(width - 1), "单位：\(table.unit.rawValue)", formats.text)
     }
 
-    static func amount(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: Int, _ column: Int, _ money: Money?, _ formats: Formats) {
+    static func amount(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: Int, _ column: Int, _ money: Money?, _ formats: Formats,
+                       _ context: SheetContext, _ key: RowKey?, _ number: Int) {
+        if let key {
+            let cell = Fillable.Cell(table: context.id, row: key, column: number)
+            context.addresses[cell] = (row, column)
+            if let fillable = context.fillable {
+                if fillable.formulas[cell] != nil {
+                    context.pending.append((cell, row, column, money))
+                    return
+                }
+                context.inputs.append((row, column))
+                if let money {
+                    worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), Double(money.fen) / 1_000_000, formats.input)
+                } else {
+                    worksheet_write_blank(sheet, lxw_row_t(row), lxw_col_t(column), formats.input)
+                }
+                return
+            }
+        }
         if let money {
             // Written as the number of 万元; Excel shows it with #,##0.00 and the file keeps every 分.
             let value = (Double(money.fen) / 1_000_000)
@@ -162,7 +246,7 @@ public enum WorkbookWriter {
 
     // MARK: Tables
 
-    static func codes(_ table: Table, _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats) {
+    static func codes(_ table: Table, _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats, _ context: SheetContext) {
         let width = 2 + table.columns.count
         preamble(table, sheet, formats, width: width)
         worksheet_set_column(sheet, 0, 0, 10, nil)
@@ -185,13 +269,25 @@ public enum WorkbookWriter {
             default: worksheet_write_string(sheet, lxw_row_t(row), 0, "", formats.code)
             }
             worksheet_write_string(sheet, lxw_row_t(row), 1, tableRow.key == .total ? "合计" : tableRow.label, formats.label)
-            for (index, column) in table.columns.enumerated() { amount(sheet, row, 2 + index, tableRow.cells[column.number], formats) }
+            for (index, column) in table.columns.enumerated() {
+                amount(sheet, row, 2 + index, tableRow.cells[column.number], formats, context, tableRow.key, column.number)
+            }
+            row += 1
+        }
+        // Room to add codes in Excel: a code, its name, its amounts (read back like any row).
+        for _ in 0..<(context.fillable?.extraRows ?? 0) {
+            worksheet_write_blank(sheet, lxw_row_t(row), 0, formats.inputText)
+            worksheet_write_blank(sheet, lxw_row_t(row), 1, formats.inputText)
+            for index in table.columns.indices {
+                worksheet_write_blank(sheet, lxw_row_t(row), lxw_col_t(2 + index), formats.input)
+                context.inputs.append((row, 2 + index))
+            }
             row += 1
         }
         notes(table, sheet, formats, row: row)
     }
 
-    static func sided(_ table: Table, _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats) {
+    static func sided(_ table: Table, _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats, _ context: SheetContext) {
         let income = table.columns.filter { $0.side == .income }
         let expenditure = table.columns.filter { $0.side == .expenditure }
         let width = 4 + income.count + expenditure.count
@@ -229,16 +325,18 @@ public enum WorkbookWriter {
             let left = table.row(.line(line)), right = table.row(.line(line + half))
             worksheet_write_string(sheet, lxw_row_t(row), 0, left?.label ?? "", formats.label)
             worksheet_write_number(sheet, lxw_row_t(row), 1, Double(line), formats.label)
-            amount(sheet, row, 2, left?.cells[income.first?.number ?? 1], formats)
+            amount(sheet, row, 2, left?.cells[income.first?.number ?? 1], formats, context, left?.key, income.first?.number ?? 1)
             worksheet_write_string(sheet, lxw_row_t(row), 3, right?.label ?? "", formats.label)
             worksheet_write_number(sheet, lxw_row_t(row), 4, Double(line + half), formats.label)
-            for (index, column) in expenditure.enumerated() { amount(sheet, row, 5 + index, right?.cells[column.number], formats) }
+            for (index, column) in expenditure.enumerated() {
+                amount(sheet, row, 5 + index, right?.cells[column.number], formats, context, right?.key, column.number)
+            }
             row += 1
         }
         notes(table, sheet, formats, row: row)
     }
 
-    static func basicDetail(_ table: Table, _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats) {
+    static func basicDetail(_ table: Table, _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats, _ context: SheetContext) {
         preamble(table, sheet, formats, width: 9)
         for block in 0..<3 {
             worksheet_set_column(sheet, lxw_col_t(block * 3), lxw_col_t(block * 3), 9, nil)
@@ -263,18 +361,18 @@ public enum WorkbookWriter {
             for (block, rows) in [personnel, second, third].enumerated() where index < rows.count {
                 worksheet_write_string(sheet, lxw_row_t(4 + index), lxw_col_t(block * 3), rows[index].key.description, formats.code)
                 worksheet_write_string(sheet, lxw_row_t(4 + index), lxw_col_t(block * 3 + 1), rows[index].label, formats.label)
-                amount(sheet, 4 + index, block * 3 + 2, rows[index].cells[1], formats)
+                amount(sheet, 4 + index, block * 3 + 2, rows[index].cells[1], formats, context, rows[index].key, 1)
             }
         }
         let totalRow = 4 + height
         merge(sheet, totalRow, 0, totalRow, 1, "人员经费合计", formats.heading)
-        amount(sheet, totalRow, 2, table.row(StandardLayout.personnelTotal)?.cells[1], formats)
+        amount(sheet, totalRow, 2, table.row(StandardLayout.personnelTotal)?.cells[1], formats, context, StandardLayout.personnelTotal, 1)
         merge(sheet, totalRow, 3, totalRow, 7, "公用经费合计", formats.heading)
-        amount(sheet, totalRow, 8, table.row(StandardLayout.publicTotal)?.cells[1], formats)
+        amount(sheet, totalRow, 8, table.row(StandardLayout.publicTotal)?.cells[1], formats, context, StandardLayout.publicTotal, 1)
         notes(table, sheet, formats, row: totalRow + 1)
     }
 
-    static func official(_ table: Table, _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats) {
+    static func official(_ table: Table, _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats, _ context: SheetContext) {
         preamble(table, sheet, formats, width: 12)
         worksheet_set_column(sheet, 0, 11, 11, nil)
         var row = headings(table.columns, sheet, formats, row: 2, firstColumn: 0)
@@ -284,8 +382,78 @@ public enum WorkbookWriter {
         row += 1
         worksheet_freeze_panes(sheet, lxw_row_t(row), 0)
         let values = table.row(StandardLayout.singleRow)
-        for (index, column) in table.columns.enumerated() { amount(sheet, row, index, values?.cells[column.number], formats) }
+        for (index, column) in table.columns.enumerated() {
+            amount(sheet, row, index, values?.cells[column.number], formats, context, values?.key ?? StandardLayout.singleRow, column.number)
+        }
         notes(table, sheet, formats, row: row + 1)
+    }
+
+    /// A1-style address ("C7") of a zero-based cell.
+    static func address(_ row: Int, _ column: Int) -> String {
+        var letters = "", number = column + 1
+        while number > 0 {
+            let remainder = (number - 1) % 26
+            letters = String(UnicodeScalar(UInt8(65 + remainder))) + letters
+            number = (number - 1) / 26
+        }
+        return letters + String(row + 1)
+    }
+
+    /// The computed cells of a fillable sheet as formulas over the cells they are made of (with the
+    /// present value cached, so a reader that does not calculate still sees it); a number check on the
+    /// cells to fill; the sheet protected so that only those can be changed.
+    static func finish(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats, _ context: SheetContext) {
+        guard let fillable = context.fillable else { return }
+        for (cell, row, column, value) in context.pending {
+            let terms = (fillable.formulas[cell] ?? []).compactMap { term -> String? in
+                context.addresses[term.cell].map { (term.sign < 0 ? "-" : "+") + address($0.row, $0.column) }
+            }
+            let cached = Double((value ?? .zero).fen) / 1_000_000
+            if terms.isEmpty {
+                worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), cached, formats.computed)
+            } else {
+                var formula = terms.joined()
+                if formula.hasPrefix("+") { formula.removeFirst() }
+                worksheet_write_formula_num(sheet, lxw_row_t(row), lxw_col_t(column), "=" + formula, formats.computed, cached)
+            }
+        }
+        if let first = context.inputs.min(by: { ($0.row, $0.column) < ($1.row, $1.column) }) {
+            let lastRow = context.inputs.map(\.row).max() ?? first.row, firstColumn = context.inputs.map(\.column).min() ?? first.column
+            let lastColumn = context.inputs.map(\.column).max() ?? first.column
+            var validation = lxw_data_validation()
+            validation.validate = UInt8(LXW_VALIDATION_TYPE_DECIMAL.rawValue)
+            validation.criteria = UInt8(LXW_VALIDATION_CRITERIA_BETWEEN.rawValue)
+            validation.minimum_number = -100_000_000
+            validation.maximum_number = 100_000_000
+            "金额有误".withCString { title in
+                "请填写金额（单位万元），如 1813.94；不要填文字。".withCString { message in
+                    validation.error_title = UnsafeMutablePointer(mutating: title)
+                    validation.error_message = UnsafeMutablePointer(mutating: message)
+                    _ = worksheet_data_validation_range(sheet, lxw_row_t(first.row), lxw_col_t(firstColumn), lxw_row_t(lastRow),
+                                                        lxw_col_t(lastColumn), &validation)
+                }
+            }
+        }
+        worksheet_protect(sheet, nil, nil)
+    }
+
+    /// The first sheet of a fillable workbook: how to fill it, in plain words.
+    static func instructions(_ workbook: UnsafeMutablePointer<lxw_workbook>, _ formats: Formats) {
+        let sheet = workbook_add_worksheet(workbook, "填写说明")!
+        worksheet_set_column(sheet, 0, 0, 100, formats.text)
+        worksheet_set_paper(sheet, 9)
+        let lines = [
+            "怎样填写这份工作簿",
+            "1. 黄色的格是要填的金额，单位万元，如 1813.94（可以带千位逗号）。灰色加粗的格是合计、小计与上级科目，由公式自动计算，不能改。",
+            "2. 表2、表3、表5、表8、表9 的下方有空行：新增科目时在空行的第一列填功能分类编码（类 3 位、款 5 位、项 7 位），第二列填科目名称，再填金额；上传后上级的类、款与合计会自动补上并重新计算。",
+            "3. “数据集”表中是单位名称、年度与情况说明用到的数字和文字，请核对；单位名称不要改，否则上传会被拒绝。",
+            "4. 填好后保存为 .xlsx，在 juesuan 的本单位报表页“上传工作簿”。上传后立即检查，问题标在相应的格上；警告要写说明，错误要改正。",
+            "5. 不要删除或改名工作表，不要插入列。需要时可以在网页中直接填写（报表页“在网页中填写九张表”）。",
+        ]
+        for (index, line) in lines.enumerated() {
+            worksheet_write_string(sheet, lxw_row_t(index), 0, line, index == 0 ? formats.title : formats.text)
+        }
+        worksheet_protect(sheet, nil, nil)
     }
 
     static func notes(_ table: Table, _ sheet: UnsafeMutablePointer<lxw_worksheet>, _ formats: Formats, row: Int) {

@@ -72,6 +72,70 @@ public enum Completion {
         return computed
     }
 
+    /// Each computed cell of `disclosure` (completed) as a signed sum of the cells it is made of: the
+    /// formulas a fillable workbook writes. The code hierarchy first, then the catalogue's equations.
+    public static func linearForms(_ disclosure: Disclosure, rules: RuleCatalogue, catalog: Catalog) -> [Cell: [(cell: Cell, sign: Int)]] {
+        var forms: [Cell: [(cell: Cell, sign: Int)]] = [:]
+        for id in codeTables + [.t6] {
+            guard let table = disclosure[id] else { continue }
+            let columns = table.columns.map(\.number)
+            var parentOf: [RowKey: RowKey] = [:]
+            var categories: [RowKey] = []
+            for row in table.rows {
+                switch row.key {
+                case .function(let code):
+                    if let parent = code.parent { parentOf[row.key] = .function(parent) } else { categories.append(row.key) }
+                case .economic(let code):
+                    if let parent = code.parent { parentOf[row.key] = .economic(parent) } else { categories.append(row.key) }
+                default: break
+                }
+            }
+            let children = Dictionary(grouping: parentOf.keys) { parentOf[$0]! }
+            func add(_ target: RowKey, _ parts: [RowKey]) {
+                for column in columns where !parts.isEmpty {
+                    forms[Cell(table: id, row: target, column: column)] = parts.map { (Cell(table: id, row: $0, column: column), 1) }
+                }
+            }
+            for (parent, parts) in children { add(parent, parts.sorted()) }
+            if id == .t6 {
+                let personnel = categories.filter { if case .economic(let code) = $0 { catalog.nature(of: code) == .personnel } else { false } }
+                add(StandardLayout.personnelTotal, personnel)
+                add(StandardLayout.publicTotal, categories.filter { !personnel.contains($0) })
+            } else {
+                add(totalRow, categories)
+            }
+        }
+        let context = EvaluationContext(disclosure: disclosure, catalog: catalog)
+        for rule in rules.rules {
+            guard let equation = definition(rule) else { continue }
+            for binding in context.bindings(for: equation, columns: rule.columns) {
+                guard let left = try? context.evaluate(equation.left, binding), left.terms.count == 1,
+                      let target = left.terms.first?.cell, let table = target.table, let column = target.column,
+                      let key = rowKey(target.row, in: table, of: disclosure),
+                      let terms = try? signedTerms(equation.right, binding, context, sign: 1) else { continue }
+                let cell = Cell(table: table, row: key, column: column)
+                guard forms[cell] == nil else { continue }
+                forms[cell] = terms.compactMap { reference, sign in
+                    guard let other = reference.table, let otherColumn = reference.column,
+                          let otherKey = rowKey(reference.row, in: other, of: disclosure) else { return nil }
+                    return (Cell(table: other, row: otherKey, column: otherColumn), sign)
+                }
+            }
+        }
+        return forms
+    }
+
+    static func signedTerms(_ expression: Expression, _ binding: Binding, _ context: EvaluationContext,
+                            sign: Int) throws(NotApplicable) -> [(CellRef, Int)] {
+        switch expression {
+        case .literal: return []
+        case .reference(let reference): return [(try context.resolve(reference, binding).cell, sign)]
+        case .sum(let range): return try context.resolve(range, binding).map { ($0.cell, sign) }
+        case .add(let a, let b): return try signedTerms(a, binding, context, sign: sign) + signedTerms(b, binding, context, sign: sign)
+        case .subtract(let a, let b): return try signedTerms(a, binding, context, sign: sign) + signedTerms(b, binding, context, sign: -sign)
+        }
+    }
+
     /// The rows of a 功能分类 table: every code's 款 and 类 present (named from the catalogue), each parent
     /// the sum of its children in every column, and 合计 the sum of the 类 rows, first.
     static func rollUp(_ disclosure: inout Disclosure, _ id: TableID, catalog: Catalog, computed: inout Set<Cell>) {
