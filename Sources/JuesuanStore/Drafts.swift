@@ -114,9 +114,14 @@ extension Cycle {
     /// saved another in between (`revision` is the one the person started from). Cells that are not
     /// amounts, computed cells and unknown codes are refused at their place; the rest is saved.
     public func saveDraft(_ caller: Caller, year: Int, org code: String, revision: Int, edits: [CellEdit],
-                          add: [(table: Int, code: String)] = []) async throws -> (draft: Draft, problems: [CellProblem]) {
+                          add: [(table: Int, code: String)] = [], facts: [(key: String, value: String)]? = nil) async throws
+        -> (draft: Draft, problems: [CellProblem]) {
         try require(caller, .prepare, "填报报表")
         for edit in edits { try TextInput.check(edit.value, "单元格") }
+        for fact in facts ?? [] {
+            try TextInput.check(fact.key, "项目名称")
+            try TextInput.check(fact.value, "“\(fact.key.prefix(20))”的内容", multiline: true)
+        }
         let id = Self.reportID(year, code)
         let catalog = catalog, rules = rules
         return try await backend.write { db in
@@ -129,6 +134,22 @@ extension Cycle {
             }
             var problems: [CellProblem] = []
             let computed = Set(draft.computed)
+            if let facts {
+                // Base information and the figures of Part 3: each value checked by its kind; a refused one keeps the old.
+                let old = Dictionary(DatasetFacts.rows(draft.dataset).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+                var rows: [(key: String, value: String)] = []
+                for fact in facts {
+                    let key = fact.key.trimmingCharacters(in: .whitespaces)
+                    guard !key.isEmpty else { continue }
+                    if let reason = DatasetFacts.problem(key, fact.value) {
+                        problems.append(CellProblem(edit: CellEdit(table: 0, row: key, column: 0, value: fact.value), reason: reason))
+                        if let before = old[key] { rows.append((key, before)) }
+                    } else {
+                        rows.append((key, fact.value))
+                    }
+                }
+                draft.dataset = DatasetFacts.replacing(draft.dataset, with: rows)
+            }
             for (table, text) in add {
                 guard let tableID = TableID(rawValue: table), draft.dataset[tableID] != nil else { continue }
                 let digits = text.trimmingCharacters(in: .whitespaces)

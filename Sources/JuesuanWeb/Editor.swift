@@ -4,6 +4,7 @@ import Hummingbird
 import Juesuan
 import JuesuanServer
 import JuesuanStore
+import JuesuanXLSX
 import NIOCore
 
 /// 网页填报: the nine tables as forms, one input per cell that is typed, computed cells read-only; a
@@ -26,6 +27,65 @@ extension Pages {
         var problems: [String], hasProblems: Bool, addValue: String
     }
 
+    struct FactsPage {
+        struct Fact { var id: String, key: String, label: String, name: String, value: String, long: Bool, factProblem: String? }
+        struct Section { var title: String, paragraphs: [String] }
+        var csrf: String, base: String, orgName: String, year: Int, revision: Int, status: String, tabs: [EditorPage.Tab]
+        var facts: [Fact], problems: [String], hasProblems: Bool, sections: [Section], newKey: String, newValue: String
+    }
+
+    /// 基本情况与说明: the facts outside the tables (Part 1, the figures and reasons of Part 3), and Part 3
+    /// as the generator writes it from the draft, previewed.
+    func factsPage(_ context: AppContext, _ caller: Caller, year: Int, code: String, draft: Draft, findings: [StoredFinding],
+                   typed: [String: String] = [:], problems: [CellProblem] = [], newKey: String = "", newValue: String = "") async throws -> String {
+        let base = "/app/reports/\(year)/\(Self.query(code))"
+        var rows = DatasetFacts.rows(draft.dataset)
+        for key in DatasetFacts.template where !rows.contains(where: { $0.key == key }) { rows.append((key, "")) }
+        var problemAt: [String: String] = [:]
+        for problem in problems where problem.edit.table == 0 { problemAt[problem.edit.row] = problem.reason }
+        let facts = rows.enumerated().map { index, row in
+            let value = typed[row.key] ?? row.value
+            return FactsPage.Fact(id: "fact-\(index)", key: row.key, label: row.key.replacingOccurrences(of: ".", with: " · "),
+                                  name: "f|" + row.key, value: value,
+                                  long: DatasetFacts.kind(of: row.key) == .text && (value.count > 30 || row.key.hasPrefix("职能") || row.key.hasPrefix("原因")),
+                                  factProblem: problemAt[row.key])
+        }
+        let parts = try await cycle.reviewParts(draft.dataset)
+        let model = FactsPage(
+            csrf: context.csrf ?? "", base: base, orgName: draft.dataset.unit, year: year, revision: draft.revision,
+            status: draft.revision == 0 ? "尚未保存草稿。" : "草稿第 \(draft.revision) 次保存（\(draft.updatedBy ?? "")，\(Views.date(draft.updatedAt, time: true))）。",
+            tabs: editorTabs(base, current: 0, findings), facts: facts,
+            problems: problems.map { "\($0.edit.row)：\($0.reason)" }, hasProblems: !problems.isEmpty,
+            sections: parts.narrative.map { .init(title: $0.title, paragraphs: $0.paragraphs.map(\.text)) },
+            newKey: newKey, newValue: newValue)
+        return Views.layout(title: "网页填报 · \(draft.dataset.unit)", user: caller.user, csrf: context.csrf, notice: context.notice,
+                            problem: problems.isEmpty ? context.problem : "有 \(problems.count) 项没有保存（见各项下的说明），其余已保存。",
+                            current: "report", body: Views.render("editor-facts", model))
+    }
+
+    /// The tabs of the form: 基本情况与说明, then the nine tables, each with its errors and warnings.
+    func editorTabs(_ base: String, current: Int, _ findings: [StoredFinding]) -> [EditorPage.Tab] {
+        let counts = Dictionary(grouping: findings.filter { $0.severity != .info }) { $0.table ?? "" }
+        let facts = (counts[""] ?? []).count
+        return [EditorPage.Tab(href: "\(base)/edit?table=0", text: "基本情况与说明", current: current == 0,
+                               marks: facts > 0 ? "问题 \(facts)" : nil)]
+            + TableID.allCases.map { tab in
+                let here = counts[tab.description] ?? []
+                let errors = here.filter { $0.severity == .error }.count, warnings = here.count - errors
+                let marks = [errors > 0 ? "错误 \(errors)" : nil, warnings > 0 ? "警告 \(warnings)" : nil].compactMap { $0 }.joined(separator: " ")
+                return .init(href: "\(base)/edit?table=\(tab.rawValue)", text: tab.description, current: tab.rawValue == current,
+                             marks: marks.isEmpty ? nil : marks)
+            }
+    }
+
+    /// `facts` in the order their fields came (`f|key`), new ones last.
+    static func ordered(_ facts: [(key: String, value: String)], as order: [String]) -> [(key: String, value: String)] {
+        var position: [String: Int] = [:]
+        for (index, name) in order.enumerated() where name.hasPrefix("f|") { position[String(name.dropFirst(2))] = index }
+        return facts.enumerated().sorted { (position[$0.element.key] ?? Int.max, $0.offset) < (position[$1.element.key] ?? Int.max, $1.offset) }
+            .map(\.element)
+    }
+
     static func editorTable(_ request: Request) -> TableID {
         request.uri.queryParameters["table"].flatMap { Int(String($0)) }.flatMap(TableID.init(rawValue:)) ?? .t1
     }
@@ -42,6 +102,10 @@ extension Pages {
                 throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”：只有“填报中”的单位报表可以在网页中填写（被退回后即可）。")
             }
             let draft = try await cycle.draft(caller, year: year, org: code)
+            if request.uri.queryParameters["table"] == "0" {
+                return try await factsPage(context, caller, year: year, code: code, draft: draft,
+                                           findings: try await cycle.checkDraft(caller, year: year, org: code, draft))
+            }
             return try await editorPage(context, caller, year: year, code: code, table: Self.editorTable(request), draft: draft)
         }
     }
@@ -90,13 +154,7 @@ extension Pages {
             return EditorPage.RowView(key: row.key == Completion.totalRow ? "" : key, label: row.label, depth: depth,
                                       total: !applicable.isEmpty && applicable.allSatisfy { !$0.input }, cells: cells)
         }
-        let counts = Dictionary(grouping: findings.filter { $0.severity != .info }) { $0.table ?? "" }
-        let tabs = TableID.allCases.map { tab -> EditorPage.Tab in
-            let here = counts[tab.description] ?? []
-            let errors = here.filter { $0.severity == .error }.count, warnings = here.count - errors
-            let marks = [errors > 0 ? "错误 \(errors)" : nil, warnings > 0 ? "警告 \(warnings)" : nil].compactMap { $0 }.joined(separator: " ")
-            return .init(href: "\(base)/edit?table=\(tab.rawValue)", text: tab.description, current: tab == id, marks: marks.isEmpty ? nil : marks)
-        }
+        let tabs = editorTabs(base, current: id.rawValue, findings)
         let status = draft.revision == 0
             ? (draft.baseVersion.map { "从第 \($0) 版开始，尚未保存草稿。" }
                 ?? draft.carriedFrom.map { "从 \($0) 年度经财政审核的报表带入了年初结转和结余、上年数与基本情况，尚未保存草稿。" }
@@ -130,6 +188,31 @@ extension Pages {
             let id = Self.editorTable(request)
             let base = "/app/reports/\(year)/\(Self.query(code))"
             let revision = form["revision"].flatMap { Int($0) } ?? 0
+            if request.uri.queryParameters["table"] == "0" {
+                // 基本情况与说明: every fact of the form, and one new one.
+                var facts: [(key: String, value: String)] = []
+                var typed: [String: String] = [:]
+                for (name, value) in form.fields.sorted(by: { $0.key < $1.key }) where name.hasPrefix("f|") {
+                    facts.append((String(name.dropFirst(2)), value))
+                    typed[String(name.dropFirst(2))] = value
+                }
+                let newKey = (form["new-key"] ?? "").trimmingCharacters(in: .whitespaces), newValue = form["new-value"] ?? ""
+                if !newKey.isEmpty { facts.append((newKey, newValue)) }
+                // The order of the rows is the form's: keep the page's order, not the alphabet.
+                facts = Self.ordered(facts, as: form.order)
+                let (draft, problems) = try await cycle.saveDraft(caller, year: year, org: code, revision: revision, edits: [], facts: facts)
+                if !problems.isEmpty {
+                    return Self.html(try await factsPage(context, caller, year: year, code: code, draft: draft,
+                                                         findings: try await cycle.checkDraft(caller, year: year, org: code, draft),
+                                                         typed: typed, problems: problems), status: .unprocessableContent)
+                }
+                if form["action"] == "commit" {
+                    let result = try await cycle.commitDraft(caller, year: year, org: code, revision: draft.revision)
+                    return try await flash(context, notice: "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。",
+                                           to: base)
+                }
+                return try await flash(context, notice: "已保存草稿（第 \(draft.revision) 次）。", to: "\(base)/edit?table=0")
+            }
             var edits: [CellEdit] = []
             var typed: [String: String] = [:]
             for (name, value) in form.fields where name.hasPrefix("c|") {

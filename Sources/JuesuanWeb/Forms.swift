@@ -10,6 +10,8 @@ struct Form: Sendable {
     }
 
     var fields: [String: String] = [:]
+    /// The field names in the order the form sent them (the first time each appears).
+    var order: [String] = []
     var files: [File] = []
 
     subscript(_ name: String) -> String? { fields[name] }
@@ -36,7 +38,9 @@ struct Form: Sendable {
                 String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
             }
             guard let key = parts.first else { continue }
-            form.fields[decode(key)] = parts.count > 1 ? decode(parts[1]) : ""
+            let name = decode(key)
+            if form.fields[name] == nil { form.order.append(name) }
+            form.fields[name] = parts.count > 1 ? decode(parts[1]) : ""
         }
         return form
     }
@@ -71,6 +75,7 @@ struct Form: Sendable {
             if let filename = parameter("filename", in: line) {
                 collector.form.files.append(File(name: name, filename: filename, data: collector.content))
             } else {
+                if collector.form.fields[name] == nil { collector.form.order.append(name) }
                 collector.form.fields[name] = String(decoding: collector.content, as: UTF8.self)
             }
         }

@@ -129,3 +129,61 @@ enum FactRows {
         disclosure.glossary = terms.keys.sorted().map { terms[$0]! }
     }
 }
+
+/// The facts of a disclosure outside its tables — base information, 上年数, reasons, 三公 counts,
+/// 机关运行经费, 政府采购, 国有资产, projects, key work, glossary — as key/value rows (the keys of the
+/// workbook's 数据集 sheet). The entry form edits them as it edits cells.
+public enum DatasetFacts {
+    /// Keys the form shows even when empty: what Part 3 and Part 1 need in every report.
+    public static let template = [
+        "简称", "职能.1", "职能.2", "职能.3", "单位构成", "人员时点", "人员.编制", "人员.在职人员", "人员.离退休人员",
+        "上年.收支总计", "上年.财政拨款收支总计", "上年.财政拨款支出", "上年.三公经费", "上年.因公出国（境）费", "上年.公务用车购置及运行费",
+        "上年.公务接待费", "上年.机关运行经费", "年初预算.合计",
+        "原因.收支总计变动", "原因.财政拨款支出变动", "原因.年初预算执行", "原因.三公经费变动", "原因.公务用车运行费", "原因.公务接待费",
+        "原因.机关运行经费变动", "三公.公务用车保有量", "三公.购置车辆数", "三公.接待批次", "三公.接待人次", "机关运行经费",
+        "政府采购.总额", "政府采购.货物", "政府采购.工程", "政府采购.服务", "政府采购.中小企业", "政府采购.小微企业",
+        "国有资产.车辆", "文字.咨询电话",
+    ]
+    /// Keys the form does not offer: who and which year (fixed by the report), the workbook's own notes.
+    public static let fixed: Set<String> = ["单位", "年度", "说明", "版式", "绩效方案", WorkbookWriter.fillableKey]
+
+    public enum Kind: Sendable { case amount, count, text }
+
+    public static func rows(_ disclosure: Disclosure) -> [(key: String, value: String)] {
+        FactRows.rows(disclosure).filter { !fixed.contains($0.0) }.map { ($0.0, $0.1) }
+    }
+
+    public static func kind(of key: String) -> Kind {
+        switch FactRows.kind(of: key) {
+        case .amount: .amount
+        case .count: .count
+        case .text: .text
+        }
+    }
+
+    /// Why `value` cannot stand for `key`, or nil.
+    public static func problem(_ key: String, _ value: String) -> String? {
+        let text = value.trimmingSpaces()
+        guard !text.isEmpty else { return nil }
+        switch kind(of: key) {
+        case .amount: return FactRows.amount(text) == nil ? "“\(text.prefix(30))”不是金额（单位万元，如 61.83）。" : nil
+        case .count: return Int(text) == nil ? "“\(text.prefix(30))”不是整数。" : nil
+        case .text: return nil
+        }
+    }
+
+    /// `disclosure` with its facts replaced by `rows` (blank values drop the fact); tables, forms and
+    /// the layout are kept.
+    public static func replacing(_ disclosure: Disclosure, with rows: [(key: String, value: String)]) -> Disclosure {
+        var copy = disclosure
+        copy.shortName = nil
+        copy.overview = Overview()
+        copy.figures = NarrativeFigures()
+        copy.keyWork = []
+        copy.glossary = []
+        for id in TableID.allCases { copy.tables[id]?.emptyStatement = nil }
+        let kept = rows.filter { !fixed.contains($0.key) && !$0.value.trimmingSpaces().isEmpty }.map { ($0.key, $0.value) }
+        FactRows.apply(kept, to: &copy)
+        return copy
+    }
+}

@@ -6,6 +6,7 @@ import Juesuan
 import JuesuanServer
 import JuesuanStore
 import JuesuanTestSupport
+import JuesuanXLSX
 @testable import JuesuanWeb
 import NIOCore
 import Testing
@@ -77,6 +78,44 @@ struct EditorTests {
             // A reviewer cannot edit.
             let reviewer = try await Browser.login(client, "zhuguan")
             #expect(try await reviewer.get(base + "/edit?table=1").0 == 403)
+        }
+    }
+
+    @Test("基本情况与说明: the facts outside the tables by key, a bad amount refused at its place, Part 3 previewed; a round trip keeps every fact")
+    func facts() async throws {
+        try await PagesTests.withPages(synthetic: 0) { cycle, client in
+            let filler = try await Browser.login(client, "tianbao")
+            let base = "/app/reports/2021/\(Cycle.demoExample)"
+            let (status, page) = try await filler.get(base + "/edit?table=0")
+            #expect(status == 200)
+            #expect(page.contains("原因 · 收支总计变动") && page.contains("name=\"f|机关运行经费\"") && page.contains("第三部分 情况说明"))
+            var headers = HTTPFields()
+            headers[.cookie] = filler.cookie
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            func field(_ key: String, _ value: String) -> String {
+                "f%7C" + key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "=" + value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            }
+            let form = ["_csrf=\(filler.csrf)", "revision=0", field("职能.1", "负责区政府日常运转。"), field("机关运行经费", "六十万"),
+                        field("三公.接待批次", "3"), "new-key=" + "国有资产.应急保障用车".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&new-value=1",
+                        "action=save"].joined(separator: "&")
+            let refused = try await client.executeRequest(uri: base + "/edit?table=0", method: .post, headers: headers, body: ByteBuffer(string: form))
+            #expect(refused.status == .unprocessableContent)
+            let refusedPage = String(decoding: Data(buffer: refused.body), as: UTF8.self)
+            #expect(refusedPage.contains("“六十万”不是金额") && refusedPage.contains("value=\"六十万\""))
+            let caller = try await PagesTests.caller(cycle, "tianbao")
+            let draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            #expect(draft.dataset.overview.functions == ["负责区政府日常运转。"])
+            #expect(draft.dataset.figures.officialCounts["接待批次"] == 3 && draft.dataset.figures.operatingCosts == nil)
+            #expect(draft.dataset.figures.assets.contains { $0.label == "应急保障用车" && $0.count == 1 })
+            // The example's facts, written back as they are, stay the same.
+            let example = try Engine.readDataset(Repository.corrected.path)
+            let rows = DatasetFacts.rows(example)
+            var seeded = draft
+            seeded.dataset = DatasetFacts.replacing(draft.dataset, with: rows)
+            #expect(DatasetFacts.rows(seeded.dataset).map { "\($0.key)=\($0.value)" } == rows.map { "\($0.key)=\($0.value)" })
+            let (saved, problems) = try await cycle.saveDraft(caller, year: 2021, org: Cycle.demoExample, revision: draft.revision, edits: [], facts: rows)
+            #expect(problems.isEmpty)
+            #expect(DatasetFacts.rows(saved.dataset).map { "\($0.key)=\($0.value)" } == rows.map { "\($0.key)=\($0.value)" })
         }
     }
 
