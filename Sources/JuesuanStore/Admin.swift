@@ -525,7 +525,12 @@ public struct OrgImportError: Error, Sendable {
     }
 }
 
-/// Rows of an organisation sheet: CSV (UTF-8) or the first sheet of an XLSX, header row skipped.
+extension Cycle {
+    /// GB18030 (a superset of GBK), as Foundation numbers it (kCFStringEncodingGB_18030_2000).
+    static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+}
+
+/// Rows of an organisation sheet: CSV (UTF-8 or GB18030) or the first sheet of an XLSX, header row skipped.
 enum OrgSheet {
     static func rows(_ bytes: Data, filename: String) throws -> [(Int, [String])] {
         let limits = UploadLimits()
@@ -539,8 +544,9 @@ enum OrgSheet {
                 row.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } ? nil : (index + 1, row)
             }
         }
-        guard var text = String(data: bytes, encoding: .utf8) else {
-            throw StoreError.unsupported("“\(filename)”不是 UTF-8 编码的 CSV，也不是 XLSX 工作簿。")
+        // UTF-8 (with or without BOM), or GB18030 — what Excel on Chinese Windows saves as “CSV”.
+        guard var text = String(data: bytes, encoding: .utf8) ?? String(data: bytes, encoding: Cycle.gb18030) else {
+            throw StoreError.unsupported("“\(filename)”不是 UTF-8 或 GB18030（GBK）编码的 CSV，也不是 XLSX 工作簿。")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })

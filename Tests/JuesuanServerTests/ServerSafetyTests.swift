@@ -357,3 +357,28 @@ import JuesuanConsolidate
         await harness.close()
     }
 }
+
+@Suite("serve: organisation files as Excel saves them")
+struct OrgEncodingTests {
+    @Test("a CSV in GB18030 (GBK, what Excel on Chinese Windows saves) is read like UTF-8; bytes that are neither are refused in Chinese")
+    func gbk() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let admin = try await AttackTests.caller(harness.cycle, "admin")
+        let text = "单位编码,名称,上级编码,类型\n420103001077,江汉区档案馆,420103001,单位\n"
+        let gbk = try #require(text.data(using: Cycle.gb18030))
+        #expect(String(data: gbk, encoding: .utf8) == nil, "the test file must not be UTF-8")
+        let result = try await harness.cycle.importOrgs(admin, bytes: gbk, filename: "组织.csv")
+        #expect(result.added == 1)
+        let orgs = try await harness.cycle.orgs(admin, under: "420103001", paging: Paging(offset: 0, limit: 500))
+        #expect(orgs.items.contains { $0.code == "420103001077" && $0.name == "江汉区档案馆" })
+        do {
+            _ = try await harness.cycle.importOrgs(admin, bytes: Data([0xFF, 0xFE, 0x00, 0x81, 0x30, 0xFF]), filename: "乱码.csv")
+            Issue.record("不可读的字节应被拒绝")
+        } catch let error as StoreError {
+            #expect(error.detail.contains("乱码.csv"))
+        } catch let error as OrgImportError {
+            #expect(error.storeError.detail.contains("乱码.csv"))
+        }
+        await harness.close()
+    }
+}

@@ -531,6 +531,13 @@ class Pages(unittest.TestCase):
         go(d, d.find_element(By.XPATH, "//button[@value='commit']"))
         self.assertIn("已保存为第 1 版", self.notice())
         self.assertIn("网页填报", d.find_element(By.CSS_SELECTOR, "section.versions").text)
+        # 基本情况与说明: facts by key; Part 3 previewed from the figures.
+        d.get(URL + report + "/edit?table=0")
+        d.find_element(By.NAME, "f|原因.收支总计变动").send_keys("新设单位，首年填报。")
+        go(d, d.find_element(By.XPATH, "//button[@value='save']"))
+        self.assertIn("已保存草稿", self.notice())
+        self.assertIn("第三部分 情况说明", d.find_element(By.CSS_SELECTOR, "section.narrative-preview").text)
+        shoot(d, "editor-facts")
 
 
 if __name__ == "__main__":
