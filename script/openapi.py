@@ -71,7 +71,7 @@ Account={"type":"object","required":["user","disabled","locked","mustChangePassw
 op("patch","/api/v1/users/{login}","updateUser","修改用户的姓名、角色，停用或启用（管理员，限于可管理的用户）",params=[login],request=body({"name":S("string"),"role":{"type":"string","enum":roles},"disabled":S("boolean")},[]),responses=ok(Account),tag="管理")
 op("post","/api/v1/users/{login}/unlock","unlockUser","解除因多次密码错误的锁定（管理员）",params=[login],responses=ok(Account),tag="管理")
 op("post","/api/v1/users/{login}/password-reset","resetPassword","重置为一次性密码（只显示这一次），下次登录须修改（管理员）",params=[login],responses=ok({"type":"object","properties":{"login":S("string"),"password":S("string"),"mustChangePassword":S("string")}}),tag="管理")
-op("get","/api/v1/years/{year}/inbox","inbox","下级单位的报表（审核收件箱）",params=[year,P("state","query",{"type":"string","enum":states},"按状态",False),P("problem","query",{"type":"string","enum":["errors","unexplained","clean","missing","unpublished"]},"按问题（unpublished：尚未公开）",False),P("q","query",S("string",maxLength=100),"按名称或编码搜索",False)]+paging,responses=ok(ref("InboxItemPage")),tag="审核")
+op("get","/api/v1/years/{year}/inbox","inbox","下级单位的报表（审核收件箱）",params=[year,P("state","query",{"type":"string","enum":states},"按状态",False),P("problem","query",{"type":"string","enum":["errors","unexplained","clean","missing","unpublished","awaiting"]},"按问题（unpublished：尚未公开；awaiting：待我审核）",False),P("q","query",S("string",maxLength=100),"按名称或编码搜索",False)]+paging,responses=ok(ref("InboxItemPage")),tag="审核")
 op("get","/api/v1/years/{year}/progress","progress","辖区进度：各状态单位数与距公开截止的天数",params=[year],responses=ok(ref("Progress")),tag="审核")
 R="/api/v1/reports/{year}/{org}"
 op("get",R,"getReport","报表：状态、版本、历史、上报障碍",params=[year,org],responses=ok(ref("Report")))

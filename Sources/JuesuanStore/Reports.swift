@@ -895,6 +895,9 @@ extension Cycle {
         case errors, unexplained, clean, missing
         /// Not yet 已公开: what the bureau chases before the deadline.
         case unpublished
+        /// What awaits the caller's review now: 已上报 below a 主管部门 for its reviewer; 主管部门已审核, or
+        /// 已上报 directly under the 财政局, for 财政.
+        case awaiting
     }
 
     /// The reports of every organisation below the caller's (not the caller's own), with state and
@@ -906,8 +909,13 @@ extension Cycle {
             let like = Self.likePattern(query)
             let stateText = state?.rawValue
             let problemText = problem?.rawValue
+            let awaiting: SQLQueryString = switch caller.user.role {
+            case .reviewer: "(r.state = '已上报' AND COALESCE(p.kind, '财政局') <> '财政局')"
+            case .finance: "(r.state = '主管部门已审核' OR (r.state = '已上报' AND COALESCE(p.kind, '财政局') = '财政局'))"
+            default: "1 = 0"
+            }
             let filter: SQLQueryString = """
-                FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+                FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) LEFT JOIN orgs p ON p.code = o.parent
                 WHERE \(Subtree.below("o.path", caller.user.orgPath))
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR o.name LIKE \(bind: like) OR o.code LIKE \(bind: like))
                 AND (CAST(\(bind: stateText) AS TEXT) IS NULL OR COALESCE(r.state, '填报中') = \(bind: stateText))
@@ -916,7 +924,8 @@ extension Cycle {
                      OR (CAST(\(bind: problemText) AS TEXT) = 'unexplained' AND r.unexplained > 0)
                      OR (CAST(\(bind: problemText) AS TEXT) = 'clean' AND r.current_version > 0 AND r.errors = 0 AND r.unexplained = 0)
                      OR (CAST(\(bind: problemText) AS TEXT) = 'missing' AND COALESCE(r.current_version, 0) = 0)
-                     OR (CAST(\(bind: problemText) AS TEXT) = 'unpublished' AND COALESCE(r.state, '填报中') <> '已公开'))
+                     OR (CAST(\(bind: problemText) AS TEXT) = 'unpublished' AND COALESCE(r.state, '填报中') <> '已公开')
+                     OR (CAST(\(bind: problemText) AS TEXT) = 'awaiting' AND \(awaiting)))
                 """
             let total = try await db.raw("SELECT COUNT(*) AS n \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""

@@ -74,6 +74,7 @@ public enum JuesuanWeb {
         router.get("/app/reports/{year}/{org}/report.pdf") { request, context in try await pages.pdf(request, context) }
         router.get("/app/reports/{year}/{org}/blank.xlsx") { request, context in try await pages.blank(request, context) }
         router.get("/app/inbox") { request, context in try await pages.inbox(request, context) }
+        router.post("/app/inbox/approve") { request, context in try await pages.approveSelected(request, context) }
         router.get("/app/batches") { request, context in try await pages.batches(request, context) }
         router.post("/app/batches") { request, context in try await pages.post(request, context) { form, caller in
             // Every file is checked before the batch is made: one bad file refuses the whole upload, nothing queued.
@@ -233,6 +234,7 @@ struct Pages: Sendable {
             path = String(path.dropLast(suffix.count))
         }
         if path.hasPrefix("/app/admin/") { path = "/app/admin" }
+        if path.hasPrefix("/app/inbox/") { path = "/app/inbox" }
         if path == "/app/batches" || path == "/logout" { path = path == "/logout" ? "/" : "/app/batches" }
         return try await flash(context, problem: problem, to: path)
     }
@@ -621,7 +623,7 @@ struct Pages: Sendable {
         struct Chip { var href: String, text: String, current: Bool }
         struct Troubled { var href: String, name: String, errors: Int, firstError: String }
         struct Row {
-            var href: String, name: String, kindName: String?, org: String, state: Views.StateBadge, errors: Int, hasErrors: Bool
+            var href: String, name: String, kindName: String?, pick: String?, org: String, state: Views.StateBadge, errors: Int, hasErrors: Bool
             var warnings: Int, unexplained: Int, hasUnexplained: Bool, updated: String, left: String
         }
         var year: Int, deadline: String, daysText: String, total: Int, bars: [Bar]
@@ -632,6 +634,9 @@ struct Pages: Sendable {
         var hasTroubled: Bool
         var rows: [Row]
         var pager: Views.Pager?
+        var csrf: String
+        /// The rows can be chosen and approved together (the 待我审核 view of a reviewer).
+        var selectable: Bool
     }
 
     func inbox(_ request: Request, _ context: AppContext) async throws -> Response {
@@ -640,7 +645,10 @@ struct Pages: Sendable {
             let latest = try await cycle.tasks().first?.year ?? Views.defaultYear
             let year = query["year"].flatMap { Int(String($0)) } ?? latest
             let state = query["state"].flatMap { ReportState(rawValue: String($0)) }
+            // A reviewer's inbox opens on what awaits them; "all" (or any other filter) shows the rest.
+            let reviews = caller.user.role.may(.review)
             let problem = query["problem"].flatMap { Cycle.ProblemFilter(rawValue: String($0)) }
+                ?? (reviews && query["problem"] == nil && state == nil && (query["q"] ?? "").isEmpty ? .awaiting : nil)
             let search = query["q"].map(String.init) ?? ""
             let offset = query["offset"].flatMap { Int(String($0)) } ?? 0
             let paging = Paging(offset: offset, limit: 50)
@@ -649,13 +657,13 @@ struct Pages: Sendable {
             func url(state newState: ReportState?, problem newProblem: Cycle.ProblemFilter?, offset: Int = 0) -> String {
                 var items = ["year=\(year)"]
                 if let newState { items.append("state=" + Self.query(newState.rawValue)) }
-                if let newProblem { items.append("problem=" + newProblem.rawValue) }
+                items.append("problem=" + (newProblem?.rawValue ?? "all"))
                 if !search.isEmpty { items.append("q=" + Self.query(search)) }
                 if offset > 0 { items.append("offset=\(offset)") }
                 return "/app/inbox?" + items.joined(separator: "&")
             }
-            let problems: [(Cycle.ProblemFilter, String)] = [(.errors, "有错误"), (.unexplained, "警告未说明"), (.clean, "无问题"),
-                                                              (.missing, "未上传"), (.unpublished, "未公开")]
+            let problems: [(Cycle.ProblemFilter, String)] = (reviews ? [(.awaiting, "待我审核")] : [])
+                + [(.errors, "有错误"), (.unexplained, "警告未说明"), (.clean, "无问题"), (.missing, "未上传"), (.unpublished, "未公开")]
             let model = InboxPage(
                 year: year, deadline: Views.date(progress.deadline), daysText: Views.daysText(progress.daysLeft), total: progress.total,
                 bars: ReportState.allCases.map { reportState in
@@ -677,14 +685,52 @@ struct Pages: Sendable {
                 },
                 hasTroubled: page.items.contains { $0.errors > 0 },
                 rows: page.items.map { item in
-                    .init(href: "/app/reports/\(year)/\(Self.query(item.org))", name: item.name, kindName: item.kind == .unit ? nil : item.kind.rawValue,
+                    .init(href: "/app/reports/\(year)/\(Self.query(item.org))", name: item.name,
+                          kindName: item.kind == .unit || item.name.contains(item.kind.rawValue) ? nil : item.kind.rawValue,
+                          pick: reviews && problem == .awaiting ? "pick." + item.org : nil,
                           org: item.org, state: .init(item.state), errors: item.errors, hasErrors: item.errors > 0, warnings: item.warnings,
                           unexplained: item.unexplained, hasUnexplained: item.unexplained > 0, updated: Views.date(item.updatedAt),
                           left: item.state == .published ? "已公开" : "\(item.daysLeft) 天")
                 },
-                pager: Views.pager(total: page.total, offset: paging.offset, limit: paging.limit) { url(state: state, problem: problem, offset: $0) })
+                pager: Views.pager(total: page.total, offset: paging.offset, limit: paging.limit) { url(state: state, problem: problem, offset: $0) },
+                csrf: context.csrf ?? "", selectable: reviews && problem == .awaiting && !page.items.isEmpty)
             return Views.layout(title: "审核收件箱", user: caller.user, csrf: context.csrf, notice: context.notice,
                                 problem: context.problem, current: "inbox", body: Views.render("inbox", model))
+        }
+    }
+
+    struct ApprovePage {
+        struct Pick { var name: String, value: String, label: String }
+        var csrf: String, year: Int, count: Int, picks: [Pick]
+    }
+
+    /// 审核通过 of several reports chosen in the inbox: each a transition of its own, checked as one
+    /// would be; those refused are listed with the reason. Asks first (a page without the script).
+    func approveSelected(_ request: Request, _ context: AppContext) async throws -> Response {
+        try await post(request, context) { form, caller in
+            let year = form["year"].flatMap { Int($0) } ?? Views.defaultYear
+            let codes = form.order.filter { $0.hasPrefix("pick.") && form[$0] == "1" }.map { String($0.dropFirst(5)) }
+            guard !codes.isEmpty else { return try await flash(context, problem: "没有选择报表。", to: "/app/inbox?year=\(year)") }
+            guard codes.count <= 500 else { throw StoreError.tooLarge("一次至多审核通过 500 份（选了 \(codes.count) 份）。") }
+            if form["confirmed"] != "1" {
+                let model = ApprovePage(csrf: context.csrf ?? "", year: year, count: codes.count,
+                                        picks: codes.map { .init(name: "pick." + $0, value: "1", label: $0) })
+                return Self.html(Views.layout(title: "确认审核通过", user: caller.user, csrf: context.csrf, current: "inbox",
+                                              body: Views.render("approve-selected", model)))
+            }
+            var approved = 0
+            var refused: [String] = []
+            for code in codes {
+                do {
+                    _ = try await cycle.transition(caller, year: year, org: code, TransitionRequest(action: .approve))
+                    approved += 1
+                } catch let error as StoreError {
+                    refused.append("\(code)：\(error.detail)")
+                }
+            }
+            let notice = "已审核通过 \(approved) 份。" + (refused.isEmpty ? "" : "\(refused.count) 份未通过：" + refused.prefix(20).joined(separator: "；"))
+            return try await flash(context, notice: refused.isEmpty ? notice : nil, problem: refused.isEmpty ? nil : notice,
+                                   to: "/app/inbox?year=\(year)")
         }
     }
 

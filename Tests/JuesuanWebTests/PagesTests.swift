@@ -239,6 +239,37 @@ struct PagesTests {
         }
     }
 
+    @Test("the inbox opens on 待我审核; several chosen reports approved at once, each checked, refusals said; asks first")
+    func batchApprove() async throws {
+        try await Self.withPages(synthetic: 3) { cycle, client in
+            let filler = try await Self.caller(cycle, "tianbao"), head = try await Self.caller(cycle, "fuzeren")
+            let upload = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
+                                                bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
+            _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number,
+                                        upload.findings.filter { $0.severity == .warning }.map { ($0.key, "经核实，口径差异，数字无误。") })
+            _ = try await cycle.confirm(head, year: 2021, org: Cycle.demoExample, revision: nil)
+            _ = try await cycle.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
+            let reviewer = try await Browser.login(client, "zhuguan")
+            let (status, inbox) = try await reviewer.get("/app/inbox")
+            #expect(status == 200)
+            #expect(inbox.contains("aria-current=\"true\">待我审核</a>"))
+            #expect(inbox.contains("name=\"pick.\(Cycle.demoExample)\""))
+            #expect(!inbox.contains("name=\"pick.420103001\""), "only what awaits: the 主管部门's own node is not listed")
+            let all = try await reviewer.get("/app/inbox?problem=all").1
+            #expect(!all.contains("name=\"pick."), "choosing is for what awaits")
+            // Asks first, then approves what it can and says why not for the rest.
+            let ask = try await reviewer.post("/app/inbox/approve", "_csrf=\(reviewer.csrf)&year=2021&pick.\(Cycle.demoExample)=1")
+            #expect(ask.0 == 200)
+            #expect(try await cycle.report(filler, year: 2021, org: Cycle.demoExample).state == .submitted)
+            let done = try await reviewer.post("/app/inbox/approve",
+                                               "_csrf=\(reviewer.csrf)&year=2021&confirmed=1&pick.\(Cycle.demoExample)=1&pick.420103001=1")
+            #expect(done.0 == 303)
+            #expect(try await cycle.report(filler, year: 2021, org: Cycle.demoExample).state == .departmentApproved)
+            let after = try await reviewer.get("/app/inbox").1
+            #expect(after.contains("已审核通过 1 份") && after.contains("1 份未通过：420103001"))
+        }
+    }
+
     @Test("public index: escaped names, download links only for files that exist; pager past 100")
     func publicIndex() async throws {
         try await Self.withPages(synthetic: 0) { _, client in

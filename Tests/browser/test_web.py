@@ -255,7 +255,10 @@ class Pages(unittest.TestCase):
         self.login("caizheng")
         d.get(URL + "/app/password")
         shoot(d, "password")
+        # The inbox opens on what awaits 财政; “全部” shows every unit.
         d.get(URL + "/app/inbox?year=2021")
+        self.assertEqual(d.find_element(By.CSS_SELECTOR, "nav.chips[aria-label='按问题筛选'] a[aria-current]").text, "待我审核")
+        d.get(URL + "/app/inbox?year=2021&problem=all")
         self.assertTrue(d.find_elements(By.CSS_SELECTOR, "ul.bars li"))
         total = int(re.search(r"辖区进度：(\d+)", d.page_source).group(1))
         self.assertGreaterEqual(total, 300)
@@ -268,7 +271,7 @@ class Pages(unittest.TestCase):
         go(d, d.find_element(By.PARTIAL_LINK_TEXT, "已上报"))
         states = {cell.text for cell in d.find_elements(By.CSS_SELECTOR, "table.inbox tbody td .state")}
         self.assertEqual(states, {"已上报"})
-        d.get(URL + "/app/inbox?year=2021")
+        d.get(URL + "/app/inbox?year=2021&problem=all")
         d.find_element(By.ID, "q").send_keys("420103002")
         go(d, d.find_element(By.CSS_SELECTOR, "form.search button"))
         codes = [row.find_elements(By.TAG_NAME, "td")[1].text for row in d.find_elements(By.CSS_SELECTOR, "table.inbox tbody tr")]
