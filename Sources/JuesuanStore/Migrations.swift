@@ -98,6 +98,10 @@ enum Migrations {
             // A report being entered in the browser: one draft per report, saved by compare-and-set on its revision.
             (8, ["CREATE TABLE drafts (report TEXT PRIMARY KEY, revision INTEGER NOT NULL, dataset TEXT NOT NULL, base_version INTEGER, "
                  + "updated_by TEXT NOT NULL, updated_at TEXT NOT NULL)"]),
+            // 站内消息: one row per person.
+            (9, ["CREATE TABLE messages (id \(d.serial), recipient TEXT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, "
+                 + "body TEXT NOT NULL, link TEXT, read INTEGER NOT NULL DEFAULT 0)",
+                 "CREATE INDEX messages_recipient ON messages(recipient, read)"]),
         ]
     }
 

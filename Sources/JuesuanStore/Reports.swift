@@ -813,6 +813,29 @@ extension Cycle {
             }
             try await self.log(db, caller, action: request.action.rawValue, org: view.org, target: "report:\(id)",
                                before: from.rawValue, after: target.rawValue, detail: detail)
+            // Tell the people concerned, in the same transaction.
+            let link = "/app/reports/\(year)/\(code)"
+            let who = "\(caller.user.name)（\(caller.user.role.chineseName)）"
+            switch request.action {
+            case .return:
+                try await self.notify(db, org: code, roles: [.filler, .head], kind: "return", title: "\(year) 年度报表被退回",
+                                      body: "\(who)退回了报表，理由：\(detail ?? "")", link: link)
+            case .approve:
+                try await self.notify(db, org: code, roles: [.filler, .head], kind: "approve", title: "\(year) 年度报表\(target.rawValue)",
+                                      body: "\(who)审核通过了报表。", link: link)
+                if target == .departmentApproved, let bureau = try await self.bureauOf(db, view.org) {
+                    try await self.notify(db, org: bureau, roles: [.finance], kind: "awaiting", title: "待审核：\(view.org.name)",
+                                          body: "\(view.org.name)的 \(year) 年度报表已经主管部门审核，等待财政审核。", link: link)
+                }
+            case .publish:
+                try await self.notify(db, org: code, roles: [.filler, .head], kind: "publish", title: "\(year) 年度报表已公开",
+                                      body: "报表已公开：/public/\(year)/\(code)/", link: "/public/\(year)/\(code)/")
+            case .submit:
+                if let parent = view.org.parent {
+                    try await self.notify(db, org: parent, roles: [.reviewer, .finance], kind: "awaiting", title: "待审核：\(view.org.name)",
+                                          body: "\(view.org.name)上报了 \(year) 年度报表。", link: link)
+                }
+            }
         }
         return try await report(caller, year: year, org: code)
     }

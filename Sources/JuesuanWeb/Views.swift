@@ -48,6 +48,9 @@ enum Views {
 
     static var defaultYear: Int { 2021 }
 
+    /// The caller's unread messages, set for the page being rendered (the layout's 消息 link shows it).
+    @TaskLocal static var unread = 0
+
     // MARK: - The layout
 
     struct Link {
@@ -85,6 +88,7 @@ enum Views {
             if role.may(.seeInbox) { links.append(("inbox", "/app/inbox", "审核收件箱")) }
             if role.may(.seeBatches) { links.append(("batches", "/app/batches", "批量审查")) }
             if role.may(.seeAdministration) { links.append(("admin", "/app/admin", "管理")) }
+            links.append(("messages", "/app/messages", unread > 0 ? "消息（\(unread)）" : "消息"))
             links.append(("public", "/public/\(defaultYear)/", "已公开"))
             return Person(name: user.name, roleName: user.role.chineseName, org: user.org,
                           nav: links.map { Link(href: $0.1, text: $0.2, current: $0.0 == current) })

@@ -75,6 +75,12 @@ public enum JuesuanWeb {
         router.get("/app/reports/{year}/{org}/blank.xlsx") { request, context in try await pages.blank(request, context) }
         router.get("/app/inbox") { request, context in try await pages.inbox(request, context) }
         router.post("/app/inbox/approve") { request, context in try await pages.approveSelected(request, context) }
+        router.post("/app/inbox/remind") { request, context in try await pages.post(request, context) { form, caller in
+            let year = form["year"].flatMap { Int($0) } ?? Views.defaultYear
+            let count = try await cycle.remind(caller, year: year)
+            return try await pages.flash(context, notice: "已向 \(count) 个尚未上报的单位发出催报消息。", to: "/app/inbox?year=\(year)&problem=all")
+        } }
+        router.get("/app/messages") { request, context in try await pages.messages(request, context) }
         router.get("/app/batches") { request, context in try await pages.batches(request, context) }
         router.post("/app/batches") { request, context in try await pages.post(request, context) { form, caller in
             // Every file is checked before the batch is made: one bad file refuses the whole upload, nothing queued.
@@ -193,7 +199,8 @@ struct Pages: Sendable {
             return try await flash(context, notice: "请先修改密码：管理员为您设的一次性密码须修改后才能使用。", to: "/app/password")
         }
         do {
-            let page = Self.html(try await body(caller))
+            let unread = (try? await cycle.unreadCount(caller)) ?? 0
+            let page = Self.html(try await Views.$unread.withValue(unread) { try await body(caller) })
             if context.notice != nil || context.problem != nil, let token = context.token { try await cycle.clearFlash(token: token) }
             return page
         } catch let error as StoreError {
@@ -637,6 +644,7 @@ struct Pages: Sendable {
         var csrf: String
         /// The rows can be chosen and approved together (the 待我审核 view of a reviewer).
         var selectable: Bool
+        var mayRemind: Bool
     }
 
     func inbox(_ request: Request, _ context: AppContext) async throws -> Response {
@@ -693,7 +701,7 @@ struct Pages: Sendable {
                           left: item.state == .published ? "已公开" : "\(item.daysLeft) 天")
                 },
                 pager: Views.pager(total: page.total, offset: paging.offset, limit: paging.limit) { url(state: state, problem: problem, offset: $0) },
-                csrf: context.csrf ?? "", selectable: reviews && problem == .awaiting && !page.items.isEmpty)
+                csrf: context.csrf ?? "", selectable: reviews && problem == .awaiting && !page.items.isEmpty, mayRemind: reviews)
             return Views.layout(title: "审核收件箱", user: caller.user, csrf: context.csrf, notice: context.notice,
                                 problem: context.problem, current: "inbox", body: Views.render("inbox", model))
         }
@@ -731,6 +739,26 @@ struct Pages: Sendable {
             let notice = "已审核通过 \(approved) 份。" + (refused.isEmpty ? "" : "\(refused.count) 份未通过：" + refused.prefix(20).joined(separator: "；"))
             return try await flash(context, notice: refused.isEmpty ? notice : nil, problem: refused.isEmpty ? nil : notice,
                                    to: "/app/inbox?year=\(year)")
+        }
+    }
+
+    struct MessagesPage {
+        struct Item { var at: String, title: String, body: String, link: String?, unread: Bool }
+        var items: [Item]
+        var pager: Views.Pager?
+    }
+
+    /// 站内消息, newest first; opening the page marks them read.
+    func messages(_ request: Request, _ context: AppContext) async throws -> Response {
+        try await page(request, context) { caller in
+            let offset = request.uri.queryParameters["offset"].flatMap { Int(String($0)) } ?? 0
+            let list = try await cycle.messages(caller, paging: Paging(offset: offset, limit: 50))
+            try await cycle.markRead(caller)
+            let model = MessagesPage(
+                items: list.items.map { .init(at: Views.date($0.at, time: true), title: $0.title, body: $0.body, link: $0.link, unread: !$0.read) },
+                pager: Views.pager(total: list.total, offset: offset, limit: 50) { "/app/messages?offset=\($0)" })
+            return Views.layout(title: "消息", user: caller.user, csrf: context.csrf, notice: context.notice, problem: context.problem,
+                                current: "messages", body: Views.render("messages", model))
         }
     }
 

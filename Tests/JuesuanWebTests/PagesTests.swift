@@ -222,7 +222,7 @@ struct PagesTests {
     func inbox() async throws {
         try await Self.withPages(synthetic: 4) { cycle, client in
             let finance = try await Browser.login(client, "caizheng")
-            let (status, html) = try await finance.get("/app/inbox?year=2021")
+            let (status, html) = try await finance.get("/app/inbox?year=2021&problem=all")
             #expect(status == 200)
             let progress = try await cycle.progress(try await Self.caller(cycle, "caizheng"), year: 2021)
             #expect(html.components(separatedBy: "<span class=\"bar\">").count - 1 == ReportState.allCases.count)
@@ -267,6 +267,20 @@ struct PagesTests {
             #expect(try await cycle.report(filler, year: 2021, org: Cycle.demoExample).state == .departmentApproved)
             let after = try await reviewer.get("/app/inbox").1
             #expect(after.contains("已审核通过 1 份") && after.contains("1 份未通过：420103001"))
+            // 站内消息: the reviewer was told of the submission, the unit of the approval; reading marks them read.
+            let reviewerMessages = try await cycle.messages(try await Self.caller(cycle, "zhuguan"), paging: Paging(offset: 0, limit: 50))
+            #expect(reviewerMessages.items.contains { $0.kind == "awaiting" && $0.link == "/app/reports/2021/\(Cycle.demoExample)" })
+            let unit = try await Browser.login(client, "tianbao")
+            #expect(try await unit.get("/app/reports/2021/\(Cycle.demoExample)").1.contains("消息（1）"))
+            let list = try await unit.get("/app/messages").1
+            #expect(list.contains("2021 年度报表主管部门已审核") && list.contains("主管部门审核员（主管部门审核）审核通过了报表"))
+            #expect(try await cycle.unreadCount(filler) == 0)
+            // 催报: every unit below that is not up gets one; the audit log says so.
+            let reminded = try await reviewer.post("/app/inbox/remind", "_csrf=\(reviewer.csrf)&year=2021")
+            #expect(reminded.0 == 303)
+            #expect(try await reviewer.get("/app/inbox?problem=all").1.contains("个尚未上报的单位发出催报消息"))
+            #expect(try await cycle.unreadCount(filler) == 0, "a unit already up is not reminded")
+            #expect(try await unit.get("/app/reports/2021/\(Cycle.demoExample)").0 == 200)
         }
     }
 
