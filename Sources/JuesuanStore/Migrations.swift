@@ -102,6 +102,9 @@ enum Migrations {
             (9, ["CREATE TABLE messages (id \(d.serial), recipient TEXT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, "
                  + "body TEXT NOT NULL, link TEXT, read INTEGER NOT NULL DEFAULT 0)",
                  "CREATE INDEX messages_recipient ON messages(recipient, read)"]),
+            // 撤回 and 更正 of published reports, shown on the public page.
+            (10, ["CREATE TABLE corrections (id \(d.serial), report TEXT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, "
+                  + "actor TEXT NOT NULL)"]),
         ]
     }
 

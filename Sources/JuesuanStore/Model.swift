@@ -48,6 +48,8 @@ public enum ReportState: String, Sendable, Codable, CaseIterable {
 /// The transitions a person can ask for.
 public enum Action: String, Sendable, Codable, CaseIterable {
     case submit, `return`, approve, publish
+    /// 撤回 a published report (财政, reason required): the public page says so until it is published again (更正).
+    case withdraw
 
     public var chineseName: String {
         switch self {
@@ -55,6 +57,7 @@ public enum Action: String, Sendable, Codable, CaseIterable {
         case .return: "退回"
         case .approve: "审核通过"
         case .publish: "公开"
+        case .withdraw: "撤回"
         }
     }
 }

@@ -47,7 +47,7 @@ extension Role {
 /// What can be done to one report. `ReportView.actions` lists those the caller may take now,
 /// decided by `Cycle.refusal`, the same function every operation runs before it writes.
 public enum ReportOperation: String, Sendable, Codable, CaseIterable {
-    case upload, consolidate, recheck, explain, confirm, submit, approve, `return`, publish
+    case upload, consolidate, recheck, explain, confirm, submit, approve, `return`, publish, withdraw
 
     public init(_ action: Action) {
         switch action {
@@ -55,6 +55,7 @@ public enum ReportOperation: String, Sendable, Codable, CaseIterable {
         case .return: self = .return
         case .approve: self = .approve
         case .publish: self = .publish
+        case .withdraw: self = .withdraw
         }
     }
 }
@@ -147,6 +148,10 @@ extension Cycle {
             default:
                 return .forbidden("“\(role.chineseName)”角色不能审核报表。")
             }
+        case .withdraw:
+            guard role == .finance else { return .forbidden("“\(role.chineseName)”角色不能撤回已公开的报表（由财政撤回）。") }
+            if !above { return .forbidden("只能撤回下级单位的报表。") }
+            return state == .published ? nil : .conflict("报表当前状态为“\(state.rawValue)”，只有已公开的报表可以撤回。")
         case .publish:
             if let refused = need(.publish, "公开报表") { return refused }
             if role == .finance, !above { return .forbidden("只能公开下级单位的报表。") }

@@ -1,6 +1,7 @@
 import Foundation
 import Juesuan
 import JuesuanNarrative
+import JuesuanRender
 import JuesuanConsolidate
 import SQLKit
 
@@ -787,6 +788,9 @@ extension Cycle {
         case .return: target = .drafting
         case .approve: target = context.role == .reviewer ? .departmentApproved : .financeApproved
         case .publish: target = .published
+        case .withdraw:
+            guard reason != nil else { throw StoreError.invalid("撤回必须填写理由（将显示在公开页面上）。") }
+            target = .drafting
         }
         if let expected = request.revision, expected != view.revision {
             throw StoreError.conflict("报表已被他人修改（您看到的是第 \(expected) 次修改，现为第 \(view.revision) 次），请刷新后再操作。")
@@ -795,7 +799,7 @@ extension Cycle {
         let id = Self.reportID(year, code)
         let from = view.state, revision = view.revision
         let now = Clock.stamp()
-        let storedReason = request.action == .return ? reason : nil
+        let storedReason = request.action == .return || request.action == .withdraw ? reason : nil
         let detail = reason
         try await backend.write { db in
             guard try await db.raw("""
@@ -830,6 +834,23 @@ extension Cycle {
             case .publish:
                 try await self.notify(db, org: code, roles: [.filler, .head], kind: "publish", title: "\(year) 年度报表已公开",
                                       body: "报表已公开：/public/\(year)/\(code)/", link: "/public/\(year)/\(code)/")
+                // Published again after a 撤回: an 更正, dated, with the reason the public was given.
+                if let withdrawn = try await db.raw("""
+                    SELECT reason FROM corrections WHERE report = \(bind: id) AND kind = 'withdraw' ORDER BY id DESC LIMIT 1
+                    """).first()?.decode(column: "reason", as: String.self) {
+                    try await db.raw("""
+                        INSERT INTO corrections (report, at, kind, reason, actor) VALUES (\(bind: id), \(bind: now), 'correct', \(bind: withdrawn),
+                        \(bind: caller.user.login))
+                        """).run()
+                }
+            case .withdraw:
+                try await db.raw("DELETE FROM publications WHERE report = \(bind: id)").run()
+                try await db.raw("""
+                    INSERT INTO corrections (report, at, kind, reason, actor) VALUES (\(bind: id), \(bind: now), 'withdraw', \(bind: detail ?? ""),
+                    \(bind: caller.user.login))
+                    """).run()
+                try await self.notify(db, org: code, roles: [.filler, .head], kind: "withdraw", title: "\(year) 年度报表已撤回",
+                                      body: "\(who)撤回了已公开的报表，理由：\(detail ?? "")。请更正后重新上报；再次公开时公开页面写明更正。", link: link)
             case .submit:
                 if let parent = view.org.parent {
                     try await self.notify(db, org: parent, roles: [.reviewer, .finance], kind: "awaiting", title: "待审核：\(view.org.name)",
@@ -872,13 +893,47 @@ extension Cycle {
     /// A published file, without login; nil unless the report is 已公开.
     public func publicFile(year: Int, org code: String, path: String) async throws -> (Data, String)? {
         let id = Self.reportID(year, code)
-        return try await backend.read { db in
+        return try await backend.read { db -> (Data, String)? in
+            let corrections = try await db.raw("SELECT at, kind, reason FROM corrections WHERE report = \(bind: id) ORDER BY id").all().map {
+                (at: try $0.decode(column: "at", as: String.self), kind: try $0.decode(column: "kind", as: String.self),
+                 reason: try $0.decode(column: "reason", as: String.self))
+            }
             guard let row = try await db.raw("""
                 SELECT p.content, p.content_type FROM publications p JOIN reports r ON r.id = p.report
                 WHERE p.report = \(bind: id) AND p.path = \(bind: path) AND r.state = \(bind: ReportState.published.rawValue)
-                """).first() else { return nil }
-            return (try row.decode(column: "content", as: Data.self), try row.decode(column: "content_type", as: String.self))
+                """).first() else {
+                // Withdrawn and not yet published again: the page says so, and why.
+                guard path == "index.html", let last = corrections.last, last.kind == "withdraw",
+                      let org = try await self.org(db, code) else { return nil }
+                return (Data(Self.withdrawnPage(org: org, year: year, at: last.at, reason: last.reason).utf8), "text/html; charset=utf-8")
+            }
+            var content = try row.decode(column: "content", as: Data.self)
+            let corrected = corrections.filter { $0.kind == "correct" }
+            if path == "index.html", !corrected.isEmpty {
+                // 更正: each correction with its date and reason, under the title.
+                let list = "<section class=\"corrections\" role=\"note\"><h2>更正说明</h2><ul>" + corrected.map {
+                    "<li>\(HTMLWriter.escape(AuditWords.beijing($0.at).prefix(10).description)) 更正：\(HTMLWriter.escape($0.reason))</li>"
+                }.joined() + "</ul></section>"
+                let page = String(decoding: content, as: UTF8.self)
+                if let header = page.range(of: "</header>") {
+                    content = Data(page.replacingCharacters(in: header, with: "</header>" + list).utf8)
+                }
+            }
+            return (content, try row.decode(column: "content_type", as: String.self))
         }
+    }
+
+    /// The public address of a withdrawn report: a page that says it was withdrawn, when and why.
+    static func withdrawnPage(org: Org, year: Int, at: String, reason: String) -> String {
+        let name = HTMLWriter.escape(org.name)
+        return """
+            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(name) \(year) 年度部门决算（已撤回）</title>
+            <style>body{font-family:"Noto Sans CJK SC",sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.7;color:#1f2933}</style>
+            </head><body><h1>\(name) \(year) 年度部门决算</h1>
+            <p role="alert">本报告已于 \(HTMLWriter.escape(AuditWords.beijing(at).prefix(16).description)) 撤回，理由：\(HTMLWriter.escape(reason))</p>
+            <p>更正后将重新公开。<a href="/public/\(year)/">\(year) 年度已公开的报告</a></p></body></html>
+            """
     }
 
     public struct PublishedEntry: Sendable, Codable {

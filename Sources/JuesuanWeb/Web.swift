@@ -301,6 +301,7 @@ struct Pages: Sendable {
             var base: String
             var revision: Int
             var upload = false, consolidate = false, recheck = false, confirm = false, submit = false, publish = false, approve = false
+            var withdraw = false
             var `return` = false
             // Templates see stored properties only (Mirror): no computed ones in page models.
             var blockers: [String] = []
@@ -393,6 +394,7 @@ struct Pages: Sendable {
             case .return: actions.return = true
             case .explain: break
             case .confirm: actions.confirm = true
+            case .withdraw: actions.withdraw = true
             }
         }
         let names = ["upload": "上传", "recheck": "重新检查", "consolidate": "汇总", "explain": "说明", "submit": "上报", "return": "退回",
@@ -441,13 +443,13 @@ struct Pages: Sendable {
             let year = try PathParameter.year(context), code = try PathParameter.org(context)
             guard let action = form["action"].flatMap(Action.init(rawValue:)) else { throw StoreError.badRequest("不认识的操作。") }
             let base = "/app/reports/\(year)/\(Self.query(code))"
-            if action != .return, form["confirmed"] != "1" {
+            if action != .return, action != .withdraw, form["confirmed"] != "1" {
                 let view = try await cycle.report(caller, year: year, org: code)
                 let consequence = switch action {
                 case .submit: "上报后本单位不能再修改或上传新版本，除非审核人员退回。"
                 case .approve: "审核通过后报表交下一级审核（或可公开），本级不能再退回。"
-                case .publish: "公开后报表、PDF 与工作簿即向社会公开，不能撤回。"
-                case .return: ""
+                case .publish: "公开后报表、PDF 与工作簿即向社会公开；如需更正，由财政撤回后再次公开，公开页面写明更正。"
+                case .return, .withdraw: ""
                 }
                 let model = ConfirmPage(csrf: context.csrf ?? "", base: base, action: action.rawValue, actionName: action.chineseName,
                                         orgName: view.org.name, year: year, revision: form["revision"].flatMap { Int($0) } ?? view.revision,

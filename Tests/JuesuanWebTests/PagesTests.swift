@@ -140,7 +140,7 @@ struct PagesTests {
                 case .upload: "\(base)/upload"
                 case .consolidate: "\(base)/consolidate"
                 case .recheck: "\(base)/recheck"
-                case .submit, .approve, .return, .publish: "\(base)/transition"
+                case .submit, .approve, .return, .publish, .withdraw: "\(base)/transition"
                 case .explain: "\(base)/explain-all"
                 case .confirm: "\(base)/confirm"
                 }
@@ -281,6 +281,43 @@ struct PagesTests {
             #expect(try await reviewer.get("/app/inbox?problem=all").1.contains("个尚未上报的单位发出催报消息"))
             #expect(try await cycle.unreadCount(filler) == 0, "a unit already up is not reminded")
             #expect(try await unit.get("/app/reports/2021/\(Cycle.demoExample)").0 == 200)
+        }
+    }
+
+    @Test("撤回 then 更正: the public page says it was withdrawn and why; published again, it lists the correction with its date and reason")
+    func withdrawAndCorrect() async throws {
+        try await Self.withPages(synthetic: 0) { cycle, client in
+            let filler = try await Self.caller(cycle, "tianbao"), head = try await Self.caller(cycle, "fuzeren")
+            let reviewer = try await Self.caller(cycle, "zhuguan"), finance = try await Self.caller(cycle, "caizheng")
+            func throughTheCycle() async throws {
+                let upload = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
+                                                    bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
+                _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number,
+                                            upload.findings.filter { $0.severity == .warning }.map { ($0.key, "经核实，口径差异，数字无误。") })
+                _ = try await cycle.confirm(head, year: 2021, org: Cycle.demoExample, revision: nil)
+                for (who, action) in [(filler, Action.submit), (reviewer, .approve), (finance, .approve), (finance, .publish)] {
+                    _ = try await cycle.transition(who, year: 2021, org: Cycle.demoExample, .init(action: action))
+                }
+            }
+            try await throughTheCycle()
+            let anyone = Browser(client: client, cookie: "", csrf: "")
+            let page = "/public/2021/\(Cycle.demoExample)/"
+            #expect(try await anyone.get(page).0 == 200)
+            // Only 财政 withdraws, with a reason; the unit cannot.
+            await #expect(throws: StoreError.self) { _ = try await cycle.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .withdraw, reason: "x")) }
+            await #expect(throws: StoreError.self) { _ = try await cycle.transition(finance, year: 2021, org: Cycle.demoExample, .init(action: .withdraw)) }
+            let withdrawn = try await cycle.transition(finance, year: 2021, org: Cycle.demoExample,
+                                                       .init(action: .withdraw, reason: "表3 基本支出与表5 不一致，待更正。"))
+            #expect(withdrawn.state == .drafting)
+            let (status, notice) = try await anyone.get(page)
+            #expect(status == 200 && notice.contains("撤回") && notice.contains("表3 基本支出与表5 不一致，待更正。"))
+            #expect(try await anyone.get("/public/2021/\(Cycle.demoExample)/workbook.xlsx").0 == 404)
+            #expect(!(try await cycle.published(year: 2021, paging: Paging(offset: 0, limit: 10)).items.contains { $0.org == Cycle.demoExample }))
+            // Corrected and published again: the page lists the correction.
+            try await throughTheCycle()
+            let corrected = try await anyone.get(page).1
+            #expect(corrected.contains("更正说明") && corrected.contains("更正：表3 基本支出与表5 不一致，待更正。"))
+            #expect(!corrected.contains("本报告已于"))
         }
     }
 
