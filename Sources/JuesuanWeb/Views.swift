@@ -86,6 +86,8 @@ enum Views {
             let role = user.role
             if role.may(.prepare) { links.append(("report", "/app/reports/\(defaultYear)/\(user.org)", "本单位报表")) }
             if role.may(.seeInbox) { links.append(("inbox", "/app/inbox", "审核收件箱")) }
+            // A 主管部门's own report is the 汇总 of its units: on the menu of the people who make it.
+            if role.may(.consolidate) && !role.may(.prepare) { links.append(("report", "/app/reports/\(defaultYear)/\(user.org)", "本部门汇总")) }
             if role.may(.seeBatches) { links.append(("batches", "/app/batches", "批量审查")) }
             if role.may(.seeAdministration) { links.append(("admin", "/app/admin", "管理")) }
             links.append(("messages", "/app/messages", unread > 0 ? "消息（\(unread)）" : "消息"))

@@ -81,6 +81,7 @@ public enum JuesuanWeb {
             return try await pages.flash(context, notice: "已向 \(count) 个尚未上报的单位发出催报消息。", to: "/app/inbox?year=\(year)&problem=all")
         } }
         router.get("/app/messages") { request, context in try await pages.messages(request, context) }
+        router.get("/app/inbox.xlsx") { request, context in try await pages.inboxWorkbook(request, context) }
         router.get("/app/batches") { request, context in try await pages.batches(request, context) }
         router.post("/app/batches") { request, context in try await pages.post(request, context) { form, caller in
             // Every file is checked before the batch is made: one bad file refuses the whole upload, nothing queued.
@@ -647,6 +648,7 @@ struct Pages: Sendable {
         /// The rows can be chosen and approved together (the 待我审核 view of a reviewer).
         var selectable: Bool
         var mayRemind: Bool
+        var exportHref: String
     }
 
     func inbox(_ request: Request, _ context: AppContext) async throws -> Response {
@@ -703,7 +705,8 @@ struct Pages: Sendable {
                           left: item.state == .published ? "已公开" : "\(item.daysLeft) 天")
                 },
                 pager: Views.pager(total: page.total, offset: paging.offset, limit: paging.limit) { url(state: state, problem: problem, offset: $0) },
-                csrf: context.csrf ?? "", selectable: reviews && problem == .awaiting && !page.items.isEmpty, mayRemind: reviews)
+                csrf: context.csrf ?? "", selectable: reviews && problem == .awaiting && !page.items.isEmpty, mayRemind: reviews,
+                exportHref: url(state: state, problem: problem).replacingOccurrences(of: "/app/inbox?", with: "/app/inbox.xlsx?"))
             return Views.layout(title: "审核收件箱", user: caller.user, csrf: context.csrf, notice: context.notice,
                                 problem: context.problem, current: "inbox", body: Views.render("inbox", model))
         }
@@ -742,6 +745,28 @@ struct Pages: Sendable {
             return try await flash(context, notice: refused.isEmpty ? notice : nil, problem: refused.isEmpty ? nil : notice,
                                    to: "/app/inbox?year=\(year)")
         }
+    }
+
+    /// The inbox as it is filtered, every row (not one page), as a workbook with Beijing times.
+    func inboxWorkbook(_ request: Request, _ context: AppContext) async throws -> Response {
+        guard let caller = context.caller else { return Self.redirect("/login") }
+        let query = request.uri.queryParameters
+        let latest = try await cycle.tasks().first?.year ?? Views.defaultYear
+        let year = query["year"].flatMap { Int(String($0)) } ?? latest
+        let state = query["state"].flatMap { ReportState(rawValue: String($0)) }
+        let problem = query["problem"].flatMap { Cycle.ProblemFilter(rawValue: String($0)) }
+        let list = try await cycle.inbox(caller, year: year, state: state, problem: problem, query: query["q"].map(String.init),
+                                         paging: Paging(offset: 0, limit: 100_000, maxLimit: 100_000))
+        let rows = list.items.map { item in
+            [item.org, item.name, item.kind.rawValue, item.state.rawValue, String(item.errors), String(item.warnings), String(item.unexplained),
+             item.firstError ?? "", Views.date(item.updatedAt, time: true), item.state == .published ? "已公开" : "\(item.daysLeft) 天"]
+        }
+        let data = try SimpleSheet.xlsx(title: "\(year) 年度收件箱", header: ["单位编码", "单位", "类型", "状态", "错误", "警告", "未说明", "第一个错误",
+                                                                          "最近更改（北京时间）", "距截止"], rows: rows)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query("收件箱-\(year).xlsx")
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
     struct MessagesPage {

@@ -257,6 +257,14 @@ struct PagesTests {
             #expect(!inbox.contains("name=\"pick.420103001\""), "only what awaits: the 主管部门's own node is not listed")
             let all = try await reviewer.get("/app/inbox?problem=all").1
             #expect(!all.contains("name=\"pick."), "choosing is for what awaits")
+            // The list as filtered, every row, as a workbook in Beijing time.
+            var headers = HTTPFields()
+            headers[.cookie] = reviewer.cookie
+            let export = try await client.executeRequest(uri: "/app/inbox.xlsx?year=2021&problem=all", method: .get, headers: headers, body: nil)
+            #expect(export.status == .ok)
+            let grid = try WorkbookReader.firstSheetGrid(Data(buffer: export.body), name: "收件箱.xlsx")
+            #expect(grid.first?.contains("单位编码") == true && grid.first?.contains("最近更改（北京时间）") == true)
+            #expect(grid.contains { $0.first == Cycle.demoExample && $0.contains("已上报") })
             // Asks first, then approves what it can and says why not for the rest.
             let ask = try await reviewer.post("/app/inbox/approve", "_csrf=\(reviewer.csrf)&year=2021&pick.\(Cycle.demoExample)=1")
             #expect(ask.0 == 200)
