@@ -941,6 +941,15 @@ extension Cycle {
         public var name: String
         public var publishedAt: String
         public var files: [String]
+        /// The 主管部门 the unit belongs to (nil directly under the 财政局), for the index by department.
+        public var department: String?
+    }
+
+    /// The name of the jurisdiction: the 财政局 at the root of the tree (shown on the public pages).
+    public func jurisdiction() async throws -> String? {
+        try await backend.read { db in
+            try await db.raw("SELECT name FROM orgs WHERE parent IS NULL ORDER BY code LIMIT 1").first()?.decode(column: "name", as: String.self)
+        }
     }
 
     /// Every unit published for `year`.
@@ -950,7 +959,8 @@ extension Cycle {
                 SELECT COUNT(*) AS n FROM reports WHERE year = \(bind: year) AND state = \(bind: ReportState.published.rawValue)
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
-                SELECT r.org, o.name, r.published_at FROM reports r JOIN orgs o ON o.code = r.org
+                SELECT r.org, o.name, r.published_at, p.name AS parent_name, p.kind AS parent_kind
+                FROM reports r JOIN orgs o ON o.code = r.org LEFT JOIN orgs p ON p.code = o.parent
                 WHERE r.year = \(bind: year) AND r.state = \(bind: ReportState.published.rawValue)
                 ORDER BY o.path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
@@ -960,8 +970,10 @@ extension Cycle {
                 let files = try await db.raw("""
                     SELECT path FROM publications WHERE report = \(bind: Self.reportID(year, org)) ORDER BY path
                     """).all().map { try $0.decode(column: "path", as: String.self) }
+                let parentKind = try row.decode(column: "parent_kind", as: String?.self)
                 items.append(PublishedEntry(org: org, name: try row.decode(column: "name", as: String.self),
-                                            publishedAt: try row.decode(column: "published_at", as: String?.self) ?? "", files: files))
+                                            publishedAt: try row.decode(column: "published_at", as: String?.self) ?? "", files: files,
+                                            department: parentKind == OrgKind.department.rawValue ? try row.decode(column: "parent_name", as: String?.self) : nil))
             }
             return Page(items: items, total: total, offset: paging.offset, limit: paging.limit)
         }

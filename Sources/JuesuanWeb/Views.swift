@@ -75,12 +75,13 @@ enum Views {
         var notice: String?
         var problem: String?
         var body: String
+        var brand: String
     }
 
     /// A whole page: the person and the links their role may use (asked of the store's permissions),
     /// a notice or problem banner, the body (itself rendered from a template).
     static func layout(title: String, user: User?, csrf: String?, notice: String? = nil, problem: String? = nil,
-                       current: String = "", body: String, extraStyle: String = "") -> String {
+                       current: String = "", body: String, extraStyle: String = "", brand: String? = nil) -> String {
         let person = user.map { user -> Person in
             var links: [(String, String, String)] = []
             let role = user.role
@@ -97,7 +98,7 @@ enum Views {
         }
         return render("layout", Layout(title: title, stylesheet: stylesheet, extraStyle: extraStyle, user: person, csrf: csrf ?? "",
                                        notice: notice.flatMap { $0.isEmpty ? nil : $0 }, problem: problem.flatMap { $0.isEmpty ? nil : $0 },
-                                       body: body))
+                                       body: body, brand: brand ?? "juesuan 决算"))
     }
 
     // MARK: - Shared parts

@@ -902,7 +902,8 @@ struct Pages: Sendable {
 
     struct PublicIndexPage {
         struct Row { var base: String, name: String, published: String, pdf: Bool, workbook: Bool, openData: Bool }
-        var year: Int, total: Int, rows: [Row]
+        struct Group { var department: String, rows: [Row] }
+        var year: Int, total: Int, jurisdiction: String, groups: [Group], empty: Bool
         var pager: Views.Pager?
     }
 
@@ -910,15 +911,22 @@ struct Pages: Sendable {
         let year = try PathParameter.year(context)
         let offset = request.uri.queryParameters["offset"].flatMap { Int(String($0)) } ?? 0
         let list = try await cycle.published(year: year, paging: Paging(offset: offset, limit: 100))
+        let jurisdiction = try await cycle.jurisdiction() ?? ""
+        // By 主管部门, as the bureau publishes them; units directly under the 财政局 first.
+        var groups: [PublicIndexPage.Group] = []
+        for entry in list.items {
+            let row = PublicIndexPage.Row(base: "/public/\(year)/\(Self.query(entry.org))/", name: entry.name, published: Views.date(entry.publishedAt),
+                                          pdf: entry.files.contains("report.pdf"), workbook: entry.files.contains("workbook.xlsx"),
+                                          openData: entry.files.contains("datapackage.json"))
+            let department = entry.department ?? "直属单位"
+            if let index = groups.firstIndex(where: { $0.department == department }) { groups[index].rows.append(row) } else {
+                groups.append(.init(department: department, rows: [row]))
+            }
+        }
         let model = PublicIndexPage(
-            year: year, total: list.total,
-            rows: list.items.map { entry in
-                .init(base: "/public/\(year)/\(Self.query(entry.org))/", name: entry.name, published: Views.date(entry.publishedAt),
-                      pdf: entry.files.contains("report.pdf"), workbook: entry.files.contains("workbook.xlsx"),
-                      openData: entry.files.contains("datapackage.json"))
-            },
+            year: year, total: list.total, jurisdiction: jurisdiction, groups: groups, empty: groups.isEmpty,
             pager: Views.pager(total: list.total, offset: offset, limit: 100) { "/public/\(year)/?offset=\($0)" })
-        return Self.html(Views.layout(title: "\(year) 年度已公开", user: context.caller?.user, csrf: context.csrf, current: "public",
-                                      body: Views.render("public-index", model)))
+        return Self.html(Views.layout(title: "\(jurisdiction) \(year) 年度已公开", user: context.caller?.user, csrf: context.csrf, current: "public",
+                                      body: Views.render("public-index", model), brand: jurisdiction.isEmpty ? nil : jurisdiction))
     }
 }

@@ -331,10 +331,12 @@ struct PagesTests {
 
     @Test("public index: escaped names, download links only for files that exist; pager past 100")
     func publicIndex() async throws {
-        try await Self.withPages(synthetic: 0) { _, client in
+        try await Self.withPages(synthetic: 0) { cycle, client in
             let (status, html) = try await Browser(client: client, cookie: "", csrf: "").get("/public/2021/")
             #expect(status == 200)
-            #expect(html.contains("2021 年度已公开的部门决算"))
+            #expect(html.contains("2021 年度部门决算公开"))
+            let bureau = try #require(try await cycle.jurisdiction())
+            #expect(html.contains("<a class=\"brand\" href=\"/\">\(bureau)</a>"), "the public side bears the bureau's name")
             #expect(html.contains("还没有单位公开。") || html.contains("<td><a href=\"/public/2021/"))
             #expect(!html.contains("class=\"pager\""))
         }
