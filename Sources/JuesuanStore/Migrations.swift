@@ -105,6 +105,9 @@ enum Migrations {
             // 撤回 and 更正 of published reports, shown on the public page.
             (10, ["CREATE TABLE corrections (id \(d.serial), report TEXT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, "
                   + "actor TEXT NOT NULL)"]),
+            // 批注 on findings, kept with the report across versions.
+            (11, ["CREATE TABLE remarks (id \(d.serial), report TEXT NOT NULL, finding TEXT NOT NULL, author TEXT NOT NULL, role TEXT NOT NULL, "
+                  + "at TEXT NOT NULL, text TEXT NOT NULL)", "CREATE INDEX remarks_report ON remarks(report)"]),
         ]
     }
 

@@ -339,6 +339,8 @@ extension Cycle {
     public struct PageData: Sendable {
         public var view: ReportView
         public var shown: (version: VersionView, findings: [StoredFinding], dataset: Disclosure)?
+        /// 批注 by finding key.
+        public var remarks: [String: [Remark]] = [:]
     }
 
     /// Scores and Part 3 written with the store's catalogue (for the review on the report page).
@@ -350,12 +352,13 @@ extension Cycle {
     public func reportPage(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> PageData {
         try await backend.read { db in
             let view = try await self.reportView(db, caller, year: year, org: code)
-            guard view.currentVersion != nil else { return PageData(view: view) }
+            let remarks = try await self.remarks(db, report: Self.reportID(year, code))
+            guard view.currentVersion != nil else { return PageData(view: view, remarks: remarks) }
             let (shown, findings) = try await self.storedFindings(db, year: year, org: code, version: version)
             guard let dataset = try await self.storedDataset(db, year: year, org: code, version: shown.number) else {
                 throw StoreError.notFound("\(code) 的 \(year) 年度报表没有第 \(shown.number) 版。")
             }
-            return PageData(view: view, shown: (shown, findings, dataset))
+            return PageData(view: view, shown: (shown, findings, dataset), remarks: remarks)
         }
     }
 

@@ -48,6 +48,11 @@ public enum JuesuanWeb {
             let result = try await cycle.upload(caller, year: year, org: org, filename: file.filename, bytes: file.data)
             return "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。"
         } }
+        router.post("/app/reports/{year}/{org}/remark") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
+            guard let key = form["finding"] else { throw StoreError.badRequest("表单不完整。") }
+            _ = try await cycle.remark(caller, year: year, org: org, finding: key, text: form["text"] ?? "")
+            return "批注已保存，单位会在消息中看到。"
+        } }
         router.post("/app/reports/{year}/{org}/explain-all") { request, context in try await pages.explainAll(request, context) }
         router.post("/app/reports/{year}/{org}/explain") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
             guard let version = form["version"].flatMap({ Int($0) }), let key = form["finding"] else { throw StoreError.badRequest("表单不完整。") }
@@ -334,7 +339,13 @@ struct Pages: Sendable {
             var itemId: String, severityKey: String, severityName: String, anchor: String?, place: String, message: String, rule: String
             var stated: String?, expected: String?, other: String?, causeNote: String?, line: Int?, advice: String
             var explanation: String?, explainedBy: String, carried: Int?, box: ExplainBox?
+            var remarks: [RemarkView], hasRemarks: Bool, remarkForm: RemarkForm?, reply: ReplyBox?
         }
+        struct RemarkView { var who: String, at: String, text: String, reviewer: Bool }
+        /// A reviewer's 批注 form under a finding (pages without the unit's explanation form).
+        struct RemarkForm { var base: String, key: String, id: String }
+        /// The unit's answer to the remarks on a finding, inside the form of explanations.
+        struct ReplyBox { var index: Int, key: String, id: String }
         /// The findings at one cell: several rules failing at one cell are shown under it together.
         struct CellGroup { var shared: Bool, heading: String, cellAnchor: String?, items: [FindingItem] }
         struct Group { var name: String, cells: [CellGroup] }
@@ -418,7 +429,8 @@ struct Pages: Sendable {
                 model.compare = try await compareModel(caller, year: year, org: code, version: version.number, against: against)
             }
             let editable = view.actions.contains(.explain) && version.number == view.currentVersion
-            model.findings = findingsModel(findings, version: version, editable: editable, base: base, typed: typed)
+            model.findings = findingsModel(findings, version: version, editable: editable, base: base, typed: typed, remarks: data.remarks,
+                                           mayRemark: caller.user.role.may(.review) && caller.isAbove(view.org.path))
             // The whole disclosure as it will be published — Part 3 情况说明 and the forms included —
             // with the findings at their places.
             let parts = try await cycle.reviewParts(dataset)
@@ -477,8 +489,15 @@ struct Pages: Sendable {
                 entries.append((key, text))
                 texts[key] = text
             }
+            // Answers to 批注, written with the explanations.
+            var replies: [(key: String, text: String)] = []
+            for (name, key) in form.fields where name.hasPrefix("rfinding.") {
+                let text = (form["reply." + name.dropFirst("rfinding.".count)] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                if !text.isEmpty { replies.append((key, text)) }
+            }
             do {
                 let saved = try await cycle.explain(caller, year: year, org: code, version: version, entries)
+                for reply in replies { _ = try await cycle.remark(caller, year: year, org: code, finding: reply.key, text: reply.text) }
                 return try await flash(context, notice: saved.isEmpty ? "没有要保存的说明。" : "已保存 \(saved.count) 条说明。",
                                        to: "/app/reports/\(year)/\(Self.query(code))#findings")
             } catch let refused as Cycle.ExplanationsRefused {
@@ -526,17 +545,19 @@ struct Pages: Sendable {
     }
 
     func findingsModel(_ findings: [StoredFinding], version: VersionView, editable: Bool, base: String,
-                       typed: ReportPage.Typed = .init()) -> ReportPage.Findings {
+                       typed: ReportPage.Typed = .init(), remarks: [String: [Remark]] = [:], mayRemark: Bool = false) -> ReportPage.Findings {
         let errors = findings.filter { $0.severity == .error }.count, warnings = findings.filter { $0.severity == .warning }.count
         // Errors with a likely single cause come first, under that cell; the rest by table.
         let causes = Dictionary(grouping: findings.filter { $0.cause != nil }) { $0.cause ?? "" }
         let causeOrder = causes.keys.sorted { (causes[$0]?.count ?? 0, $1) > (causes[$1]?.count ?? 0, $0) }
         let groups = Dictionary(grouping: findings.filter { $0.cause == nil }) { $0.table ?? "表外（情况说明、自评表等）" }
         let order = groups.keys.sorted { ($0.hasPrefix("表") ? 0 : 1, $0.count, $0) < ($1.hasPrefix("表") ? 0 : 1, $1.count, $1) }
-        var index = 0
+        var index = 0, replies = 0
         var labels: [String: Int] = [:]
         func item(_ finding: StoredFinding) -> ReportPage.FindingItem {
             let warning = finding.severity == .warning
+            let answerable = editable && !(remarks[finding.key] ?? []).isEmpty
+            if answerable { replies += 1 }
             let id = "x" + String(finding.key.unicodeScalars.reduce(UInt32(5381)) { ($0 &* 33) &+ $1.value }, radix: 36)
             var box: ReportPage.ExplainBox?
             if warning && editable {
@@ -553,7 +574,14 @@ struct Pages: Sendable {
                 place: finding.place, message: finding.message, rule: finding.rule, stated: finding.stated,
                 expected: finding.expectedIsFix ? finding.expected : nil, other: finding.family == "表间一致" ? finding.expected : nil,
                 causeNote: finding.cause.flatMap { $0 == finding.place ? nil : $0 }, line: finding.line, advice: Views.advice(finding), explanation: warning ? finding.explanation : nil,
-                explainedBy: finding.explainedByName ?? finding.explainedBy ?? "", carried: finding.explanationCarriedFrom, box: box)
+                explainedBy: finding.explainedByName ?? finding.explainedBy ?? "", carried: finding.explanationCarriedFrom, box: box,
+                remarks: (remarks[finding.key] ?? []).map {
+                    .init(who: "\($0.authorName)（\($0.role.chineseName)）", at: Views.date($0.at, time: true), text: $0.text,
+                          reviewer: $0.role.may(.review))
+                },
+                hasRemarks: !(remarks[finding.key] ?? []).isEmpty,
+                remarkForm: mayRemark && !editable ? .init(base: base, key: finding.key, id: "r" + id) : nil,
+                reply: answerable ? .init(index: replies, key: finding.key, id: "a" + id) : nil)
         }
         return ReportPage.Findings(
             version: version.number, base: base, errors: errors, warnings: warnings, infos: findings.count - errors - warnings,

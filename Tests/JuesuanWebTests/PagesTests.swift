@@ -292,6 +292,47 @@ struct PagesTests {
         }
     }
 
+    @Test("批注: a reviewer remarks on a finding of a submitted report and returns it; the unit sees who and when, answers with its explanations; the thread stays across versions")
+    func remarks() async throws {
+        try await Self.withPages(synthetic: 0) { cycle, client in
+            let filler = try await Self.caller(cycle, "tianbao"), head = try await Self.caller(cycle, "fuzeren")
+            let bytes = try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path))
+            let upload = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: bytes)
+            let warnings = upload.findings.filter { $0.severity == .warning }
+            _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number,
+                                        warnings.map { ($0.key, "经核实，口径差异，数字无误。") })
+            _ = try await cycle.confirm(head, year: 2021, org: Cycle.demoExample, revision: nil)
+            _ = try await cycle.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
+            let reviewer = try await Browser.login(client, "zhuguan")
+            let base = "/app/reports/2021/\(Cycle.demoExample)"
+            let page = try await reviewer.get(base).1
+            #expect(page.contains("action=\"\(base)/remark\""), "a reviewer has a 批注 form under each finding")
+            let key = try #require(warnings.first?.key)
+            let remarked = try await reviewer.post(base + "/remark", "_csrf=\(reviewer.csrf)&finding=" + key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                                                   + "&text=" + "请附上口径差异的依据文件。".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(remarked.0 == 303)
+            // A remark on a finding the report does not have is refused; a unit cannot remark on another's report.
+            await #expect(throws: StoreError.self) {
+                _ = try await cycle.remark(try await Self.caller(cycle, "zhuguan"), year: 2021, org: Cycle.demoExample, finding: "X|none", text: "随便")
+            }
+            _ = try await cycle.transition(try await Self.caller(cycle, "zhuguan"), year: 2021, org: Cycle.demoExample,
+                                           .init(action: .return, reason: "见批注。"))
+            // The unit: the remark at its finding, who and when; an answer box in the form of explanations.
+            let unit = try await Browser.login(client, "tianbao")
+            let unitPage = try await unit.get(base).1
+            #expect(unitPage.contains("主管部门审核员（主管部门审核）") && unitPage.contains("请附上口径差异的依据文件。"))
+            #expect(unitPage.contains("name=\"reply.1\""))
+            let answered = try await unit.post(base + "/explain-all", "_csrf=\(unit.csrf)&version=\(upload.version.number)&rfinding.1="
+                                               + key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&reply.1="
+                                               + "依据为区财政局文件，已附于情况说明。".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(answered.0 == 303)
+            // A new version: the same finding, the same thread.
+            _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w2.xlsx", bytes: bytes)
+            let later = try await reviewer.get(base).1
+            #expect(later.contains("请附上口径差异的依据文件。") && later.contains("依据为区财政局文件，已附于情况说明。"))
+        }
+    }
+
     @Test("撤回 then 更正: the public page says it was withdrawn and why; published again, it lists the correction with its date and reason")
     func withdrawAndCorrect() async throws {
         try await Self.withPages(synthetic: 0) { cycle, client in
