@@ -542,6 +542,36 @@ class Pages(unittest.TestCase):
         self.assertIn("第三部分 情况说明", d.find_element(By.CSS_SELECTOR, "section.narrative-preview").text)
         shoot(d, "editor-facts")
 
+    def test_9_bureau(self):
+        """财政: approves several reports at once from 待我审核 (asked first); withdraws a published report, whose public page then
+        says so; the unit finds it in its messages."""
+        d = self.driver
+        self.login("caizheng")
+        d.get(URL + "/app/inbox?year=2021")
+        boxes = d.find_elements(By.CSS_SELECTOR, "form.batch-approve input[type=checkbox]")
+        self.assertTrue(boxes, "待我审核 should list the reports the demo's 主管部门 approved")
+        chosen = boxes[:3]
+        for box in chosen:
+            box.click()
+        shoot(d, "inbox-awaiting")
+        confirmed(d, d.find_element(By.CSS_SELECTOR, "form.batch-approve button.primary"))
+        self.assertIn(f"已审核通过 {len(chosen)} 份", self.notice())
+        # The example was published in test_1: 撤回 with a reason.
+        d.get(URL + REPORT)
+        d.find_element(By.ID, "withdraw-reason").send_keys("表3 与表5 的基本支出不一致，待更正。")
+        go(d, d.find_element(By.XPATH, "//form[input[@name='action' and @value='withdraw']]//button"))
+        self.assertIn("撤回成功", self.notice())
+        d.get(URL + f"/public/2021/{UNIT}/")
+        self.assertIn("撤回", d.page_source)
+        self.assertIn("表3 与表5 的基本支出不一致，待更正。", d.page_source)
+        shoot(d, "public-withdrawn")
+        d.get(URL + "/app/inbox")
+        self.logout()
+        self.login("tianbao")
+        d.get(URL + "/app/messages")
+        self.assertIn("2021 年度报表已撤回", d.page_source)
+        shoot(d, "messages")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
