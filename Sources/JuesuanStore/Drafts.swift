@@ -266,11 +266,8 @@ extension Cycle {
         let draft = try await draft(caller, year: year, org: code)
         let dataset = draft.dataset, catalog = catalog, rules = rules
         return try await offload {
-            var formulas: [WorkbookWriter.Fillable.Cell: [WorkbookWriter.Fillable.Term]] = [:]
-            for (cell, terms) in Completion.linearForms(dataset, rules: rules, catalog: catalog) {
-                formulas[.init(table: cell.table, row: cell.row, column: cell.column)] = terms.map {
-                    .init(cell: .init(table: $0.cell.table, row: $0.cell.row, column: $0.cell.column), sign: $0.sign)
-                }
+            let formulas = Completion.linearForms(dataset, rules: rules, catalog: catalog).mapValues { terms in
+                terms.map { WorkbookWriter.Fillable.Term(cell: $0.cell, sign: $0.sign) }
             }
             do { return try WorkbookWriter.data(dataset, fillable: .init(formulas: formulas)) } catch { throw StoreError(Problem(error)) }
         }

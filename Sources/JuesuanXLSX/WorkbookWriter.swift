@@ -17,16 +17,7 @@ public enum WorkbookWriter {
     /// WPS and LibreOffice show totals as the officer types) and are locked; every other amount cell is
     /// unlocked, with a check that it is a number; code tables get blank rows to add codes.
     public struct Fillable: Sendable {
-        public struct Cell: Hashable, Sendable {
-            public var table: TableID
-            public var row: RowKey
-            public var column: Int
-            public init(table: TableID, row: RowKey, column: Int) {
-                self.table = table
-                self.row = row
-                self.column = column
-            }
-        }
+        public typealias Cell = TableCell
         public struct Term: Sendable {
             public var cell: Cell
             public var sign: Int

@@ -57,12 +57,7 @@ struct FillableTests {
             let example = try Engine.readDataset(Repository.corrected.path)
             // The example written as a fillable workbook is what a unit has after filling every cell.
             let forms = Completion.linearForms(example, rules: cycle.rules, catalog: cycle.catalog)
-            var formulas: [WorkbookWriter.Fillable.Cell: [WorkbookWriter.Fillable.Term]] = [:]
-            for (cell, terms) in forms {
-                formulas[.init(table: cell.table, row: cell.row, column: cell.column)] = terms.map {
-                    .init(cell: .init(table: $0.cell.table, row: $0.cell.row, column: $0.cell.column), sign: $0.sign)
-                }
-            }
+            let formulas = forms.mapValues { terms in terms.map { WorkbookWriter.Fillable.Term(cell: $0.cell, sign: $0.sign) } }
             let filled = try WorkbookWriter.data(example, fillable: .init(formulas: formulas))
             // openpyxl keeps formulas and drops their cached results: every computed cell is then blank.
             var parts = try Self.parts(filled)

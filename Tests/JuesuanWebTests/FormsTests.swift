@@ -1,4 +1,5 @@
 import Foundation
+import JuesuanCore
 import Testing
 @testable import JuesuanWeb
 
@@ -55,7 +56,7 @@ struct FormsTests {
         #expect(Form.parse(Data("{}".utf8), contentType: "application/json") == nil)
         #expect(Form.parse(Data(), contentType: nil) == nil)
         #expect(Form.parse(Data("x".utf8), contentType: "multipart/form-data") == nil)
-        var generator = Seeded(seed: 20261204)
+        var generator = SeededGenerator(seed: 20261204)
         for _ in 0..<200 {
             let junk = Data((0..<Int.random(in: 0...400, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
             _ = Form.parse(Data("--b\r\n".utf8) + junk, contentType: "multipart/form-data; boundary=b")
@@ -66,15 +67,3 @@ struct FormsTests {
     }
 }
 
-/// A seeded generator (SplitMix64): the same junk on every run.
-struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

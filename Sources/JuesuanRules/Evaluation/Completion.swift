@@ -7,17 +7,7 @@ import JuesuanCore
 /// them as the officer types; nothing here is particular to one layout: the rules are the formulas.
 public enum Completion {
     /// One cell of a table.
-    public struct Cell: Hashable, Sendable, Codable {
-        public var table: TableID
-        public var row: RowKey
-        public var column: Int
-
-        public init(table: TableID, row: RowKey, column: Int) {
-            self.table = table
-            self.row = row
-            self.column = column
-        }
-    }
+    public typealias Cell = TableCell
 
     /// The function-code tables whose rows roll up by code (类 ← 款 ← 项) into 合计.
     public static let codeTables: [TableID] = [.t2, .t3, .t5, .t8, .t9]
