@@ -57,7 +57,7 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Catalog")]
+            resources: [.copy("Catalog"), .copy("Budget/Layouts")]
         ),
         // Part 3 情况说明 written from the tables (sentence templates are data).
         .target(

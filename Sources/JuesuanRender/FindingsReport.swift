@@ -10,10 +10,10 @@ public enum FindingsReport {
     }
 
     /// The text report: findings grouped by table, most severe first within each group, then a summary.
-    public static func text(_ findings: [Finding], unit: String, year: Int, includeInfo: Bool = true) -> String {
+    public static func text(_ findings: [Finding], unit: String, year: Int, includeInfo: Bool = true, kind: String = "部门决算") -> String {
         let shown = findings.filter { includeInfo || $0.severity != .info }
         guard !shown.isEmpty else { return "" }
-        var out = "\(unit) \(year) 年度部门决算检查结果\n"
+        var out = "\(unit) \(year) 年度\(kind)检查结果\n"
         let groups = Dictionary(grouping: shown) { $0.table?.description ?? $0.family ?? "其他" }
         var order = TableID.allCases.map(\.description)
         for finding in shown where !order.contains(finding.table?.description ?? finding.family ?? "其他") {

@@ -237,6 +237,9 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "检查表文件已存在时替换它。")
     var force = false
 
+    @Flag(name: .long, help: "部门预算：先列出读出的各表（行、栏与数字），便于核对读取。")
+    var showTables = false
+
     @OptionGroup var catalog: CatalogOption
 
     static func day(_ text: String?, option: String) throws -> Date? {
@@ -258,6 +261,23 @@ struct Audit: ParsableCommand {
         if let checklist, !checklist.lowercased().hasSuffix(".xlsx") { throw ValidationError("--checklist 应为 .xlsx 文件（现为“\(checklist)”）。") }
     }
 
+    /// Files as given; a folder stands for the .pdf and .txt files in it, in name order.
+    static func expand(_ files: [String]) throws -> [String] {
+        var result: [String] = []
+        for file in files {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: file)) ?? []
+                let chosen = names.filter { ["pdf", "txt"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+                guard !chosen.isEmpty else { throw Problem(kind: .inputUnreadable, message: "文件夹“\(file)”里没有 .pdf 或 .txt 文件。") }
+                result += chosen.map { (file as NSString).appendingPathComponent($0) }
+            } else {
+                result.append(file)
+            }
+        }
+        return result
+    }
+
     func run() throws {
         if let checklist, !force, FileManager.default.fileExists(atPath: checklist) {
             throw Problem(kind: .output, message: "“\(checklist)”已存在：检查表不会替换已有文件，除非加 --force。")
@@ -266,21 +286,49 @@ struct Audit: ParsableCommand {
         var lists: [Checklist] = []
         var errors = 0
         var documents: [String] = []
-        for file in files {
+        var audited: [AuditedDocument] = []
+        for file in try Self.expand(files) {
             // The rule catalogue loads on the second core while the report is extracted and read.
-            let catalog = self.catalog
-            let ((report, catalogValue), rules) = try Parallel.both({ try readPublished(file, catalog: catalog) }, { try RuleCatalogue.standard() })
+            let (text, rules) = try Parallel.both({ try PublishedText.read(URL(fileURLWithPath: file), displayName: file) }, { try RuleCatalogue.standard() })
+            let catalogValue = try catalog.load()
+            if let layout = BudgetReader.recognize(text) {
+                // A 部门预算 (or 单位预算): its own layout and catalogue.
+                let document = BudgetReader.read(text, layout: layout)
+                if showTables { print(document.describe(), terminator: "") }
+                let findings = BudgetAuditor(rules: try RuleCatalogue.budget(), language: rules, catalog: catalogValue).audit(document)
+                let kind = document.scope.rawValue + "预算"
+                switch format {
+                case .json: documents.append(FindingsReport.json(findings, unit: document.department, year: document.year, source: file))
+                case .text:
+                    if files.count > 1 || audited.count > 0 { print("== \(file)（\(document.year) 年度\(kind)，版式：\(layout.name)）") }
+                    print(FindingsReport.text(findings, unit: document.department, year: document.year, includeInfo: all, kind: kind), terminator: "")
+                }
+                errors += findings.count(.error)
+                audited.append(.budget(document))
+                continue
+            }
+            let report = try ReportReader.read(text, catalog: catalogValue)
             let findings = Auditor(rules: rules, catalog: catalogValue).audit(report)
             let disclosure = report.disclosure
             switch format {
             case .json: documents.append(FindingsReport.json(findings, unit: disclosure.unit, year: disclosure.year, source: file))
             case .text:
-                if files.count > 1 { print("== \(file)") }
+                if files.count > 1 || audited.count > 0 { print("== \(file)") }
                 print(FindingsReport.text(findings, unit: disclosure.unit, year: disclosure.year, includeInfo: all), terminator: "")
             }
             errors += findings.count(.error)
+            audited.append(.finalAccounts(report))
             if checklist != nil {
                 lists.append(Checklist.make(report, findings: findings, source: file, published: published, deadline: deadline))
+            }
+        }
+        // Several documents: the links between a department's budgets and final accounts.
+        if audited.count > 1 {
+            let chain = BudgetChain(rules: try RuleCatalogue.budget()).link(audited)
+            errors += chain.findings.count(.error)
+            switch format {
+            case .json: documents.append(FindingsReport.json(chain.findings, unit: chain.department, year: chain.years.last ?? 0, source: "预决算衔接"))
+            case .text: print(chain.text(includeInfo: all), terminator: "")
             }
         }
         if format == .json {

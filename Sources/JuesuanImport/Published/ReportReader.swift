@@ -38,6 +38,17 @@ public struct PublishedReport: Sendable {
         guard number >= 1, number <= text.lines.count else { return nil }
         return text.lines[number - 1].page
     }
+
+    public init(text: PublishedText, disclosure: Disclosure, tableRanges: [TableID: Range<Int>] = [:], passages: [Passage],
+                formRanges: [Range<Int>] = [], readings: [TableID: TableReading] = [:], positionTables: [TableID: Table] = [:]) {
+        self.text = text
+        self.disclosure = disclosure
+        self.tableRanges = tableRanges
+        self.passages = passages
+        self.formRanges = formRanges
+        self.readings = readings
+        self.positionTables = positionTables
+    }
 }
 
 /// How a table of a published report was read.
@@ -193,6 +204,16 @@ public enum ReportReader {
         lap("forms")
         disclosure.glossary = glossary(lines, partStarts: partStarts, source: text.source)
         lap("glossary")
+        let passages = Self.passages(lines, excluding: excluded)
+        lap("passages")
+        return PublishedReport(text: text, disclosure: disclosure, tableRanges: ranges, passages: passages, formRanges: formRanges,
+                               readings: readings, positionTables: positionTables)
+    }
+
+
+    /// Prose: every line not excluded, cut into sections at headings, wrapped lines joined without the
+    /// spaces the layout put in.
+    public static func passages(_ lines: [TextLine], excluding excluded: Set<Int>) -> [Passage] {
         var passages: [Passage] = []
         var current = Passage(text: "", lines: [], page: nil)
         func close() {
@@ -224,9 +245,7 @@ public enum ReportReader {
             }
         }
         close()
-        lap("passages")
-        return PublishedReport(text: text, disclosure: disclosure, tableRanges: ranges, passages: passages, formRanges: formRanges,
-                               readings: readings, positionTables: positionTables)
+        return passages
     }
 
     /// The table read by the positions of its words, when that reading is sure of every figure; rows

@@ -26,7 +26,7 @@ public struct Checker: Sendable {
             case .equation(let equation): findings += checkEquation(rule, equation, context)
             case .rollup(let table): findings += RollupCheck.run(rule, table: table, context: context)
             case .unknownCode, .codeName, .missingParent: findings += CodeChecks.run(rule, context: context)
-            case .narrative, .crossYear:
+            case .narrative, .crossYear, .budget:
                 continue
             case .missingTable:
                 for id in TableID.allCases where disclosure[id] == nil {

@@ -20,6 +20,9 @@ public enum RuleCheck: Hashable, Sendable {
     case narrative
     /// Checked by the store against last year's approved report (not on one document alone).
     case crossYear
+    /// A check of a published budget (部门预算) or of the links between budgets and final accounts,
+    /// run by the budget auditor; `equation` (when given) relates the layout's named figures.
+    case budget
     /// A check of the self-evaluation forms through the scoring engine ("perf-total", …).
     case performance(String)
     /// A check that the dataset is filled in ("placeholder", "template", …).
@@ -99,6 +102,16 @@ public struct RuleCatalogue: Sendable {
         return RuleCatalogue(rules: rules)
     }
 
+    /// The budget catalogue (`budget.yaml`): 部门预算 tables, their 编制说明, and the links between a
+    /// department's budgets and final accounts.
+    public static func budget() throws(CatalogueError) -> RuleCatalogue {
+        guard let url = Bundle.module.url(forResource: "budget", withExtension: "yaml", subdirectory: "Catalogue"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw CatalogueError(file: "budget.yaml", reason: "找不到规则文件（安装不完整）")
+        }
+        return RuleCatalogue(rules: try parse(text, file: "budget.yaml"))
+    }
+
     /// Parses one catalogue file: a mapping with a list `rule`.
     public static func parse(_ text: String, file: String) throws(CatalogueError) -> [Rule] {
         let root: Node?
@@ -139,11 +152,12 @@ public struct RuleCatalogue: Sendable {
                 case "missing-table": check = .missingTable
                 case "narrative": check = .narrative
                 case "cross-year": check = .crossYear
+                case "budget": check = .budget
                 case let name where PerformanceChecks.kinds.contains(name): check = .performance(name)
                 case let name where CompletenessChecks.kinds.contains(name): check = .completeness(name)
                 default: throw CatalogueError(file: file, rule: id, reason: "未知的 kind：\(kind)")
                 }
-                checkText = kind + (value("table")?.string.map { " " + $0 } ?? "")
+                checkText = value("equation")?.string ?? (kind + (value("table")?.string.map { " " + $0 } ?? ""))
             }
             var when: Equation?
             if let condition = value("when")?.string {
