@@ -323,7 +323,7 @@ struct Audit: ParsableCommand {
             }
         }
         // Several documents: the links between a department's budgets and final accounts.
-        if audited.count > 1 {
+        if audited.count > 1, audited.contains(where: { if case .budget = $0 { true } else { false } }) {
             let chain = BudgetChain(rules: try RuleCatalogue.budget()).link(audited)
             errors += chain.findings.count(.error)
             switch format {
