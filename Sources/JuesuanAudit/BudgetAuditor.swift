@@ -22,6 +22,9 @@ public struct BudgetAuditor: Sendable {
     public func audit(_ document: BudgetDocument) -> [Finding] {
         var run = BudgetRun(document: document, rules: rules)
         run.checkTables()
+        // Confidence before findings: a table whose own sums fail on many rows was misread (a column the
+        // layout does not know, figures under the wrong row), not misprinted. Said once; its figures unused.
+        run.dropUnreliableTables()
         run.checkEquations()
         run.checkProse()
         // Language and form, shared with the final accounts.
@@ -39,7 +42,7 @@ public struct BudgetAuditor: Sendable {
 
 /// One audit of one budget document.
 struct BudgetRun {
-    let document: BudgetDocument
+    var document: BudgetDocument
     let rules: RuleCatalogue
     var findings: [Finding] = []
 
@@ -87,10 +90,24 @@ struct BudgetRun {
                 add("B-TABLE-UNSURE", line: table.titleLine, values: ["table": spec.name, "line": String(table.titleLine), "columns": names])
             }
             switch spec.shape {
-            case .functional, .economic: checkRollup(table)
+            case .functional, .economic: if table.unsureColumns.isEmpty { checkRollup(table) }
             default: break
             }
             if spec.shape != .single || table.unsureColumns.isEmpty { checkRows(table) }
+        }
+    }
+
+    mutating func dropUnreliableTables() {
+        for (id, table) in document.tables {
+            let failing = findings.filter { ($0.rule == "B-ROLLUP" || $0.rule == "B-ROW") && $0.message.hasPrefix("“\(table.spec.name)”") }
+            let rows = Set(failing.compactMap(\.line))
+            let printed = table.rows.filter { !$0.cells.isEmpty }.count
+            guard rows.count >= 3, rows.count * 4 >= printed else { continue }
+            findings.removeAll { failing.contains($0) }
+            document.unreliable.insert(id)
+            let names = Array(Set(failing.map(\.rule))).sorted().joined(separator: "、")
+            add("B-TABLE-UNSURE", line: table.titleLine,
+                values: ["table": table.spec.name, "line": String(table.titleLine), "columns": "\(rows.count) 行的 \(names) 不成立，表没有按版式读准，全部栏"])
         }
     }
 
@@ -129,6 +146,9 @@ struct BudgetRun {
 
     mutating func checkRows(_ table: BudgetTable) {
         for sum in table.spec.sums ?? [] {
+            // A sum over columns this document does not print is not judged.
+            if !table.presentColumns.isEmpty && !sum.allSatisfy(table.presentColumns.contains) { continue }
+            if sum.contains(where: table.unsureColumns.contains) { continue }
             for row in table.rows where !row.cells.isEmpty {
                 let stated = row.cells[sum[0]]?.amount ?? .zero
                 let parts = sum.dropFirst().reduce(Money.zero) { $0 + (row.cells[$1]?.amount ?? .zero) }

@@ -70,6 +70,23 @@ public enum PDFWriter {
         return data
     }
 
+    /// A page printed as it is (no cover or contents), as bytes.
+    public static func page(_ html: String, draft: Bool = false) throws -> Data {
+        guard let chromium else {
+            throw Failure(kind: .toolMissing, description: "未找到 Chromium，未生成 PDF", hint: "Debian：\(installLine)")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-pdf-\(UUID().uuidString)")
+        let cleanup = try Interrupts.guarded {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            return Interrupts.register { Interrupts.remove(folder) }
+        }
+        defer {
+            Interrupts.unregister(cleanup)
+            Interrupts.remove(folder)
+        }
+        return try Data(contentsOf: try print(marked(html, draft: draft), name: "page", in: folder, chromium: chromium))
+    }
+
     /// Prints `html` (written to `folder/name.html`) to `folder/name.pdf`.
     static func print(_ html: String, name: String, in folder: URL, chromium: URL) throws -> URL {
         let page = folder.appendingPathComponent("\(name).html"), pdf = folder.appendingPathComponent("\(name).pdf")

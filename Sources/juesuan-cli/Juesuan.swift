@@ -111,6 +111,32 @@ struct Build: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
+        // A budget dataset (budget.json): its own publisher.
+        let budgetFile = options.dataset.hasSuffix(".json") ? options.dataset : (options.dataset as NSString).appendingPathComponent("budget.json")
+        if FileManager.default.fileExists(atPath: budgetFile) {
+            let dataset = try BudgetDataset.read(URL(fileURLWithPath: budgetFile), displayName: budgetFile)
+            try OutputFolder.claim(out, force: force)
+            let package = try BudgetPublisher.build(dataset, catalog: try options.catalogOption.load(), pdf: !noPdf, source: budgetFile)
+            try OutputFolder.write(to: out, command: "build", force: force) { staging in
+                for (relative, data) in package.files.sorted(by: { $0.key < $1.key }) {
+                    let url = staging.appendingPathComponent(relative)
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try data.write(to: url)
+                }
+            }
+            if format == .json {
+                print(FindingsReport.json(package.findings, unit: dataset.department, year: dataset.year, source: budgetFile), terminator: "")
+            } else {
+                var lines: [String] = []
+                if let problem = package.pdfProblem { lines.append("未生成 report.pdf：\(problem.message)") }
+                lines.append("已写出 \(out)：\(package.published.keys.filter { !$0.hasPrefix("data/") }.sorted().joined(separator: "、"))、data/*.csv")
+                lines.append("检查：\(package.findings.count(.error)) 个错误，\(package.findings.count(.warning)) 个警告，\(package.findings.count(.info)) 个提示；详见 "
+                             + (out as NSString).appendingPathComponent("findings.json") + "（不公开）")
+                FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            }
+            if package.findings.count(.error) > 0 { throw ExitCode(1) }
+            return
+        }
         let (disclosure, catalog, rules) = try options.load()
         try OutputFolder.claim(out, force: force)
         let publication = try Publisher.build(disclosure, catalog: catalog, rules: rules, source: options.dataset, pdf: !noPdf)
@@ -199,6 +225,14 @@ struct Import: ParsableCommand {
         let disclosure: Disclosure
         if file.lowercased().hasSuffix(".xlsx") {
             disclosure = try WorkbookReader.read(URL(fileURLWithPath: file), displayName: file)
+        } else if let text = try? PublishedText.read(URL(fileURLWithPath: file), displayName: file), let layout = BudgetReader.recognize(text) {
+            // A budget: written as budget.json (build it with juesuan build).
+            let dataset = BudgetReader.read(text, layout: layout).dataset()
+            try OutputFolder.write(to: out, command: "import", force: force) { staging in
+                try dataset.json().write(to: staging.appendingPathComponent("budget.json"))
+            }
+            FileHandle.standardError.write(Data("已写出预算数据 \(out)/budget.json（\(dataset.department) \(dataset.year) 年度\(dataset.scope.rawValue)预算，版式 \(layout.id)）\n".utf8))
+            return
         } else {
             disclosure = try readPublished(file, catalog: catalog).0.disclosure
         }

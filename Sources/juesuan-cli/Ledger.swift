@@ -76,13 +76,37 @@ struct Synth: ParsableCommand {
     @Flag(name: .long, help: "输出文件夹已有别的内容时也整个替换。")
     var force = false
 
+    @Option(name: .long, help: "ledger（记账明细与九张表，默认）或 budget（部门预算：OUT/NNN/budget.json，可用 juesuan build 生成页面与 PDF）。")
+    var kind: String = "ledger"
+
+    @Option(name: .long, help: "预算版式（--kind budget）：shanghai-district、jiangsu-province 或 mof-national。")
+    var layout: String = "shanghai-district"
+
     func validate() throws {
+        guard ["ledger", "budget"].contains(kind) else { throw ValidationError("--kind 应为 ledger 或 budget（现为“\(kind)”）") }
+        guard BudgetLayout.shipped.contains(where: { $0.id == layout }) else {
+            throw ValidationError("--layout 应为 \(BudgetLayout.shipped.map(\.id).joined(separator: "、"))（现为“\(layout)”）")
+        }
         guard units >= 1 else { throw ValidationError("--units 至少为 1") }
         guard perFile >= 1 else { throw ValidationError("--per-file 至少为 1") }
         guard (2000...2100).contains(year) else { throw ValidationError("--year 应为 2000–2100 年") }
     }
 
     func run() throws {
+        if kind == "budget" {
+            let catalog = try CatalogLoader.builtIn()
+            let chosen = BudgetLayout.shipped.first { $0.id == layout }!
+            try OutputFolder.write(to: out, command: "synth", force: force) { staging in
+                for index in 0..<units {
+                    let dataset = BudgetSynthesizer.make(layout: chosen, seed: seed, index: index, year: year, catalog: catalog)
+                    let folder = staging.appendingPathComponent(String(format: "%03d", index + 1))
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    try dataset.json().write(to: folder.appendingPathComponent("budget.json"))
+                }
+            }
+            print("合成 \(units) 份部门预算（版式 \(layout)，种子 \(seed)）→ \(out)/NNN/budget.json")
+            return
+        }
         let summary = try Synthesis.run(units: units, seed: seed, year: year, perFile: perFile, out: out, force: force)
         print("合成 \(units) 个单位（种子 \(seed)，\(summary.postings) 条明细，\(summary.files) 个文件）→ \(out)/ledger、\(out)/tables")
     }

@@ -1,16 +1,6 @@
 import Foundation
 import JuesuanCore
 
-/// Whether a document is a budget or final accounts, of a department or one unit.
-public enum DocumentKind: String, Sendable, Codable {
-    case budget = "预算"
-    case finalAccounts = "决算"
-}
-
-public enum BudgetScope: String, Sendable, Codable {
-    case department = "部门"
-    case unit = "单位"
-}
 
 /// A figure printed in a budget table, with where it stands.
 public struct BudgetFigure: Hashable, Sendable {
@@ -84,8 +74,10 @@ public struct BudgetTable: Sendable {
     public var unit: MoneyUnit
     public var rows: [BudgetRow] = []
     public var items: [BudgetItem] = []
-    /// Columns whose figures could not be placed with certainty (single-row tables).
+    /// Columns whose figures could not be placed with certainty.
     public var unsureColumns: Set<Int> = []
+    /// Columns the table prints (a layout may list more than one document prints); empty when not known.
+    public var presentColumns: Set<Int> = []
     /// The statement printed for an empty table ("本表为空表" …), with its line.
     public var emptyNote: (text: String, line: Int)?
     /// Line range (0-based indices into the text's lines).
@@ -104,6 +96,8 @@ public struct BudgetDocument: Sendable {
     public var department: String
     public var tables: [String: BudgetTable]
     public var passages: [Passage]
+    /// Tables the audit found not read reliably: none of their figures is used.
+    public var unreliable: Set<String> = []
 
     public func page(ofLine number: Int) -> Int? {
         guard number >= 1, number <= text.lines.count else { return nil }
@@ -134,11 +128,12 @@ public struct BudgetDocument: Sendable {
     public func fact(_ name: String) -> BudgetFigure? {
         guard let place = layout.facts[name] else { return nil }
         let parts = place.split(separator: " ").map(String.init)
-        guard parts.count >= 3, let table = tables[parts[0]] else { return nil }
+        guard parts.count >= 3, !unreliable.contains(parts[0]), let table = tables[parts[0]] else { return nil }
         switch parts[1] {
         case "合计":
             if table.spec.shape == .procurement { return table.items.first { $0.label == "合计" }?.figures.last }
-            guard let column = Int(parts[2]) else { return nil }
+            guard let column = Int(parts[2]), !table.unsureColumns.contains(column) else { return nil }
+            if !table.presentColumns.isEmpty && !table.presentColumns.contains(column) { return nil }
             return table.total?.cells[column]
         case "行":
             guard let column = Int(parts[2]), !table.unsureColumns.contains(column), let row = table.rows.first else { return nil }
@@ -170,7 +165,9 @@ public enum BudgetReader {
         // More tables titled as budget tables than as final-accounts tables.
         let budgetTitles = compact.filter { $0.count <= 60 && ($0.hasSuffix("预算表") || $0.hasSuffix("预算总表") || $0.includes("预算表(") || $0.includes("预算表（")) }.count
         let finalTitles = compact.filter { $0.count <= 60 && ($0.hasSuffix("决算表") || $0.hasSuffix("决算总表") || $0.hasSuffix("决算明细表")) }.count
-        guard budgetTitles > finalTitles else { return nil }
+        // Or no final-accounts table at all and a title of 预算 (layouts whose table titles do not say 预算).
+        let titled = compact.prefix(30).contains { $0.count <= 60 && $0.includes("预算") && !$0.includes("决算") }
+        guard budgetTitles > finalTitles || (finalTitles == 0 && titled && !compact.prefix(30).contains { $0.includes("决算") }) else { return nil }
         return BudgetLayout.shipped.first { layout in
             layout.recognize.contains { mark in
                 let word = mark.filter { !$0.isWhitespace }
@@ -209,6 +206,7 @@ public enum BudgetReader {
         titles.sort { $0.index < $1.index }
         var tables: [String: BudgetTable] = [:]
         var excluded = Set<Int>()
+        var geometry = BudgetGeometry(text)
         for (position, title) in titles.enumerated() {
             let limit = position + 1 < titles.count ? titles[position + 1].index : lines.count
             var end = title.index + 1
@@ -223,8 +221,15 @@ public enum BudgetReader {
                                     page: lines[title.index].page, unit: unit(compact, range), range: range)
             switch title.spec.shape {
             case .ledger: table.items = ledger(lines, range, unit: table.unit)
-            case .functional, .economic: table.rows = coded(lines, range, spec: title.spec, unit: table.unit)
-            case .single: readSingle(&table, lines)
+            case .functional, .economic:
+                geometry?.reset()
+                let read = coded(lines, range, spec: title.spec, unit: table.unit, geometry: &geometry)
+                table.rows = read.rows
+                table.presentColumns = read.present
+                if read.overflow { table.unsureColumns = Set(title.spec.columns.indices) }
+            case .single:
+                geometry?.reset()
+                readSingle(&table, lines, geometry: &geometry)
             case .procurement: table.items = procurement(lines, range, unit: table.unit)
             }
             if table.isEmpty {
@@ -302,7 +307,9 @@ public enum BudgetReader {
         var text: String
         var start: Int
         var end: Int
-        var center: Double { Double(start + end) / 2 }
+        /// The x centre on the PDF page (points), when the word boxes gave it.
+        var x: Double?
+        var center: Double { x ?? Double(start + end) / 2 }
         var isNumber: Bool { BudgetReader.isNumber(text) }
     }
 
@@ -332,7 +339,7 @@ public enum BudgetReader {
                 }
                 end += 1
             }
-            tokens.append(Token(text: String(characters[index..<end]), start: index, end: end))
+            tokens.append(Token(text: String(characters[index..<end]), start: index, end: end, x: nil))
             index = end
         }
         return tokens
@@ -387,8 +394,14 @@ public enum BudgetReader {
 
     // MARK: Coded tables
 
-    static func coded(_ lines: [TextLine], _ range: Range<Int>, spec: BudgetLayout.TableSpec, unit: MoneyUnit) -> [BudgetRow] {
+    static func coded(_ lines: [TextLine], _ range: Range<Int>, spec: BudgetLayout.TableSpec, unit: MoneyUnit,
+                      geometry: inout BudgetGeometry?) -> (rows: [BudgetRow], present: Set<Int>, overflow: Bool) {
+        // On a PDF, positions come from the word boxes, page by page (all or nothing on a page).
+        var boxedPage: Int?
+        var boxed = false
         var rows: [BudgetRow] = []
+        var present = Set<Int>()
+        var overflow = false
         var anchors: [Double?] = Array(repeating: nil, count: spec.columns.count)
         var pending: [(row: BudgetRow, numbers: [Token])] = []
         func flush() {
@@ -401,7 +414,12 @@ public enum BudgetReader {
             for entry in pending {
                 var row = entry.row
                 let numbers = entry.numbers
-                if numbers.count >= n || n == 1 {
+                for column in 0..<n where anchors[column] != nil { present.insert(column) }
+                if numbers.count > n {
+                    // More figures than the layout has columns: a column it does not know.
+                    overflow = true
+                } else if numbers.count == n || n == 1 {
+                    for column in 0..<n { present.insert(column) }
                     for (column, token) in numbers.prefix(n).enumerated() {
                         if let value = figure(token.text, unit: unit, line: row.line) { row.cells[column] = value }
                     }
@@ -435,7 +453,7 @@ public enum BudgetReader {
             // A header line: column words and no figures.
             if numbers.isEmpty || !compact.contains(where: { $0.unicodeScalars.first!.value >= 0x4E00 }) {
                 var found = false
-                for (column, keys) in (spec.keys ?? []).enumerated() where column < anchors.count {
+                for (column, keys) in (spec.keys ?? []).enumerated() where column < anchors.count && !boxed {
                     for key in keys {
                         if let hit = text.range(of: key) {
                             let start = text.distance(from: text.startIndex, to: hit.lowerBound)
@@ -481,7 +499,29 @@ public enum BudgetReader {
             }
             let labelTokens = tokens.filter { !$0.isNumber && $0.start >= labelStart }
             var label = labelTokens.map(\.text).joined()
-            let rowNumbers = numbers.filter { $0.start >= labelStart }
+            var rowNumbers = numbers.filter { $0.start >= labelStart }
+            if geometry != nil, !rowNumbers.isEmpty {
+                let page = lines[index].page
+                if let (xs, y) = geometry!.figures(page: page, numbers: rowNumbers.map(\.text)) {
+                    if page != boxedPage {
+                        // A new page: its header, read from the boxes.
+                        let fromBoxes = BudgetGeometry.anchors(geometry!.header(page: page ?? 0, above: y), spec: spec)
+                        if fromBoxes.contains(where: { $0 != nil }) || spec.columns.count == 1 {
+                            flush()
+                            anchors = fromBoxes
+                            boxed = true
+                            boxedPage = page
+                        } else if boxedPage != nil {
+                            // The boxes placed the figures on an earlier page but not here: not placed with certainty.
+                            overflow = true
+                        }
+                    }
+                    if boxed { for i in rowNumbers.indices { rowNumbers[i].x = xs[i] } }
+                } else if boxed && rowNumbers.count < spec.columns.count && spec.columns.count > 1 {
+                    // Figures the boxes do not show where the text has them: this row cannot be placed.
+                    overflow = true
+                }
+            }
             if code.isEmpty {
                 let name = label.filter { !$0.isWhitespace }
                 guard name.hasPrefix("合计") || name.hasPrefix("总计") || name.hasSuffix("合计") else { continue }
@@ -492,7 +532,8 @@ public enum BudgetReader {
         flush()
         // A 合计 printed twice (its label on one line, figures on the next) keeps the figures.
         if rows.contains(where: { $0.isTotal && !$0.cells.isEmpty }) { rows.removeAll { $0.isTotal && $0.cells.isEmpty } }
-        return rows
+        for row in rows { present.formUnion(row.cells.keys) }
+        return (rows, present, overflow)
     }
 
     // MARK: Single-row tables
@@ -500,13 +541,16 @@ public enum BudgetReader {
     /// One row of figures placed under the columns: every order-keeping placement that makes the
     /// column sums hold is a candidate; the header's word positions choose among them, and a column
     /// on which candidates disagree without a clear choice is left unsure (never judged).
-    static func readSingle(_ table: inout BudgetTable, _ lines: [TextLine]) {
+    static func readSingle(_ table: inout BudgetTable, _ lines: [TextLine], geometry: inout BudgetGeometry?) {
         let spec = table.spec
         let n = spec.columns.count
         var anchors: [Double?] = Array(repeating: nil, count: n)
         var numbers: [Token] = []
         var line = 0
         var header: [String] = []
+        var rowsOfFigures = 0
+        var chosenByLabel = false
+        var page: Int?
         for index in table.range.dropFirst() {
             let text = lines[index].text
             let found = tokens(text).filter(\.isNumber)
@@ -514,9 +558,18 @@ public enum BudgetReader {
                 header.append(text)
                 continue
             }
-            if numbers.isEmpty { numbers = found; line = lines[index].number }
+            // Several lines of figures (上年 and 本年 …): the one labelled 本年 or with the document's year, else none is sure.
+            rowsOfFigures += 1
+            let label = lines[index].text.filter { !$0.isWhitespace && !$0.isNumber && $0 != "," && $0 != "." }
+            if numbers.isEmpty || label.includes("本年") || label.includes("预算数") && !label.includes("上年") {
+                if !numbers.isEmpty { chosenByLabel = true }
+                numbers = found
+                line = lines[index].number
+                page = lines[index].page
+            }
         }
         guard !numbers.isEmpty else { return }
+        if rowsOfFigures > 1 && !chosenByLabel { table.unsureColumns = Set(0..<n) }
         // Header words: a key of one column is taken where it is printed last (nearest the figures); a key
         // several columns share ("小计") names them in the order printed.
         let keys = spec.keys ?? []
@@ -540,6 +593,16 @@ public enum BudgetReader {
                     anchors[column] = found.last
                 }
                 if anchors[column] != nil { break }
+            }
+        }
+        // On a PDF: the figures and the header cells where the boxes put them.
+        var boxed = false
+        if geometry != nil, let (xs, y) = geometry!.figures(page: page, numbers: numbers.map(\.text)) {
+            let fromBoxes = BudgetGeometry.anchors(geometry!.header(page: page ?? 0, above: y), spec: spec)
+            if fromBoxes.contains(where: { $0 != nil }) {
+                anchors = fromBoxes
+                for i in numbers.indices { numbers[i].x = xs[i] }
+                boxed = true
             }
         }
         let values = numbers.compactMap { figure($0.text, unit: table.unit, line: line) }
@@ -578,13 +641,21 @@ public enum BudgetReader {
         var row = BudgetRow(code: "", label: spec.columns.joined(separator: "、"), cells: [:], line: line)
         for (position, column) in best.enumerated() { row.cells[column] = values[position] }
         table.rows = [row]
-        if good.isEmpty {
+        if !table.unsureColumns.isEmpty {
+            // Already unsure as a whole.
+        } else if good.isEmpty {
             // No placement makes the sums hold: the figures are kept, none is sure.
             if values.count < n { table.unsureColumns = Set(0..<n) }
         } else if ranked.count > 1 {
-            // Columns on which the runner-up differs are sure only when the header clearly prefers the best.
-            let gap = distance(ranked[1]) - distance(best)
-            let clear = gap >= 3 && distance(ranked[1]) >= 1.5 * distance(best)
+            // Columns on which the runner-up differs are sure only when the header clearly prefers the best there.
+            func near(_ placement: [Int], at positions: [Int]) -> Double {
+                positions.reduce(0) { sum, position in
+                    sum + (anchors[placement[position]].map { abs(numbers[position].center - shift - $0) } ?? 8)
+                }
+            }
+            let differing = best.indices.filter { best[$0] != ranked[1][$0] }
+            let mine = near(best, at: differing), theirs = near(ranked[1], at: differing)
+            let clear = theirs - mine >= (boxed ? 8 : 3) && theirs >= 1.5 * mine
             if !clear {
                 for other in ranked.dropFirst() {
                     for column in 0..<n where best.contains(column) != other.contains(column) { table.unsureColumns.insert(column) }
@@ -609,5 +680,59 @@ public enum BudgetReader {
             }
         }
         return items
+    }
+}
+
+extension BudgetDocument {
+    /// The document as data (`budget.json`): every table's figures in 分, the prose by section.
+    public func dataset() -> BudgetDataset {
+        var tables: [String: BudgetDataset.TableData] = [:]
+        for (id, table) in self.tables {
+            let columns = table.spec.columns.count
+            var data = BudgetDataset.TableData(unit: table.unit.rawValue, note: table.emptyNote?.text)
+            data.rows = table.rows.map { row in
+                BudgetDataset.Row(code: row.code, label: row.label, cells: (0..<columns).map { row.cells[$0]?.amount.fen })
+            }
+            data.items = table.items.filter { !$0.figures.isEmpty || table.spec.shape == .ledger }.map { item in
+                BudgetDataset.Item(side: item.side.rawValue, label: item.name, figures: item.figures.map(\.amount.fen))
+            }
+            tables[id] = data
+        }
+        return BudgetDataset(layout: layout.id, scope: scope, year: year, department: department, tables: tables, narrative: passages.map(\.text))
+    }
+}
+
+extension BudgetDocument {
+    /// A budget built from data (not read from a text): its tables and 编制说明 as the auditor sees a
+    /// printed one. Lines are the paragraph numbers of the 编制说明 and 0 for table figures.
+    public init(dataset: BudgetDataset) throws(InputError) {
+        guard let layout = BudgetLayout.shipped.first(where: { $0.id == dataset.layout }) else {
+            throw InputError(file: "budget.json", reason: "不认识的预算版式“\(dataset.layout)”")
+        }
+        var tables: [String: BudgetTable] = [:]
+        for spec in layout.tables {
+            guard let data = dataset.tables[spec.id] else { continue }
+            let unit = data.moneyUnit
+            func figure(_ fen: Int64) -> BudgetFigure { BudgetFigure(amount: Money(fen: fen), decimals: 2, unit: unit, line: 0) }
+            var table = BudgetTable(spec: spec, title: "\(dataset.year)年\(dataset.scope.rawValue)\(spec.name)", titleLine: 0, page: nil, unit: unit, range: 0..<0)
+            table.rows = data.rows.map { row in
+                var cells: [Int: BudgetFigure] = [:]
+                for (column, value) in row.cells.enumerated() { if let value { cells[column] = figure(value) } }
+                return BudgetRow(code: row.code, label: row.code.isEmpty ? "合计" : row.label, cells: cells, line: 0)
+            }
+            table.items = data.items.map { BudgetItem(side: $0.side == "右" ? .right : .left, label: $0.label, figures: $0.figures.map(figure), line: 0) }
+            table.emptyNote = data.note.map { ($0, 0) }
+            tables[spec.id] = table
+        }
+        var lines: [TextLine] = []
+        var passages: [Passage] = []
+        for (index, paragraph) in dataset.narrative.enumerated() {
+            lines.append(TextLine(number: index + 1, page: nil, text: paragraph))
+            var passage = Passage(text: paragraph, lines: Array(repeating: index + 1, count: paragraph.count), page: nil)
+            passage.characters = Array(paragraph)
+            passages.append(passage)
+        }
+        self.init(text: PublishedText(source: "budget.json", lines: lines, fromPDF: false), layout: layout, scope: dataset.scope, year: dataset.year,
+                  department: dataset.department, tables: tables, passages: passages)
     }
 }

@@ -1,7 +1,18 @@
 import Foundation
-import JuesuanCore
 
-/// A 部门预算 (or 单位预算) layout, read from `Budget/Layouts/*.json`: the tables a region prints, how each
+/// Whether a document is a budget or final accounts.
+public enum DocumentKind: String, Sendable, Codable {
+    case budget = "预算"
+    case finalAccounts = "决算"
+}
+
+/// A 部门预算 (the department with its units) or a 单位预算 (one unit).
+public enum BudgetScope: String, Sendable, Codable {
+    case department = "部门"
+    case unit = "单位"
+}
+
+/// A 部门预算 (or 单位预算) layout, read from `Layouts/budget/*.json`: the tables a region prints, how each
 /// is shaped, the columns it has and how they add up, and where the document's named figures (facts)
 /// stand. Rules name facts, never tables, so one catalogue serves every layout.
 public struct BudgetLayout: Sendable, Decodable {
@@ -47,8 +58,8 @@ public struct BudgetLayout: Sendable, Decodable {
 
     /// The layouts shipped with juesuan.
     public static let shipped: [BudgetLayout] = {
-        ["shanghai-district", "jiangsu-province"].compactMap { name in
-            guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Layouts"),
+        ["shanghai-district", "jiangsu-province", "mof-national"].compactMap { name in
+            guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Layouts/budget"),
                   let data = try? Data(contentsOf: url) else { return nil }
             return try? JSONDecoder().decode(BudgetLayout.self, from: data)
         }
