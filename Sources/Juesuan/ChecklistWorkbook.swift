@@ -7,7 +7,9 @@ import JuesuanXLSX
 /// the problems found with their pages.
 public enum ChecklistWorkbook {
     public static func data(_ lists: [Checklist]) throws -> Data {
-        let names = Checklist.allItemNames
+        // The final accounts' items, then any a budget adds (a batch may hold both kinds).
+        var names = lists.contains { list in list.items.contains { $0.name == "情况说明" } } || lists.isEmpty ? Checklist.allItemNames : []
+        for list in lists { for item in list.items where !names.contains(item.name) { names.append(item.name) } }
         var sheets: [TextSheets.Sheet] = []
         let summaryRows = lists.map { list -> [String] in
             [list.source, list.unit, list.year > 0 ? String(list.year) : "", list.timeliness]

@@ -309,13 +309,26 @@ extension BudgetRun {
             if Self.isChange(wholeSubject) || Self.priorWords.contains(where: { wholeSubject.includes($0) }) { continue }
             // The parts: amounts after 其中 to the end of its sentence that are not changes or prior figures.
             let end = text[found.upperBound...].firstIndex(of: "。").map { text.distance(from: text.startIndex, to: $0) } ?? characters.count
+            // A list in brackets ("（其中：…）") ends at its bracket.
+            let bracketed = offset > 0 && "（(".contains(characters[offset - 1])
+            let close = bracketed ? (characters[offset...].firstIndex { "）)".contains($0) } ?? end) : end
             var previousEnd = offset
             var parts: [Mention] = []
-            for mention in amounts where mention.start > offset && mention.start < end {
+            var inClause = 0
+            for mention in amounts where mention.start > offset && mention.start < min(end, close) {
+                let between = String(characters[previousEnd..<mention.start])
                 let subject = Self.clause(characters, before: mention.start, floor: previousEnd)
+                // A list inside the list ("B 万元，其中人员经费 a …") or a new clause after a full one ends it.
+                if !parts.isEmpty && between.includes("其中") { break }
+                // A clause of several parts ("人员经费 a、公用经费 b；") closes a list within the list.
+                if between.includes("；") || between.includes(";") {
+                    if inClause >= 2 { break }
+                    inClause = 0
+                }
                 previousEnd = mention.end
-                if Self.isChange(subject) || Self.priorWords.contains(where: { subject.includes($0) }) || subject.includes("其中") && parts.count > 0 { continue }
+                if Self.isChange(subject) || Self.priorWords.contains(where: { subject.includes($0) }) { continue }
                 parts.append(mention)
+                inClause += 1
             }
             guard parts.count >= 2 else { continue }
             let sum = parts.reduce(Decimal(0)) { $0 + $1.value }

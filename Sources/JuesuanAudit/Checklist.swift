@@ -118,3 +118,48 @@ public struct Checklist: Sendable, Codable, Equatable {
                          timeliness: timeliness(published: published, deadline: deadline), items: items)
     }
 }
+
+extension Checklist {
+    /// The checklist of a published budget: 封面, 目录, 主要职能, 机构设置, 名词解释, 预算编制说明, each table of its
+    /// layout, 其他相关情况说明 (三公, 机关运行经费, 政府采购, 国有资产), 绩效目标.
+    public static func make(budget: BudgetDocument, findings: [Finding], source: String, published: Date? = nil, deadline: Date? = nil) -> Checklist {
+        let compact = budget.text.lines.map { $0.text.filter { !$0.isWhitespace } }
+        func find(_ words: [String], within: Int? = nil) -> Bool {
+            let limit = within.map { min($0, compact.count) } ?? compact.count
+            return (0..<limit).contains { index in compact[index].count <= 40 && words.contains { compact[index].contains($0) } }
+        }
+        func sentence(_ finding: Finding) -> String {
+            let place = finding.page.map { "第 \($0) 页" } ?? finding.line.map { "第 \($0) 行" } ?? ""
+            return (finding.severity == .error ? "错误" : "警告") + (place.isEmpty ? "" : "（\(place)）") + "：" + finding.message
+        }
+        let shown = findings.filter { $0.severity != .info }
+        var claimed = Set<Int>()
+        func item(_ name: String, present: Bool, _ belongs: (Finding) -> Bool) -> Item {
+            let own = shown.indices.filter { !claimed.contains($0) && belongs(shown[$0]) }
+            claimed.formUnion(own)
+            let list = own.map { shown[$0] }
+            return Item(name: name, present: present, errors: list.count(.error), warnings: list.count(.warning), problems: list.map(sentence))
+        }
+        let kind = budget.scope.rawValue + "预算"
+        var items: [Item] = []
+        items.append(item("封面", present: find([kind, "部门预算", "单位预算"], within: 40)) { $0.rule == "B-N-SCOPE" })
+        items.append(item("目录", present: find(["目录"], within: 120)) { _ in false })
+        items.append(item("主要职能", present: find(["主要职能", "主要职责", "部门职责", "职能职责"])) { _ in false })
+        items.append(item("机构设置", present: find(["机构设置", "单位构成", "预算单位构成", "内设机构"])) { _ in false })
+        items.append(item("名词解释", present: find(["名词解释"])) { _ in false })
+        for spec in budget.layout.tables {
+            items.append(item(spec.name, present: budget.tables[spec.id] != nil) { finding in
+                finding.message.contains("“\(spec.name)”") || (finding.rule == "B-TABLE-MISSING" && finding.message.contains(spec.name))
+            })
+        }
+        items.append(item("预算编制说明", present: !budget.passages.isEmpty) { finding in
+            ["预算编制说明", "文字", "预算表间"].contains(finding.family ?? "") && !finding.message.contains("三公") && !finding.message.contains("绩效")
+        })
+        items.append(item("其他相关情况说明", present: find(["其他相关情况", "其他重要事项", "三公", "机关运行经费"])) { finding in
+            finding.message.contains("三公") || finding.message.contains("机关运行") || finding.message.contains("采购") || finding.rule == "B-N-VEHICLES"
+        })
+        items.append(item("绩效目标", present: find(["绩效目标"])) { $0.rule == "B-N-PERFORMANCE" })
+        return Checklist(source: source, unit: budget.department, year: budget.year, timeliness: timeliness(published: published, deadline: deadline),
+                         items: items)
+    }
+}

@@ -187,7 +187,14 @@ extension Cycle {
                     let file = folder.appendingPathComponent(content.starts(with: Array("%PDF".utf8)) ? "report.pdf" : "report.txt")
                     try content.write(to: file)
                     do {
-                        let report = try Engine.readReport(file.path, catalog: catalog)
+                        // A budget (部门预算) by its own layout and catalogue.
+                        let text = try PublishedText.read(file, displayName: filename)
+                        if let layout = BudgetReader.recognize(text) {
+                            let budget = BudgetReader.read(text, layout: layout)
+                            let findings = BudgetAuditor(rules: try RuleCatalogue.budget(), language: rules, catalog: catalog).audit(budget)
+                            return (budget.department, findings, Checklist.make(budget: budget, findings: findings, source: filename))
+                        }
+                        let report = try ReportReader.read(text, catalog: catalog)
                         let findings = Engine.audit(report, rules: rules, catalog: catalog)
                         // The bureau's 检查表 is made now, while the document's structure is at hand (the
                         // content is not kept after the audit).

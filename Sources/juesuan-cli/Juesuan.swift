@@ -339,6 +339,9 @@ struct Audit: ParsableCommand {
                 }
                 errors += findings.count(.error)
                 audited.append(.budget(document))
+                if checklist != nil {
+                    lists.append(Checklist.make(budget: document, findings: findings, source: file, published: published, deadline: deadline))
+                }
                 continue
             }
             let report = try ReportReader.read(text, catalog: catalogValue)

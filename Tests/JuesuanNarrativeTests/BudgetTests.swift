@@ -120,6 +120,12 @@ struct BudgetTests {
         (text, line) = try Budget.plant(jiangsu, "116.5 万元,本年数", "126.5 万元,本年数")
         findings = Budget.audit(try Budget.document(text))
         #expect(findings.contains { $0.rule == "B-N-AMOUNT" && $0.line == line && $0.severity == .error })
+        // Lists within lists are not parts of the outer whole (with brackets or without).
+        for nested in ["其中:基本支出2,512.11万元(其中:人员经费2,282.68万元,公用经费229.43万元),项目支出609.31万元。",
+                       "其中:基本支出2,512.11万元,其中人员经费2,282.68万元、公用经费229.43万元;项目支出609.31万元。"] {
+            (text, _) = try Budget.plant(putuo, "其中:财政拨款支出预算3,121.42万元,比2024年预算增加107.62万元。", nested)
+            #expect(!Budget.audit(try Budget.document(text)).contains { $0.rule == "B-N-PARTS" }, "\(nested)")
+        }
         // A reason emptied.
         (text, line) = try Budget.plant(jiangsu, "主要原因是员额制检察官工资改革等政策性", "主要原因是。")
         findings = Budget.audit(try Budget.document(text))

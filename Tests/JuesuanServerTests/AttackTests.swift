@@ -523,6 +523,22 @@ import Testing
         await harness.close()
     }
 
+    @Test("batch audit reads a published budget (部门预算) by its layout: its own rules and 检查表")
+    func batchBudget() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let cycle = harness.cycle
+        let reviewer = try await Self.caller(cycle, "zhuguan")
+        let budget = try Data(contentsOf: Repository.fixtures.appendingPathComponent("corpus/putuo-finance-2025-budget.pdf"))
+        let batch = try await cycle.createBatch(reviewer, year: 2025, name: "预算批次")
+        _ = try await cycle.addBatchFile(reviewer, batch: batch.id, filename: "普陀财政2025预算.pdf", bytes: budget)
+        while try await cycle.processNextJob() {}
+        let done = try await cycle.batch(reviewer, id: batch.id, paging: Paging())
+        let job = done.jobs?.items.first
+        #expect(job?.unit == "上海市普陀区财政局")
+        #expect(job?.errors == 2, "职业年金缴费支出 887.36 万元（表中 87.36 万元），该段印了两次")
+        await harness.close()
+    }
+
     @Test("a full disk: /ready and writes answer 503 in Chinese, nothing is half-written; room again, all works",
           .enabled(if: getuid() == 0, "需要 root 挂载 tmpfs"))
     func diskFull() async throws {
