@@ -46,10 +46,13 @@ public enum BudgetSynthesizer {
         }
         /// A 功能分类 table: its rows with the given columns per code, then 合计.
         func functional(_ columns: (Int64, Int64) -> [Int64?], unit: String) -> BudgetDataset.TableData {
+            functional({ _, b, p in columns(b, p) }, unit: unit)
+        }
+        func functional(_ columns: (String, Int64, Int64) -> [Int64?], unit: String) -> BudgetDataset.TableData {
             var rows = codes.map { code in
-                BudgetDataset.Row(code: code, label: name(code), cells: columns(sum(basic, under: code), sum(project, under: code)))
+                BudgetDataset.Row(code: code, label: name(code), cells: columns(code, sum(basic, under: code), sum(project, under: code)))
             }
-            rows.append(BudgetDataset.Row(code: "", label: "合计", cells: columns(totalBasic, totalProject)))
+            rows.append(BudgetDataset.Row(code: "", label: "合计", cells: columns("", totalBasic, totalProject)))
             return BudgetDataset.TableData(unit: unit, rows: rows)
         }
         func blank(_ value: Int64) -> Int64? { value == 0 ? nil : value }
@@ -138,8 +141,9 @@ public enum BudgetSynthesizer {
                                                        item("左", "收入总计", total)]
                                      + classItems.map { BudgetDataset.Item(side: "右", label: $0.label, figures: [$0.figures[0], $0.figures[0]]) }
                                      + [item("右", "支出总计", total, total)])
-            tables["M5"] = functional({ b, p in
-                let people = b / step * 4 / 5 * step
+            tables["M5"] = functional({ code, b, p in
+                // 人员经费 of a class or 款 is the sum of its items' (each four fifths of the item's 基本支出).
+                let people = chosen.filter { $0.digits.hasPrefix(code) }.reduce(Int64(0)) { $0 + (basic[$1] ?? 0) / step * 4 / 5 * step }
                 return [b + p, blank(b), blank(people), blank(b - people), blank(p)]
             }, unit: "万元")
             tables["M6"] = economic({ value, isPersonnel in [value, isPersonnel ? value : nil, isPersonnel ? nil : value] }, unit: "万元")
