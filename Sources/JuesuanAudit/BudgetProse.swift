@@ -219,11 +219,12 @@ extension BudgetRun {
         var current: Mention?  // the year's figure of the sentence
         var change: (Mention, Bool)?  // the change and whether it is an increase
         var whole: Mention?  // the figure a "其中" list is of
+        var prior: Mention?  // last year's figure, when the sentence states it instead of the change
         for mention in mentions {
             let gap = String(characters[previousEnd..<mention.start])
             // The year's figure stands until another is stated ("…1,836.22 万元，主要用于……。与上年相比减少 184.96 万元").
             if gap.contains("。") { sentenceStart = previousEnd + (gap.lastIndex(of: "。").map { gap.distance(from: gap.startIndex, to: $0) } ?? 0); change = nil }
-            if gap.contains("；") || gap.contains(";") { change = nil }
+            if gap.contains("；") || gap.contains(";") || gap.contains("。") { change = nil; prior = nil }
             let subject = Self.clause(characters, before: mention.start, floor: previousEnd)
             let near = String(characters[max(sentenceStart, mention.start - 14)..<mention.start]).filter { !$0.isWhitespace }
             if gap.includes("其中"), let last = current { whole = last }
@@ -236,14 +237,35 @@ extension BudgetRun {
                     change = (up || down) ? (mention, up) : nil
                 } else if !Self.priorWords.contains(where: { subject.includes($0) }) {
                     current = mention
+                } else if subject.includes("上年") || subject.includes("执行数") || subject.includes("\(document.year - 1)") {
+                    // "比上年执行数 A 万元增长 x%": last year's figure stated, not the change.
+                    prior = mention
                 }
             case .percent:
                 if let range = near.range(of: "占", options: .backwards) {
                     checkShare(passage, characters, mention, named: String(near[range.upperBound...]), part: current, whole: whole)
                     continue
                 }
-                guard ["增长", "下降", "降幅", "增幅", "减少", "增加", "降低", "上升", "减幅", "下降了", "增长了"].contains(where: { near.hasSuffix($0) }),
-                      let (delta, up) = change, let base = current, base.start < delta.start else { continue }
+                guard ["增长", "下降", "降幅", "增幅", "减少", "增加", "降低", "上升", "减幅", "下降了", "增长了"].contains(where: { near.hasSuffix($0) }) else { continue }
+                if change == nil, let last = prior, let base = current, base.start < last.start, last.value > 0 {
+                    // Both years printed: the rate is (this year − last year) ÷ last year, the direction as said.
+                    let down = ["下降", "降幅", "减少", "降低", "减幅", "下降了"].contains { near.hasSuffix($0) }
+                    let difference = down ? last.value - base.value : base.value - last.value
+                    guard difference >= 0 else { continue }
+                    let lastSlack = NarrativeChecks.slack(decimals: last.decimals), baseSlack = NarrativeChecks.slack(decimals: base.decimals)
+                    let verdict = NarrativeChecks.judgeRate(mention, numerator: difference, numeratorSlack: lastSlack + baseSlack, denominator: last.value,
+                                                            denominatorSlack: lastSlack)
+                    let exact = difference / last.value * 100
+                    let truncated = NarrativeChecks.truncation(mention, exact: exact)
+                    guard let severity = NarrativeChecks.severity(verdict, truncated: truncated != nil) else { continue }
+                    add("B-N-RATE", line: passage.line(at: mention.start),
+                        values: ["current": base.text + " 万元", "change": (down ? "减少 " : "增加 ") + difference.text(2) + " 万元", "prior": last.text + " 万元",
+                                 "excerpt": NarrativeChecks.excerpt(characters, around: mention.start)],
+                        stated: mention.text + "%", expected: exact.text(mention.decimals) + "%", severity: severity,
+                        note: truncated ?? (verdict == .slip ? NarrativeChecks.slipNote : nil))
+                    continue
+                }
+                guard let (delta, up) = change, let base = current, base.start < delta.start else { continue }
                 let prior = up ? base.value - delta.value : base.value + delta.value
                 guard prior > 0 else { continue }
                 let deltaSlack = NarrativeChecks.slack(decimals: delta.decimals), baseSlack = NarrativeChecks.slack(decimals: base.decimals)

@@ -64,6 +64,10 @@ public struct ServerOptions: Sendable {
     public var shutdownGrace: Duration = .seconds(30)
     /// Run the batch-audit worker in this process.
     public var worker = true
+    /// E-mail of the in-app messages (nil: in-app only).
+    public var mail: MailSettings?
+    /// The automatic 催报 this many days before a deadline (0: none).
+    public var remindDays = 0
     /// Where request and step times go (`/metrics`); one is made when none is given.
     public var metrics: ServerMetrics?
     public init() {}
@@ -123,7 +127,12 @@ public enum JuesuanHTTP {
                                  availableConnectionsDelegate: MaximumAvailableConnections(options.maximumConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger)
-        if options.worker { app.addServices(BatchWorker(cycle: cycle, logger: logger)) }
+        if options.worker {
+            app.addServices(BatchWorker(cycle: cycle, logger: logger))
+            if options.mail != nil || options.remindDays > 0 {
+                app.addServices(MailService(cycle: cycle, mail: options.mail, remindDays: options.remindDays, logger: logger))
+            }
+        }
         return app
     }
 

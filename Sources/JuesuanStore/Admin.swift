@@ -267,6 +267,8 @@ extension Cycle {
         public var disabled: Bool
         public var locked: Bool
         public var mustChangePassword: Bool
+        /// Where notifications are e-mailed (nil: in-app messages only).
+        public var email: String?
     }
 
     /// The person `login`, when `caller` may manage them (the same rule as creating them: an
@@ -287,10 +289,13 @@ extension Cycle {
         public var name: String?
         public var role: Role?
         public var disabled: Bool?
-        public init(name: String? = nil, role: Role? = nil, disabled: Bool? = nil) {
+        /// The person's e-mail address for notifications; empty removes it.
+        public var email: String?
+        public init(name: String? = nil, role: Role? = nil, disabled: Bool? = nil, email: String? = nil) {
             self.name = name
             self.role = role
             self.disabled = disabled
+            self.email = email
         }
     }
 
@@ -301,8 +306,13 @@ extension Cycle {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else { throw StoreError.invalid("姓名不能为空，且不超过 100 字。") }
             try TextInput.check(name, "姓名")
         }
+        let email = change.email?.trimmingCharacters(in: .whitespaces)
+        if let email { try Self.checkEmail(email) }
         return try await backend.write { db in
             let (user, org) = try await self.managedAccount(db, caller, login)
+            if let email {
+                try await db.raw("UPDATE users SET email = \(bind: email.isEmpty ? nil : email) WHERE login = \(bind: login)").run()
+            }
             if let role = change.role, let refusal = Self.grant(caller, role: role, at: org) { throw refusal }
             let name = change.name ?? user.name, role = change.role ?? user.role
             try await db.raw("UPDATE users SET name = \(bind: name), role = \(bind: role.rawValue) WHERE login = \(bind: login)").run()
@@ -312,7 +322,7 @@ extension Cycle {
             }
             try await self.log(db, caller, action: "user-changed", org: org, target: "user:\(login)",
                                before: "\(user.name)｜\(user.role.chineseName)", after: "\(name)｜\(role.chineseName)"
-                                   + (change.disabled.map { $0 ? "｜停用" : "｜启用" } ?? ""))
+                                   + (change.disabled.map { $0 ? "｜停用" : "｜启用" } ?? "") + (email.map { $0.isEmpty ? "｜删除邮箱" : "｜邮箱 \($0)" } ?? ""))
             return try await self.account(db, login)
         }
     }
@@ -349,12 +359,13 @@ extension Cycle {
 
     func account(_ db: any SQLDatabase, _ login: String) async throws -> Account {
         guard let row = try await db.raw("""
-            SELECT u.login, u.name, u.role, u.org, u.disabled, u.locked_until, u.must_change_password, o.path
+            SELECT u.login, u.name, u.role, u.org, u.disabled, u.locked_until, u.must_change_password, u.email, o.path
             FROM users u JOIN orgs o ON o.code = u.org WHERE u.login = \(bind: login)
             """).first() else { throw StoreError.notFound("没有登录名为“\(login)”的用户。") }
         return Account(user: try Self.user(row), disabled: try row.decode(column: "disabled", as: Int.self) != 0,
                        locked: try row.decode(column: "locked_until", as: Int.self) > Clock.epoch(),
-                       mustChangePassword: try row.decode(column: "must_change_password", as: Int.self) != 0)
+                       mustChangePassword: try row.decode(column: "must_change_password", as: Int.self) != 0,
+                       email: try row.decode(column: "email", as: String?.self))
     }
 
     /// The people of the caller's subtree with their account state (administrators' view).
@@ -365,14 +376,15 @@ extension Cycle {
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             let now = Clock.epoch()
             let rows = try await db.raw("""
-                SELECT u.login, u.name, u.role, u.org, u.disabled, u.locked_until, u.must_change_password, o.path
+                SELECT u.login, u.name, u.role, u.org, u.disabled, u.locked_until, u.must_change_password, u.email, o.path
                 FROM users u JOIN orgs o ON o.code = u.org
                 WHERE \(Subtree.sql("o.path", caller.user.orgPath)) ORDER BY o.path, u.login LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
             let items = try rows.map { row in
                 Account(user: try Self.user(row), disabled: try row.decode(column: "disabled", as: Int.self) != 0,
                         locked: try row.decode(column: "locked_until", as: Int.self) > now,
-                        mustChangePassword: try row.decode(column: "must_change_password", as: Int.self) != 0)
+                        mustChangePassword: try row.decode(column: "must_change_password", as: Int.self) != 0,
+                        email: try row.decode(column: "email", as: String?.self))
             }
             return Page(items: items, total: total, offset: paging.offset, limit: paging.limit)
         }

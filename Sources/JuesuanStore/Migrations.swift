@@ -108,6 +108,11 @@ enum Migrations {
             // 批注 on findings, kept with the report across versions.
             (11, ["CREATE TABLE remarks (id \(d.serial), report TEXT NOT NULL, finding TEXT NOT NULL, author TEXT NOT NULL, role TEXT NOT NULL, "
                   + "at TEXT NOT NULL, text TEXT NOT NULL)", "CREATE INDEX remarks_report ON remarks(report)"]),
+            // E-mail: a person's address, each message's delivery, and the automatic 催报 sent once per unit and year.
+            (12, ["ALTER TABLE users ADD COLUMN email TEXT",
+                  "ALTER TABLE messages ADD COLUMN mailed INTEGER NOT NULL DEFAULT 0",
+                  "ALTER TABLE messages ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0",
+                  "CREATE TABLE reminders (year INTEGER NOT NULL, org TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (year, org))"]),
         ]
     }
 

@@ -115,14 +115,21 @@ public enum JuesuanWeb {
         } }
         router.post("/app/admin/users") { request, context in try await pages.post(request, context) { form, caller in
             guard let role = form["role"].flatMap(Role.init(rawValue:)) else { throw StoreError.invalid("请选择角色。") }
+            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+            try Cycle.checkEmail(email)
             let user = try await cycle.createUser(caller, .init(login: form["login"] ?? "", name: form["name"] ?? "", role: role,
                                                                 org: form["org"] ?? "", password: form["password"] ?? ""))
+            if !email.isEmpty { _ = try await cycle.updateUser(caller, login: user.login, .init(email: email)) }
             return try await pages.flash(context, notice: "已建用户 \(user.login)。", to: "/app/admin")
         } }
-        router.post("/app/admin/users/{login}/{action}") { request, context in try await pages.post(request, context) { _, caller in
+        router.post("/app/admin/users/{login}/{action}") { request, context in try await pages.post(request, context) { form, caller in
             let login = try PathParameter.login(context)
             guard let action = context.parameters.get("action") else { throw StoreError.badRequest("地址不完整。") }
             switch action {
+            case "email":
+                let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+                _ = try await cycle.updateUser(caller, login: login, .init(email: email))
+                return try await pages.flash(context, notice: email.isEmpty ? "已删除 \(login) 的电子邮箱。" : "已把 \(login) 的电子邮箱设为 \(email)。", to: "/app/admin")
             case "unlock":
                 _ = try await cycle.unlockUser(caller, login: login)
                 return try await pages.flash(context, notice: "已解除 \(login) 的锁定。", to: "/app/admin")
@@ -872,7 +879,11 @@ struct Pages: Sendable {
     struct AdminPage {
         struct TaskRow { var year: Int, layout: String, catalogue: String, deadline: String }
         struct RowAction { var href: String, text: String }
-        struct UserRow { var login: String, name: String, roleName: String, org: String, status: String, rowActions: [RowAction] }
+        struct UserRow {
+            var login: String, name: String, roleName: String, org: String, status: String, rowActions: [RowAction]
+            /// The address notifications are e-mailed to, and where an administrator changes it (nil: may not).
+            var email: String, emailHref: String?
+        }
         struct Option { var value: String, text: String }
         struct LogRow { var at: String, actor: String, ip: String, action: String, target: String, change: String, detail: String }
         var csrf: String, mayAdminister: Bool
@@ -911,7 +922,8 @@ struct Pages: Sendable {
                         actions.append(account.disabled ? .init(href: base + "enable", text: "启用") : .init(href: base + "disable", text: "停用"))
                     }
                     return .init(login: user.login, name: user.name, roleName: user.role.chineseName, org: user.org,
-                                 status: state.isEmpty ? "正常" : state, rowActions: actions)
+                                 status: state.isEmpty ? "正常" : state, rowActions: actions, email: account.email ?? "",
+                                 emailHref: mayAdminister && user.login != caller.user.login ? "/app/admin/users/\(Self.query(user.login))/email" : nil)
                 },
                 roles: Role.allCases.map { .init(value: $0.rawValue, text: $0.chineseName) },
                 filterAction: action ?? "", filterActor: actor ?? "", exportHref: "/api/v1/audit-log?format=csv&limit=10000" + filters,

@@ -50,6 +50,18 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "停止（SIGTERM、Ctrl-C）时等待进行中的请求完成的最长秒数。")
     var shutdownGrace = 30
 
+    @Option(name: .long, help: "把站内消息同时发到用户的电子邮箱：SMTP 服务器 主机:端口（如 127.0.0.1:25；不加密、不认证，用于本地转发服务器）。")
+    var smtp: String?
+
+    @Option(name: .long, help: "邮件的发件人地址。")
+    var mailFrom: String = "juesuan@localhost.localdomain"
+
+    @Option(name: .long, help: "邮件中链接的服务器地址（如 https://juesuan.example.gov.cn）。")
+    var publicURL: String?
+
+    @Option(name: .long, help: "截止前这么多天自动催报尚未上报的单位（每个单位每年一次；0 表示不自动催报）。")
+    var remindDays: Int = 7
+
     @Option(name: .long, help: "bcrypt 代价（4–15）。")
     var bcryptCost: UInt8 = 11
 
@@ -109,6 +121,12 @@ struct Serve: ParsableCommand {
         options.worker = !noWorker
         options.headTimeout = .seconds(headerTimeout)
         options.shutdownGrace = .seconds(shutdownGrace)
+        if let smtp {
+            do { options.mail = try MailSettings(parsing: smtp, from: mailFrom, publicURL: publicURL) } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        options.remindDays = remindDays
         let host = self.host
         let app = JuesuanHTTP.application(cycle: cycle, options: options, logger: logger, pages: JuesuanWeb.add) { port in
             print("juesuan 服务已启动：http://\(host):\(port)/  （API：/api/v1，说明：/openapi.json；Ctrl-C 停止）")

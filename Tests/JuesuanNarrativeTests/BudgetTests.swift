@@ -126,6 +126,12 @@ struct BudgetTests {
             (text, _) = try Budget.plant(putuo, "其中:财政拨款支出预算3,121.42万元,比2024年预算增加107.62万元。", nested)
             #expect(!Budget.audit(try Budget.document(text)).contains { $0.rule == "B-N-PARTS" }, "\(nested)")
         }
+        // A rate from both years' figures ("比上年执行数 A 万元增长 x%"): right, then planted wrong.
+        for (rate, fires) in [("14.72", false), ("15.72", true)] {
+            (text, line) = try Budget.plant(putuo, "机关运行经费预算为229.43万元。", "机关运行经费预算为229.43万元,比上年执行数200.00万元增长\(rate)%。")
+            let rates = Budget.audit(try Budget.document(text)).filter { $0.rule == "B-N-RATE" && $0.line == line }
+            #expect(rates.isEmpty != fires, "\(rate)")
+        }
         // A reason emptied.
         (text, line) = try Budget.plant(jiangsu, "主要原因是员额制检察官工资改革等政策性", "主要原因是。")
         findings = Budget.audit(try Budget.document(text))

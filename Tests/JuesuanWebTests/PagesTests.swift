@@ -503,3 +503,28 @@ extension Views.Pager: Equatable {
         (a.first, a.last, a.total, a.previous, a.next) == (b.first, b.last, b.total, b.previous, b.next)
     }
 }
+
+@Suite("web: e-mail addresses on the administration page", .serialized)
+struct AdminMailPageTests {
+    @Test("an administrator sets a person's e-mail address from the users table; a bad one is refused with the reason")
+    func setEmail() async throws {
+        try await PagesTests.withPages { cycle, client in
+            let admin = try await PagesTests.Browser.login(client, "admin")
+            let (status, page) = try await admin.get("/app/admin")
+            #expect(status == 200)
+            #expect(page.contains("/app/admin/users/tianbao/email") && page.contains("电子邮箱"))
+            let (saved, location) = try await admin.post("/app/admin/users/tianbao/email", "_csrf=\(admin.csrf)&email=tianbao%40example.gov.cn")
+            #expect(saved == 303 && location == "/app/admin")
+            let caller = try await PagesTests.caller(cycle, "admin")
+            #expect(try await cycle.accounts(caller, paging: Paging(offset: 0, limit: 500)).items.first { $0.user.login == "tianbao" }?.email
+                    == "tianbao@example.gov.cn")
+            // A line break in the address (mail header injection) is refused; the address stays as it was.
+            let (refused, _) = try await admin.post("/app/admin/users/tianbao/email", "_csrf=\(admin.csrf)&email=a%40b.cn%0D%0ABcc%3A%20x%40y.cn")
+            #expect(refused == 303 || refused == 400)
+            #expect(try await cycle.accounts(caller, paging: Paging(offset: 0, limit: 500)).items.first { $0.user.login == "tianbao" }?.email
+                    == "tianbao@example.gov.cn")
+            let (_, after) = try await admin.get("/app/admin")
+            #expect(after.contains("value=\"tianbao@example.gov.cn\""))
+        }
+    }
+}

@@ -74,6 +74,17 @@ if FileManager.default.fileExists(atPath: seedURL.path) {
     try measure("audit 25-page budget PDF (pdftotext + audit)", runs: max(5, runs / 10)) {
         _ = BudgetAuditor(rules: budgetRules, language: rulesForAudit, catalog: catalog).audit(try BudgetReader.read(PublishedText.read(budget)))
     }
+    let budgetText = try PublishedText.read(budget)
+    try measure("  budget PDF: pdftotext (text + boxes)", runs: max(5, runs / 10)) { _ = try PublishedText.read(budget) }
+    measure("  budget PDF: recognise", runs: max(5, runs / 10)) { _ = BudgetReader.recognize(budgetText) }
+    let budgetDocument = try BudgetReader.read(budgetText)
+    try measure("  budget PDF: read tables and prose", runs: max(5, runs / 10)) { _ = try BudgetReader.read(budgetText) }
+    measure("  budget PDF: audit", runs: max(5, runs / 10)) {
+        _ = BudgetAuditor(rules: budgetRules, language: rulesForAudit, catalog: catalog).audit(budgetDocument)
+    }
+    let putuoText = try PublishedText.read(putuo)
+    try measure("  Putuo PDF: pdftotext (text + boxes)", runs: max(5, runs / 10)) { _ = try PublishedText.read(putuo) }
+    try measure("  Putuo PDF: read", runs: max(5, runs / 10)) { _ = try ReportReader.read(putuoText, catalog: catalog) }
 }
 if FileManager.default.fileExists(atPath: seedURL.path) {
     let raw = try String(contentsOf: seedURL, encoding: .utf8)

@@ -294,7 +294,7 @@ public enum BudgetReader {
 
     /// A line that starts prose after the last table: a section or part heading, or a 说明 title, with no figures.
     static func isProseHeading(_ line: String) -> Bool {
-        guard line.count <= 40, line.firstMatch(of: /\d[\d,]*\.\d\d/) == nil else { return false }
+        guard line.count <= 40, !line.contains(where: { $0 == "." }) || !line.contains(where: \.isNumber) else { return false }
         if line.hasPrefix("第"), line.includes("部分") { return true }
         for word in ["情况说明", "编制说明", "名词解释", "部门概况", "主要职能", "其他重要事项"] where line.includes(word) && !line.includes("表") { return true }
         return false
@@ -313,8 +313,24 @@ public enum BudgetReader {
         var isNumber: Bool { BudgetReader.isNumber(text) }
     }
 
+    /// "1,234.56", "-7", "1895.00": digits grouped by commas in threes or not at all, optional decimals.
+    /// A byte scanner (a regular expression here costs more than the rest of the reading).
     static func isNumber(_ text: String) -> Bool {
-        text.wholeMatch(of: /-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?/) != nil
+        var bytes = Array(text.utf8)[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? Optional(bytes.endIndex) else { return false }
+        let integer = bytes[bytes.startIndex..<dot]
+        guard !integer.isEmpty else { return false }
+        let groups = integer.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+        for (index, group) in groups.enumerated() {
+            guard !group.isEmpty, group.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+            if groups.count > 1 { guard index == 0 ? group.count <= 3 : group.count == 3 else { return false } }
+        }
+        if dot < bytes.endIndex {
+            let decimals = bytes[(dot + 1)...]
+            guard !decimals.isEmpty, decimals.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        }
+        return true
     }
 
     /// Words split at runs of two or more spaces (one space inside a label or between code parts is kept
