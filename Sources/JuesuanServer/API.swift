@@ -22,7 +22,7 @@ public struct RouteSpec: Sendable {
 public struct API: Sendable {
     /// Every operation of the API; the route table gives each its method and path.
     public enum Operation: String, Sendable, CaseIterable {
-        case health, ready, metrics, openapi, confirmReport, login, me, logout, changePassword, listTasks, setTask, listOrgs, importOrgs, listUsers, createUser, updateUser, unlockUser, resetPassword, inbox, progress, getReport, listVersions, uploadVersion, getFindings, getDataset, explain, recheck, consolidate, consolidated, compare, transition, auditLog, listBatches, createBatch, getBatch, addBatchFile, exportBatch, listPublished, publicPage, publicFile, publicDataFile
+        case health, ready, metrics, openapi, confirmReport, login, me, logout, changePassword, listTasks, setTask, listOrgs, importOrgs, listUsers, createUser, importUsers, updateUser, unlockUser, resetPassword, inbox, progress, getReport, listVersions, uploadVersion, getFindings, getDataset, explain, recheck, consolidate, consolidated, compare, transition, auditLog, listBatches, createBatch, getBatch, addBatchFile, exportBatch, listPublished, publicPage, publicFile, publicDataFile
     }
 
     typealias Handler = @Sendable (Request, AppContext) async throws -> Response
@@ -45,6 +45,7 @@ public struct API: Sendable {
         .init(method: .post, path: "/api/v1/orgs/import", id: .importOrgs, auth: .session, mutates: true),
         .init(method: .get, path: "/api/v1/users", id: .listUsers, auth: .session, mutates: false),
         .init(method: .post, path: "/api/v1/users", id: .createUser, auth: .session, mutates: true),
+        .init(method: .post, path: "/api/v1/users/import", id: .importUsers, auth: .session, mutates: true),
         .init(method: .patch, path: "/api/v1/users/{login}", id: .updateUser, auth: .session, mutates: true),
         .init(method: .post, path: "/api/v1/users/{login}/unlock", id: .unlockUser, auth: .session, mutates: true),
         .init(method: .post, path: "/api/v1/users/{login}/password-reset", id: .resetPassword, auth: .session, mutates: true),
@@ -156,6 +157,11 @@ public struct API: Sendable {
             }
         case .listUsers:
             return { request, context in try Self.json(try await cycle.users(try context.signedIn, paging: Self.paging(request))) }
+        case .importUsers:
+            return { request, context in
+                let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
+                return try Self.json(try await cycle.importUsers(try context.signedIn, bytes: bytes, filename: Self.filename(request, default: "用户.csv")))
+            }
         case .createUser:
             return { request, context in
                 let body = try await Self.decode(Cycle.NewUser.self, request)

@@ -544,7 +544,8 @@ extension Cycle {
 
 /// Rows of an organisation sheet: CSV (UTF-8 or GB18030) or the first sheet of an XLSX, header row skipped.
 enum OrgSheet {
-    static func rows(_ bytes: Data, filename: String) throws -> [(Int, [String])] {
+    static func rows(_ bytes: Data, filename: String, header words: [String] = ["单位编码", "编码"],
+                     expected: String = "单位编码,名称,上级编码,类型") throws -> [(Int, [String])] {
         let limits = UploadLimits()
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             _ = try Uploads.checkedEntries(bytes, name: filename, limits: limits)
@@ -562,8 +563,8 @@ enum OrgSheet {
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        guard let header = lines.first, header.contains("单位编码") || header.contains("编码") else {
-            throw StoreError.invalid("“\(filename)”第 1 行应为表头“单位编码,名称,上级编码,类型”。")
+        guard let header = lines.first, words.contains(where: { header.contains($0) }) else {
+            throw StoreError.invalid("“\(filename)”第 1 行应为表头“\(expected)”。")
         }
         var out: [(Int, [String])] = []
         for (index, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {

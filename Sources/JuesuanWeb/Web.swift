@@ -110,9 +110,27 @@ public enum JuesuanWeb {
                 let result = try await cycle.importOrgs(caller, bytes: file.data, filename: file.filename)
                 return try await pages.flash(context, notice: "导入完成：新增 \(result.added)，修改 \(result.changed)，未变 \(result.unchanged)。", to: "/app/admin")
             } catch let error as OrgImportError {
-                return try await pages.flash(context, problem: error.storeError.detail, to: "/app/admin")
+                return Pages.importProblems(error, caller: caller, context: context)
             }
         } }
+        router.post("/app/admin/users/import") { request, context in try await pages.post(request, context) { form, caller in
+            guard let file = form.files.first(where: { $0.name == "file" }), !file.data.isEmpty else { throw StoreError.invalid("请选择用户文件。") }
+            do {
+                let result = try await cycle.importUsers(caller, bytes: file.data, filename: file.filename)
+                let rows = [["登录名", "姓名", "角色", "单位编码", "一次性密码"]]
+                    + result.created.map { [$0.login, $0.name, $0.role.chineseName, $0.org, $0.password] }
+                let model = Pages.ImportedUsersPage(count: result.created.count, download: Pages.csvDataURL(rows), downloadName: "导入的用户与一次性密码.csv",
+                                              users: result.created.map { .init(login: $0.login, name: $0.name, role: $0.role.chineseName, org: $0.org, password: $0.password) })
+                var response = Pages.html(Views.layout(title: "已导入用户", user: caller.user, csrf: context.csrf, current: "admin",
+                                                       body: Views.render("users-imported", model)))
+                response.headers[.cacheControl] = "no-store"
+                return response
+            } catch let error as OrgImportError {
+                return Pages.importProblems(error, caller: caller, context: context)
+            }
+        } }
+        // Blank import templates, with the header and one example row (UTF-8 with BOM: Excel opens it as Chinese).
+        router.get("/app/admin/templates/{name}") { request, context in try await pages.importTemplate(request, context) }
         router.post("/app/admin/users") { request, context in try await pages.post(request, context) { form, caller in
             guard let role = form["role"].flatMap(Role.init(rawValue:)) else { throw StoreError.invalid("请选择角色。") }
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -161,6 +179,25 @@ struct Pages: Sendable {
     let options: ServerOptions
 
     // MARK: - Plumbing
+
+    /// Every bad row of a refused import, as a page and as a CSV to download (nothing was imported).
+    static func importProblems(_ error: OrgImportError, caller: Caller, context: AppContext) -> Response {
+        let rows = [["行号", "所填的值", "问题"]] + error.problems.map { [String($0.line), $0.value, $0.reason] }
+        let model = ImportProblemsPage(filename: error.filename, count: error.problems.count, download: csvDataURL(rows),
+                                       downloadName: "导入问题清单.csv",
+                                       problems: error.problems.map { .init(line: $0.line, value: $0.value, reason: $0.reason) })
+        return html(Views.layout(title: "未导入", user: caller.user, csrf: context.csrf, current: "admin", body: Views.render("import-problems", model)),
+                    status: .unprocessableContent)
+    }
+
+    /// A CSV (UTF-8 with BOM, for Excel) as a data: address for a download link.
+    static func csvDataURL(_ rows: [[String]]) -> String {
+        let text = rows.map { row in
+            row.map { cell in cell.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell }
+                .joined(separator: ",")
+        }.joined(separator: "\r\n") + "\r\n"
+        return "data:text/csv;charset=utf-8;base64," + Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).base64EncodedString()
+    }
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
@@ -783,6 +820,37 @@ struct Pages: Sendable {
     }
 
     /// The inbox as it is filtered, every row (not one page), as a workbook with Beijing times.
+    /// Blank import templates, with the header and an example row (UTF-8 with BOM: Excel opens it as Chinese).
+    func importTemplate(_ request: Request, _ context: AppContext) async throws -> Response {
+        guard let caller = context.caller else { return Self.redirect("/login") }
+        guard caller.user.role.may(.administer) else { throw StoreError.forbidden("只有管理员可以下载导入模板。") }
+        let name = context.parameters.get("name") ?? ""
+        let text: String, download: String
+        switch name {
+        case "orgs.csv":
+            text = "单位编码,名称,上级编码,类型\n420103009,某某主管部门,420103,主管部门\n420103009001,某某单位,420103009,单位\n"
+            download = "组织机构导入模板.csv"
+        case "users.csv":
+            text = "登录名,姓名,角色,单位编码,电子邮箱\nzhangsan,张三,单位填报,420103001001,zhangsan@example.gov.cn\n"
+            download = "用户导入模板.csv"
+        default: throw StoreError.notFound("没有这个模板：\(name.prefix(40))")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query(download)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8))))
+    }
+
+    struct ImportProblemsPage {
+        struct Row { var line: Int, value: String, reason: String }
+        var filename: String, count: Int, download: String, downloadName: String, problems: [Row]
+    }
+
+    struct ImportedUsersPage {
+        struct Row { var login: String, name: String, role: String, org: String, password: String }
+        var count: Int, download: String, downloadName: String, users: [Row]
+    }
+
     func inboxWorkbook(_ request: Request, _ context: AppContext) async throws -> Response {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let query = request.uri.queryParameters

@@ -20,6 +20,7 @@ import Testing
         "setTask": ([.admin], true),
         "listOrgs": (Set(Role.allCases), false),
         "importOrgs": ([.admin], false),
+        "importUsers": ([.admin], false),
         "listUsers": ([.admin, .readonly], false),
         "createUser": ([.admin], true),
         "updateUser": ([.admin], true),
@@ -218,6 +219,7 @@ import Testing
         case "changePassword": return (uri, ["current": Harness.password, "new": Harness.password], nil)
         case "setTask": return (uri, ["deadline": "2030-06-30"], nil)
         case "importOrgs": return (uri, nil, Data("单位编码,名称,上级编码,类型\n".utf8))
+        case "importUsers": return (uri, nil, Data("登录名,姓名,角色,单位编码,电子邮箱\n".utf8))
         case "createUser":
             return (uri, ["login": "new-\(role.rawValue)-\(own)", "name": "新用户", "role": "filler", "org": Cycle.demoExample,
                           "password": Harness.password], nil)

@@ -528,3 +528,53 @@ struct AdminMailPageTests {
         }
     }
 }
+
+@Suite("web: importing people", .serialized)
+struct UserImportTests {
+    static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    @Test("people imported from a GBK CSV, all or none: each gets a one-time password shown once, which must be changed")
+    func importUsers() async throws {
+        try await PagesTests.withPages { cycle, client in
+            let admin = try await PagesTests.caller(cycle, "admin")
+            // Two bad rows among three: nothing imported, every bad row named.
+            let bad = "登录名,姓名,角色,单位编码,电子邮箱\nli.si,李四,单位填报,\(Cycle.demoExample),\nwang wu,王五,单位填报,\(Cycle.demoExample),\nzhao,赵六,会计,\(Cycle.demoExample),zhao@x\n"
+            await #expect(throws: OrgImportError.self) { _ = try await cycle.importUsers(admin, bytes: bad.data(using: Self.gb18030)!, filename: "坏.csv") }
+            do { _ = try await cycle.importUsers(admin, bytes: bad.data(using: Self.gb18030)!, filename: "坏.csv") } catch let error as OrgImportError {
+                #expect(error.problems.map(\.line) == [3, 4], "\(error.problems)")
+            }
+            #expect(try await cycle.accounts(admin, paging: Paging(offset: 0, limit: 500)).items.allSatisfy { $0.user.login != "li.si" })
+            // The same file put right, saved by Excel on Chinese Windows (GB18030): all three imported.
+            let good = "登录名,姓名,角色,单位编码,电子邮箱\nli.si,李四,单位填报,\(Cycle.demoExample),li.si@example.gov.cn\nwangwu,王五,filler,\(Cycle.demoExample),\nzhao,赵六,单位负责人,\(Cycle.demoExample),\n"
+            let result = try await cycle.importUsers(admin, bytes: good.data(using: Self.gb18030)!, filename: "好.csv")
+            #expect(result.created.map(\.login) == ["li.si", "wangwu", "zhao"])
+            #expect(result.created.map(\.role) == [.filler, .filler, .head])
+            let login = try await cycle.login(login: "li.si", password: result.created[0].password, ip: "test")
+            #expect(try await cycle.session(token: login.token)?.mustChangePassword == true)
+            #expect(try await cycle.accounts(admin, paging: Paging(offset: 0, limit: 500)).items.first { $0.user.login == "li.si" }?.email == "li.si@example.gov.cn")
+            // Importing the same people again: every row refused (already used), nothing changed.
+            await #expect(throws: OrgImportError.self) { _ = try await cycle.importUsers(admin, bytes: Data(good.utf8), filename: "again.csv") }
+            // The page: a refused file lists every bad row with a download of the list; the templates download.
+            let browser = try await PagesTests.Browser.login(client, "admin")
+            let (status, page) = try await browser.get("/app/admin")
+            #expect(status == 200 && page.contains("/app/admin/users/import") && page.contains("/app/admin/templates/users.csv"))
+            let (template, csv) = try await browser.get("/app/admin/templates/users.csv")
+            #expect(template == 200 && csv.hasPrefix("\u{FEFF}登录名,姓名,角色,单位编码,电子邮箱"))
+            let filler = try await PagesTests.Browser.login(client, "tianbao")
+            #expect(try await filler.get("/app/admin/templates/users.csv").0 == 403)
+        }
+    }
+
+    @Test("a refused import page lists every bad row and offers them as a CSV")
+    func problemsPage() {
+        let problems = (1...30).map { (line: $0 + 1, value: "v\($0)", reason: "原因\($0)") }
+        let rows = [["行号", "所填的值", "问题"]] + problems.map { [String($0.line), $0.value, $0.reason] }
+        let url = Pages.csvDataURL(rows)
+        #expect(url.hasPrefix("data:text/csv;charset=utf-8;base64,"))
+        let decoded = String(decoding: Data(base64Encoded: String(url.dropFirst("data:text/csv;charset=utf-8;base64,".count)))!, as: UTF8.self)
+        #expect(decoded.contains("31,v30,原因30"))
+        let html = Views.render("import-problems", Pages.ImportProblemsPage(filename: "坏.csv", count: 30, download: url, downloadName: "x.csv",
+                                                                             problems: problems.map { .init(line: $0.line, value: $0.value, reason: $0.reason) }))
+        #expect(html.components(separatedBy: "<tr><td>").count == 31)
+    }
+}

@@ -25,6 +25,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 URL = os.environ["JUESUAN_URL"]
 PASSWORDS = dict(item.split("=", 1) for item in os.environ["JUESUAN_LOGINS"].split(","))
 WORKBOOKS = os.environ["JUESUAN_WORKBOOKS"]  # folder with corrected.xlsx and cell-error.xlsx
+MAIL = os.environ.get("JUESUAN_MAIL", "")  # where the local SMTP sink writes what it receives
 SHOTS = os.environ.get("JUESUAN_SHOTS", "")
 UNIT = "420103001001"
 REPORT = f"/app/reports/2021/{UNIT}"
@@ -571,6 +572,71 @@ class Pages(unittest.TestCase):
         d.get(URL + "/app/messages")
         self.assertIn("2021 年度报表已撤回", d.page_source)
         shoot(d, "messages")
+
+    def test_z_people_and_mail(self):
+        """管理员 imports a unit and its person from GBK files (a bad file first: every bad row listed, nothing
+        imported); the person logs in with the one-time password and must change it; the 主管部门's 催报 reaches
+        them by e-mail through the local SMTP sink."""
+        import base64
+        d = self.driver
+        unit = "420103001997"
+        self.login("admin")
+        d.get(URL + "/app/admin")
+
+        def upload(field, form, text):
+            with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as handle:
+                handle.write(text.encode("gb18030"))
+                path = handle.name
+            d.find_element(By.ID, field).send_keys(path)
+            go(d, d.find_element(By.XPATH, f"//form[@action='{form}']//button"))
+
+        upload("org-file", "/app/admin/orgs", "单位编码,名称,上级编码,类型\n" + unit + ",邮件试点单位,420103001,单位\n")
+        self.assertIn("新增 1", self.notice())
+        upload("user-file", "/app/admin/users/import",
+               "登录名,姓名,角色,单位编码,电子邮箱\nyou jian,邮件员,单位填报,%s,\nyoujian,邮件员,会计,%s,youjian@x\n" % (unit, unit))
+        main = d.find_element(By.CSS_SELECTOR, "main").text
+        self.assertIn("全部未导入", main)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "main table.list tbody tr")), 2)
+        self.assertTrue(d.find_element(By.PARTIAL_LINK_TEXT, "下载问题清单").get_attribute("href").startswith("data:text/csv"))
+        shoot(d, "import-problems")
+        d.get(URL + "/app/admin")
+        upload("user-file", "/app/admin/users/import",
+               "登录名,姓名,角色,单位编码,电子邮箱\nyoujian,邮件测试员,单位填报,%s,youjian@example.gov.cn\n" % unit)
+        self.assertIn("已导入 1 位用户", d.find_element(By.CSS_SELECTOR, "main h1").text)
+        secret = d.find_element(By.CSS_SELECTOR, "main table.list tbody tr td code").text
+        self.assertEqual(len(secret), 12)
+        shoot(d, "users-imported")
+        self.logout()
+        PASSWORDS["youjian"] = secret
+        self.login("youjian")
+        self.assertIn("/app/password", d.current_url)
+        d.find_element(By.ID, "current").send_keys(secret)
+        d.find_element(By.ID, "new").send_keys("Mail-river-2026")
+        go(d, d.find_element(By.CSS_SELECTOR, "main form button"))
+        self.assertIn("密码已修改", self.notice())
+        PASSWORDS["youjian"] = "Mail-river-2026"
+        self.logout()
+        self.login("zhuguan")
+        d.get(URL + "/app/inbox?year=2021")
+        go(d, d.find_element(By.XPATH, "//form[@action='/app/inbox/remind']//button"))
+        self.assertIn("催报", self.notice())
+        if not MAIL:
+            self.skipTest("没有本地 SMTP 接收端（script/browser-test 会启动它）")
+        found = None
+        deadline = time.time() + 40
+        while time.time() < deadline and not found:
+            for name in sorted(os.listdir(MAIL)) if os.path.isdir(MAIL) else []:
+                with open(os.path.join(MAIL, name), "rb") as handle:
+                    text = handle.read().decode("utf-8", "replace")
+                if "To: <youjian@example.gov.cn>" in text:
+                    found = text
+            time.sleep(0.5)
+        self.assertIsNotNone(found, "催报邮件没有到达本地 SMTP 接收端")
+        headers, _, body = found.replace("\r\n", "\n").partition("\n\n")
+        subject = next(line for line in headers.split("\n") if line.startswith("Subject: "))
+        subject = base64.b64decode(subject[len("Subject: =?UTF-8?B?"):-2]).decode("utf-8")
+        self.assertIn("催报", subject)
+        self.assertIn("/app/reports/2021/" + unit, base64.b64decode("".join(body.split())).decode("utf-8"))
 
 
 if __name__ == "__main__":
