@@ -36,7 +36,9 @@ public struct BudgetAuditor: Sendable {
             return (passage, characters, MentionScanner.scan(characters))
         }
         narrative.checkLanguage(scanned)
-        return run.findings + narrative.findings
+        // In the order printed: the same document always gives the same list.
+        return (run.findings + narrative.findings).enumerated()
+            .sorted { ($0.element.line ?? 0, $0.element.rule, $0.offset) < ($1.element.line ?? 0, $1.element.rule, $1.offset) }.map(\.element)
     }
 }
 

@@ -96,7 +96,10 @@ extension BudgetRun {
     func rows(named name: String, level: Int, parent: String?) -> [(BudgetTable, BudgetRow)] {
         var found: [(BudgetTable, BudgetRow)] = []
         let wanted = name.filter { !$0.isWhitespace }
-        for table in document.tables.values where table.spec.shape == .functional {
+        // The 一般公共预算 table first (what a 编制说明's items are about), then in the order printed.
+        let ordered = document.tables.values.filter { $0.spec.shape == .functional }
+            .sorted { ($0.spec.fund == "一般公共预算" ? 0 : 1, $0.titleLine) < ($1.spec.fund == "一般公共预算" ? 0 : 1, $1.titleLine) }
+        for table in ordered {
             for row in table.rows where row.code.count == level && !row.cells.isEmpty {
                 let label = row.label
                 guard label == wanted || label == wanted + "支出" || label + "支出" == wanted || (level == 7 && wanted.hasSuffix(label) && label.count >= 4) else { continue }
@@ -112,7 +115,7 @@ extension BudgetRun {
         }
         // A class (类) is also printed on the ledger of the 收支总表.
         if level == 3 {
-            for table in document.tables.values where table.spec.shape == .ledger {
+            for table in document.tables.values.sorted(by: { $0.titleLine < $1.titleLine }) where table.spec.shape == .ledger {
                 for item in table.items where item.side == .right && !item.figures.isEmpty && (item.name == wanted || item.name == wanted + "支出") {
                     found.append((table, BudgetRow(code: "", label: item.name, cells: [0: item.figures[0]], line: item.line)))
                 }

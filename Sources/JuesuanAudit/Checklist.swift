@@ -149,7 +149,8 @@ extension Checklist {
         items.append(item("名词解释", present: find(["名词解释"])) { _ in false })
         for spec in budget.layout.tables {
             items.append(item(spec.name, present: budget.tables[spec.id] != nil) { finding in
-                finding.message.contains("“\(spec.name)”") || (finding.rule == "B-TABLE-MISSING" && finding.message.contains(spec.name))
+                (finding.message.contains("“\(spec.name)”") && ["预算表", "预算表间"].contains(finding.family ?? ""))
+                    || (finding.rule == "B-TABLE-MISSING" && finding.message.contains(spec.name))
             })
         }
         items.append(item("预算编制说明", present: !budget.passages.isEmpty) { finding in

@@ -24,6 +24,9 @@ extension Cycle {
         public var matchedOrg: String?
         public var errors: Int
         public var warnings: Int
+        /// The year the document is of, and its kind (部门预算 / 部门决算), once audited.
+        public var reportYear: Int?
+        public var kind: String?
     }
 
     public struct Batch: Sendable, Codable {
@@ -101,7 +104,7 @@ extension Cycle {
         try await backend.read { db in
             var (batch, _) = try await self.visibleBatch(db, caller, id)
             let rows = try await db.raw("""
-                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings FROM jobs WHERE batch = \(bind: id)
+                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, report_year, kind FROM jobs WHERE batch = \(bind: id)
                 ORDER BY id LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
             batch.jobs = Page(items: try rows.map(Self.job), total: batch.total, offset: paging.offset, limit: paging.limit)
@@ -114,7 +117,8 @@ extension Cycle {
             state: JobState(rawValue: try row.decode(column: "state", as: String.self)) ?? .queued,
             attempts: try row.decode(column: "attempts", as: Int.self), error: try row.decode(column: "error", as: String?.self),
             unit: try row.decode(column: "unit", as: String?.self), matchedOrg: try row.decode(column: "matched_org", as: String?.self),
-            errors: try row.decode(column: "errors", as: Int.self), warnings: try row.decode(column: "warnings", as: Int.self))
+            errors: try row.decode(column: "errors", as: Int.self), warnings: try row.decode(column: "warnings", as: Int.self),
+            reportYear: try? row.decode(column: "report_year", as: Int?.self), kind: try? row.decode(column: "kind", as: String?.self))
     }
 
     /// Queues one published report (PDF, or its extracted text) in a batch.
@@ -182,7 +186,7 @@ extension Cycle {
         }
         let catalog = catalog, rules = rules
         do {
-            let (unit, findings, checklist) = try await offload { () throws -> (String, [Finding], Checklist) in
+            let (unit, findings, checklist, kind) = try await offload { () throws -> (String, [Finding], Checklist, String) in
                 try Uploads.withTemporary { folder in
                     let file = folder.appendingPathComponent(content.starts(with: Array("%PDF".utf8)) ? "report.pdf" : "report.txt")
                     try content.write(to: file)
@@ -192,13 +196,14 @@ extension Cycle {
                         if let layout = BudgetReader.recognize(text) {
                             let budget = BudgetReader.read(text, layout: layout)
                             let findings = BudgetAuditor(rules: try RuleCatalogue.budget(), language: rules, catalog: catalog).audit(budget)
-                            return (budget.department, findings, Checklist.make(budget: budget, findings: findings, source: filename))
+                            return (budget.department, findings, Checklist.make(budget: budget, findings: findings, source: filename),
+                                    budget.scope.rawValue + "预算")
                         }
                         let report = try ReportReader.read(text, catalog: catalog)
                         let findings = Engine.audit(report, rules: rules, catalog: catalog)
                         // The bureau's 检查表 is made now, while the document's structure is at hand (the
                         // content is not kept after the audit).
-                        return (report.disclosure.unit, findings, Checklist.make(report, findings: findings, source: filename))
+                        return (report.disclosure.unit, findings, Checklist.make(report, findings: findings, source: filename), "部门决算")
                     } catch {
                         throw StoreError(Problem(error, path: filename)).replacing(file.path, with: filename)
                     }
@@ -213,6 +218,7 @@ extension Cycle {
                 let matched = try await scope.asyncMap { try await self.matchOrg(db, unit, within: $0) } ?? nil
                 try await db.raw("""
                     UPDATE jobs SET state = '已完成', error = NULL, unit = \(bind: unit), matched_org = \(bind: matched),
+                      report_year = \(bind: checklist.year > 0 ? checklist.year : nil), kind = \(bind: kind),
                       checklist = \(bind: Cycle.compact(checklist)),
                       errors = \(bind: findings.count(.error)), warnings = \(bind: findings.count(.warning)),
                       findings = \(bind: Cycle.compact(stored)), updated_at = \(bind: Clock.stamp()), content = \(bind: Data())
@@ -259,12 +265,33 @@ extension Cycle {
         return nil
     }
 
+    /// One document of a batch with what the audit found: its findings and the bureau's 检查表.
+    public struct JobDetail: Sendable {
+        public var batch: Batch
+        public var job: Job
+        public var findings: [StoredFinding]
+        public var checklist: Checklist?
+    }
+
+    public func batchJob(_ caller: Caller, batch id: Int, job: Int) async throws -> JobDetail {
+        try await backend.read { db in
+            let (batch, _) = try await self.visibleBatch(db, caller, id)
+            guard let row = try await db.raw("""
+                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, report_year, kind, findings, checklist FROM jobs
+                WHERE batch = \(bind: id) AND id = \(bind: job)
+                """).first() else { throw StoreError.notFound("批次 \(id) 中没有编号为 \(job) 的文件。") }
+            let findings = try row.decode(column: "findings", as: String?.self).map { try JSONDecoder().decode([StoredFinding].self, from: Data($0.utf8)) } ?? []
+            let checklist = try row.decode(column: "checklist", as: String?.self).flatMap { try? JSONDecoder().decode(Checklist.self, from: Data($0.utf8)) }
+            return JobDetail(batch: batch, job: try Self.job(row), findings: findings, checklist: checklist)
+        }
+    }
+
     /// Every finding of every document of a batch, as JSON, CSV or XLSX.
     public func exportBatch(_ caller: Caller, id: Int, format: String) async throws -> (Data, String, String) {
         let (batch, rows) = try await backend.read { db in
             let (batch, _) = try await self.visibleBatch(db, caller, id)
             let rows = try await db.raw("""
-                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, findings, checklist FROM jobs
+                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, report_year, kind, findings, checklist FROM jobs
                 WHERE batch = \(bind: id) ORDER BY id
                 """).all()
             return (batch, try rows.map { row -> (Job, [StoredFinding], Checklist?) in

@@ -113,6 +113,8 @@ enum Migrations {
                   "ALTER TABLE messages ADD COLUMN mailed INTEGER NOT NULL DEFAULT 0",
                   "ALTER TABLE messages ADD COLUMN mail_attempts INTEGER NOT NULL DEFAULT 0",
                   "CREATE TABLE reminders (year INTEGER NOT NULL, org TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (year, org))"]),
+            // Batch audit: the year the document is of, and whether it is a budget or final accounts.
+            (13, ["ALTER TABLE jobs ADD COLUMN report_year INTEGER", "ALTER TABLE jobs ADD COLUMN kind TEXT"]),
         ]
     }
 

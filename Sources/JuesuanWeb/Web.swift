@@ -97,6 +97,7 @@ public enum JuesuanWeb {
             return try await pages.flash(context, notice: "已建批次，\(added) 个文件排队审查。", to: "/app/batches/\(batch.id)")
         } }
         router.get("/app/batches/{id}") { request, context in try await pages.batch(request, context) }
+        router.get("/app/batches/{id}/jobs/{job}") { request, context in try await pages.batchJob(request, context) }
         router.post("/app/batches/{id}/files") { request, context in try await pages.post(request, context) { form, caller in
             let id = try PathParameter.id(context)
             let files = form.files.filter { $0.name == "files" && !$0.data.isEmpty }.map { (filename: $0.filename, bytes: $0.data) }
@@ -916,6 +917,8 @@ struct Pages: Sendable {
         struct Job {
             var id: Int, filename: String, progress: String, stateName: String, unit: String, matched: String, matchedHref: String?
             var unmatched: String, errors: Int, hasErrors: Bool, warnings: Int, reason: String
+            /// The page of this file's findings, once audited.
+            var href: String?
         }
         var csrf: String, mayRun: Bool, id: Int, name: String, year: Int, total: Int, finished: Int, progressMax: Int, running: Bool
         var jobs: [Job]
@@ -935,10 +938,50 @@ struct Pages: Sendable {
                           stateName: job.state.rawValue, unit: job.unit ?? "", matched: job.matchedOrg ?? "",
                           matchedHref: job.matchedOrg.map { "/app/reports/\(batch.year)/\(Self.query($0))" },
                           unmatched: job.state == .done ? "未匹配" : "", errors: job.errors, hasErrors: job.errors > 0, warnings: job.warnings,
-                          reason: job.error ?? "")
+                          reason: job.error ?? Self.yearNote(job, batchYear: batch.year) ?? "",
+                          href: job.state == .done ? "/app/batches/\(batch.id)/jobs/\(job.id)" : nil)
                 })
             return Views.layout(title: batch.name, user: caller.user, csrf: context.csrf, notice: context.notice,
                                 problem: context.problem, current: "batches", body: Views.render("batch", model))
+        }
+    }
+
+    /// "报告为 2024 年度，批次为 2025 年度": a document of another year than its batch.
+    static func yearNote(_ job: Cycle.Job, batchYear: Int) -> String? {
+        guard let year = job.reportYear, year != batchYear else { return nil }
+        return "报告为 \(year) 年度\(job.kind ?? "")，批次为 \(batchYear) 年度：请核对是否放错了批次。"
+    }
+
+    struct BatchJobPage {
+        struct Item { var severity: String, severityClass: String, place: String, rule: String, message: String }
+        struct Check { var name: String, verdict: String, problems: String }
+        var batchId: Int, batchName: String, filename: String, kind: String, unit: String, matched: String, matchedHref: String?, unmatched: String
+        var errors: Int, warnings: Int, yearNote: String?, failure: String?, count: Int, hasFindings: Bool, findings: [Item]
+        var hasChecklist: Bool, checklist: [Check]
+    }
+
+    /// One file of a batch: what the audit found, in order of severity, and the bureau's 检查表.
+    func batchJob(_ request: Request, _ context: AppContext) async throws -> Response {
+        try await page(request, context) { caller in
+            let id = try PathParameter.id(context)
+            guard let jobID = context.parameters.get("job").flatMap({ Int($0) }), jobID > 0 else { throw StoreError.notFound("没有这个文件。") }
+            let detail = try await cycle.batchJob(caller, batch: id, job: jobID)
+            let job = detail.job
+            let shown = detail.findings.filter { $0.severity != .info }.sorted { ($0.severity == .error ? 0 : 1, $0.page ?? 0, $0.line ?? 0) < ($1.severity == .error ? 0 : 1, $1.page ?? 0, $1.line ?? 0) }
+            let model = BatchJobPage(
+                batchId: detail.batch.id, batchName: detail.batch.name, filename: job.filename, kind: job.kind ?? "", unit: job.unit ?? "",
+                matched: job.matchedOrg ?? "", matchedHref: job.matchedOrg.map { "/app/reports/\(detail.batch.year)/\(Self.query($0))" },
+                unmatched: job.state == .done ? "未匹配到单位" : job.state.rawValue, errors: job.errors, warnings: job.warnings,
+                yearNote: Self.yearNote(job, batchYear: detail.batch.year), failure: job.error, count: shown.count, hasFindings: !shown.isEmpty,
+                findings: shown.map { finding in
+                    .init(severity: finding.severity == .error ? "错误" : "警告", severityClass: finding.severity == .error ? "error" : "warning",
+                          place: [finding.page.map { "第 \($0) 页" }, finding.line.map { "第 \($0) 行" }, finding.table].compactMap { $0 }.joined(separator: " "),
+                          rule: finding.rule, message: finding.message)
+                },
+                hasChecklist: detail.checklist != nil,
+                checklist: (detail.checklist?.items ?? []).map { .init(name: $0.name, verdict: $0.verdict, problems: $0.problems.joined(separator: "；")) })
+            return Views.layout(title: job.filename, user: caller.user, csrf: context.csrf, notice: context.notice,
+                                problem: context.problem, current: "batches", body: Views.render("batch-job", model))
         }
     }
 

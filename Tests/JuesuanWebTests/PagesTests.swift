@@ -578,3 +578,29 @@ struct UserImportTests {
         #expect(html.components(separatedBy: "<tr><td>").count == 31)
     }
 }
+
+@Suite("web: a batch file's findings", .serialized)
+struct BatchJobPageTests {
+    @Test("each audited file of a batch has a page with its findings and 检查表; a report of another year is said")
+    func jobPage() async throws {
+        try await PagesTests.withPages { cycle, client in
+            let reviewer = try await PagesTests.caller(cycle, "zhuguan")
+            let seed = try Data(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"))
+            let batch = try await cycle.createBatch(reviewer, year: 2025, name: "二〇二五")
+            let job = try await cycle.addBatchFile(reviewer, batch: batch.id, filename: "江汉.txt", bytes: seed)
+            while try await cycle.processNextJob() {}
+            let browser = try await PagesTests.Browser.login(client, "zhuguan")
+            let (status, list) = try await browser.get("/app/batches/\(batch.id)")
+            #expect(status == 200)
+            #expect(list.contains("/app/batches/\(batch.id)/jobs/\(job.id)") && list.contains("报告为 2021 年度"))
+            let (jobStatus, page) = try await browser.get("/app/batches/\(batch.id)/jobs/\(job.id)")
+            #expect(jobStatus == 200)
+            #expect(page.contains("部门决算") && page.contains("报告为 2021 年度") && page.contains("检查表"))
+            #expect(page.contains("<td><code>"), "the findings table")
+            // Another unit's reviewer cannot see it.
+            let other = try await PagesTests.Browser.login(client, "tianbao")
+            #expect(try await other.get("/app/batches/\(batch.id)/jobs/\(job.id)").0 == 403)
+            #expect(try await browser.get("/app/batches/\(batch.id)/jobs/999999").0 == 404)
+        }
+    }
+}

@@ -312,6 +312,14 @@ class Pages(unittest.TestCase):
         self.assertIn(f"{len(files)}/{len(files)}", d.find_element(By.ID, "total-text").text)
         self.assertIn(UNIT, d.page_source)  # the seed's unit matched by name
         shoot(d, "batch-done")
+        # Each file's findings in the browser; a 部门预算 read by its own layout, its year said when it differs.
+        budget = [f for f in files if "budget" in os.path.basename(f)]
+        if budget:
+            go(d, d.find_element(By.LINK_TEXT, os.path.basename(budget[0])))
+            self.assertIn("部门预算", d.find_element(By.CSS_SELECTOR, "main h1").text)
+            self.assertIn("报告为 2025 年度", d.find_element(By.CSS_SELECTOR, "main").text)
+            self.assertTrue(d.find_elements(By.CSS_SELECTOR, "main table.list tr.error"))
+            shoot(d, "batch-job")
 
     def test_4_narrow(self):
         """At 390 px the page never scrolls sideways: wide tables scroll inside their box."""
