@@ -96,6 +96,8 @@ public struct BudgetChain: Sendable {
         var slack: Decimal
         var line: Int
         var explicitBudget: Bool
+        /// The comparison is with last year's execution (执行数), not its budget.
+        var execution: Bool = false
         var excerpt: String
         var relation: String
     }
@@ -136,7 +138,22 @@ public struct BudgetChain: Sendable {
             }
             for (j, other) in documents.enumerated() where i != j && same(i, j) && other.year == budget.year - 1 {
                 let known = Self.budgetFigures(other)
-                for statement in statements {
+                var actuals: [String: Stated] = [:]
+                if case .finalAccounts(let report) = other { actuals = Self.finalActuals(report) }
+                for statement in statements where statement.execution {
+                    // "比上年执行数增加 …" against last year's final accounts (a warning: execution is estimated before the
+                    // final accounts are made); against a budget it is not the same thing and is not compared.
+                    guard let actual = actuals[statement.key] else { continue }
+                    let consistent = (statement.implied - actual.value).magnitude <= statement.slack + actual.slack
+                    links.append(ChainLink(from: document.title, to: "\(other.title)的决算数", subject: statement.key,
+                                           stated: "\(statement.relation)，上年执行数应为 \(statement.implied.text(2)) 万元",
+                                           other: "\(actual.value.text(2)) 万元", consistent: consistent))
+                    guard !consistent else { continue }
+                    add("C-PRIOR-EXECUTION", document, line: statement.line,
+                        values: ["document": document.title, "subject": statement.key, "relation": statement.relation,
+                                 "implied": statement.implied.text(2), "other": "\(other.title)的决算数（第 \(actual.line) 行）", "actual": actual.value.text(2)])
+                }
+                for statement in statements where !statement.execution {
                     guard let actual = known[statement.key] else { continue }
                     let consistent = (statement.implied - actual.value).magnitude <= statement.slack + actual.slack
                     let source: String
@@ -216,6 +233,24 @@ public struct BudgetChain: Sendable {
         return result
     }
 
+    /// What a final accounts report says was spent: 表7's 决算数 for 三公, 表5's total for 一般公共预算财政拨款支出.
+    static func finalActuals(_ report: PublishedReport) -> [String: Stated] {
+        var result: [String: Stated] = [:]
+        func put(_ key: String, _ amount: Money, line: Int) {
+            result[key] = Stated(key: key, value: amount.wanDecimal, slack: Decimal(string: "0.005")!, line: line, text: amount.formatted(unit: .wan, decimals: 2))
+        }
+        if let t7 = report.disclosure[.t7] {
+            let line = t7.rows.first?.source?.line ?? 0
+            for (key, column) in [("三公经费", 7), ("因公出国", 8), ("公务用车", 9), ("公务用车购置", 10), ("公务用车运行", 11), ("公务接待", 12)] {
+                put(key, t7.amount(StandardLayout.singleRow, column: column), line: line)
+            }
+        }
+        if let t5 = report.disclosure[.t5], t5.row(.total) != nil {
+            put("一般公共预算支出", t5.amount(.total, column: 1), line: t5.row(.total)?.source?.line ?? 0)
+        }
+        return result
+    }
+
     /// The 年初预算 a final accounts report states: 表7's 预算数 columns for 三公, and "年初预算为 X 万元"
     /// in its prose for the 一般公共预算财政拨款 total.
     static func initialBudgets(_ report: PublishedReport) -> [Stated] {
@@ -269,7 +304,8 @@ public struct BudgetChain: Sendable {
                     let implied = up ? base.value - mention.value : base.value + mention.value
                     result.append(PriorStatement(key: key, stated: base.value, implied: implied,
                                                  slack: NarrativeChecks.slack(decimals: base.decimals) + NarrativeChecks.slack(decimals: mention.decimals),
-                                                 line: passage.line(at: mention.start), explicitBudget: subject.includes("预算"),
+                                                 line: passage.line(at: mention.start), explicitBudget: subject.includes("预算") && !subject.includes("执行"),
+                                                 execution: subject.includes("执行"),
                                                  excerpt: NarrativeChecks.excerpt(characters, around: mention.start),
                                                  relation: "\(base.text) 万元、\(up ? "增加" : "减少") \(mention.text) 万元"))
                     current = nil

@@ -166,6 +166,13 @@ struct BudgetTests {
         let (moved, _) = try Budget.plant(as2024, "        0.95                  0.95", "        1.95                  1.95")
         result = chain.link([.finalAccounts(final), .budget(try Budget.document(moved))])
         #expect(result.findings.contains { $0.rule == "C-FINAL-BUDGET" && $0.message.contains("三公经费") })
+        // "比上年执行数增加": against last year's final accounts (表5 一般公共预算财政拨款支出 2,940.05 万元), a warning when apart.
+        for (change, consistent) in [("181.37", true), ("107.62", false)] {
+            let (text, line) = try Budget.plant(try Budget.text(Budget.putuo), "比2024年预算增加107.62万元;政府性基金", "比2024年执行数增加\(change)万元;政府性基金")
+            result = chain.link([.finalAccounts(final), .budget(try Budget.document(text))])
+            #expect(result.links.contains { $0.subject == "一般公共预算支出" && $0.consistent == consistent && $0.to.contains("决算数") }, "\(change)")
+            #expect(result.findings.contains { $0.rule == "C-PRIOR-EXECUTION" && $0.severity == .warning && $0.line == line } == !consistent)
+        }
         // Two departments are not compared.
         result = chain.link([.budget(budget), .budget(newer)])
         #expect(result.findings.map(\.rule) == ["C-DEPARTMENT"] && result.links.isEmpty)
