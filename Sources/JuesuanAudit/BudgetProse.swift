@@ -21,6 +21,8 @@ extension BudgetRun {
         return .wrong
     }
 
+    static let alternatives: [String: [String]] = ["收入总计": ["本年收入合计"], "支出总计": ["本年支出合计"]]
+
     static let changeWords = ["增加", "减少", "增长", "下降", "降低", "上升", "减", "增", "多", "少", "节约", "持平", "一致", "相等", "小于", "大于"]
     static let priorWords = ["上年", "去年", "上一年", "比", "较", "相比", "同比", "执行数", "调整"]
 
@@ -203,8 +205,11 @@ extension BudgetRun {
                 lastSection = name
             }
             guard let fact = factName(subject), let figure = document.fact(fact) else { continue }
-            let verdict = Self.judge(mention, figure)
-            guard verdict != .right else { continue }
+            // A total may be said with or without last year's carry-over (收入总计 or 本年收入合计): either is right.
+            let figures = [figure] + (Self.alternatives[fact] ?? []).compactMap { document.fact($0) }
+            let verdicts = figures.map { Self.judge(mention, $0) }
+            guard !verdicts.contains(.right) else { continue }
+            let verdict: Verdict = verdicts.contains(.slip) ? .slip : .wrong
             add("B-N-AMOUNT", line: passage.line(at: mention.start),
                 values: ["subject": subject.isEmpty ? fact : subject, "source": "表中的\(fact)（第 \(figure.line) 行）", "excerpt": excerpt],
                 stated: mention.text, expected: figure.amount.formatted(unit: .wan, decimals: max(2, mention.decimals)),

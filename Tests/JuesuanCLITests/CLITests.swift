@@ -591,3 +591,56 @@ enum HTMLText {
         return rows
     }
 }
+
+@Suite("命令行：部门预算", .serialized, .enabled(if: ExternalTools.poppler, Comment(rawValue: ExternalTools.popplerMissing)))
+struct BudgetCLITests {
+    static let corpus = Repository.fixtures.appendingPathComponent("corpus")
+
+    @Test("audit 认出部门预算；一个文件夹的几份预算之间检查衔接；--checklist 写预算的检查表；JSON 为数组")
+    func auditBudgets() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-budgets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["jiangsu-procuratorate-2017-budget.pdf", "jiangsu-procuratorate-2018-budget.pdf"] {
+            try FileManager.default.copyItem(at: Self.corpus.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let text = try CLI.run(["audit", folder.path])
+        #expect(text.status == 1, "\(text.stderr)")
+        #expect(text.stdout.contains("部门预算检查结果") && text.stdout.contains("预决算衔接") && text.stdout.contains("C-PRIOR-BUDGET"))
+        #expect(text.stdout.contains("一致 收入总计"))
+        let checklist = folder.appendingPathComponent("检查表.xlsx").path
+        let json = try CLI.run(["audit", folder.path, "--format", "json", "--checklist", checklist])
+        let documents = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(documents.count == 3, "two budgets and their links")
+        #expect(FileManager.default.fileExists(atPath: checklist))
+        let empty = folder.appendingPathComponent("空")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let none = try CLI.run(["audit", empty.path])
+        #expect(none.status == 2 && none.stderr.contains("没有 .pdf 或 .txt"), "\(none.stderr)")
+    }
+
+    @Test("synth --kind budget → build → audit：无问题；import 读回的 budget.json 与合成的逐格相同", .enabled(if: ExternalTools.printing))
+    func synthBuildAuditImport() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-budget-build-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let synth = try CLI.run(["synth", "--kind", "budget", "--layout", "jiangsu-province", "--units", "1", "--seed", "5", "--year", "2025",
+                                 "--out", folder.appendingPathComponent("合成").path])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        let built = try CLI.run(["build", folder.appendingPathComponent("合成/001").path, "--out", folder.appendingPathComponent("公开").path])
+        #expect(built.status == 0, "\(built.stderr)")
+        let pdf = folder.appendingPathComponent("公开/report.pdf").path
+        let audit = try CLI.run(["audit", pdf])
+        #expect(audit.status == 0 && audit.stdout.isEmpty, "\(audit.stdout)")
+        let datapackage = try String(contentsOf: folder.appendingPathComponent("公开/datapackage.json"), encoding: .utf8)
+        #expect(datapackage.contains("\"phase\" : \"approved\""))
+        let imported = try CLI.run(["import", pdf, "--out", folder.appendingPathComponent("读回").path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let original = try JSONDecoder().decode(BudgetDataset.self, from: Data(contentsOf: folder.appendingPathComponent("合成/001/budget.json")))
+        let back = try JSONDecoder().decode(BudgetDataset.self, from: Data(contentsOf: folder.appendingPathComponent("读回/budget.json")))
+        for (id, table) in original.tables {
+            #expect(back.tables[id]?.rows.map(\.cells) == table.rows.map(\.cells), "\(id)")
+        }
+        let bad = try CLI.run(["synth", "--kind", "budget", "--layout", "nowhere", "--units", "1", "--out", folder.appendingPathComponent("x").path])
+        #expect(bad.status == 64 && bad.stderr.contains("--layout"), "\(bad.stderr)")
+    }
+}
