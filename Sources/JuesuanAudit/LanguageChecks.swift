@@ -19,6 +19,64 @@ extension NarrativeChecks {
         }
         checkReceptionCounts(scanned)
         checkSameRate(scanned)
+        checkBlankPages()
+        checkOutline()
+    }
+
+    /// A page with no text at all between the 目录 and the last page with text (a page left blank, or a
+    /// table's bottom rule spilled onto a page of its own). PDF pages only; the trailing form feed is no page.
+    mutating func checkBlankPages() {
+        let lines = report.text.lines
+        var withText = Set<Int>()
+        for line in lines {
+            guard let page = line.page else { continue }
+            if !line.text.trimmingCharacters(in: .whitespaces).isEmpty { withText.insert(page) }
+        }
+        guard let last = withText.max(), withText.count >= 2 else { return }
+        let contents = lines.first { line in
+            let compact = line.text.filter { !$0.isWhitespace }
+            return compact == "目录" || (compact.hasPrefix("目录") && compact.count <= 6)
+        }?.page ?? 1
+        // A blank page has no line of its own when its form feed follows the previous one directly.
+        for page in (contents + 1)..<max(contents + 1, last) where !withText.contains(page) {
+            let line = lines.first { ($0.page ?? 0) >= page }?.number
+            add("X-BLANK-PAGE", passage: nil, at: 0, line: line, stated: "第 \(page) 页", expected: nil, values: ["page": String(page)])
+            findings[findings.count - 1].page = page
+        }
+    }
+
+    /// The parts (第一部分, 第二部分 …) in order with none left out. A 目录 that lists them before the body
+    /// is a run of its own: the body is the last run that starts at 第一部分.
+    mutating func checkOutline() {
+        let numerals: [Character: Int] = ["一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10]
+        var parts: [(number: Int, line: Int, text: String)] = []
+        for line in report.text.lines {
+            let compact = line.text.filter { !$0.isWhitespace }
+            guard compact.hasPrefix("第"), compact.count <= 40, !compact.contains("…"), !compact.contains(".."),
+                  let end = compact.firstIndex(of: "部"), compact[end...].hasPrefix("部分") else { continue }
+            let digits = compact[compact.index(after: compact.startIndex)..<end]
+            guard !digits.isEmpty, digits.count <= 2, digits.allSatisfy({ numerals[$0] != nil }) else { continue }
+            let number = digits.count == 2 ? (digits.first == "十" ? 10 + numerals[digits.last!]! : numerals[digits.first!]! * 10) : numerals[digits.first!]!
+            parts.append((number, line.number, String(compact.prefix(20))))
+        }
+        guard let start = parts.lastIndex(where: { $0.number == 1 }) else { return }
+        var previous = 0
+        for part in parts[start...] where part.number != previous {
+            if part.number < previous {
+                add("X-OUTLINE", passage: nil, at: 0, line: part.line, stated: part.text, expected: nil,
+                    values: ["problem": "排在第\(Self.chinese(previous))部分之后，顺序不对"])
+            } else if part.number > previous + 1 {
+                let missing = ((previous + 1)..<part.number).map { "第\(Self.chinese($0))部分" }.joined(separator: "、")
+                add("X-OUTLINE", passage: nil, at: 0, line: part.line, stated: part.text, expected: nil, values: ["problem": "之前缺了\(missing)"])
+            }
+            previous = max(previous, part.number)
+        }
+    }
+
+    static func chinese(_ number: Int) -> String {
+        let digits = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+        if number <= 10 { return digits[number] }
+        return "十" + digits[number - 10]
     }
 
     static let rates = try! NSRegularExpression(pattern: "([\\p{Han}]{2,10}?)(满意度|满意率)[^0-9０-９。；;]{0,8}?([0-9０-９]+(?:[.．][0-9０-９]+)?)\\s*[%％]")

@@ -40,12 +40,14 @@ public struct PublishedText: Sendable {
         var lines: [TextLine] = []
         var page = 1
         var number = 0
+        // Pages are known for a PDF, and for text that keeps pdftotext's form feeds.
+        let paged = fromPDF || text.contains("\u{0C}")
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
             var line = Substring(raw)
             while line.hasPrefix("\u{0C}") { page += 1; line = line.dropFirst() }
             if line.hasSuffix("\r") { line = line.dropLast() }
-            lines.append(TextLine(number: number, page: fromPDF ? page : nil, text: Self.normalise(String(line))))
+            lines.append(TextLine(number: number, page: paged ? page : nil, text: Self.normalise(String(line))))
         }
         if fromPDF || text.contains("\u{0C}") { Self.dropPageNumbers(&lines) }
         self.init(source: source, lines: lines, fromPDF: fromPDF)
