@@ -194,8 +194,11 @@ struct Pages: Sendable {
     /// A CSV (UTF-8 with BOM, for Excel) as a data: address for a download link.
     static func csvDataURL(_ rows: [[String]]) -> String {
         let text = rows.map { row in
-            row.map { cell in cell.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell }
-                .joined(separator: ",")
+            row.map { value in
+                // A cell that a spreadsheet would take for a formula (=, +, -, @) is kept as text.
+                let cell = value.first.map { "=+-@".contains($0) } == true ? "'" + value : value
+                return cell.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+            }.joined(separator: ",")
         }.joined(separator: "\r\n") + "\r\n"
         return "data:text/csv;charset=utf-8;base64," + Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).base64EncodedString()
     }

@@ -573,6 +573,10 @@ struct UserImportTests {
         #expect(url.hasPrefix("data:text/csv;charset=utf-8;base64,"))
         let decoded = String(decoding: Data(base64Encoded: String(url.dropFirst("data:text/csv;charset=utf-8;base64,".count)))!, as: UTF8.self)
         #expect(decoded.contains("31,v30,原因30"))
+        // A value a spreadsheet would run as a formula stays text.
+        let formula = Pages.csvDataURL([["=HYPERLINK(\"http://x\")", "-1+2", "ok"]])
+        let text = String(decoding: Data(base64Encoded: String(formula.dropFirst("data:text/csv;charset=utf-8;base64,".count)))!, as: UTF8.self)
+        #expect(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\",'-1+2,ok"), "\(text)")
         let html = Views.render("import-problems", Pages.ImportProblemsPage(filename: "坏.csv", count: 30, download: url, downloadName: "x.csv",
                                                                              problems: problems.map { .init(line: $0.line, value: $0.value, reason: $0.reason) }))
         #expect(html.components(separatedBy: "<tr><td>").count == 31)
