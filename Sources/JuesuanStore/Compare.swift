@@ -1,4 +1,5 @@
 import Foundation
+import JuesuanXLSX
 import Juesuan
 import JuesuanConsolidate
 import SQLKit
@@ -135,27 +136,38 @@ extension Cycle {
         public var findings: [StoredFinding]
     }
 
-    /// The direct children's current datasets, summed, with internal transfers eliminated.
-    func consolidation(_ db: any SQLDatabase, year: Int, org: Org) async throws -> (Disclosure, units: Int, missing: [String]) {
+    /// The direct children's current datasets, summed, with internal transfers eliminated. `live`: a child
+    /// with children of its own but no version yet (a 主管部门 that has not made its 汇总) is summed from
+    /// its own children now, level by level (for a view of the whole jurisdiction; a stored 汇总 needs versions).
+    func consolidation(_ db: any SQLDatabase, year: Int, org: Org, live: Bool = false, depth: Int = 0) async throws
+        -> (Disclosure, units: Int, missing: [String]) {
         let rows = try await db.raw("""
-            SELECT o.code, o.name, v.number, v.summary, CASE WHEN v.summary IS NULL THEN v.dataset END AS dataset FROM orgs o
+            SELECT o.code, o.name, o.parent, o.kind, o.path, v.number, v.summary, CASE WHEN v.summary IS NULL THEN v.dataset END AS dataset FROM orgs o
             LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
             LEFT JOIN versions v ON v.report = r.id AND v.number = r.current_version
             WHERE o.parent = \(bind: org.code) ORDER BY o.code
             """).all()
         var summaries: [String] = [], datasets: [String] = [], missing: [String] = []
+        var nested: [Disclosure] = []
         for row in rows {
             if let summary = try row.decode(column: "summary", as: String?.self) { summaries.append(summary) }
             else if let dataset = try row.decode(column: "dataset", as: String?.self) { datasets.append(dataset) }
             else if try row.decode(column: "number", as: Int?.self) == nil {
-                missing.append("\(try row.decode(column: "name", as: String.self))（\(try row.decode(column: "code", as: String.self))）")
+                let child = try Self.org(row)
+                if live, child.kind != .unit, depth < 16,
+                   let below = try? await consolidation(db, year: year, org: child, live: true, depth: depth + 1) {
+                    nested.append(below.0)
+                    missing += below.missing
+                } else {
+                    missing.append("\(child.name)（\(child.code)）")
+                }
             }
         }
-        let count = summaries.count + datasets.count
+        let count = summaries.count + datasets.count + nested.count
         guard count > 0 else { throw StoreError.conflict("“\(org.name)”下属单位都还没有上传报表，无法汇总。") }
         let catalog = catalog
         let name = org.name
-        let fast = summaries, slow = datasets
+        let fast = summaries, slow = datasets, sums = nested
         let summed = try await offload { () throws -> Disclosure in
             // Summaries read many times faster than datasets; versions stored before them are decoded
             // from their JSON (on every core).
@@ -163,8 +175,8 @@ extension Cycle {
             let decoded = Parallel.map(slow.count) { index in
                 try? JSONDecoder().decode(Disclosure.self, from: Data(slow[index].utf8))
             }
-            let units = quick + decoded.compactMap { $0 }
-            guard units.count == fast.count + slow.count else { throw StoreError.unavailable("有单位的版本数据无法读取。") }
+            let units = quick + decoded.compactMap { $0 } + sums
+            guard units.count == fast.count + slow.count + sums.count else { throw StoreError.unavailable("有单位的版本数据无法读取。") }
             var total: Disclosure
             do { total = try Consolidation.sum(units, name: name, catalog: catalog) } catch {
                 throw StoreError.invalid("汇总失败：\(error)")
@@ -181,7 +193,7 @@ extension Cycle {
             let org = try await self.visibleOrg(db, caller, code)
             guard org.kind != .unit else { throw StoreError.conflict("“\(org.name)”是单位，没有下属单位可汇总。") }
             _ = try await self.task(db, year)
-            return (org, try await self.consolidation(db, year: year, org: org))
+            return (org, try await self.consolidation(db, year: year, org: org, live: true))
         }
         let catalog = catalog, rules = rules
         let dataset = summed.0
@@ -208,5 +220,26 @@ extension Cycle {
         let findings = try await offload { Engine.check(dataset, rules: rules, catalog: catalog) }
         return try await storeVersion(caller, org: org, year: year, kind: .consolidation, filename: "汇总（\(summed.units) 个单位）",
                                       content: Data(Cycle.compact(dataset).utf8), disclosure: dataset, findings: findings)
+    }
+}
+
+extension Cycle {
+    /// The 汇总 of `org` (its direct children's current versions, summed) as the nine tables in one workbook.
+    public func summaryWorkbook(_ caller: Caller, year: Int, org code: String) async throws -> (Data, String) {
+        let view = try await consolidatedView(caller, year: year, org: code)
+        let dataset = view.dataset
+        let data = try await offload { try WorkbookWriter.data(dataset) }
+        return (data, "\(view.org.name)-\(year)-汇总.xlsx")
+    }
+
+    /// The 汇总 of `org` printed as a PDF (marked 草稿: a summary is not a published document).
+    public func summaryPDF(_ caller: Caller, year: Int, org code: String) async throws -> (Data, String) {
+        let view = try await consolidatedView(caller, year: year, org: code)
+        let dataset = view.dataset, catalog = catalog, rules = rules, name = view.org.name
+        let publication = try await offload { try Publisher.build(dataset, catalog: catalog, rules: rules, source: name, pdf: true, draft: true) }
+        guard let pdf = publication.published["report.pdf"] else {
+            throw StoreError.unavailable("未能生成 PDF：" + (publication.pdfProblem?.message ?? "服务器上没有 Chromium"))
+        }
+        return (pdf, "\(name)-\(year)-汇总.pdf")
     }
 }

@@ -89,6 +89,8 @@ enum Views {
             if role.may(.seeInbox) { links.append(("inbox", "/app/inbox", "审核收件箱")) }
             // A 主管部门's own report is the 汇总 of its units: on the menu of the people who make it.
             if role.may(.consolidate) && !role.may(.prepare) { links.append(("report", "/app/reports/\(defaultYear)/\(user.org)", "本部门汇总")) }
+            // The bureau and those who watch it: the 汇总 of the whole jurisdiction, level by level.
+            if role.may(.seeInbox) && !role.may(.consolidate) { links.append(("summary", "/app/summary", "辖区汇总")) }
             if role.may(.seeBatches) { links.append(("batches", "/app/batches", "批量审查")) }
             if role.may(.seeAdministration) { links.append(("admin", "/app/admin", "管理")) }
             links.append(("messages", "/app/messages", unread > 0 ? "消息（\(unread)）" : "消息"))

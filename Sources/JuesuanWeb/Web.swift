@@ -86,6 +86,9 @@ public enum JuesuanWeb {
             return try await pages.flash(context, notice: "已向 \(count) 个尚未上报的单位发出催报消息。", to: "/app/inbox?year=\(year)&problem=all")
         } }
         router.get("/app/messages") { request, context in try await pages.messages(request, context) }
+        router.get("/app/summary") { request, context in try await pages.summary(request, context) }
+        router.get("/app/summary.xlsx") { request, context in try await pages.summaryFile(request, context, pdf: false) }
+        router.get("/app/summary.pdf") { request, context in try await pages.summaryFile(request, context, pdf: true) }
         router.get("/app/inbox.xlsx") { request, context in try await pages.inboxWorkbook(request, context) }
         router.get("/app/batches") { request, context in try await pages.batches(request, context) }
         router.post("/app/batches") { request, context in try await pages.post(request, context) { form, caller in
@@ -843,6 +846,56 @@ struct Pages: Sendable {
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query(download)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8))))
+    }
+
+    struct SummaryPage {
+        struct Child { var name: String, kind: String, href: String? }
+        var year: Int, org: String, orgName: String, units: Int, hasMissing: Bool, missingCount: Int, missingList: String
+        var errors: Int, warnings: Int, xlsxHref: String, pdfHref: String, hasChildren: Bool, children: [Child], rendered: String?
+    }
+
+    /// The 汇总 of an organisation's subtree (by default the viewer's own): its direct children's current
+    /// versions summed (a 主管部门's own report is the 汇总 of its units), the nine tables with their
+    /// findings, drill-down to each child, and exports.
+    func summary(_ request: Request, _ context: AppContext) async throws -> Response {
+        try await page(request, context) { caller in
+            guard caller.user.role.may(.seeInbox) else { throw StoreError.forbidden("“\(caller.user.role.chineseName)”角色不能查看辖区汇总。") }
+            let query = request.uri.queryParameters
+            let latest = try await cycle.tasks().first?.year ?? Views.defaultYear
+            let year = query["year"].flatMap { Int(String($0)) } ?? latest
+            let code = query["org"].map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? caller.user.org
+            let view = try await cycle.consolidatedView(caller, year: year, org: code)
+            let children = try await cycle.orgs(caller, under: code, paging: Paging(offset: 0, limit: 1000, maxLimit: 1000)).items
+                .filter { $0.parent == code }
+            let link = { (org: String) in "?year=\(year)&org=\(Self.query(org))" }
+            let embedded = HTMLWriter.embeddedReview(view.dataset, findings: view.findings.map(Views.finding))
+            let model = SummaryPage(
+                year: year, org: code, orgName: view.org.name, units: view.units, hasMissing: !view.missing.isEmpty, missingCount: view.missing.count,
+                missingList: view.missing.prefix(20).joined(separator: "、") + (view.missing.count > 20 ? "……" : ""),
+                errors: view.errors, warnings: view.warnings, xlsxHref: "/app/summary.xlsx" + link(code), pdfHref: "/app/summary.pdf" + link(code),
+                hasChildren: !children.isEmpty,
+                children: children.map { child in
+                    .init(name: child.name, kind: child.kind.rawValue,
+                          href: child.kind == .unit ? "/app/reports/\(year)/\(Self.query(child.code))" : "/app/summary" + link(child.code))
+                },
+                rendered: embedded.body)
+            return Views.layout(title: "\(year) 年度汇总", user: caller.user, csrf: context.csrf, notice: context.notice, problem: context.problem,
+                                current: "summary", body: Views.render("summary", model), extraStyle: embedded.style)
+        }
+    }
+
+    /// The 汇总 exported: the nine tables as a workbook, or printed as a PDF.
+    func summaryFile(_ request: Request, _ context: AppContext, pdf: Bool) async throws -> Response {
+        guard let caller = context.caller else { return Self.redirect("/login") }
+        guard caller.user.role.may(.seeInbox) else { throw StoreError.forbidden("“\(caller.user.role.chineseName)”角色不能导出辖区汇总。") }
+        let query = request.uri.queryParameters
+        let year = query["year"].flatMap { Int(String($0)) } ?? Views.defaultYear
+        let code = query["org"].map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? caller.user.org
+        let (data, name) = pdf ? try await cycle.summaryPDF(caller, year: year, org: code) : try await cycle.summaryWorkbook(caller, year: year, org: code)
+        var headers = HTTPFields()
+        headers[.contentType] = pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query(name)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
     struct ImportProblemsPage {

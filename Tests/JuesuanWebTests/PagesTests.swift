@@ -608,3 +608,23 @@ struct BatchJobPageTests {
         }
     }
 }
+
+@Suite("web: the jurisdiction's 汇总", .serialized)
+struct SummaryPageTests {
+    @Test("财政 sees the 汇总 of the whole jurisdiction, level by level, and exports it; a unit's filler may not")
+    func summary() async throws {
+        try await PagesTests.withPages { cycle, client in
+            let finance = try await PagesTests.Browser.login(client, "caizheng")
+            let (status, page) = try await finance.get("/app/summary?year=2021&org=420103001")
+            #expect(status == 200, "\(page.prefix(400))")
+            #expect(page.contains("年度汇总") && page.contains("/app/summary.xlsx?year=2021&amp;org=420103001") && page.contains("辖区汇总"))
+            // The bureau's own: the 主管部门 summed level by level, even before they made their 汇总.
+            let (rootStatus, root) = try await finance.get("/app/summary?year=2021")
+            #expect(rootStatus == 200 && root.contains("summary?year=2021&amp;org=420103001"), "\(root.prefix(600))")
+            let (xlsx, bytes) = try await finance.get("/app/summary.xlsx?year=2021&org=420103001")
+            #expect(xlsx == 200 && bytes.hasPrefix("PK"))
+            let unit = try await PagesTests.Browser.login(client, "tianbao")
+            #expect(try await unit.get("/app/summary?year=2021").0 == 403)
+        }
+    }
+}

@@ -556,6 +556,13 @@ class Pages(unittest.TestCase):
         says so; the unit finds it in its messages."""
         d = self.driver
         self.login("caizheng")
+        # The jurisdiction's 汇总, level by level: a 主管部门's from the menu's 辖区汇总.
+        go(d, d.find_element(By.LINK_TEXT, "辖区汇总"))
+        self.assertIn("年度汇总", d.find_element(By.CSS_SELECTOR, "main h1").text)
+        d.get(URL + "/app/summary?year=2021&org=420103001")
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, "section.rendered table"))
+        self.assertTrue(d.find_element(By.PARTIAL_LINK_TEXT, "九张表（Excel）").get_attribute("href").startswith(URL + "/app/summary.xlsx"))
+        shoot(d, "summary")
         d.get(URL + "/app/inbox?year=2021")
         boxes = d.find_elements(By.CSS_SELECTOR, "form.batch-approve input[type=checkbox]")
         self.assertTrue(boxes, "待我审核 should list the reports the demo's 主管部门 approved")
