@@ -135,6 +135,13 @@ public enum JuesuanWeb {
         } }
         // Blank import templates, with the header and one example row (UTF-8 with BOM: Excel opens it as Chinese).
         router.get("/app/admin/templates/{name}") { request, context in try await pages.importTemplate(request, context) }
+        router.get("/app/admin/orgs") { request, context in try await pages.orgTree(request, context) }
+        router.post("/app/admin/orgs/{org}/name") { request, context in try await pages.post(request, context) { form, caller in
+            let code = try PathParameter.org(context)
+            let org = try await cycle.renameOrg(caller, code: code, name: form["name"] ?? "")
+            let back = org.parent.map { "?under=" + Pages.query($0) } ?? ""
+            return try await pages.flash(context, notice: "已把 \(org.code) 改名为“\(org.name)”。", to: "/app/admin/orgs" + back)
+        } }
         router.post("/app/admin/users") { request, context in try await pages.post(request, context) { form, caller in
             guard let role = form["role"].flatMap(Role.init(rawValue:)) else { throw StoreError.invalid("请选择角色。") }
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -896,6 +903,37 @@ struct Pages: Sendable {
         headers[.contentType] = pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query(name)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    struct OrgTreePage {
+        struct Node {
+            var code: String, name: String, kind: String, people: Int, state: String, indent: Int
+            var renameHref: String?, subtreeHref: String?
+        }
+        var csrf: String, underName: String?, total: Int, shown: Int, truncated: Bool, year: Int, parentHref: String?, nodes: [Node]
+    }
+
+    /// The organisation tree: every node with its people and the state of its report; names changed in place.
+    func orgTree(_ request: Request, _ context: AppContext) async throws -> Response {
+        try await page(request, context) { caller in
+            let query = request.uri.queryParameters
+            let under = query["under"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            let year = try await cycle.tasks().first?.year ?? Views.defaultYear
+            let (nodes, total) = try await cycle.tree(caller, under: under, year: year, limit: 2000)
+            let mayAdminister = caller.user.role.may(.administer)
+            let top = nodes.first
+            let model = OrgTreePage(
+                csrf: context.csrf ?? "", underName: under == nil ? nil : top?.org.name, total: total, shown: nodes.count, truncated: total > nodes.count,
+                year: year, parentHref: under != nil ? top?.org.parent.map { "/app/admin/orgs?under=" + Self.query($0) } : nil,
+                nodes: nodes.map { node in
+                    .init(code: node.org.code, name: node.org.name, kind: node.org.kind.rawValue, people: node.people,
+                          state: node.state?.rawValue ?? (node.org.kind == .unit ? "尚无" : ""), indent: 1 + node.depth * 2,
+                          renameHref: mayAdminister && node.editable ? "/app/admin/orgs/\(Self.query(node.org.code))/name" : nil,
+                          subtreeHref: node.org.kind != .unit && node.depth > 0 ? "/app/admin/orgs?under=" + Self.query(node.org.code) : nil)
+                })
+            return Views.layout(title: "组织机构", user: caller.user, csrf: context.csrf, notice: context.notice, problem: context.problem,
+                                current: "admin", body: Views.render("orgs", model))
+        }
     }
 
     struct ImportProblemsPage {

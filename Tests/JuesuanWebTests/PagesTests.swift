@@ -628,3 +628,30 @@ struct SummaryPageTests {
         }
     }
 }
+
+@Suite("web: the organisation tree", .serialized)
+struct OrgTreePageTests {
+    @Test("the tree lists every node with its people and report state; an administrator renames a node in place; others may not")
+    func tree() async throws {
+        try await PagesTests.withPages { cycle, client in
+            let admin = try await PagesTests.Browser.login(client, "admin")
+            let (status, page) = try await admin.get("/app/admin/orgs")
+            #expect(status == 200)
+            #expect(page.contains(Cycle.demoExample) && page.contains("/app/admin/orgs/420103001/name") && page.contains("只看其下级"))
+            let (renamed, location) = try await admin.post("/app/admin/orgs/420103001/name", "_csrf=\(admin.csrf)&name=%E6%96%B0%E5%90%8D%E7%A7%B0")
+            #expect(renamed == 303 && location == "/app/admin/orgs?under=420103")
+            let caller = try await PagesTests.caller(cycle, "admin")
+            #expect(try await cycle.orgs(caller, under: "420103001", paging: Paging()).items.first?.name == "新名称")
+            let (subtree, sub) = try await admin.get("/app/admin/orgs?under=420103001")
+            #expect(subtree == 200 && sub.contains("新名称") && !sub.contains(">420103002<"))
+            // A reviewer has no administration; a read-only person sees the tree without forms.
+            let reviewer = try await PagesTests.Browser.login(client, "zhuguan")
+            #expect(try await reviewer.get("/app/admin/orgs").0 == 403)
+            let readonly = try await PagesTests.Browser.login(client, "chakan")
+            let (seen, view) = try await readonly.get("/app/admin/orgs")
+            #expect(seen == 200 && !view.contains("/name\""))
+            _ = try await readonly.post("/app/admin/orgs/420103001/name", "_csrf=\(readonly.csrf)&name=x")
+            #expect(try await cycle.orgs(caller, under: "420103001", paging: Paging()).items.first?.name == "新名称", "refused: the name stays")
+        }
+    }
+}

@@ -607,6 +607,16 @@ class Pages(unittest.TestCase):
 
         upload("org-file", "/app/admin/orgs", "单位编码,名称,上级编码,类型\n" + unit + ",邮件试点单位,420103001,单位\n")
         self.assertIn("新增 1", self.notice())
+        # The new unit in the tree, renamed in place.
+        d.get(URL + "/app/admin/orgs?under=420103001")
+        row = d.find_element(By.XPATH, f"//tr[td[1][text()='{unit}']]")
+        field = row.find_element(By.NAME, "name")
+        field.clear()
+        field.send_keys("邮件试点单位（改名）")
+        go(d, row.find_element(By.CSS_SELECTOR, "form button"))
+        self.assertIn("改名为“邮件试点单位（改名）”", self.notice())
+        shoot(d, "orgs")
+        d.get(URL + "/app/admin")
         upload("user-file", "/app/admin/users/import",
                "登录名,姓名,角色,单位编码,电子邮箱\nyou jian,邮件员,单位填报,%s,\nyoujian,邮件员,会计,%s,youjian@x\n" % (unit, unit))
         main = d.find_element(By.CSS_SELECTOR, "main").text
