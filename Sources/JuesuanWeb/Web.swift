@@ -859,6 +859,8 @@ struct Pages: Sendable {
         struct Child { var name: String, kind: String, href: String? }
         var year: Int, org: String, orgName: String, units: Int, hasMissing: Bool, missingCount: Int, missingList: String
         var errors: Int, warnings: Int, xlsxHref: String, pdfHref: String, hasChildren: Bool, children: [Child], rendered: String?
+        /// A short list is shown open; a long one (a 主管部门 of a hundred units) folded, the tables first.
+        var fewChildren: Bool, childCount: Int
     }
 
     /// The 汇总 of an organisation's subtree (by default the viewer's own): its direct children's current
@@ -885,7 +887,7 @@ struct Pages: Sendable {
                     .init(name: child.name, kind: child.kind.rawValue,
                           href: child.kind == .unit ? "/app/reports/\(year)/\(Self.query(child.code))" : "/app/summary" + link(child.code))
                 },
-                rendered: embedded.body)
+                rendered: embedded.body, fewChildren: children.count <= 12, childCount: children.count)
             return Views.layout(title: "\(year) 年度汇总", user: caller.user, csrf: context.csrf, notice: context.notice, problem: context.problem,
                                 current: "summary", body: Views.render("summary", model), extraStyle: embedded.style)
         }
