@@ -40,34 +40,27 @@ public enum PDFWriter {
         guard let chromium else {
             throw Failure(kind: .toolMissing, description: "未找到 Chromium，未生成 report.pdf", hint: "Debian：\(installLine)")
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-pdf-\(UUID().uuidString)")
-        let cleanup = try Interrupts.guarded {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            return Interrupts.register { Interrupts.remove(folder) }
-        }
-        defer {
-            Interrupts.unregister(cleanup)
-            Interrupts.remove(folder)
-        }
-        let bodyPDF = try print(body, name: "body", in: folder, chromium: chromium)
-        if let pdftotext = Tools.find(["pdftotext"]), let pdfunite = Tools.find(["pdfunite"]) {
-            let pages = try headingPages(bodyPDF, outline: outline, pdftotext: pdftotext, folder: folder)
-            let front = try print(marked(HTMLWriter.front(disclosure, outline: outline, pages: pages, date: date), draft: draft), name: "front", in: folder,
-                                  chromium: chromium)
-            let joined = folder.appendingPathComponent("report.pdf")
-            let status = try ChildProcess.run(pdfunite.path, [front.path, bodyPDF.path, joined.path])
-            guard status == 0, let data = FileManager.default.contents(atPath: joined.path) else {
-                throw Failure(kind: .internalFault, description: "pdfunite 合并 PDF 失败（退出状态 \(status)）", hint: "")
+        return try inTemporaryFolder { folder in
+            let bodyPDF = try print(body, name: "body", in: folder, chromium: chromium)
+            if let pdftotext = Tools.find(["pdftotext"]), let pdfunite = Tools.find(["pdfunite"]) {
+                let pages = try headingPages(bodyPDF, outline: outline, pdftotext: pdftotext, folder: folder)
+                let front = try print(marked(HTMLWriter.front(disclosure, outline: outline, pages: pages, date: date), draft: draft), name: "front", in: folder,
+                                      chromium: chromium)
+                let joined = folder.appendingPathComponent("report.pdf")
+                let status = try ChildProcess.run(pdfunite.path, [front.path, bodyPDF.path, joined.path])
+                guard status == 0, let data = FileManager.default.contents(atPath: joined.path) else {
+                    throw Failure(kind: .internalFault, description: "pdfunite 合并 PDF 失败（退出状态 \(status)）", hint: "")
+                }
+                return data
             }
+            // Without poppler: cover and contents (no page numbers) printed with the body in one pass.
+            var combined = marked(HTMLWriter.front(disclosure, outline: outline, pages: outline.map { _ in nil }, date: date), draft: draft)
+            if let cut = combined.range(of: "</body>"), let start = body.range(of: "<body>"), let end = body.range(of: "</body>") {
+                combined.replaceSubrange(cut, with: String(body[start.upperBound..<end.lowerBound]) + "</body>")
+            }
+            let data = try Data(contentsOf: try print(combined, name: "report", in: folder, chromium: chromium))
             return data
         }
-        // Without poppler: cover and contents (no page numbers) printed with the body in one pass.
-        var combined = marked(HTMLWriter.front(disclosure, outline: outline, pages: outline.map { _ in nil }, date: date), draft: draft)
-        if let cut = combined.range(of: "</body>"), let start = body.range(of: "<body>"), let end = body.range(of: "</body>") {
-            combined.replaceSubrange(cut, with: String(body[start.upperBound..<end.lowerBound]) + "</body>")
-        }
-        let data = try Data(contentsOf: try print(combined, name: "report", in: folder, chromium: chromium))
-        return data
     }
 
     /// A page printed as it is (no cover or contents), as bytes.
@@ -75,6 +68,13 @@ public enum PDFWriter {
         guard let chromium else {
             throw Failure(kind: .toolMissing, description: "未找到 Chromium，未生成 PDF", hint: "Debian：\(installLine)")
         }
+        return try inTemporaryFolder { folder in
+            try Data(contentsOf: try print(marked(html, draft: draft), name: "page", in: folder, chromium: chromium))
+        }
+    }
+
+    /// Runs `body` with a fresh temporary folder, removed afterwards (and on an interrupt).
+    static func inTemporaryFolder<T>(_ body: (URL) throws -> T) throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-pdf-\(UUID().uuidString)")
         let cleanup = try Interrupts.guarded {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -84,7 +84,7 @@ public enum PDFWriter {
             Interrupts.unregister(cleanup)
             Interrupts.remove(folder)
         }
-        return try Data(contentsOf: try print(marked(html, draft: draft), name: "page", in: folder, chromium: chromium))
+        return try body(folder)
     }
 
     /// Prints `html` (written to `folder/name.html`) to `folder/name.pdf`.
