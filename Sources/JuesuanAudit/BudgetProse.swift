@@ -394,12 +394,13 @@ extension BudgetRun {
     }
 
     mutating func checkVehicles(_ passage: Passage, _ characters: [Character], _ mentions: [Mention]) {
-        let text = String(characters)
+        let counted = mentions.filter { $0.kind == .count }
+        guard counted.count >= 4 else { return }
         var sentenceStart = 0
         for (index, character) in characters.enumerated() where character == "。" || index == characters.count - 1 {
             defer { sentenceStart = index + 1 }
-            let counts = mentions.filter { $0.kind == .count && $0.start >= sentenceStart && $0.start <= index && text.count > $0.end - 1
-                && characters[$0.end - 1] == "辆" }
+            let counts = counted.filter { $0.start >= sentenceStart && $0.start <= index && $0.end >= 1
+                && $0.end - 1 < characters.count && characters[$0.end - 1] == "辆" }
             guard counts.count >= 4 else { continue }
             let between = String(characters[counts[0].end..<counts[1].start])
             guard between.includes("其中") else { continue }
@@ -432,7 +433,7 @@ extension BudgetRun {
         guard year > 0 else { return }
         for table in document.tables.values.sorted(by: { $0.titleLine < $1.titleLine }) {
             let title = table.title.filter { !$0.isWhitespace }
-            if let match = title.firstMatch(of: /(20\d\d)年/), let printed = Int(match.1), printed != year {
+            if let printed = BudgetReader.yearBefore年(title), printed != year {
                 add("B-N-YEAR", line: table.titleLine, values: ["year": String(year), "other": String(printed), "excerpt": title], stated: title)
             }
         }

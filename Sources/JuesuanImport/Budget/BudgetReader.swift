@@ -262,10 +262,10 @@ public enum BudgetReader {
 
     static func year(_ compact: [String]) -> Int? {
         for line in compact.prefix(40) where line.includes("预算") {
-            if let match = line.firstMatch(of: /(20\d\d)年/), let value = Int(match.1) { return value }
+            if let value = yearBefore年(line) { return value }
         }
         for line in compact.prefix(200) {
-            if let match = line.firstMatch(of: /(20\d\d)年(度)?(部门|单位)?预算/), let value = Int(match.1) { return value }
+            if line.includes("预算"), let value = yearBefore年(line) { return value }
         }
         return nil
     }
@@ -366,12 +366,40 @@ public enum BudgetReader {
         return BudgetFigure(amount: parsed.money, decimals: parsed.decimals, unit: unit, line: line)
     }
 
+    static let ordinals: Set<Character> = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+
+    /// The label without its numbering: "一、", "1.", "（1）", "(三)". A character scan (it runs for every
+    /// item looked up; a regular expression literal is compiled on each use).
     public static func stripNumbering(_ label: String) -> String {
-        var text = label.filter { !$0.isWhitespace }
-        if let match = text.prefixMatch(of: /[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(]\d+[)）]|[（(][一二三四五六七八九十]+[)）]/) {
-            text = String(text[match.range.upperBound...])
+        let text = Array(label.filter { !$0.isWhitespace })
+        guard let first = text.first else { return "" }
+        var index = 0
+        if first == "（" || first == "(" {
+            index = 1
+            while index < text.count, ordinals.contains(text[index]) || (text[index].isASCII && text[index].isNumber) { index += 1 }
+            if index > 1, index < text.count, text[index] == "）" || text[index] == ")" { return String(text[(index + 1)...]) }
+            return String(text)
         }
-        return text
+        if ordinals.contains(first) {
+            while index < text.count, ordinals.contains(text[index]) { index += 1 }
+        } else if first.isASCII && first.isNumber {
+            while index < text.count, text[index].isASCII && text[index].isNumber { index += 1 }
+        } else {
+            return String(text)
+        }
+        if index < text.count, "、.．".contains(text[index]) { return String(text[(index + 1)...]) }
+        return String(text)
+    }
+
+    /// The first "20dd年" of a line, as a year.
+    public static func yearBefore年(_ line: String) -> Int? {
+        let characters = Array(line)
+        guard characters.count >= 5 else { return nil }
+        for index in 0...(characters.count - 5) where characters[index] == "2" && characters[index + 1] == "0" && characters[index + 4] == "年" {
+            let digits = characters[index..<(index + 4)]
+            if (index == 0 || !characters[index - 1].isNumber), digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return Int(String(digits)) }
+        }
+        return nil
     }
 
     // MARK: Ledger tables
