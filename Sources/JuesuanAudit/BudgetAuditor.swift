@@ -76,6 +76,11 @@ struct BudgetRun {
                 add("B-TABLE-MISSING", line: nil, values: ["table": spec.name, "layout": document.layout.name])
                 continue
             }
+            if table.isEmpty && !table.unsureColumns.isEmpty && table.emptyNote == nil {
+                add("B-TABLE-UNSURE", line: table.titleLine,
+                    values: ["table": spec.name, "line": String(table.titleLine), "columns": "表中印有数字，但读不出行与栏，全部栏"])
+                continue
+            }
             if table.isEmpty {
                 if let note = table.emptyNote {
                     let funds = ["一般公共预算", "政府性基金", "国有资本经营"]

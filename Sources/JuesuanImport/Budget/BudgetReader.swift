@@ -233,6 +233,12 @@ public enum BudgetReader {
             case .procurement: table.items = procurement(lines, range, unit: table.unit)
             }
             if table.isEmpty {
+                // Figures printed but none placed (text from a tool that puts every cell on a line of its own):
+                // not an empty table — one that could not be read.
+                let figures = range.dropFirst().reduce(0) { count, index in
+                    count + tokens(lines[index].text).filter { $0.isNumber && $0.text.contains(".") }.count
+                }
+                if figures >= 2 && table.emptyNote == nil { table.unsureColumns = Set(title.spec.columns.indices) }
                 for index in range where index > title.index + 1 {
                     let line = compact[index]
                     if line.includes("空表") || line.includes("此表为空") || (line.includes("无") && (line.includes("本部门") || line.includes("本单位") || line.hasPrefix("注") || line.hasPrefix("说明"))) {
