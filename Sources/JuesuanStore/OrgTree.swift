@@ -65,3 +65,38 @@ extension Cycle {
         }
     }
 }
+
+extension Cycle {
+    /// One 主管部门's progress: how many of its units are at each state of the year's cycle.
+    public struct DepartmentProgress: Sendable, Equatable {
+        public var code: String
+        public var name: String
+        public var units: Int
+        public var byState: [ReportState: Int]
+    }
+
+    /// The progress of every 主管部门 of the caller's subtree (their units counted by state), for the
+    /// bureau's inbox: which department is behind, at a glance.
+    public func departmentProgress(_ caller: Caller, year: Int) async throws -> [DepartmentProgress] {
+        try require(caller, .seeInbox, "查看进度")
+        return try await backend.read { db in
+            let rows = try await db.raw("""
+                SELECT d.code, d.name, COALESCE(r.state, '填报中') AS state, COUNT(*) AS n
+                FROM orgs d JOIN orgs o ON o.parent = d.code LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+                WHERE d.kind = '主管部门' AND o.kind = '单位' AND \(Subtree.sql("d.path", caller.user.orgPath))
+                GROUP BY d.code, d.name, COALESCE(r.state, '填报中') ORDER BY d.code
+                """).all()
+            var result: [DepartmentProgress] = []
+            for row in rows {
+                let code = try row.decode(column: "code", as: String.self), count = try row.decode(column: "n", as: Int.self)
+                let state = ReportState(rawValue: try row.decode(column: "state", as: String.self)) ?? .drafting
+                if result.last?.code != code {
+                    result.append(DepartmentProgress(code: code, name: try row.decode(column: "name", as: String.self), units: 0, byState: [:]))
+                }
+                result[result.count - 1].units += count
+                result[result.count - 1].byState[state, default: 0] += count
+            }
+            return result
+        }
+    }
+}

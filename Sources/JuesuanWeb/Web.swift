@@ -735,6 +735,11 @@ struct Pages: Sendable {
         var selectable: Bool
         var mayRemind: Bool
         var exportHref: String
+        /// The bureau's view: each 主管部门's units by state (shown when there are several departments).
+        struct Department { var name: String, href: String, units: Int, counts: [Int], behind: Bool }
+        var departments: [Department] = []
+        var hasDepartments: Bool = false
+        var stateNames: [String] = ReportState.allCases.map(\.rawValue)
     }
 
     func inbox(_ request: Request, _ context: AppContext) async throws -> Response {
@@ -793,8 +798,18 @@ struct Pages: Sendable {
                 pager: Views.pager(total: page.total, offset: paging.offset, limit: paging.limit) { url(state: state, problem: problem, offset: $0) },
                 csrf: context.csrf ?? "", selectable: reviews && problem == .awaiting && !page.items.isEmpty, mayRemind: reviews,
                 exportHref: url(state: state, problem: problem).replacingOccurrences(of: "/app/inbox?", with: "/app/inbox.xlsx?"))
+            var shown = model
+            let departments = try await cycle.departmentProgress(caller, year: year)
+            if departments.count >= 2 {
+                shown.hasDepartments = true
+                shown.departments = departments.map { department in
+                    let counts = ReportState.allCases.map { department.byState[$0] ?? 0 }
+                    return .init(name: department.name, href: "/app/summary?year=\(year)&org=\(Self.query(department.code))", units: department.units,
+                                 counts: counts, behind: (department.byState[.drafting] ?? 0) * 2 > department.units)
+                }
+            }
             return Views.layout(title: "审核收件箱", user: caller.user, csrf: context.csrf, notice: context.notice,
-                                problem: context.problem, current: "inbox", body: Views.render("inbox", model))
+                                problem: context.problem, current: "inbox", body: Views.render("inbox", shown))
         }
     }
 

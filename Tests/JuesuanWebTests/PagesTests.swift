@@ -655,3 +655,21 @@ struct OrgTreePageTests {
         }
     }
 }
+
+@Suite("web: the bureau's inbox by 主管部门", .serialized)
+struct DepartmentProgressTests {
+    @Test("财政's inbox shows each 主管部门's units by state, linked to its 汇总; a 主管部门's reviewer sees only their own inbox")
+    func byDepartment() async throws {
+        try await PagesTests.withPages { cycle, client in
+            let finance = try await PagesTests.Browser.login(client, "caizheng")
+            let (status, page) = try await finance.get("/app/inbox?year=2021")
+            #expect(status == 200 && page.contains("各主管部门进度") && page.contains("/app/summary?year=2021&amp;org=420103001"))
+            let caller = try await PagesTests.caller(cycle, "caizheng")
+            let progress = try await cycle.departmentProgress(caller, year: 2021)
+            #expect(progress.count >= 2 && progress.allSatisfy { $0.units == $0.byState.values.reduce(0, +) })
+            let reviewer = try await PagesTests.Browser.login(client, "zhuguan")
+            let (_, own) = try await reviewer.get("/app/inbox?year=2021")
+            #expect(!own.contains("各主管部门进度"))
+        }
+    }
+}
