@@ -16,9 +16,11 @@ extension NarrativeChecks {
             checkContradiction(passage, characters)
             checkRenamedClasses(passage, characters)
             checkRepeated(passage, characters)
+            checkMissingFigure(passage, characters)
         }
         checkReceptionCounts(scanned)
         checkSameRate(scanned)
+        checkSameCount(scanned)
         checkBlankPages()
         checkOutline()
     }
@@ -115,6 +117,96 @@ extension NarrativeChecks {
                 reported.insert(key)
                 add("X-SAME-RATE", passage: passage, at: offset, stated: number + "%", expected: "\(seen.value)%",
                     values: ["what": key, "other": seen.line.map { "第 \($0) 行" } ?? "前文", "excerpt": Self.excerpt(characters, around: offset)])
+            }
+        }
+    }
+
+    /// Words that announce a count or a sum ("共", "累计", "达到").
+    static let countWords = ["共计", "合计", "累计", "总计", "一共", "总共", "共有", "共", "达到", "约"]
+    /// Measure words and units that need a number before them; longer first.
+    static let measureWords = ["人次", "批次", "万元", "家", "件", "次", "个", "项", "人", "场", "批", "台", "辆", "篇", "份", "户", "起", "条", "名", "所",
+                               "期", "元"]
+    /// What may follow a measure word that ends a clause.
+    static let clauseEnds: Set<Character> = ["，", ",", "。", "；", ";", "、", "）", ")", "：", ":"]
+
+    /// "全年共家，" "累计件。": a count announced, its measure word printed, the number between them left
+    /// out (a blank left between them is X-PLACEHOLDER's, on the line as printed). Only where the measure
+    /// word closes the clause, so that words such as 共产, 合计数, 约定 and 项目 are never read as counts.
+    mutating func checkMissingFigure(_ passage: Passage, _ characters: [Character]) {
+        func matches(_ word: String, at index: Int) -> Bool {
+            var position = index
+            for character in word {
+                guard position < characters.count, characters[position] == character else { return false }
+                position += 1
+            }
+            return true
+        }
+        var index = 0
+        while index < characters.count {
+            guard let word = Self.countWords.first(where: { matches($0, at: index) }) else { index += 1; continue }
+            // 公共, 节约, 制约, 合约, 签约, 大约 is still a count word.
+            if index > 0, (word == "共" && "公".contains(characters[index - 1])) || (word == "约" && "节制合签契".contains(characters[index - 1])) {
+                index += word.count
+                continue
+            }
+            var next = index + word.count
+            while next < characters.count, characters[next] == " " { next += 1 }
+            guard let measure = Self.measureWords.first(where: { matches($0, at: next) }) else { index += word.count; continue }
+            let end = next + measure.count
+            guard end == characters.count || Self.clauseEnds.contains(characters[end]) else { index += word.count; continue }
+            let line = passage.line(at: index)
+            if !findings.contains(where: { $0.rule == "X-PLACEHOLDER" && $0.line == line }) {
+                add("X-NO-FIGURE", passage: passage, at: index, stated: String(characters[index..<end]), expected: nil,
+                    values: ["excerpt": Self.excerpt(characters, around: index), "measure": measure])
+            }
+            index = end
+        }
+    }
+
+    static let counts = try! NSRegularExpression(pattern:
+        "([\\p{Han}]{3,16}?)(?:共计|累计|合计|总计|共有|共|达到|达|为|约|了|计)?\\s*([0-9０-９]+)\\s*(人次|批次|家|件|项|场|篇|份|户|起|条|名|所|个|次|人)(?![\\p{Han}]{0,1}[0-9])")
+    /// Words near a count that make it another period's, a target, a bound, a part or an average.
+    static let notTheCount = ["目标", "预期", "预计", "计划", "不低于", "不少于", "不超过", "以上", "以下", "以内", "左右", "≥", "≤", ">", "<", "上年", "去年",
+                              "同比", "增加", "减少", "增长", "下降", "较", "比", "其中", "分别", "每", "平均", "人均", "第", "月", "日", "年度", "指标"]
+
+    /// The same count (the same words before the same measure word: "受理信访件", "办理人大建议件") stated
+    /// with two different numbers in two passages of one document: the 情况说明, the 重点工作 and the
+    /// 绩效自评 each saying it once. Both places are named. Targets, bounds, changes, parts and other
+    /// periods are left aside, and so is a subject of fewer than four characters (too general to be one
+    /// quantity).
+    mutating func checkSameCount(_ scanned: [(Passage, [Character], [Mention])]) {
+        var first: [String: (value: Int, passage: Passage, line: Int)] = [:]
+        var reported = Set<String>()
+        for (passage, characters, _) in scanned {
+            let text = String(characters)
+            let ns = text as NSString
+            for match in Self.counts.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+                // The clause the count stands in, up to the measure word and a little after it.
+                var clauseStart = match.range.location
+                while clauseStart > 0, !"，,。；;：:、（(".contains(ns.substring(with: NSRange(location: clauseStart - 1, length: 1))) { clauseStart -= 1 }
+                let after = match.range.location + match.range.length
+                let clause = ns.substring(with: NSRange(location: clauseStart, length: after - clauseStart))
+                    + ns.substring(with: NSRange(location: after, length: min(3, ns.length - after)))
+                guard !Self.notTheCount.contains(where: { clause.contains($0) }) else { continue }
+                var subject = ns.substring(with: match.range(at: 1))
+                for lead in ["全年", "本年", "今年", "当年", "本部门", "本单位", "我局", "我办", "我委", "全局", "共"] where subject.hasPrefix(lead) {
+                    subject = String(subject.dropFirst(lead.count))
+                }
+                subject = String(subject.suffix(8))
+                guard subject.count >= 4 else { continue }
+                let digits = ns.substring(with: match.range(at: 2)).applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? ""
+                guard let value = Int(digits) else { continue }
+                let key = subject + ns.substring(with: match.range(at: 3))
+                let offset = text.distance(from: text.startIndex, to: Range(match.range, in: text)!.lowerBound)
+                let line = passage.line(at: offset)
+                guard let seen = first[key] else {
+                    first[key] = (value, passage, line)
+                    continue
+                }
+                guard seen.value != value, seen.passage != passage, !reported.contains(key) else { continue }
+                reported.insert(key)
+                add("X-SAME-COUNT", passage: passage, at: offset, stated: "\(value)", expected: "\(seen.value)",
+                    values: ["what": key, "other": "第 \(seen.line) 行", "excerpt": Self.excerpt(characters, around: offset)])
             }
         }
     }

@@ -26,6 +26,9 @@ public final class Cycle: Sendable {
         public var publishPDF = true
         /// Told how long each costly step took (the server turns it into metrics); nil: not told.
         public var observe: (@Sendable (Timing, Duration) -> Void)?
+        /// How long a request waits for a PostgreSQL connection before it is told the database is
+        /// unavailable (503).
+        public var databaseWait: Duration = PostgresBackend.defaultLeaseDeadline
         public init() {}
     }
 
@@ -82,7 +85,7 @@ public final class Cycle: Sendable {
                             logger: Logger = Logger(label: "juesuan.store"), connectRetries: Int = 0) async throws -> Cycle {
         let backend: any Backend
         if let database, database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
-            backend = try await PostgresBackend.open(url: database, logger: logger, retries: connectRetries)
+            backend = try await PostgresBackend.open(url: database, logger: logger, retries: connectRetries, leaseDeadline: settings.databaseWait)
         } else if let database, !database.isEmpty, !database.hasPrefix("sqlite:") {
             throw StoreError.badRequest("不认识的数据库地址“\(database)”：请用 postgres://… 或省略（使用 --data 目录中的 SQLite）。")
         } else {

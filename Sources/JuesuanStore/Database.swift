@@ -168,7 +168,7 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
 
     /// `url` is `postgres://user:password@host:port/database`. When the database cannot be reached,
     /// tries `retries` more times with a growing pause (1, 2, 4 … 16 s), saying so on standard error.
-    public static func open(url: String, logger: Logger, retries: Int = 0) async throws -> PostgresBackend {
+    public static func open(url: String, logger: Logger, retries: Int = 0, leaseDeadline: Duration = defaultLeaseDeadline) async throws -> PostgresBackend {
         guard let components = URLComponents(string: url), let host = components.host else {
             throw StoreError.badRequest("数据库地址无法识别：\(url)（应为 postgres://用户:密码@主机:端口/数据库）")
         }
@@ -189,7 +189,7 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
             do {
                 let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
                 try? await connection.close()
-                return PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger))
+                return PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger), leaseDeadline: leaseDeadline)
             } catch {
                 let reason = Self.describe(error)
                 guard attempt < retries else {
@@ -219,13 +219,14 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
 
     /// How long a request waits for a connection of the pool before it is told the database is
     /// unavailable (the pool itself would wait until its circuit breaker trips, about a minute).
-    static let leaseDeadline: Duration = .seconds(8)
+    public static let defaultLeaseDeadline: Duration = .seconds(8)
+    private let leaseDeadline: Duration
 
     /// `body` on a connection of the pool, or `StoreError.unavailable` when none is had within the
     /// deadline (only the wait for a connection is bounded, never the work on it).
     private func lease<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let acquired = LeaseFlag()
-        let client = client
+        let client = client, deadline = leaseDeadline
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await client.withConnection { connection in
@@ -234,8 +235,8 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
                 }
             }
             group.addTask {
-                try? await Task.sleep(for: Self.leaseDeadline)
-                if !acquired.isSet, !Task.isCancelled { throw StoreError.unavailable("数据库暂不可用（\(Self.leaseDeadline.components.seconds) 秒内无法取得连接）；本次操作未保存，请稍后重试。") }
+                try? await Task.sleep(for: deadline)
+                if !acquired.isSet, !Task.isCancelled { throw StoreError.unavailable("数据库暂不可用（\(deadline.components.seconds) 秒内无法取得连接）；本次操作未保存，请稍后重试。") }
                 return nil
             }
             while let next = try await group.next() {
@@ -252,8 +253,9 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
         try await lease { connection in try await body(connection.sql(queryLogLevel: nil)) }
     }
 
-    private init(client: PostgresClient) {
+    private init(client: PostgresClient, leaseDeadline: Duration) {
         self.client = client
+        self.leaseDeadline = leaseDeadline
         runner = Task { await client.run() }
     }
 

@@ -117,14 +117,7 @@ public enum ExternalTools {
     public static let jsonschemaMissing = "需要 Python 的 jsonschema：pip install jsonschema"
 
     static func python(_ module: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import \(module)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        (try? Subprocess.tool("python3", ["-c", "import \(module)"]))?.status == 0
     }
     /// Why a PDF test is skipped.
     public static let popplerMissing = "需要 poppler-utils（pdftotext）：apt-get install poppler-utils poppler-data"

@@ -21,20 +21,8 @@ enum CLI {
     }
 
     static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.currentDirectoryURL = Repository.root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let result = try Subprocess.run(binary, arguments, environment: environment, directory: Repository.root)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }
 
@@ -467,14 +455,9 @@ struct CLITests {
         #expect(result.status == 1, "\(result.stderr)")
         let documents = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(documents.count == 2)
-        let unzip = Process()
-        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        unzip.arguments = ["-p", out, "xl/workbook.xml", "xl/sharedStrings.xml"]
-        let pipe = Pipe()
-        unzip.standardOutput = pipe
-        guard (try? unzip.run()) != nil else { return }
-        let xml = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        unzip.waitUntilExit()
+        guard let unzipped = try? Subprocess.run(URL(fileURLWithPath: "/usr/bin/unzip"), ["-p", out, "xl/workbook.xml", "xl/sharedStrings.xml"],
+                                                 discardErrors: true) else { return }
+        let xml = unzipped.stdout
         #expect(xml.contains("汇总") && xml.contains("1 武汉市江汉区人民政府办公室") && xml.contains("2 武汉市江汉区人民政府办公室"))
         #expect(xml.contains("逾期 8 天") && xml.contains("名词解释") && xml.contains("表7 一般公共预算财政拨款“三公”经费支出决算表"))
         // The seed text starts at 第一部分: no cover and no 目录 — said, not guessed.

@@ -40,16 +40,7 @@ func pdfSizes(_ url: URL) throws -> [(Double, Double)] {
 
 @discardableResult
 func runTool(_ name: String, _ arguments: [String], errors: Bool = false) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [name] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = errors ? pipe : FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    try Subprocess.tool(name, arguments, mergeErrors: errors).stdout
 }
 
 /// English that must never reach a user: ArgumentParser's, Foundation's, libyaml's, libxlsxwriter's.
@@ -134,6 +125,7 @@ struct SafetyTests {
         process.currentDirectoryURL = Repository.root
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        let exit = ExitSignal(process)
         try process.run()
         // Wait until Chromium runs for this build: a process whose command line names our PDF folder.
         var pdfFolder: String?
@@ -143,7 +135,7 @@ struct SafetyTests {
         }
         let folder = try #require(pdfFolder, "Chromium 没有启动")
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        exit.wait()
         #expect(process.terminationStatus == 128 + signal)
         usleep(200_000)
         #expect(!FileManager.default.fileExists(atPath: folder), "临时文件夹 \(folder) 还在")

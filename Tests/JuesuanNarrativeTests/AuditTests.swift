@@ -293,6 +293,10 @@ struct NarrativeRuleTests {
          "十二、国有资产占用情况\n本部门国有资产占用情况如下。截至 2021 年 12 月 31 日，共有车辆 3 辆，其中主要领导干部用车 1 辆。单位价值 50 万元以上通用设备 0 台。"),
         ("X-SAME-RATE", "十三、预算绩效情况说明\n服务对象满意度达 96%，各项任务按时完成。\n\n十四、其他\n全年服务对象满意度为 98%。",
          "十三、预算绩效情况说明\n服务对象满意度达 98%，满意度目标为 95%，上年满意度 93%。\n\n十四、其他\n全年服务对象满意度为 98%。"),
+        ("X-SAME-COUNT", "十二、国有资产占用情况\n全年共受理群众来信来访 126 件，均已办结。\n\n十三、预算绩效情况说明\n受理群众来信来访 121 件，办结率 100%。",
+         "十二、国有资产占用情况\n全年共受理群众来信来访 126 件，均已办结。\n\n十三、预算绩效情况说明\n受理群众来信来访 126 件，上年受理群众来信来访 98 件，目标受理群众来信来访 100 件以上。"),
+        ("X-NO-FIGURE", "十二、国有资产占用情况\n全年走访慰问困难群众共计户，发放慰问金 2 万元。",
+         "十二、国有资产占用情况\n全年走访慰问困难群众共计 35 户，发放慰问金 2 万元，与公共机构约定服务项目，合计数见表。"),
         ("X-BLANK-PAGE", "十二、国有资产占用情况\n共有车辆 3 辆。\n\u{0C}\n\u{0C}十三、其他\n无。", "十二、国有资产占用情况\n共有车辆 3 辆。\n\u{0C}十三、其他\n无。"),
         ("X-OUTLINE", "第一部分 部门概况\n本部门职能如下。\n第三部分 情况说明\n共有车辆 3 辆。", "第一部分 部门概况\n本部门职能如下。\n第二部分 情况说明\n共有车辆 3 辆。"),
         ("X-RECEPTION", "七、“三公”经费支出决算情况说明\n2021 年度公务接待费 0.15 万元，其中外宾接待 1 批次 3 人次。",
@@ -505,7 +509,7 @@ struct NarrativeRuleTests {
         let covered: Set<String> = ["N-SCORE", "N-AMOUNT", "N-SHARE", "N-EXECUTION", "N-YOY", "N-YOY-ZERO", "N-YOY-DIRECTION", "N-BUDGET-DIFF",
                                     "N-COMPARE", "N-COUNT", "N-PROJECT", "X-PLACEHOLDER", "X-PUNCT", "X-YEAR", "T-UNREADABLE", "N-PARTS",
                                     "X-BRACKET", "X-CUT", "X-YEAR-DIGITS", "X-CONTRADICT", "X-OLD-NAME", "T-NO-TOTAL", "X-REPEAT", "X-RECEPTION",
-                                    "X-SAME-RATE", "X-BLANK-PAGE", "X-OUTLINE"]
+                                    "X-SAME-RATE", "X-BLANK-PAGE", "X-OUTLINE", "X-SAME-COUNT", "X-NO-FIGURE"]
         for rule in Audit.rules.rules where rule.check == .narrative {
             #expect(covered.contains(rule.id), "\(rule.id) 没有复现用例")
         }

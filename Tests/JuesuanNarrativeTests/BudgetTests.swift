@@ -102,16 +102,8 @@ struct BudgetTests {
 
     @Test("别的工具提取的文字（pdftotext 不带 -layout，每格一行）：表读不出只说一次，不报错误")
     func extractedWithoutLayout() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["pdftotext", "-enc", "UTF-8", Budget.putuo.path, "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let findings = Budget.audit(try Budget.document(String(decoding: data, as: UTF8.self), source: "raw.txt"))
+        let raw = try Subprocess.tool("pdftotext", ["-enc", "UTF-8", Budget.putuo.path, "-"]).stdout
+        let findings = Budget.audit(try Budget.document(raw, source: "raw.txt"))
         #expect(findings.filter { $0.severity == .error }.isEmpty, "\(findings.filter { $0.severity == .error }.map(\.message))")
         #expect(findings.filter { $0.rule == "B-TABLE-UNSURE" }.count >= 5)
         #expect(!findings.contains { $0.rule == "B-EMPTY" }, "a table whose figures could not be placed is not an empty table")

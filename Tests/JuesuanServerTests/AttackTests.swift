@@ -331,6 +331,7 @@ import Testing
         var settings = Cycle.Settings()
         settings.bcryptCost = 4
         settings.publishPDF = false
+        settings.databaseWait = .seconds(120)
         let second = kind == .postgres ? try await Cycle.open(data: harness.folder.path, database: harness.database, settings: settings) : harness.cycle
         let one = harness.cycle
         let filler = try await Self.caller(one, "tianbao"), reviewer = try await Self.caller(one, "zhuguan")
@@ -590,14 +591,7 @@ import Testing
     }
 
     static func shell(_ command: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        (try? Subprocess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", command], discardErrors: true))?.status == 0
     }
 
     @Test("the database file and backups are readable by the server's user alone")
@@ -627,7 +621,7 @@ import Testing
             #expect(error.detail.contains("无法连接 PostgreSQL"))
             #expect(!error.detail.contains("CircuitBreaker"))
         }
-        let harness = try await Harness.make(.postgres, synthetic: 0)
+        let harness = try await Harness.make(.postgres, synthetic: 0, databaseWait: PostgresBackend.defaultLeaseDeadline)
         let name = String(harness.database!.split(separator: "/").last!)
         try await harness.withClient { client in
             let person = try await Person.login(client, "tianbao")

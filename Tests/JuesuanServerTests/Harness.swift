@@ -33,11 +33,16 @@ struct Harness: Sendable {
 
     /// `signoff`: whether the demo year's task asks 单位负责人 to confirm before 上报 (the tests of the
     /// cycle's other rules leave it off; the sign-off tests turn it on, as a real task has it).
-    static func make(_ kind: StoreKind, synthetic: Int = 6, demo: Bool = true, signoff: Bool = false) async throws -> Harness {
+    /// `databaseWait`: how long a request waits for a PostgreSQL connection. Long here: on 2 cores the
+    /// synchronous tests running beside (printing PDFs, running the command line) can hold the
+    /// concurrency pool's threads for seconds, and a wait that long is the machine's, not the store's.
+    static func make(_ kind: StoreKind, synthetic: Int = 6, demo: Bool = true, signoff: Bool = false,
+                     databaseWait: Duration = .seconds(120)) async throws -> Harness {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-server-test-\(UUID().uuidString)")
         var settings = Cycle.Settings()
         settings.bcryptCost = 4
         settings.publishPDF = ExternalTools.printing
+        settings.databaseWait = databaseWait
         var database: String?
         if kind == .postgres {
             database = try await freshPostgresDatabase()

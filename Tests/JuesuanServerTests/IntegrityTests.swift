@@ -268,15 +268,8 @@ import Testing
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-draft-\(UUID().uuidString).pdf")
             try pdf.write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
             // -raw: the watermark is rotated text, which the layout mode leaves out.
-            process.arguments = ["-raw", file.path, "-"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let text = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/pdftotext"), ["-raw", file.path, "-"]).stdout
             let pages = text.split(separator: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
             #expect(pages.count > 5)
             if draft {

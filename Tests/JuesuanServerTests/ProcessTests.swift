@@ -25,6 +25,7 @@ enum Served {
     final class Server: @unchecked Sendable {
         let process = Process()
         let output = Pipe()
+        let exit: ExitSignal
         var port = 0
         var base: String { "http://127.0.0.1:\(port)" }
 
@@ -34,6 +35,7 @@ enum Served {
                 + (database.map { ["--database", $0] } ?? []) + extra
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
+            exit = ExitSignal(process)
             try process.run()
             var text = ""
             let deadline = Date(timeIntervalSinceNow: 30)
@@ -51,12 +53,12 @@ enum Served {
 
         func kill() {
             Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            exit.wait()
         }
 
         func stop() {
             process.terminate()
-            process.waitUntilExit()
+            exit.wait()
         }
     }
 
@@ -222,7 +224,7 @@ enum Served {
         #expect(raw.send(body.suffix(from: body.count / 2)))
         let answer = raw.readAll()
         #expect(answer.hasPrefix("HTTP/1.1 201"), "\(answer.prefix(200))")
-        server.process.waitUntilExit()
+        server.exit.wait()
         #expect(server.process.terminationStatus == 0)
         try await Self.verify(folder)
         try? FileManager.default.removeItem(at: harness.folder)
@@ -263,13 +265,8 @@ enum Served {
         let base = server.base
         let work = Task { for _ in 0..<20 { try? await Self.step(base, filler: filler, reviewer: reviewer) } }
         let out = folder + "/backup.sqlite"
-        let process = Process()
-        process.executableURL = Served.binary
-        process.arguments = ["backup", "--data", folder, out]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let made = try Subprocess.run(Served.binary, ["backup", "--data", folder, out])
+        #expect(made.status == 0, "\(made.stderr)")
         _ = await work.value
         server.stop()
         let copy = try await SQLiteBackend.open(path: out, readers: 1, logger: .init(label: "backup"))
@@ -278,13 +275,8 @@ enum Served {
         #expect(units == 8)
         await copy.close()
         // A second backup to the same name is refused: nothing is overwritten.
-        let again = Process()
-        again.executableURL = Served.binary
-        again.arguments = ["backup", "--data", folder, out]
-        again.standardError = FileHandle.nullDevice
-        try again.run()
-        again.waitUntilExit()
-        #expect(again.terminationStatus == 2)
+        let again = try Subprocess.run(Served.binary, ["backup", "--data", folder, out])
+        #expect(again.status == 2)
         try? FileManager.default.removeItem(at: harness.folder)
     }
 

@@ -168,16 +168,9 @@ struct WorkbookTests {
         total = [r for r in t3.iter_rows(values_only=True) if r[1] == '合计'][0]
         print('%.2f %.2f %.2f %s' % (rows[30], total[3], total[4], t3['C7'].number_format))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let result = try Subprocess.tool("python3", ["-c", script, url.path], mergeErrors: true)
+        let output = result.stdout
+        #expect(result.status == 0, "\(output)")
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "1813.94 958.84 855.10 #,##0.00", "\(output)")
     }
 

@@ -122,53 +122,46 @@ public struct PublishedText: Sendable {
         guard let executable = Tools.find(["pdftotext"])?.path else {
             throw InputError(file: name, reason: "读取 PDF 需要 poppler 的 pdftotext（Debian：apt-get install poppler-utils poppler-data）", missingTool: true)
         }
-        // The word boxes are extracted at the same time, into a temporary file, by a second process.
-        let boxes = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-bbox-\(UUID().uuidString).html")
-        let boxProcess = Process()
-        boxProcess.executableURL = URL(fileURLWithPath: executable)
-        boxProcess.arguments = ["-bbox-layout", "-l", String(pageLimit), "-enc", "UTF-8", "-q", url.path, boxes.path]
-        boxProcess.standardOutput = FileHandle.nullDevice
-        boxProcess.standardError = FileHandle.nullDevice
-        let boxStarted = Interrupts.guarded { (try? boxProcess.run()) != nil }
-        // An interrupt stops the second process and removes its file.
-        let boxPID = boxStarted ? boxProcess.processIdentifier : 0
+        // Both extractions at once, each into a temporary file, each a child in a process group of its
+        // own with a time limit (ChildProcess: spawned and reaped with waitpid, no run loop, its error
+        // output discarded so that no pipe can fill): the text laid out as printed, and the word boxes.
+        let stem = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-pdf-\(UUID().uuidString)").path
+        let textFile = stem + ".txt", boxes = stem + ".html"
         let cleanup = Interrupts.register {
-            if boxPID > 0 { kill(boxPID, SIGTERM) }
-            Interrupts.remove(boxes)
+            Interrupts.remove(URL(fileURLWithPath: textFile))
+            Interrupts.remove(URL(fileURLWithPath: boxes))
         }
         defer {
-            if boxStarted && boxProcess.isRunning { boxProcess.terminate(); boxProcess.waitUntilExit() }
-            try? FileManager.default.removeItem(at: boxes)
+            try? FileManager.default.removeItem(atPath: textFile)
+            try? FileManager.default.removeItem(atPath: boxes)
             Interrupts.unregister(cleanup)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-layout", "-l", String(pageLimit), "-enc", "UTF-8", url.path, "-"]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch { throw InputError(file: name, reason: "无法运行 pdftotext：\(FileProblem.describe(error, path: executable))") }
-        // The watchdog: past the limit both extractions are killed and the reading fails in Chinese.
-        let textPID = process.processIdentifier
-        let expired = ExpiryFlag()
-        let watchdog = DispatchWorkItem {
-            expired.set()
-            kill(textPID, SIGKILL)
-            if boxPID > 0 { kill(boxPID, SIGKILL) }
-        }
         let started = DispatchTime.now()
-        DispatchQueue.global().asyncAfter(deadline: started + secondsLimit, execute: watchdog)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        _ = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if boxStarted { boxProcess.waitUntilExit() }
-        watchdog.cancel()
+        let boxStatus = Captured<Int32>()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            boxStatus.value = try? ChildProcess.run(executable, ["-bbox-layout", "-l", String(pageLimit), "-enc", "UTF-8", "-q", url.path, boxes],
+                                                     secondsLimit: secondsLimit)
+        }
+        let status: Int32
+        do {
+            status = try ChildProcess.run(executable, ["-layout", "-l", String(pageLimit), "-enc", "UTF-8", "-q", url.path, textFile],
+                                          secondsLimit: secondsLimit)
+        } catch {
+            group.wait()
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            if elapsed >= secondsLimit {
+                throw InputError(file: name, reason: "pdftotext 超过 \(Int(secondsLimit)) 秒仍未读完，已停止（PDF 的结构异常或过于复杂）")
+            }
+            throw InputError(file: name, reason: "无法运行 pdftotext：\(error)")
+        }
+        group.wait()
         // Past the limit is past the limit, whether the watchdog or the program finished first.
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        if expired.isSet || elapsed > secondsLimit {
+        if elapsed > secondsLimit {
             throw InputError(file: name, reason: "pdftotext 超过 \(Int(secondsLimit)) 秒仍未读完，已停止（PDF 的结构异常或过于复杂）")
         }
-        guard process.terminationStatus == 0 else {
+        guard status == 0, let data = FileManager.default.contents(atPath: textFile) else {
             throw InputError(file: name, reason: "pdftotext 无法读取这个 PDF（文件损坏或已加密）")
         }
         let text = String(decoding: data, as: UTF8.self)
@@ -176,20 +169,19 @@ public struct PublishedText: Sendable {
             throw InputError(file: name, reason: "PDF 中没有可提取的中文文字（可能是扫描件，需要先做文字识别）")
         }
         var result = PublishedText(text: text, source: name, fromPDF: true)
-        if boxStarted {
-            boxProcess.waitUntilExit()
-            if boxProcess.terminationStatus == 0, let data = try? Data(contentsOf: boxes) { result.words = WordBoxes.parse(data) }
-        }
+        if boxStatus.value == 0, let data = FileManager.default.contents(atPath: boxes) { result.words = WordBoxes.parse(data) }
         return result
     }
 }
 
-/// Set once by a watchdog that fired.
-final class ExpiryFlag: @unchecked Sendable {
+/// A value set on one thread and read on another.
+final class Captured<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = false
-    func set() { lock.lock(); value = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    private var stored: Value?
+    var value: Value? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
+    }
 }
 
 /// Binary formats people give juesuan by mistake, told by their first bytes.
