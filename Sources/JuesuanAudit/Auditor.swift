@@ -29,6 +29,36 @@ public struct Auditor: Sendable {
         return result
     }
 
+    /// Tables whose text was extracted cell by cell (by tools that do not keep the printed lines): many
+    /// lines of the table hold amounts and nothing else, so the figures cannot be put on their rows. A
+    /// table read by the positions of its words is never one of them; a wrapped name leaves one or two
+    /// such lines, not half the table.
+    static func scatteredTables(_ report: PublishedReport) -> [(TableID, Int)] {
+        var result: [(TableID, Int)] = []
+        for (id, range) in report.tableRanges where report.readings[id] != .position {
+            guard let table = report.disclosure[id] else { continue }
+            var alone = 0
+            for index in range where index < report.text.lines.count {
+                let text = report.text.lines[index].text
+                guard text.contains(".") else { continue }
+                func amount(_ word: Substring) -> Bool { word.contains(".") && word.allSatisfy { $0.isNumber || $0 == "." || $0 == "," || $0 == "-" } }
+                let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                guard let first = words.first, amount(first) else { continue }
+                // Only amounts; or an amount before the next row's code and name (the figure of the row
+                // above, carried down).
+                if words.allSatisfy(amount) || (words.count >= 2 && words[1].allSatisfy(\.isNumber) && words[1].count >= 3) {
+                    alone += 1
+                }
+            }
+            let rows = table.rows.filter { !$0.cells.isEmpty }.count
+            // A single-row table (三公) prints its figures without a name; elsewhere figures on a line of
+            // their own outnumber the rows that carry figures, or stand beside a table of one row at most.
+            let singleRow = !table.rows.isEmpty && table.rows.allSatisfy { $0.key == StandardLayout.singleRow }
+            if (alone >= 3 && alone > rows) || (!singleRow && alone >= 1 && rows <= 1) { result.append((id, alone)) }
+        }
+        return result.sorted { $0.0 < $1.0 }
+    }
+
     /// Code tables read with figures in their rows but no 合计 line (an extraction that dropped it): the
     /// total was not read — not printed as zero. Each gets its 合计 from its classes (类) for what is
     /// compared with it, and is named so that no finding rests on that derived row.
@@ -129,6 +159,11 @@ public struct Auditor: Sendable {
         where unreliable[id] == nil {
             unreliable[id] = errors
         }
+        var scattered: [TableID: Int] = [:]
+        for (id, alone) in Self.scatteredTables(report) where unreliable[id] == nil {
+            unreliable[id] = findings.filter { $0.severity == .error && $0.table == id }
+            scattered[id] = alone
+        }
         for (id, errors) in unreliable.sorted(by: { $0.key < $1.key }) {
             findings.removeAll { finding in
                 finding.severity != .info && (finding.table == id || finding.cells.contains { $0.table == id })
@@ -136,11 +171,13 @@ public struct Auditor: Sendable {
             checked.disclosure.tables[id] = nil
             if let rule = rules.rule("T-UNREADABLE") {
                 let line = report.disclosure[id]?.rows.compactMap { $0.source?.line }.filter { $0 > 0 }.min()
+                    ?? report.tableRanges[id].map { $0.lowerBound }
                 let ruleNames = Array(Set(errors.map(\.rule))).sorted().prefix(4).joined(separator: "、")
+                let reason = scattered[id].map { "表中有 \($0) 行只有金额、没有项目名称（文字是逐格提取的，各数无法对应到所在的行）" }
+                    ?? "按读出的数，表内有 \(errors.count) 处公式或汇总不成立（\(ruleNames)），多半是读取时行或栏错位，而不是表本身有错"
                 let message = rule.message.replacingOccurrences(of: "{table}", with: id.description)
                     .replacingOccurrences(of: "{line}", with: line.map(String.init) ?? "?")
-                    .replacingOccurrences(of: "{count}", with: String(errors.count))
-                    .replacingOccurrences(of: "{rules}", with: ruleNames)
+                    .replacingOccurrences(of: "{reason}", with: reason)
                 findings.append(Finding(rule: rule.id, severity: rule.severity, message: message, table: id,
                                         line: line, page: line.flatMap(report.page(ofLine:)), family: rule.family))
             }

@@ -415,6 +415,47 @@ struct SafetyTests {
         #expect(try String(contentsOf: imported.appendingPathComponent("disclosure.yaml"), encoding: .utf8).contains("版式: shanghai-2024"))
     }
 
+    @Test("我们自己印的报告，文字由别的工具提取（不带 -layout；逐词一行；栏间只一个空格）：没有错误，读不出的表各说一次",
+          .enabled(if: ExternalTools.printing, Comment(rawValue: ExternalTools.printingMissing)))
+    func otherExtractions() throws {
+        let scratch = try Scratch("extractions")
+        defer { scratch.remove() }
+        #expect(try CLI.run(["build", Repository.corrected.path, "--out", scratch.url("out").path]).status == 0)
+        let pdf = scratch.url("out/report.pdf").path
+        // 1. pdftotext without -layout: each cell a line of its own, a table's columns one after another.
+        let raw = try Subprocess.tool("pdftotext", ["-enc", "UTF-8", pdf, "-"]).stdout
+        // 2. A plain word-by-word extractor (written here): every word of the page on a line of its own.
+        let boxes = try Subprocess.tool("pdftotext", ["-bbox", "-enc", "UTF-8", pdf, "-"]).stdout
+        let perWord = boxes.components(separatedBy: "<page ").dropFirst().map { page in
+            page.components(separatedBy: "<word ").dropFirst().compactMap { word -> String? in
+                guard let open = word.firstIndex(of: ">"), let close = word.range(of: "</word>") else { return nil }
+                return String(word[word.index(after: open)..<close.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
+                    .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
+            }.joined(separator: "\n")
+        }.joined(separator: "\n\u{0C}")
+        // 3. Cells separated by one space, as many converters write them.
+        let layout = try Subprocess.tool("pdftotext", ["-layout", "-enc", "UTF-8", pdf, "-"]).stdout
+        let spaced = layout.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.split(separator: " ").joined(separator: " ")
+        }.joined(separator: "\n")
+        for (name, text, tablesRead) in [("raw", raw, false), ("per-word", perWord, false), ("spaced", spaced, true)] {
+            let file = scratch.url("\(name).txt")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let audit = try CLI.run(["audit", file.path, "--format", "json"])
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(name)：\(audit.stderr)")
+            let findings = (json["findings"] as? [[String: Any]]) ?? []
+            let errors = findings.filter { $0["severity"] as? String == "error" }
+            #expect(errors.isEmpty, "\(name)：\(errors.map { "\($0["rule"] ?? "") \($0["message"] ?? "")" })")
+            let unreadable = findings.filter { $0["rule"] as? String == "T-UNREADABLE" }.compactMap { $0["table"] as? String }
+            #expect(unreadable.count == Set(unreadable).count, "\(name)：一张表只说一次")
+            if tablesRead {
+                #expect(unreadable.isEmpty, "\(name)：\(unreadable)")
+            } else {
+                #expect(unreadable.count >= 7, "\(name)：逐格提取的表应说读不出：\(unreadable)")
+            }
+        }
+    }
+
     @Test("两种版式各印成 PDF 再审阅：每个单元格读回相同，没有错误", .enabled(if: ExternalTools.printing, Comment(rawValue: ExternalTools.printingMissing)),
           arguments: ["mof-2021", "shanghai-2024"])
     func roundTripInEveryLayout(_ layout: String) throws {

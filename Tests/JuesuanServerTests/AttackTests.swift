@@ -626,7 +626,7 @@ import Testing
         try await harness.withClient { client in
             let person = try await Person.login(client, "tianbao")
             // The database refuses new connections and drops the ones it has.
-            let admin = try await PostgresBackend.open(url: ProcessInfo.processInfo.environment["JUESUAN_TEST_POSTGRES"]!, logger: .init(label: "t"))
+            let admin = try await PostgresBackend.open(url: ProcessInfo.processInfo.environment["JUESUAN_TEST_POSTGRES"]!, logger: .init(label: "t"), leaseDeadline: .seconds(120))
             try await admin.read { db in
                 try await db.raw("ALTER DATABASE \(unsafeRaw: name) ALLOW_CONNECTIONS false").run()
                 try await db.raw("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(bind: name)").run()

@@ -65,7 +65,7 @@ struct Harness: Sendable {
             throw StoreError.unavailable("JUESUAN_TEST_POSTGRES 未设置")
         }
         let name = "juesuan_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        let admin = try await PostgresBackend.open(url: base, logger: Logger(label: "test"))
+        let admin = try await PostgresBackend.open(url: base, logger: Logger(label: "test"), leaseDeadline: .seconds(120))
         try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
         await admin.close()
         components.path = "/" + name

@@ -77,14 +77,26 @@ public enum ReportReader {
         let lines = text.lines
         let year = detectYear(lines)
         // Table titles, each followed shortly by a 单位/万元 line.
-        var titles: [(TableID, Int)] = []
+        var candidates: [(TableID, Int)] = []
         for (index, line) in lines.enumerated() where Tokenizer.has(line.text, "决算") && Tokenizer.has(line.text, "表") {
-            guard let id = tableID(ofTitle: line.text) else { continue }
-            let window = lines[(index + 1)..<min(lines.count, index + 10)]
-            guard window.contains(where: { Tokenizer.has($0.text, "万元") }) else { continue }
-            if let last = titles.last, last.0 == id { continue }
-            titles.append((id, index))
+            if let id = tableID(ofTitle: line.text) { candidates.append((id, index)) }
         }
+        // A title is followed by its 单位：万元 line: within a few lines as printed (-layout), or — text
+        // extracted cell by cell by other tools, where the unit line comes after the whole heading — before
+        // the next title. A 目录 line has no unit line before the next entry.
+        func titlesFollowed(within limit: (Int, Int) -> Int) -> [(TableID, Int)] {
+            var found: [(TableID, Int)] = []
+            for (position, (id, index)) in candidates.enumerated() {
+                let next = position + 1 < candidates.count ? candidates[position + 1].1 : lines.count
+                let window = lines[(index + 1)..<max(index + 1, min(lines.count, limit(index, next)))]
+                guard window.contains(where: { Tokenizer.has($0.text, "万元") }) else { continue }
+                if let last = found.last, last.0 == id { continue }
+                found.append((id, index))
+            }
+            return found
+        }
+        var titles = titlesFollowed { index, _ in index + 10 }
+        if titles.count < 3 { titles = titlesFollowed { index, next in min(next, index + 400) } }
         guard titles.count >= 3 else {
             throw InputError(file: text.source, reason: "没有找到部门决算的九张表（收入支出决算总表、收入决算表、支出决算表……）；这可能不是部门决算公开文本，或版式无法识别")
         }
