@@ -163,8 +163,50 @@ extension NarrativeChecks {
         }
     }
 
-    static let counts = try! NSRegularExpression(pattern:
-        "([\\p{Han}]{3,16}?)(?:共计|累计|合计|总计|共有|共|达到|达|为|约|了|计)?\\s*([0-9０-９]+)\\s*(人次|批次|家|件|项|场|篇|份|户|起|条|名|所|个|次|人)(?![\\p{Han}]{0,1}[0-9])")
+    /// The measure words of counts, longer first; the words that join a count to its subject.
+    static let countMeasures = ["人次", "批次", "家", "件", "项", "场", "篇", "份", "户", "起", "条", "名", "所", "个", "次", "人"].map(Array.init)
+    static let countJoins = ["共计", "累计", "合计", "总计", "共有", "达到", "共", "达", "为", "约", "了", "计"].map(Array.init)
+    static func isHan(_ character: Character) -> Bool {
+        guard let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1 else { return false }
+        return (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+    }
+    static func isDigit(_ character: Character) -> Bool { ("0"..."9").contains(character) || ("０"..."９").contains(character) }
+
+    /// The counts of a passage: (subject, number, measure word, offset of the subject, end of the measure word).
+    static func counts(_ characters: [Character]) -> [(subject: String, value: Int, measure: String, start: Int, end: Int)] {
+        var result: [(String, Int, String, Int, Int)] = []
+        var index = 0
+        while index < characters.count {
+            guard isDigit(characters[index]), index == 0 || !(isDigit(characters[index - 1]) || characters[index - 1] == ".") else { index += 1; continue }
+            var digitsEnd = index
+            while digitsEnd < characters.count, isDigit(characters[digitsEnd]) { digitsEnd += 1 }
+            defer { index = digitsEnd }
+            guard digitsEnd >= characters.count || characters[digitsEnd] != "." && characters[digitsEnd] != "．" else { continue }
+            var at = digitsEnd
+            while at < characters.count, characters[at] == " " { at += 1 }
+            guard let measure = countMeasures.first(where: { word in
+                at + word.count <= characters.count && Array(characters[at..<(at + word.count)]) == word
+            }) else { continue }
+            let end = at + measure.count
+            // "3个百分点" is no count of things; "2人1车" is two counts.
+            if end < characters.count, isDigit(characters[end]) { continue }
+            if end + 1 < characters.count, isHan(characters[end]), isDigit(characters[end + 1]) { continue }
+            var before = index
+            while before > 0, characters[before - 1] == " " { before -= 1 }
+            var start = before
+            while start > 0, before - start < 16, isHan(characters[start - 1]) { start -= 1 }
+            var subject = Array(characters[start..<before])
+            if let join = countJoins.first(where: { subject.count > $0.count && Array(subject.suffix($0.count)) == $0 }) {
+                subject.removeLast(join.count)
+            }
+            guard subject.count >= 3 else { continue }
+            let digits = String(characters[index..<digitsEnd]).applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? ""
+            guard let value = Int(digits) else { continue }
+            result.append((String(subject), value, String(measure), start, end))
+        }
+        return result
+    }
+
     /// Words near a count that make it another period's, a target, a bound, a part or an average.
     static let notTheCount = ["目标", "预期", "预计", "计划", "不低于", "不少于", "不超过", "以上", "以下", "以内", "左右", "≥", "≤", ">", "<", "上年", "去年",
                               "同比", "增加", "减少", "增长", "下降", "较", "比", "其中", "分别", "每", "平均", "人均", "第", "月", "日", "年度", "指标"]
@@ -177,36 +219,30 @@ extension NarrativeChecks {
     mutating func checkSameCount(_ scanned: [(Passage, [Character], [Mention])]) {
         var first: [String: (value: Int, passage: Passage, line: Int)] = [:]
         var reported = Set<String>()
+        let stops: Set<Character> = ["，", ",", "。", "；", ";", "：", ":", "、", "（", "("]
         for (passage, characters, _) in scanned {
-            let text = String(characters)
-            let ns = text as NSString
-            for match in Self.counts.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            for count in Self.counts(characters) {
                 // The clause the count stands in, up to the measure word and a little after it.
-                var clauseStart = match.range.location
-                while clauseStart > 0, !"，,。；;：:、（(".contains(ns.substring(with: NSRange(location: clauseStart - 1, length: 1))) { clauseStart -= 1 }
-                let after = match.range.location + match.range.length
-                let clause = ns.substring(with: NSRange(location: clauseStart, length: after - clauseStart))
-                    + ns.substring(with: NSRange(location: after, length: min(3, ns.length - after)))
+                var clauseStart = count.start
+                while clauseStart > 0, !stops.contains(characters[clauseStart - 1]) { clauseStart -= 1 }
+                let clause = String(characters[clauseStart..<min(characters.count, count.end + 3)])
                 guard !Self.notTheCount.contains(where: { clause.contains($0) }) else { continue }
-                var subject = ns.substring(with: match.range(at: 1))
+                var subject = count.subject
                 for lead in ["全年", "本年", "今年", "当年", "本部门", "本单位", "我局", "我办", "我委", "全局", "共"] where subject.hasPrefix(lead) {
                     subject = String(subject.dropFirst(lead.count))
                 }
                 subject = String(subject.suffix(8))
                 guard subject.count >= 4 else { continue }
-                let digits = ns.substring(with: match.range(at: 2)).applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? ""
-                guard let value = Int(digits) else { continue }
-                let key = subject + ns.substring(with: match.range(at: 3))
-                let offset = text.distance(from: text.startIndex, to: Range(match.range, in: text)!.lowerBound)
-                let line = passage.line(at: offset)
+                let key = subject + count.measure
+                let line = passage.line(at: count.start)
                 guard let seen = first[key] else {
-                    first[key] = (value, passage, line)
+                    first[key] = (count.value, passage, line)
                     continue
                 }
-                guard seen.value != value, seen.passage != passage, !reported.contains(key) else { continue }
+                guard seen.value != count.value, seen.passage != passage, !reported.contains(key) else { continue }
                 reported.insert(key)
-                add("X-SAME-COUNT", passage: passage, at: offset, stated: "\(value)", expected: "\(seen.value)",
-                    values: ["what": key, "other": "第 \(seen.line) 行", "excerpt": Self.excerpt(characters, around: offset)])
+                add("X-SAME-COUNT", passage: passage, at: count.start, stated: "\(count.value)", expected: "\(seen.value)",
+                    values: ["what": key, "other": "第 \(seen.line) 行", "excerpt": Self.excerpt(characters, around: count.start)])
             }
         }
     }
