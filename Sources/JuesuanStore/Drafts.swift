@@ -122,8 +122,7 @@ extension Cycle {
             try TextInput.check(fact.key, "项目名称")
             try TextInput.check(fact.value, "“\(fact.key.prefix(20))”的内容", multiline: true)
         }
-        let id = Self.reportID(year, code)
-        let catalog = catalog, rules = rules
+        let catalog = catalog
         return try await backend.write { db in
             let view = try await self.reportView(db, caller, year: year, org: code)
             if let refused = Self.refusal(.upload, try await self.operationContext(db, caller, view)) { throw refused }
@@ -181,30 +180,89 @@ extension Cycle {
                 }
                 _ = Completion.set(&draft.dataset, tableID, row.key, edit.column, value)
             }
-            draft.computed = Array(Completion.complete(&draft.dataset, rules: rules, catalog: catalog))
-            let now = Clock.stamp()
-            let content = Cycle.compact(draft.dataset)
-            if revision == 0 {
-                try await self.ensureReport(db, year: year, org: code)
-                guard try await db.raw("""
-                    INSERT INTO drafts (report, revision, dataset, base_version, updated_by, updated_at)
-                    VALUES (\(bind: id), 1, \(bind: content), \(bind: draft.baseVersion), \(bind: caller.user.login), \(bind: now))
-                    ON CONFLICT (report) DO NOTHING RETURNING revision
-                    """).first() != nil else {
-                    throw StoreError.conflict("草稿已被他人先保存：没有覆盖，请刷新后再改。")
+            draft = try await self.persistDraft(db, caller, year: year, org: code, revision: revision, draft: draft)
+            return (draft, problems)
+        }
+    }
+
+    /// Completes the draft's computed cells and stores it, if no one saved another in between.
+    func persistDraft(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String, revision: Int, draft: Draft) async throws -> Draft {
+        var draft = draft
+        let id = Self.reportID(year, code)
+        let catalog = catalog, rules = rules
+        draft.computed = Array(Completion.complete(&draft.dataset, rules: rules, catalog: catalog))
+        let now = Clock.stamp()
+        let content = Cycle.compact(draft.dataset)
+        if revision == 0 {
+            try await self.ensureReport(db, year: year, org: code)
+            guard try await db.raw("""
+                INSERT INTO drafts (report, revision, dataset, base_version, updated_by, updated_at)
+                VALUES (\(bind: id), 1, \(bind: content), \(bind: draft.baseVersion), \(bind: caller.user.login), \(bind: now))
+                ON CONFLICT (report) DO NOTHING RETURNING revision
+                """).first() != nil else {
+                throw StoreError.conflict("草稿已被他人先保存：没有覆盖，请刷新后再改。")
+            }
+        } else {
+            guard try await db.raw("""
+                UPDATE drafts SET revision = revision + 1, dataset = \(bind: content), updated_by = \(bind: caller.user.login), updated_at = \(bind: now)
+                WHERE report = \(bind: id) AND revision = \(bind: revision) RETURNING revision
+                """).first() != nil else {
+                throw StoreError.conflict("草稿已被他人保存：没有覆盖，请刷新后再改。")
+            }
+        }
+        draft.revision = revision + 1
+        draft.updatedBy = caller.user.name
+        draft.updatedAt = now
+        return draft
+    }
+
+    /// Writes one 绩效自评 form of the draft as typed: `index` 0 is the 整体 form, 1… the project forms in
+    /// order, nil a new project form; `remove` deletes a project form. The form is read by the dataset's own
+    /// rules (a missing 预算数, a score that is not a number … refused with the field named); nothing is
+    /// saved when it is refused.
+    public func saveForm(_ caller: Caller, year: Int, org code: String, revision: Int, index: Int?, form: TypedForm?,
+                         remove: Bool = false) async throws -> Draft {
+        try require(caller, .prepare, "填报报表")
+        for (key, value) in form?.fields ?? [:] { try TextInput.check(value, key, multiline: true) }
+        for row in (form?.indicators ?? []) + (form?.goals ?? []) { for (key, value) in row { try TextInput.check(value, key, multiline: true) } }
+        let read: TypedForm.Read?
+        if let form, !remove {
+            let which = index == 0 ? "整体绩效自评表" : "项目支出绩效自评表" + (index.map { "（第 \($0) 张）" } ?? "（新增）")
+            do { read = try form.read(name: which) } catch { throw StoreError.invalid(error.description) }
+        } else {
+            read = nil
+        }
+        return try await backend.write { db in
+            let view = try await self.reportView(db, caller, year: year, org: code)
+            if let refused = Self.refusal(.upload, try await self.operationContext(db, caller, view)) { throw refused }
+            var draft = try await self.loadDraft(db, caller, year: year, org: code)
+            guard draft.revision == revision else {
+                throw StoreError.conflict("草稿已被\(draft.updatedBy ?? "他人")保存过（您从第 \(revision) 次保存开始，现为第 \(draft.revision) 次）："
+                    + "没有覆盖，请刷新后再改。")
+            }
+            var forms = draft.dataset.performance
+            let missing = StoreError.notFound("没有这张自评表（第 \(index.map(String.init) ?? "新") 张）。")
+            if remove {
+                guard let index else { throw missing }
+                if index == 0 { forms.department = nil } else if index <= forms.projects.count { forms.projects.remove(at: index - 1) } else { throw missing }
+            } else if let read {
+                switch read {
+                case .department(let form):
+                    guard index == 0 else { throw missing }
+                    forms.department = form
+                case .project(let form):
+                    if let index {
+                        guard index >= 1, index <= forms.projects.count else { throw missing }
+                        forms.projects[index - 1] = form
+                    } else {
+                        forms.projects.append(form)
+                    }
                 }
             } else {
-                guard try await db.raw("""
-                    UPDATE drafts SET revision = revision + 1, dataset = \(bind: content), updated_by = \(bind: caller.user.login), updated_at = \(bind: now)
-                    WHERE report = \(bind: id) AND revision = \(bind: revision) RETURNING revision
-                    """).first() != nil else {
-                    throw StoreError.conflict("草稿已被他人保存：没有覆盖，请刷新后再改。")
-                }
+                throw missing
             }
-            draft.revision = revision + 1
-            draft.updatedBy = caller.user.name
-            draft.updatedAt = now
-            return (draft, problems)
+            draft.dataset.performance = forms
+            return try await self.persistDraft(db, caller, year: year, org: code, revision: revision, draft: draft)
         }
     }
 

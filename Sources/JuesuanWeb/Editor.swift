@@ -76,6 +76,131 @@ extension Pages {
                 return .init(href: "\(base)/edit?table=\(tab.rawValue)", text: tab.description, current: tab.rawValue == current,
                              marks: marks.isEmpty ? nil : marks)
             }
+            + [performanceTab(base, current: current, findings)]
+    }
+
+    /// The tab of the 绩效自评 forms (table=10), with the count of their problems.
+    func performanceTab(_ base: String, current: Int, _ findings: [StoredFinding]) -> EditorPage.Tab {
+        let here = findings.filter { $0.rule.hasPrefix("P-") && $0.severity != .info }
+        let errors = here.filter { $0.severity == .error }.count, warnings = here.count - errors
+        let marks = [errors > 0 ? "错误 \(errors)" : nil, warnings > 0 ? "警告 \(warnings)" : nil].compactMap { $0 }.joined(separator: " ")
+        return .init(href: "\(base)/edit?table=\(Self.performanceTable)", text: "绩效自评", current: current == Self.performanceTable,
+                     marks: marks.isEmpty ? nil : marks)
+    }
+
+    /// The editor's tab number of the 绩效自评 forms.
+    static let performanceTable = 10
+
+    struct PerformancePage {
+        struct FormTab { var href: String, text: String, current: Bool }
+        struct Field { var id: String, name: String, label: String, value: String, long: Bool, list: String?, computed: String? }
+        struct Row { var number: Int, cells: [Field], computed: String? }
+        struct FindingView { var severityKey: String, severityName: String, message: String }
+        var csrf: String, base: String, orgName: String, year: Int, revision: Int, status: String, tabs: [EditorPage.Tab]
+        var formTabs: [FormTab], formTitle: String, formParam: String, hint: String, fields: [Field], isDepartment: Bool
+        var goals: [Row], indicators: [Row], indicatorHeads: [String], indicatorHint: String, removable: Bool
+        var level1: [String], level2: [String], formProblem: String?, findings: [FindingView], hasFindings: Bool
+    }
+
+    /// Which form the page is about: "0" the 整体 form, "1"… a project form, "new" a new project form.
+    static func formIndex(_ request: Request) -> Int? {
+        let text = request.uri.queryParameters["form"].map(String.init) ?? "0"
+        return text == "new" ? nil : Int(text).map { max(0, $0) } ?? 0
+    }
+
+    /// 绩效自评: one form at a time, its fields as printed, its indicator rows with blank rows to add, the
+    /// scores the rules give shown beside (never stored: the form keeps what the unit writes).
+    func performancePage(_ context: AppContext, _ caller: Caller, year: Int, code: String, draft: Draft, index: Int?,
+                         typed: TypedForm? = nil, problem: String? = nil) async throws -> String {
+        let base = "/app/reports/\(year)/\(Self.query(code))"
+        let findings = try await cycle.checkDraft(caller, year: year, org: code, draft)
+        let forms = draft.dataset.performance
+        let index = index.flatMap { $0 <= forms.projects.count ? $0 : nil }
+        let isDepartment = index == 0
+        var form = typed
+        if form == nil {
+            if isDepartment, let department = forms.department { form = TypedForm(department) }
+            if let index, index >= 1 { form = TypedForm(forms.projects[index - 1]) }
+        }
+        let kind = isDepartment ? "整体" : "项目"
+        let shown = form ?? TypedForm(kind: kind, fields: isDepartment ? ["单位名称": draft.dataset.unit, "预算执行.项目": "部门整体支出总额", "预算执行.单位": "万元"]
+                                                  : ["实施单位": draft.dataset.unit, "预算执行.项目": "年度财政资金总额", "预算执行.单位": "元"],
+                                      goals: [], indicators: [])
+        // The scores by the rules, for the form as saved.
+        var scored: ScoredForm?
+        if typed == nil, let scheme = try? ScoringScheme.chosen(by: forms) {
+            let scorer = Scorer(scheme: scheme)
+            if isDepartment, let department = forms.department { scored = scorer.score(department) }
+            if let index, index >= 1 { scored = scorer.score(forms.projects[index - 1]) }
+        }
+        let keys = isDepartment ? TypedForm.departmentKeys : TypedForm.projectKeys
+        let lists = ["项目类别": "category", "项目类型": "kind", "预算执行.单位": "unit"]
+        let fields = keys.enumerated().map { number, key -> PerformancePage.Field in
+            var computed: String?
+            if let scored {
+                if key == "预算执行.执行率" { computed = "按预算数、执行数：\(scored.executionRateText)" }
+                if key == "预算执行.得分" { computed = "按评分规则：\(scored.executionScore) 分" }
+                if key == "自评得分" { computed = "按评分规则：\(scored.computed) 分（\(scored.grade)）" }
+            }
+            return .init(id: "pf-\(number)", name: "p|" + key, label: key.replacingOccurrences(of: ".", with: " · "), value: shown.fields[key] ?? "",
+                         long: ["总目标.年初设定目标", "总目标.全年实际完成情况", "偏差分析", "改进措施"].contains(key), list: lists[key], computed: computed)
+        }
+        let goalRows = (shown.goals + Array(repeating: [:], count: isDepartment ? 2 : 0)).enumerated().map { number, goal in
+            PerformancePage.Row(number: number + 1, cells: TypedForm.goalKeys.map { key in
+                .init(id: "", name: "g|\(number)|\(key)", label: "年度目标\(number + 1) · \(key)", value: goal[key] ?? "", long: key == "内容", list: nil,
+                      computed: nil)
+            }, computed: nil)
+        }
+        let scoredRows = scored?.blocks.flatMap(\.indicators) ?? []
+        let heads = (isDepartment ? ["年度目标"] : []) + TypedForm.indicatorKeys
+        let indicatorRows = (shown.indicators + Array(repeating: [:], count: 5)).enumerated().map { number, row in
+            PerformancePage.Row(number: number + 1, cells: heads.map { key in
+                .init(id: "", name: "i|\(number)|\(key)", label: "指标\(number + 1) · \(key)", value: row[key] ?? "", long: false,
+                      list: key == "一级" ? "level1" : key == "二级" ? "level2" : nil, computed: nil)
+            }, computed: number < scoredRows.count && typed == nil
+                ? "\(scoredRows[number].computed) 分（\(scoredRows[number].method)）" + (scoredRows[number].problem.map { "：\($0)" } ?? "") : nil)
+        }
+        var formTabs = [PerformancePage.FormTab(href: "\(base)/edit?table=10&form=0", text: forms.department == nil ? "整体（未填）" : "整体", current: isDepartment)]
+        for (number, project) in forms.projects.enumerated() {
+            formTabs.append(.init(href: "\(base)/edit?table=10&form=\(number + 1)", text: project.name, current: index == number + 1))
+        }
+        formTabs.append(.init(href: "\(base)/edit?table=10&form=new", text: "＋ 新增项目表", current: index == nil))
+        let here = findings.filter { $0.rule.hasPrefix("P-") && $0.severity != .info }
+        let model = PerformancePage(
+            csrf: context.csrf ?? "", base: base, orgName: draft.dataset.unit, year: year, revision: draft.revision,
+            status: draft.revision == 0 ? "尚未保存草稿。" : "草稿第 \(draft.revision) 次保存（\(draft.updatedBy ?? "")，\(Views.date(draft.updatedAt, time: true))）。",
+            tabs: editorTabs(base, current: Self.performanceTable, findings), formTabs: formTabs,
+            formTitle: isDepartment ? "部门（单位）整体绩效自评表" : (index == nil ? "新增项目支出绩效自评表" : "项目支出绩效自评表：\(forms.projects[index! - 1].name)"),
+            formParam: index.map(String.init) ?? "new",
+            hint: "按所印的表填写：金额按“预算执行 · 单位”（元或万元），分值、得分为数字，执行率如 99.46%。右侧灰字是按评分规则算出的，仅供核对，不写入表中。",
+            fields: fields, isDepartment: isDepartment, goals: goalRows, indicators: indicatorRows, indicatorHeads: heads,
+            indicatorHint: isDepartment ? "每行指标的“年度目标”填其所属年度目标的序号。名称留空的行不保存；要删一行，清空其名称。"
+                : "名称留空的行不保存；要删一行，清空其名称。多于空行的指标，保存后会再给出空行。",
+            removable: index != nil && index != 0,
+            level1: ["产出指标", "效益指标", "满意度指标"],
+            level2: ["数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "满意度指标"],
+            formProblem: problem,
+            findings: here.map { .init(severityKey: $0.severity.rawValue, severityName: $0.severity.chineseName, message: $0.message) },
+            hasFindings: !here.isEmpty)
+        return Views.layout(title: "网页填报 · 绩效自评 · \(draft.dataset.unit)", user: caller.user, csrf: context.csrf, notice: context.notice,
+                            problem: problem == nil ? context.problem : "这张表没有保存（见下）。", current: "report",
+                            body: Views.render("editor-performance", model))
+    }
+
+    /// A form as posted: `p|key` fields, `g|n|key` goals, `i|n|key` indicator rows.
+    static func typedForm(_ form: Form, department: Bool) -> TypedForm {
+        var fields: [String: String] = [:]
+        var goals: [Int: [String: String]] = [:], rows: [Int: [String: String]] = [:]
+        for (name, value) in form.fields {
+            let parts = name.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 2, parts[0] == "p" { fields[parts[1]] = value }
+            if parts.count == 3, let number = Int(parts[1]), (0..<500).contains(number) {
+                if parts[0] == "g" { goals[number, default: [:]][parts[2]] = value }
+                if parts[0] == "i" { rows[number, default: [:]][parts[2]] = value }
+            }
+        }
+        return TypedForm(kind: department ? "整体" : "项目", fields: fields,
+                         goals: goals.keys.sorted().map { goals[$0]! }, indicators: rows.keys.sorted().map { rows[$0]! })
     }
 
     /// `facts` in the order their fields came (`f|key`), new ones last.
@@ -105,6 +230,9 @@ extension Pages {
             if request.uri.queryParameters["table"] == "0" {
                 return try await factsPage(context, caller, year: year, code: code, draft: draft,
                                            findings: try await cycle.checkDraft(caller, year: year, org: code, draft))
+            }
+            if request.uri.queryParameters["table"] == "\(Self.performanceTable)" {
+                return try await performancePage(context, caller, year: year, code: code, draft: draft, index: Self.formIndex(request))
             }
             return try await editorPage(context, caller, year: year, code: code, table: Self.editorTable(request), draft: draft)
         }
@@ -188,6 +316,27 @@ extension Pages {
             let id = Self.editorTable(request)
             let base = "/app/reports/\(year)/\(Self.query(code))"
             let revision = form["revision"].flatMap { Int($0) } ?? 0
+            if request.uri.queryParameters["table"] == "\(Self.performanceTable)" {
+                let index = Self.formIndex(request)
+                let typed = Self.typedForm(form, department: index == 0)
+                let remove = form["action"] == "remove"
+                let draft: Draft
+                do {
+                    draft = try await cycle.saveForm(caller, year: year, org: code, revision: revision, index: index, form: remove ? nil : typed, remove: remove)
+                } catch let error as StoreError where error.reason == .invalid {
+                    let current = try await cycle.draft(caller, year: year, org: code)
+                    return Self.html(try await performancePage(context, caller, year: year, code: code, draft: current, index: index, typed: typed,
+                                                               problem: error.detail), status: .unprocessableContent)
+                }
+                if form["action"] == "commit" {
+                    let result = try await cycle.commitDraft(caller, year: year, org: code, revision: draft.revision)
+                    return try await flash(context, notice: "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。",
+                                           to: base)
+                }
+                let saved = remove ? 0 : (index ?? draft.dataset.performance.projects.count)
+                return try await flash(context, notice: remove ? "已删除这张自评表（草稿第 \(draft.revision) 次保存）。" : "已保存这张自评表（草稿第 \(draft.revision) 次保存）。",
+                                       to: "\(base)/edit?table=\(Self.performanceTable)&form=\(saved)")
+            }
             if request.uri.queryParameters["table"] == "0" {
                 // 基本情况与说明: every fact of the form, and one new one.
                 var facts: [(key: String, value: String)] = []

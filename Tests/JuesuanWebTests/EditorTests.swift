@@ -119,6 +119,60 @@ struct EditorTests {
         }
     }
 
+    @Test("绩效自评 in the browser: the example's 整体 form and a project form typed through the page read back equal; a bad amount refused with the form kept; a form removed")
+    func performanceForms() async throws {
+        try await PagesTests.withPages(synthetic: 0) { cycle, client in
+            let filler = try await Browser.login(client, "tianbao")
+            let base = "/app/reports/2021/\(Cycle.demoExample)"
+            let example = try DatasetReader.read(folder: Repository.corrected).performance
+            let (status, page) = try await filler.get(base + "/edit?table=10")
+            #expect(status == 200 && page.contains("部门（单位）整体绩效自评表") && page.contains("name=\"p|预算执行.预算数\""))
+            func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+            func body(_ typed: TypedForm, revision: Int, action: String = "save") -> String {
+                var pairs = ["_csrf=\(filler.csrf)", "revision=\(revision)", "action=\(action)"]
+                for (key, value) in typed.fields { pairs.append("\(encode("p|" + key))=\(encode(value))") }
+                for (number, goal) in typed.goals.enumerated() { for (key, value) in goal { pairs.append("\(encode("g|\(number)|\(key)"))=\(encode(value))") } }
+                for (number, row) in typed.indicators.enumerated() { for (key, value) in row { pairs.append("\(encode("i|\(number)|\(key)"))=\(encode(value))") } }
+                return pairs.joined(separator: "&")
+            }
+            // The 整体 form, as the page's fields.
+            let department = try #require(example.department)
+            let saved = try await filler.post(base + "/edit?table=10&form=0", body(TypedForm(department), revision: 0))
+            #expect(saved.0 == 303 && saved.1 == base + "/edit?table=10&form=0", "\(saved)")
+            // A project form, new.
+            let project = example.projects[6]
+            #expect(try await filler.post(base + "/edit?table=10&form=new", body(TypedForm(project), revision: 1)).1 == base + "/edit?table=10&form=1")
+            let caller = try await PagesTests.caller(cycle, "tianbao")
+            var draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            func same(_ a: [IndicatorRow], _ b: [IndicatorRow]) -> Bool {
+                a.map { [$0.level1, $0.level2, $0.name, $0.target, $0.actual, "\($0.weight.map { "\($0)" } ?? "")", "\($0.statedScore.map { "\($0)" } ?? "")"] }
+                    == b.map { [$0.level1, $0.level2, $0.name, $0.target, $0.actual, "\($0.weight.map { "\($0)" } ?? "")", "\($0.statedScore.map { "\($0)" } ?? "")"] }
+            }
+            let back = try #require(draft.dataset.performance.department)
+            #expect(back.execution == department.execution && back.statedTotal == department.statedTotal && back.unitName == department.unitName)
+            #expect(back.goals.map(\.title) == department.goals.map(\.title) && back.goals.map(\.weight) == department.goals.map(\.weight))
+            #expect(zip(back.goals, department.goals).allSatisfy { same($0.indicators, $1.indicators) })
+            let backProject = try #require(draft.dataset.performance.projects.first)
+            #expect(backProject.name == project.name && backProject.execution == project.execution && backProject.goalPlanned == project.goalPlanned)
+            #expect(backProject.statedTotal == project.statedTotal && backProject.goalWeight == project.goalWeight && same(backProject.indicators, project.indicators))
+            // The page shows the scores the rules give beside the form, never in it.
+            let shown = try await filler.get(base + "/edit?table=10&form=1").1
+            #expect(shown.contains("按评分规则") && shown.contains(project.name) && shown.contains("value=\"\(project.indicators[0].name)\""))
+            // A budget that is not an amount: refused, the form kept as typed, nothing saved.
+            var bad = TypedForm(project)
+            bad.fields["预算执行.预算数"] = "四十四万"
+            bad.fields["偏差分析"] = "改过的说明"
+            let (refusedStatus, refused) = try await filler.postPage(base + "/edit?table=10&form=1", body(bad, revision: 2))
+            #expect(refusedStatus == 422 && refused.contains("四十四万") && refused.contains("改过的说明") && refused.contains("预算数"), "\(refused.prefix(300))")
+            draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            #expect(draft.revision == 2 && draft.dataset.performance.projects.first?.deviation == project.deviation)
+            // Removed; and a version checked as an upload is.
+            #expect(try await filler.post(base + "/edit?table=10&form=1", body(TypedForm(project), revision: 2, action: "remove")).0 == 303)
+            draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            #expect(draft.dataset.performance.projects.isEmpty && draft.dataset.performance.department != nil)
+        }
+    }
+
     @Test("the example entered cell by cell (typed cells only, rows by code) saves as a version whose nine tables equal the example's")
     func wholeExample() async throws {
         try await PagesTests.withPages(synthetic: 0) { cycle, _ in

@@ -69,6 +69,15 @@ struct PagesTests {
             return (Int(response.status.code), String(decoding: Data(buffer: response.body), as: UTF8.self))
         }
 
+        /// A POST whose answer is a page (a refusal shown in place).
+        func postPage(_ uri: String, _ form: String) async throws -> (Int, String) {
+            var headers = HTTPFields()
+            headers[.cookie] = cookie
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let response = try await client.executeRequest(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: form))
+            return (Int(response.status.code), String(decoding: Data(buffer: response.body), as: UTF8.self))
+        }
+
         func post(_ uri: String, _ form: String) async throws -> (Int, String?) {
             var headers = HTTPFields()
             headers[.cookie] = cookie

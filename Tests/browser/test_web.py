@@ -550,6 +550,35 @@ class Pages(unittest.TestCase):
         self.assertIn("已保存草稿", self.notice())
         self.assertIn("第三部分 情况说明", d.find_element(By.CSS_SELECTOR, "section.narrative-preview").text)
         shoot(d, "editor-facts")
+        # 绩效自评: a project form typed field by field (Tab moves on), its indicator rows too; saved, the
+        # scores the rules give shown beside it; a budget that is not an amount refused with what was typed kept.
+        go(d, d.find_element(By.LINK_TEXT, "绩效自评"))
+        go(d, d.find_element(By.PARTIAL_LINK_TEXT, "新增项目表"))
+        field = lambda name: d.find_element(By.NAME, name)
+        for name, value in [("p|项目名称", "2021年慰问一线工作人员专项经费"), ("p|实施单位", "区政府办"), ("p|项目类别", "专项资金"),
+                            ("p|项目类型", "一次性项目"), ("p|自评得分", "100"), ("p|预算执行.分值", "20"), ("p|预算执行.预算数", "四十四万"),
+                            ("p|预算执行.执行数", "440000"), ("p|预算执行.执行率", "100%"), ("p|预算执行.得分", "20"), ("p|总目标.分值", "20"),
+                            ("p|总目标.年初设定目标", "春节、夏季高温慰问一线工作人员"), ("p|总目标.得分", "20"), ("p|指标表.分值", "60")]:
+            element = field(name)
+            element.clear()
+            element.send_keys(value)
+        rows = [("产出指标", "数量指标", "指标1：春节慰问一线工作人员", "1次", "1次", "30", "30"),
+                ("满意度指标", "满意度指标", "指标1：慰问单位满意率", "≥98%", "100%", "30", "30")]
+        for number, row in enumerate(rows):
+            first = field(f"i|{number}|一级")
+            first.click()
+            first.send_keys("\t".join(row))
+        go(d, d.find_element(By.XPATH, "//button[@value='save']"))
+        self.assertIn("没有保存", d.find_element(By.CSS_SELECTOR, "div.problem").text)
+        self.assertEqual(field("i|1|名称").get_attribute("value"), "指标1：慰问单位满意率")
+        budget = field("p|预算执行.预算数")
+        budget.clear()
+        budget.send_keys("440000")
+        go(d, d.find_element(By.XPATH, "//button[@value='save']"))
+        self.assertIn("已保存这张自评表", self.notice())
+        self.assertIn("2021年慰问一线工作人员专项经费", d.find_element(By.CSS_SELECTOR, "nav[aria-label='自评表']").text)
+        self.assertIn("按评分规则", d.page_source)
+        shoot(d, "editor-performance")
 
     def test_9_bureau(self):
         """财政: approves several reports at once from 待我审核 (asked first); withdraws a published report, whose public page then

@@ -13,6 +13,12 @@ struct YAMLDocument {
         try self.init(text: try TextFile.read(url, displayName: name), name: name)
     }
 
+    /// A document built in memory (a form typed in the browser), read by the same rules as a file.
+    init(root: Node.Mapping, name: String) {
+        self.name = name
+        self.root = root
+    }
+
     init(text: String, name: String) throws(InputError) {
         self.name = name
         let node: Node?

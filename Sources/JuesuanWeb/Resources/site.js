@@ -26,6 +26,12 @@
       }
     });
   });
+  // A button that removes something asks first.
+  document.querySelectorAll('button[data-confirm]').forEach(function (button) {
+    button.addEventListener('click', function (event) {
+      if (!window.confirm(button.getAttribute('data-confirm'))) { event.preventDefault(); }
+    });
+  });
   // 网页填报: move like a spreadsheet, paste blocks copied from Excel or WPS, save every change as it is
   // made (the server keeps the draft; a closed tab loses nothing), totals and marks as the server computes them.
   var editor = document.querySelector('form[data-editor]');
