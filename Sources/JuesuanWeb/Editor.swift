@@ -145,7 +145,9 @@ extension Pages {
             return .init(id: "pf-\(number)", name: "p|" + key, label: key.replacingOccurrences(of: ".", with: " · "), value: shown.fields[key] ?? "",
                          long: ["总目标.年初设定目标", "总目标.全年实际完成情况", "偏差分析", "改进措施"].contains(key), list: lists[key], computed: computed)
         }
-        let goalRows = (shown.goals + Array(repeating: [:], count: isDepartment ? 2 : 0)).enumerated().map { number, goal in
+        // Blank rows to type into: a few more than the form has, more on a new form (a block pasted from a
+        // spreadsheet adds the rows it needs).
+        let goalRows = (shown.goals + Array(repeating: [:], count: isDepartment ? max(2, 10 - shown.goals.count) : 0)).enumerated().map { number, goal in
             PerformancePage.Row(number: number + 1, cells: TypedForm.goalKeys.map { key in
                 .init(id: "", name: "g|\(number)|\(key)", label: "年度目标\(number + 1) · \(key)", value: goal[key] ?? "", long: key == "内容", list: nil,
                       computed: nil)
@@ -153,7 +155,7 @@ extension Pages {
         }
         let scoredRows = scored?.blocks.flatMap(\.indicators) ?? []
         let heads = (isDepartment ? ["年度目标"] : []) + TypedForm.indicatorKeys
-        let indicatorRows = (shown.indicators + Array(repeating: [:], count: 5)).enumerated().map { number, row in
+        let indicatorRows = (shown.indicators + Array(repeating: [:], count: max(5, 10 - shown.indicators.count))).enumerated().map { number, row in
             PerformancePage.Row(number: number + 1, cells: heads.map { key in
                 .init(id: "", name: "i|\(number)|\(key)", label: "指标\(number + 1) · \(key)", value: row[key] ?? "", long: false,
                       list: key == "一级" ? "level1" : key == "二级" ? "level2" : nil, computed: nil)
@@ -174,8 +176,8 @@ extension Pages {
             formParam: index.map(String.init) ?? "new",
             hint: "按所印的表填写：金额按“预算执行 · 单位”（元或万元），分值、得分为数字，执行率如 99.46%。右侧灰字是按评分规则算出的，仅供核对，不写入表中。",
             fields: fields, isDepartment: isDepartment, goals: goalRows, indicators: indicatorRows, indicatorHeads: heads,
-            indicatorHint: isDepartment ? "每行指标的“年度目标”填其所属年度目标的序号。名称留空的行不保存；要删一行，清空其名称。"
-                : "名称留空的行不保存；要删一行，清空其名称。多于空行的指标，保存后会再给出空行。",
+            indicatorHint: isDepartment ? "每行指标的“年度目标”填其所属年度目标的序号。名称留空的行不保存；要删一行，清空其名称。从 Excel 或 WPS 复制的多行多列可粘贴到任一格，行不够时自动添加。"
+                : "名称留空的行不保存；要删一行，清空其名称。从 Excel 或 WPS 复制的多行多列可粘贴到任一格，行不够时自动添加。",
             removable: index != nil && index != 0,
             level1: ["产出指标", "效益指标", "满意度指标"],
             level2: ["数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "满意度指标"],
@@ -191,7 +193,9 @@ extension Pages {
     static func typedForm(_ form: Form, department: Bool) -> TypedForm {
         var fields: [String: String] = [:]
         var goals: [Int: [String: String]] = [:], rows: [Int: [String: String]] = [:]
-        for (name, value) in form.fields {
+        for (name, posted) in form.fields {
+            // A textarea sends its line breaks as CR LF.
+            let value = posted.replacingOccurrences(of: "\r\n", with: "\n")
             let parts = name.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             if parts.count == 2, parts[0] == "p" { fields[parts[1]] = value }
             if parts.count == 3, let number = Int(parts[1]), (0..<500).contains(number) {
@@ -371,8 +375,10 @@ extension Pages {
                 typed[name] = value
             }
             let add = (form["add"] ?? "").trimmingCharacters(in: .whitespaces)
+            // Several codes at once, as copied from a list: separated by spaces, commas or 、.
+            let codes = add.split(whereSeparator: { $0.isWhitespace || ",，、;；".contains($0) }).map(String.init).prefix(500)
             let (draft, problems) = try await cycle.saveDraft(caller, year: year, org: code, revision: revision, edits: edits,
-                                                               add: add.isEmpty ? [] : [(id.rawValue, add)])
+                                                               add: codes.map { (id.rawValue, $0) })
             if !problems.isEmpty {
                 let kept = typed.filter { name, _ in problems.contains { Self.cellName($0.edit.row, $0.edit.column) == name } }
                 return Self.html(try await editorPage(context, caller, year: year, code: code, table: id, draft: draft, typed: kept,

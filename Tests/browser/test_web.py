@@ -77,6 +77,58 @@ def go(driver, element):
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def api_token(login):
+    request = urllib.request.Request(URL + "/api/v1/session", data=json.dumps({"login": login, "password": PASSWORDS[login]}).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    return json.load(urllib.request.urlopen(request))["token"]
+
+
+def api_get(token, path):
+    request = urllib.request.Request(URL + path, headers={"Authorization": "Bearer " + token})
+    return json.load(urllib.request.urlopen(request))
+
+
+def row_key(key):
+    """A row key of the dataset's JSON as the pages name it: 行次, code, or the printed name."""
+    kind, value = next(iter(key.items()))
+    return str(value["_0"]) if isinstance(value, dict) else str(value)
+
+
+def amount(fen, divisor):
+    """An amount in 分 as typed in the table's unit, two decimals."""
+    if fen is None:
+        return ""
+    from decimal import Decimal
+    return str((Decimal(fen) / Decimal(divisor)).quantize(Decimal("0.01")))
+
+
+def grouped(text):
+    """An amount as the form shows it: with thousands separators."""
+    from decimal import Decimal
+    return f"{Decimal(text):,.2f}"
+
+
+def number_text(value):
+    if value is None:
+        return ""
+    from decimal import Decimal
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def indicator(row):
+    return [row.get("level1", ""), row.get("level2", ""), row["name"], row.get("target", ""), row.get("actual", ""),
+            number_text(row.get("weight")), number_text(row.get("statedScore"))]
+
+
+def strip(form):
+    """A form without where it was read from (a file, a version)."""
+    if isinstance(form, dict):
+        return {key: strip(value) for key, value in form.items() if key not in ("source", "line")}
+    if isinstance(form, list):
+        return [strip(value) for value in form]
+    return form
+
+
 def shoot(driver, name):
     """Screenshots of the current page at 1280 and 390 px; the page never scrolls sideways at 390."""
     if not SHOTS:
@@ -579,6 +631,174 @@ class Pages(unittest.TestCase):
         self.assertIn("2021年慰问一线工作人员专项经费", d.find_element(By.CSS_SELECTOR, "nav[aria-label='自评表']").text)
         self.assertIn("按评分规则", d.page_source)
         shoot(d, "editor-performance")
+
+    def test_8b_whole_example(self):
+        """网页填报, the whole example: a new unit with no data enters the Jianghan 2021 example's nine tables (rows by
+        code, values as blocks pasted from a tab-separated copy), sees every total fill in; its base information and
+        reasons; two 绩效自评 forms (their indicator rows pasted); saves a version; 单位负责人 confirms; 上报. The
+        version's dataset then equals the example in all it entered (compared through the API)."""
+        d = self.driver
+        unit, filler, head = "420103003997", "zhengbiao", "zhengbiaofz"
+        self.login("admin")
+        d.get(URL + "/app/admin")
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
+            handle.write("单位编码,名称,上级编码,类型\n" + unit + ",整表录入单位,420103003,单位\n")
+            path = handle.name
+        d.find_element(By.ID, "org-file").send_keys(path)
+        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/orgs']//button"))
+        for login, name, role in [(filler, "整表录入员", "filler"), (head, "整表负责人", "head")]:
+            d.get(URL + "/app/admin")
+            for field, value in [("u-login", login), ("u-name", name), ("u-org", unit), ("u-password", "steady-river-58")]:
+                d.find_element(By.ID, field).send_keys(value)
+            d.find_element(By.XPATH, f"//select[@id='u-role']/option[@value='{role}']").click()
+            go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/users']//button"))
+            PASSWORDS[login] = "steady-river-58"
+        self.logout()
+        # The example as the server holds it: a version of the example unit uploaded from corrected.xlsx.
+        token = api_token("caizheng")
+        listed = api_get(token, f"/api/v1/reports/2021/{UNIT}/versions")
+        items = listed if isinstance(listed, list) else listed.get("items", listed.get("versions", []))
+        number = max(v["number"] for v in items if v["filename"] == "corrected.xlsx")
+        example = api_get(token, f"/api/v1/reports/2021/{UNIT}/versions/{number}/dataset")
+
+        self.login(filler)
+        report = f"/app/reports/2021/{unit}"
+        paste = """
+            const input = document.querySelector(arguments[0]); input.focus();
+            const data = new DataTransfer(); data.setData('text/plain', arguments[1]);
+            input.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+        """
+        wait = WebDriverWait(d, 30)
+        for number in range(1, 10):
+            table = example["tables"][str(number)]
+            divisor = 1_000_000 if table["unit"] == "万元" else 100
+            values = {f"c|{row_key(row['key'])}|{column}": amount(fen, divisor) for row in table["rows"] for column, fen in row["cells"].items()}
+            d.get(URL + report + f"/edit?table={number}")
+            codes = [row_key(row["key"]) for row in table["rows"] if ("function" in row["key"] or "economic" in row["key"]) and row["cells"]]
+            if codes and d.find_elements(By.ID, "add"):
+                d.find_element(By.ID, "add").send_keys(" ".join(codes))
+                go(d, d.find_element(By.XPATH, "//button[@value='add']"))
+            grid = d.execute_script("""return Array.from(document.querySelector('table.grid').tBodies[0].rows).map(function (row) {
+                return Array.from(row.cells).map(function (cell) {
+                  var input = cell.querySelector('input'); return input ? input.name : (cell.getAttribute('data-name') ? '=' + cell.getAttribute('data-name') : null); }); });""")
+            # Blocks of consecutive rows, each pasted at its first row's first input, as copied from a spreadsheet.
+            blocks, current = [], None
+            for index, cells in enumerate(grid):
+                inputs = [c for c, name in enumerate(cells) if name and not name.startswith("=")]
+                if not inputs:
+                    continue
+                if current is None or min(inputs) < current["start"] or index != current["rows"][-1] + 1:
+                    current = {"start": min(inputs), "rows": []}
+                    blocks.append(current)
+                current["rows"].append(index)
+            for block in blocks:
+                lines = []
+                for index in block["rows"]:
+                    lines.append("\t".join(values.get(name, "") if name and not name.startswith("=") else "" for name in grid[index][block["start"]:]))
+                first = grid[block["rows"][0]][block["start"]]
+                if len(lines) == 1 and "\t" not in lines[0]:
+                    # One cell: typed (a paste of one value is the browser's own).
+                    if lines[0]:
+                        cell = d.find_element(By.CSS_SELECTOR, f'input[name="{first}"]')
+                        cell.click()
+                        cell.send_keys(lines[0] + "\t")
+                    continue
+                d.execute_script(paste, f'input[name="{first}"]', "\n".join(lines))
+            # Every total the form computes fills in as the example prints it.
+            expected = {name[1:]: grouped(values[name[1:]]) for cells in grid for name in cells if name and name.startswith("=") and name[1:] in values}
+            def mismatches():
+                shown = d.execute_script("""var out = {}; document.querySelectorAll('td[data-name]').forEach(function (cell) {
+                    out[cell.getAttribute('data-name')] = cell.textContent.trim(); }); return out;""")
+                return {name: (shown.get(name), text) for name, text in expected.items() if shown.get(name) != text}
+            try:
+                wait.until(lambda _: not mismatches())
+            except Exception:
+                self.fail(f"表{number} 的合计没有按示例算出（显示的，应为）：{mismatches()}；{self.problem()}；"
+                          f"{[name for cells in grid for name in cells if name and '310' in name]}；{d.find_element(By.ID, 'editor-status').text}")
+            wait.until(lambda _: "已自动保存" in d.find_element(By.ID, "editor-status").text or not values)
+            time.sleep(0.6)
+            if number == 1:
+                shoot(d, "editor-whole-table1")
+        # Base information and the reasons: every field of the page the example has.
+        book = openpyxl.load_workbook(os.path.join(WORKBOOKS, "corrected.xlsx"), read_only=True)
+        facts = {row[0]: row[1] for row in book["数据集"].iter_rows(values_only=True) if row and row[0]}
+        d.get(URL + report + "/edit?table=0")
+        entered = {}
+        for field in d.find_elements(By.CSS_SELECTOR, "[name^='f|']"):
+            key = field.get_attribute("name")[2:]
+            if facts.get(key) is None:
+                continue
+            value = facts[key]
+            text = f"{value:.2f}" if isinstance(value, float) else str(value)
+            field.clear()
+            field.send_keys(text)
+            entered[key] = text
+        self.assertGreater(len(entered), 15)
+        go(d, d.find_element(By.XPATH, "//button[@value='save']"))
+        self.assertIn("已保存草稿", self.notice())
+        # Two 绩效自评 forms: the 整体 form and the first project's; indicator rows pasted as a block.
+        forms = example["performance"]
+        self.fill_form(report, "0", forms["department"], department=True)
+        self.fill_form(report, "new", forms["projects"][0], department=False)
+        shoot(d, "editor-whole-performance")
+        go(d, d.find_element(By.XPATH, "//button[@value='commit']"))
+        self.assertIn("已保存为第 1 版", self.notice())
+        self.assertIn("错误 0 个", self.notice())
+        # The version equals the example in every table, fact and form entered.
+        mine = api_get(api_token(filler), f"/api/v1/reports/2021/{unit}/versions/current/dataset")
+        for number in range(1, 10):
+            def cells(dataset):
+                return {(row_key(row["key"]), column): fen for row in dataset["tables"][str(number)]["rows"] for column, fen in row["cells"].items()}
+            self.assertEqual(cells(mine), cells(example), f"表{number}")
+        self.assertEqual(strip(mine["performance"]["department"]), strip(forms["department"]))
+        self.assertEqual(strip(mine["performance"]["projects"][0]), strip(forms["projects"][0]))
+        # 单位负责人 confirms; 上报.
+        explain = d.find_elements(By.CSS_SELECTOR, "form.explain-all")
+        if explain:
+            self.explain_all()
+        self.sign_off(filler, head=head, report=report)
+        self.transition("submit", report=report)
+        self.assertIn("上报成功", self.notice())
+        self.logout()
+
+    def fill_form(self, report, which, form, department):
+        """One 绩效自评 form through its page: the fields typed, the goals typed, the indicator rows pasted."""
+        d = self.driver
+        d.get(URL + report + f"/edit?table=10&form={which}")
+        execution = form["execution"]
+        divisor = 1_000_000 if execution["unit"] == "万元" else 100
+        fields = {"预算执行.项目": execution["label"], "预算执行.单位": execution["unit"], "预算执行.分值": number_text(execution.get("weight")),
+                  "预算执行.预算数": amount(execution["budget"], divisor), "预算执行.执行数": amount(execution["executed"], divisor),
+                  "预算执行.执行率": execution.get("statedRate") or "", "预算执行.得分": number_text(execution.get("statedScore")),
+                  "填报日期": form.get("filledOn") or "", "自评得分": number_text(form.get("statedTotal"))}
+        if department:
+            fields.update({"单位名称": form["unitName"], "基本支出总额": amount(form.get("basicTotal"), 1_000_000),
+                           "项目支出总额": amount(form.get("projectTotal"), 1_000_000)})
+        else:
+            fields.update({"项目名称": form["name"], "主管部门": form["supervisor"], "实施单位": form["implementer"], "项目类别": form["category"],
+                           "项目类型": form["kind"], "总目标.分值": number_text(form.get("goalWeight")), "总目标.年初设定目标": form["goalPlanned"],
+                           "总目标.全年实际完成情况": form["goalAchieved"], "总目标.得分": number_text(form.get("goalStatedScore")),
+                           "指标表.分值": number_text(form.get("indicatorsWeight")), "偏差分析": form["deviation"], "改进措施": form["improvement"]})
+        for key, value in fields.items():
+            field = d.find_element(By.NAME, "p|" + key)
+            field.clear()
+            if value:
+                d.execute_script("arguments[0].value = arguments[1];", field, value) if "\n" in value else field.send_keys(value)
+        rows = []
+        if department:
+            for number, goal in enumerate(form["goals"]):
+                for key, value in [("名称", goal["title"]), ("分值", number_text(goal["weight"])), ("内容", goal["text"])]:
+                    d.execute_script("arguments[0].value = arguments[1];", d.find_element(By.NAME, f"g|{number}|{key}"), value)
+                rows += [[str(number + 1)] + indicator(row) for row in goal["indicators"]]
+        else:
+            rows = [indicator(row) for row in form["indicators"]]
+        first = "i|0|年度目标" if department else "i|0|一级"
+        block = "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in rows)
+        d.execute_script("""const input = document.querySelector(arguments[0]); input.focus();
+            const data = new DataTransfer(); data.setData('text/plain', arguments[1]);
+            input.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));""", f'input[name="{first}"]', block)
+        go(d, d.find_element(By.XPATH, "//button[@value='save']"))
+        self.assertIn("已保存这张自评表", self.notice(), self.problem())
 
     def test_9_bureau(self):
         """财政: approves several reports at once from 待我审核 (asked first); withdraws a published report, whose public page then

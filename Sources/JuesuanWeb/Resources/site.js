@@ -32,6 +32,39 @@
       if (!window.confirm(button.getAttribute('data-confirm'))) { event.preventDefault(); }
     });
   });
+  // 绩效自评: a block copied from a spreadsheet (tab-separated) pastes into the indicator or goal rows from the
+  // cell it is pasted into, rows added as needed (named i|N|列 like the others; the server reads them all).
+  document.querySelectorAll('table.indicators, table.goals').forEach(function (table) {
+    var rows = table.tBodies[0];
+    table.addEventListener('paste', function (event) {
+      var input = event.target;
+      if (input.tagName !== 'INPUT' && input.tagName !== 'TEXTAREA') return;
+      var text = (event.clipboardData || window.clipboardData).getData('text');
+      if (text.indexOf('\t') < 0 && text.indexOf('\n') < 0) return;
+      event.preventDefault();
+      var lines = text.replace(/\r/g, '').replace(/\n+$/, '').split('\n').map(function (line) { return line.split('\t'); });
+      var td = input.parentNode, start = td.parentNode.sectionRowIndex, column = td.cellIndex;
+      lines.forEach(function (cells, i) {
+        var index = start + i;
+        while (index >= rows.rows.length) {
+          var last = rows.rows[rows.rows.length - 1], copy = last.cloneNode(true), number = rows.rows.length;
+          copy.cells[0].textContent = String(number + 1);
+          copy.querySelectorAll('input, textarea').forEach(function (field) {
+            field.value = '';
+            field.name = field.name.replace(/^([gi])\|\d+\|/, '$1|' + number + '|');
+            if (field.getAttribute('aria-label')) field.setAttribute('aria-label', field.getAttribute('aria-label').replace(/\d+ ·/, (number + 1) + ' ·'));
+          });
+          if (copy.cells.length > 1 && copy.cells[copy.cells.length - 1].querySelector('small')) copy.cells[copy.cells.length - 1].textContent = '';
+          rows.appendChild(copy);
+        }
+        cells.forEach(function (value, j) {
+          var cell = rows.rows[index].cells[column + j];
+          var field = cell && cell.querySelector('input, textarea');
+          if (field) field.value = value.trim();
+        });
+      });
+    });
+  });
   // 网页填报: move like a spreadsheet, paste blocks copied from Excel or WPS, save every change as it is
   // made (the server keeps the draft; a closed tab loses nothing), totals and marks as the server computes them.
   var editor = document.querySelector('form[data-editor]');
