@@ -88,6 +88,16 @@ def api_get(token, path):
     return json.load(urllib.request.urlopen(request))
 
 
+def api_send(token, path, body, content_type="application/json", method="POST"):
+    request = urllib.request.Request(URL + path, data=body, method=method,
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": content_type})
+    try:
+        answer = urllib.request.urlopen(request).read()
+    except urllib.error.HTTPError as error:
+        raise AssertionError(f"{method} {path}：{error.code} {error.read().decode()[:400]}")
+    return json.loads(answer) if answer else {}
+
+
 def row_key(key):
     """A row key of the dataset's JSON as the pages name it: 行次, code, or the printed name."""
     kind, value = next(iter(key.items()))
@@ -759,6 +769,58 @@ class Pages(unittest.TestCase):
         self.sign_off(filler, head=head, report=report)
         self.transition("submit", report=report)
         self.assertIn("上报成功", self.notice())
+        self.logout()
+
+    def test_8c_department_summary(self):
+        """汇总 through the cycle: a 主管部门 whose two units are up makes its 汇总 as its own report's version, explains
+        its warnings, its 负责人 confirms, it is 上报 to 财政, who finds it awaiting review."""
+        d = self.driver
+        department = "420103009"
+        admin = api_token("admin")
+        names = []
+        for index in (1, 2):
+            book = openpyxl.load_workbook(os.path.join(WORKBOOKS, f"synthetic-{index}.xlsx"), read_only=True)
+            names.append(next(row[1] for row in book["数据集"].iter_rows(values_only=True) if row and row[0] == "单位"))
+        orgs = "单位编码,名称,上级编码,类型\n" + f"{department},演示汇总局（主管部门）,420103,主管部门\n" + "".join(
+            f"{department}00{index},{name},{department},单位\n" for index, name in enumerate(names, start=1))
+        api_send(admin, "/api/v1/orgs/import", orgs.encode(), "text/csv")
+        people = [("hzbm", "汇总填报员", "filler", department), ("hzfz", "汇总负责人", "head", department)]
+        for index in (1, 2):
+            people += [(f"hz{index}tb", f"下属填报员{index}", "filler", f"{department}00{index}"), (f"hz{index}fz", f"下属负责人{index}", "head", f"{department}00{index}")]
+        for login, name, role, org in people:
+            api_send(admin, "/api/v1/users", json.dumps({"login": login, "name": name, "role": role, "org": org, "password": "tidy-meadow-47"}).encode())
+            PASSWORDS[login] = "tidy-meadow-47"
+        # The two units: each uploads, explains its warnings, its 负责人 confirms, 上报 (through the API).
+        for index in (1, 2):
+            unit = f"{department}00{index}"
+            filler, head = api_token(f"hz{index}tb"), api_token(f"hz{index}fz")
+            with open(os.path.join(WORKBOOKS, f"synthetic-{index}.xlsx"), "rb") as handle:
+                uploaded = api_send(filler, f"/api/v1/reports/2021/{unit}/versions", handle.read(), "application/octet-stream")
+            version = uploaded["version"]["number"]
+            for finding in uploaded["findings"]:
+                if finding["severity"] == "warning":
+                    api_send(filler, f"/api/v1/reports/2021/{unit}/versions/{version}/explanations",
+                             json.dumps({"finding": finding["key"], "text": "经核实，数字无误。"}).encode(), method="PUT")
+            api_send(head, f"/api/v1/reports/2021/{unit}/confirm", b"")
+            api_send(filler, f"/api/v1/reports/2021/{unit}/transitions", json.dumps({"action": "submit"}).encode())
+        # The 主管部门's own report: 汇总下属单位, explain, 负责人, 上报.
+        report = f"/app/reports/2021/{department}"
+        self.login("hzbm")
+        d.get(URL + report)
+        go(d, d.find_element(By.XPATH, f"//form[@action='{report}/consolidate']//button"))
+        self.assertIn("第 1 版", self.notice())
+        self.assertIn("汇总", d.find_element(By.CSS_SELECTOR, "section.versions").text)
+        self.explain_all()
+        shoot(d, "department-summary-report")
+        self.sign_off("hzbm", head="hzfz", report=report)
+        self.transition("submit", report=report)
+        self.assertIn("上报成功", self.notice())
+        self.assertEqual(self.state(), "已上报")
+        self.logout()
+        # 财政 finds it awaiting review.
+        self.login("caizheng")
+        d.get(URL + "/app/inbox?year=2021")
+        self.assertIn("演示汇总局", d.find_element(By.TAG_NAME, "main").text)
         self.logout()
 
     def fill_form(self, report, which, form, department):
