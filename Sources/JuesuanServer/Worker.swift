@@ -3,7 +3,8 @@ import JuesuanStore
 import Logging
 import ServiceLifecycle
 
-/// Works the batch-audit queue beside the HTTP server; stops with it (graceful shutdown).
+/// Works the batch-audit queue beside the HTTP server, and prepares the public package of each report 财政
+/// approves (so that 公开 only copies it); stops with the server (graceful shutdown).
 struct BatchWorker: Service {
     let cycle: Cycle
     let logger: Logger
@@ -12,6 +13,7 @@ struct BatchWorker: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 if try await cycle.processNextJob() { continue }
+                if try await cycle.prepareNextPublication() { continue }
             } catch {
                 logger.warning("批量审查队列出错：\(String(describing: error).prefix(300))")
             }

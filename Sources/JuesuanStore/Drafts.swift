@@ -124,13 +124,7 @@ extension Cycle {
         }
         let catalog = catalog
         return try await backend.write { db in
-            let view = try await self.reportView(db, caller, year: year, org: code)
-            if let refused = Self.refusal(.upload, try await self.operationContext(db, caller, view)) { throw refused }
-            var draft = try await self.loadDraft(db, caller, year: year, org: code)
-            guard draft.revision == revision else {
-                throw StoreError.conflict("草稿已被\(draft.updatedBy ?? "他人")保存过（您从第 \(revision) 次保存开始，现为第 \(draft.revision) 次）："
-                    + "没有覆盖，请刷新后再改。")
-            }
+            var draft = try await self.openDraft(db, caller, year: year, org: code, revision: revision)
             var problems: [CellProblem] = []
             let computed = Set(draft.computed)
             if let facts {
@@ -185,6 +179,19 @@ extension Cycle {
         }
     }
 
+    /// The draft a save starts from, in the save's transaction: the report must take edits now, and no one may
+    /// have saved another revision since the person loaded theirs.
+    func openDraft(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String, revision: Int) async throws -> Draft {
+        let view = try await reportView(db, caller, year: year, org: code)
+        if let refused = Self.refusal(.upload, try await operationContext(db, caller, view)) { throw refused }
+        let draft = try await loadDraft(db, caller, year: year, org: code)
+        guard draft.revision == revision else {
+            throw StoreError.conflict("草稿已被\(draft.updatedBy ?? "他人")保存过（您从第 \(revision) 次保存开始，现为第 \(draft.revision) 次）："
+                + "没有覆盖，请刷新后再改。")
+        }
+        return draft
+    }
+
     /// Completes the draft's computed cells and stores it, if no one saved another in between.
     func persistDraft(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String, revision: Int, draft: Draft) async throws -> Draft {
         var draft = draft
@@ -233,13 +240,7 @@ extension Cycle {
             read = nil
         }
         return try await backend.write { db in
-            let view = try await self.reportView(db, caller, year: year, org: code)
-            if let refused = Self.refusal(.upload, try await self.operationContext(db, caller, view)) { throw refused }
-            var draft = try await self.loadDraft(db, caller, year: year, org: code)
-            guard draft.revision == revision else {
-                throw StoreError.conflict("草稿已被\(draft.updatedBy ?? "他人")保存过（您从第 \(revision) 次保存开始，现为第 \(draft.revision) 次）："
-                    + "没有覆盖，请刷新后再改。")
-            }
+            var draft = try await self.openDraft(db, caller, year: year, org: code, revision: revision)
             var forms = draft.dataset.performance
             let missing = StoreError.notFound("没有这张自评表（第 \(index.map(String.init) ?? "新") 张）。")
             if remove {

@@ -115,6 +115,12 @@ enum Migrations {
                   "CREATE TABLE reminders (year INTEGER NOT NULL, org TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (year, org))"]),
             // Batch audit: the year the document is of, and whether it is a budget or final accounts.
             (13, ["ALTER TABLE jobs ADD COLUMN report_year INTEGER", "ALTER TABLE jobs ADD COLUMN kind TEXT"]),
+            // 公开 without waiting: the public package of a version made when 财政 approves it (by the worker), kept
+            // until published; the queue of versions to prepare.
+            (14, ["CREATE TABLE prepared (report TEXT NOT NULL, version INTEGER NOT NULL, path TEXT NOT NULL, content \(d.bytes) NOT NULL, "
+                  + "PRIMARY KEY (report, version, path))",
+                  "CREATE TABLE prepare_queue (report TEXT PRIMARY KEY, year INTEGER NOT NULL, org TEXT NOT NULL, version INTEGER NOT NULL, "
+                  + "lease_until INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0)"]),
         ]
     }
 

@@ -830,11 +830,19 @@ extension Cycle {
             case .approve:
                 try await self.notify(db, org: code, roles: [.filler, .head], kind: "approve", title: "\(year) 年度报表\(target.rawValue)",
                                       body: "\(who)审核通过了报表。", link: link)
+                if target == .financeApproved, let version = view.currentVersion {
+                    // The public package is made now, beside the server, so that 公开 does not wait for it.
+                    try await db.raw("DELETE FROM prepare_queue WHERE report = \(bind: id)").run()
+                    try await db.raw("""
+                        INSERT INTO prepare_queue (report, year, org, version) VALUES (\(bind: id), \(bind: year), \(bind: code), \(bind: version))
+                        """).run()
+                }
                 if target == .departmentApproved, let bureau = try await self.bureauOf(db, view.org) {
                     try await self.notify(db, org: bureau, roles: [.finance], kind: "awaiting", title: "待审核：\(view.org.name)",
                                           body: "\(view.org.name)的 \(year) 年度报表已经主管部门审核，等待财政审核。", link: link)
                 }
             case .publish:
+                try await db.raw("DELETE FROM prepared WHERE report = \(bind: id)").run()
                 try await self.notify(db, org: code, roles: [.filler, .head], kind: "publish", title: "\(year) 年度报表已公开",
                                       body: "报表已公开：/public/\(year)/\(code)/", link: "/public/\(year)/\(code)/")
                 // Published again after a 撤回: an 更正, dated, with the reason the public was given.
@@ -877,18 +885,71 @@ extension Cycle {
         }
     }
 
-    /// The published files of the disclosure package of the current version.
+    /// The published files of the disclosure package of the current version: as prepared when 财政 approved
+    /// it, or made now when they are not (yet) there.
     func publicationFiles(_ view: ReportView) async throws -> [String: Data] {
-        let disclosure = try await backend.read { db in try await self.storedDataset(db, year: view.year, org: view.org.code, version: nil) }
+        let id = Self.reportID(view.year, view.org.code)
+        if let version = view.currentVersion {
+            let prepared = try await backend.read { db in
+                try await db.raw("SELECT path, content FROM prepared WHERE report = \(bind: id) AND version = \(bind: version)").all().map {
+                    (try $0.decode(column: "path", as: String.self), try $0.decode(column: "content", as: Data.self))
+                }
+            }
+            if !prepared.isEmpty { return Dictionary(prepared, uniquingKeysWith: { a, _ in a }) }
+        }
+        return try await makePublicationFiles(year: view.year, org: view.org.code, version: view.currentVersion, name: "\(view.org.code)-\(view.year)")
+    }
+
+    /// The public package of the current version, made from its dataset (the PDF printed when set so).
+    func makePublicationFiles(year: Int, org code: String, version: Int?, name: String) async throws -> [String: Data] {
+        let disclosure = try await backend.read { db in try await self.storedDataset(db, year: year, org: code, version: version) }
         guard let disclosure else { throw StoreError.conflict("报表没有版本，无法公开。") }
         let catalog = catalog, rules = rules, pdf = settings.publishPDF
         let publication = try await timed(.publish) { try await offload {
             do {
-                return try Publisher.build(disclosure, catalog: catalog, rules: rules, source: "\(view.org.code)-\(view.year)", pdf: pdf)
+                return try Publisher.build(disclosure, catalog: catalog, rules: rules, source: name, pdf: pdf)
             } catch { throw StoreError(Problem(error)) }
         } }
         if let problem = publication.pdfProblem { logger.warning("report.pdf 未生成：\(problem.message)") }
         return publication.published
+    }
+
+    /// Makes the public package of the next version 财政 approved (the worker beside the server calls it), so
+    /// that 公开 only copies it. A version approved again, or published meanwhile, is not overwritten by an
+    /// older package. Returns false when nothing waits.
+    public func prepareNextPublication() async throws -> Bool {
+        let now = Clock.epoch()
+        let claimed = try await backend.write { db -> (String, Int, String, Int, Int)? in
+            guard let row = try await db.raw("""
+                SELECT report FROM prepare_queue WHERE lease_until < \(bind: now) ORDER BY report LIMIT 1
+                """).first() else { return nil }
+            let report = try row.decode(column: "report", as: String.self)
+            guard let claimed = try await db.raw("""
+                UPDATE prepare_queue SET lease_until = \(bind: now + 600), attempts = attempts + 1
+                WHERE report = \(bind: report) AND lease_until < \(bind: now) RETURNING report, year, org, version, attempts
+                """).first() else { return nil }
+            return (report, try claimed.decode(column: "year", as: Int.self), try claimed.decode(column: "org", as: String.self),
+                    try claimed.decode(column: "version", as: Int.self), try claimed.decode(column: "attempts", as: Int.self))
+        }
+        guard let (report, year, org, version, attempts) = claimed else { return false }
+        guard attempts <= 3 else {
+            // Given up: 公开 makes the package at the click, as without the worker.
+            try await backend.write { db in try await db.raw("DELETE FROM prepare_queue WHERE report = \(bind: report)").run() }
+            return true
+        }
+        let files = try await makePublicationFiles(year: year, org: org, version: version, name: "\(org)-\(year)")
+        try await backend.write { db in
+            guard try await db.raw("""
+                DELETE FROM prepare_queue WHERE report = \(bind: report) AND version = \(bind: version) RETURNING report
+                """).first() != nil else { return }
+            try await db.raw("DELETE FROM prepared WHERE report = \(bind: report)").run()
+            for (path, data) in files.sorted(by: { $0.key < $1.key }) {
+                try await db.raw("""
+                    INSERT INTO prepared (report, version, path, content) VALUES (\(bind: report), \(bind: version), \(bind: path), \(bind: data))
+                    """).run()
+            }
+        }
+        return true
     }
 
     // MARK: - Public

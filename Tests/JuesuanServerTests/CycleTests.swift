@@ -3,7 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Juesuan
 import JuesuanServer
-import JuesuanStore
+@testable import JuesuanStore
 import JuesuanTestSupport
 import SQLKit
 import Testing
@@ -83,6 +83,12 @@ import Testing
                 let finance = try await Person.login(client, "caizheng")
                 let financeApproved = try await finance.call(.post, Self.base + "/transitions", json: ["action": "approve"])
                 #expect(financeApproved.json["state"] as? String == "财政已审核", "\(financeApproved.text)")
+                // The public package is made beside the server when 财政 approves (the worker's step), so that 公开 only copies it.
+                #expect(try await harness.cycle.prepareNextPublication(), "the approved version's package is made")
+                #expect(try await !harness.cycle.prepareNextPublication(), "nothing else waits")
+                let prepared = try await harness.cycle.publicationFiles(try await harness.cycle.report(try await AttackTests.caller(harness.cycle, "caizheng"),
+                                                                                                       year: 2021, org: Self.unit))
+                #expect(prepared["index.html"] != nil && prepared["workbook.xlsx"] != nil)
                 let published = try await finance.call(.post, Self.base + "/transitions", json: ["action": "publish"])
                 #expect(published.status == 200, "\(published.text)")
                 #expect(published.json["state"] as? String == "已公开")
@@ -97,6 +103,7 @@ import Testing
                 }
                 let workbook = try await Person.call(client, .get, "/public/2021/\(Self.unit)/workbook.xlsx")
                 #expect(workbook.status == 200)
+                #expect(workbook.body == prepared["workbook.xlsx"], "公开 copied the prepared package")
                 #expect(workbook.body.starts(with: [0x50, 0x4B]))
                 if ExternalTools.printing {
                     let pdf = try await Person.call(client, .get, "/public/2021/\(Self.unit)/report.pdf")

@@ -543,12 +543,7 @@ class Pages(unittest.TestCase):
         d = self.driver
         unit = "420103003998"
         self.login("admin")
-        d.get(URL + "/app/admin")
-        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
-            handle.write("单位编码,名称,上级编码,类型\n" + unit + ",网页填报试点单位,420103003,单位\n")
-            path = handle.name
-        d.find_element(By.ID, "org-file").send_keys(path)
-        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/orgs']//button"))
+        self.add_unit(unit, "网页填报试点单位", "420103003")
         for field, value in [("u-login", "tianxie"), ("u-name", "网页填报员"), ("u-org", unit), ("u-password", "quiet-harbor-72")]:
             d.find_element(By.ID, field).send_keys(value)
         d.find_element(By.XPATH, "//select[@id='u-role']/option[@value='filler']").click()
@@ -650,12 +645,7 @@ class Pages(unittest.TestCase):
         d = self.driver
         unit, filler, head = "420103003997", "zhengbiao", "zhengbiaofz"
         self.login("admin")
-        d.get(URL + "/app/admin")
-        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
-            handle.write("单位编码,名称,上级编码,类型\n" + unit + ",整表录入单位,420103003,单位\n")
-            path = handle.name
-        d.find_element(By.ID, "org-file").send_keys(path)
-        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/orgs']//button"))
+        self.add_unit(unit, "整表录入单位", "420103003")
         for login, name, role in [(filler, "整表录入员", "filler"), (head, "整表负责人", "head")]:
             d.get(URL + "/app/admin")
             for field, value in [("u-login", login), ("u-name", name), ("u-org", unit), ("u-password", "steady-river-58")]:
@@ -822,6 +812,16 @@ class Pages(unittest.TestCase):
         d.get(URL + "/app/inbox?year=2021")
         self.assertIn("演示汇总局", d.find_element(By.TAG_NAME, "main").text)
         self.logout()
+
+    def add_unit(self, code, name, parent):
+        """The administrator adds a unit from an organisation file, on the administration page."""
+        d = self.driver
+        d.get(URL + "/app/admin")
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
+            handle.write(f"单位编码,名称,上级编码,类型\n{code},{name},{parent},单位\n")
+            path = handle.name
+        d.find_element(By.ID, "org-file").send_keys(path)
+        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/orgs']//button"))
 
     def fill_form(self, report, which, form, department):
         """One 绩效自评 form through its page: the fields typed, the goals typed, the indicator rows pasted."""

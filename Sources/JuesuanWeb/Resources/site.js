@@ -19,6 +19,11 @@
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (event) {
       if (!window.confirm(form.getAttribute('data-confirm'))) { event.preventDefault(); return; }
+      // A step that takes a moment says so, and cannot be sent twice.
+      if (form.getAttribute('data-busy')) {
+        var button = form.querySelector('button');
+        if (button) { button.disabled = true; button.textContent = form.getAttribute('data-busy'); }
+      }
       if (!form.querySelector('input[name=confirmed]')) {
         var field = document.createElement('input');
         field.type = 'hidden'; field.name = 'confirmed'; field.value = '1';
