@@ -65,6 +65,8 @@ public final class Cycle: Sendable {
     /// Identifies the rule catalogue in force: a version checked under another must be checked again.
     public let catalogueVersion: String
     let logger: Logger
+    /// Part 3 and the scored forms of versions already shown (versions never change).
+    let partsCache = PartsCache()
     /// Verified against when a login does not exist, so that timing does not tell which logins exist.
     let dummyHash: String
 

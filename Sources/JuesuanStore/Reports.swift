@@ -349,6 +349,17 @@ extension Cycle {
         return try await offload { Engine.reviewParts(dataset, catalog: catalog) }
     }
 
+    /// The same for a stored version: written once and kept (a version never changes), so a page shown again
+    /// does not write Part 3 again.
+    public func reviewParts(_ dataset: Disclosure, year: Int, org code: String, version: Int) async throws -> ReviewParts {
+        let key = "\(Self.reportID(year, code))#\(version)"
+        if let kept = await partsCache.get(key) { return kept }
+        let parts = try await reviewParts(dataset)
+        let value = ReviewParts(scheme: parts.scheme, scores: parts.scores, narrative: parts.narrative)
+        await partsCache.put(key, value)
+        return value
+    }
+
     public func reportPage(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> PageData {
         try await backend.read { db in
             let view = try await self.reportView(db, caller, year: year, org: code)
@@ -1128,5 +1139,27 @@ extension Cycle {
             return Progress(year: year, deadline: task.deadline, daysLeft: Self.daysLeft(task.deadline), total: total, byState: byState,
                             withErrors: errors, unexplained: unexplained, published: byState[ReportState.published.rawValue] ?? 0)
         }
+    }
+}
+
+/// Part 3 as written from a version, and its forms scored by the rules.
+public struct ReviewParts: Sendable {
+    public var scheme: ScoringScheme?
+    public var scores: [ScoredForm]
+    public var narrative: [GeneratedSection]
+}
+
+/// The review parts of the versions shown most recently (at most `limit`), by report and version.
+actor PartsCache {
+    private var entries: [String: ReviewParts] = [:]
+    private var order: [String] = []
+    private let limit = 200
+
+    func get(_ key: String) -> ReviewParts? { entries[key] }
+
+    func put(_ key: String, _ value: ReviewParts) {
+        if entries[key] == nil { order.append(key) }
+        entries[key] = value
+        while order.count > limit { entries[order.removeFirst()] = nil }
     }
 }

@@ -491,7 +491,7 @@ struct Pages: Sendable {
                                            mayRemark: caller.user.role.may(.review) && caller.isAbove(view.org.path))
             // The whole disclosure as it will be published — Part 3 情况说明 and the forms included —
             // with the findings at their places.
-            let parts = try await cycle.reviewParts(dataset)
+            let parts = try await cycle.reviewParts(dataset, year: year, org: code, version: version.number)
             let embedded = HTMLWriter.embeddedReview(dataset, findings: findings.map(Views.finding), scores: parts.scores,
                                                      scheme: parts.scheme, narrative: parts.narrative)
             model.rendered = embedded.body
