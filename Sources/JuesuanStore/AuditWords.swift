@@ -6,7 +6,7 @@ public enum AuditWords {
     public static let actions: [String: String] = [
         "login": "登录", "login-failed": "登录失败", "logout": "退出", "account-locked": "账户锁定", "password-changed": "修改密码",
         "password-reset": "重置密码", "user-created": "新建用户", "user-changed": "修改用户", "user-unlocked": "解除锁定",
-        "bootstrap": "初始化", "orgs-imported": "导入组织机构", "org-changed": "修改单位", "task-created": "设立年度任务",
+        "bootstrap": "初始化", "logo-set": "设置公开标志", "logo-removed": "去掉公开标志", "orgs-imported": "导入组织机构", "org-changed": "修改单位", "task-created": "设立年度任务",
         "task-changed": "修改年度任务", "upload": "上传", "recheck": "重新检查", "consolidate": "汇总", "explain": "填写说明", "confirm": "审核确认", "remind": "催报", "withdraw": "撤回", "remark": "批注",
         "submit": "上报", "return": "退回", "approve": "审核通过", "publish": "公开", "batch-created": "新建批量审查",
         "batch-file": "批量审查加入文件",
@@ -33,6 +33,7 @@ public enum AuditWords {
         case "user": return "用户 \(rest)"
         case "org": return "单位 \(rest)"
         case "task": return "\(rest) 年度任务"
+        case "site": return "公开页面的标志"
         case "file": return "文件“\(rest)”"
         case "batch": return "批量审查 \(rest)"
         default: return target

@@ -121,6 +121,8 @@ enum Migrations {
                   + "PRIMARY KEY (report, version, path))",
                   "CREATE TABLE prepare_queue (report TEXT PRIMARY KEY, year INTEGER NOT NULL, org TEXT NOT NULL, version INTEGER NOT NULL, "
                   + "lease_until INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0)"]),
+            // The bureau's settings for the public pages (its logo).
+            (15, ["CREATE TABLE site (key TEXT PRIMARY KEY, value \(d.bytes) NOT NULL)"]),
         ]
     }
 

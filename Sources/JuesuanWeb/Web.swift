@@ -108,6 +108,23 @@ public enum JuesuanWeb {
             return try await pages.flash(context, notice: "\(added) 个文件排队审查。", to: "/app/batches/\(id)")
         } }
         router.get("/app/admin") { request, context in try await pages.admin(request, context) }
+        router.post("/app/admin/logo") { request, context in try await pages.post(request, context) { form, caller in
+            if form["action"] == "remove" {
+                try await cycle.setLogo(caller, nil)
+                return try await pages.flash(context, notice: "已去掉公开页面的标志。", to: "/app/admin")
+            }
+            guard let file = form.files.first(where: { $0.name == "logo" }), !file.data.isEmpty else { throw StoreError.invalid("请选择标志图片。") }
+            try await cycle.setLogo(caller, file.data)
+            return try await pages.flash(context, notice: "已设置公开页面的标志。", to: "/app/admin")
+        } }
+        router.get("/public/logo") { _, _ in
+            guard let (data, type) = try await cycle.logo() else { throw StoreError.notFound("没有设置标志。") }
+            var headers = HTTPFields()
+            headers[.contentType] = type
+            headers[.cacheControl] = "public, max-age=300"
+            headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+        }
         router.post("/app/admin/orgs") { request, context in try await pages.post(request, context) { form, caller in
             guard let file = form.files.first(where: { $0.name == "file" }), !file.data.isEmpty else { throw StoreError.invalid("请选择组织机构文件。") }
             do {
@@ -1108,7 +1125,7 @@ struct Pages: Sendable {
         }
         struct Option { var value: String, text: String }
         struct LogRow { var at: String, actor: String, ip: String, action: String, target: String, change: String, detail: String }
-        var csrf: String, mayAdminister: Bool
+        var csrf: String, mayAdminister: Bool, hasLogo: Bool
         var tasks: [TaskRow], taskYear: Int, taskDeadline: String, layouts: [String]
         var userCount: Int, users: [UserRow], roles: [Option]
         var filterAction: String, filterActor: String, exportHref: String
@@ -1128,7 +1145,7 @@ struct Pages: Sendable {
             let log = try await cycle.auditLog(caller, action: action, actor: actor, paging: Paging(offset: offset, limit: 50))
             let filters = (action.map { "&action=" + Self.query($0) } ?? "") + (actor.map { "&actor=" + Self.query($0) } ?? "")
             let model = AdminPage(
-                csrf: context.csrf ?? "", mayAdminister: mayAdminister,
+                csrf: context.csrf ?? "", mayAdminister: mayAdminister, hasLogo: try await cycle.logo() != nil,
                 tasks: tasks.map { .init(year: $0.year, layout: $0.layout, catalogue: $0.catalogue, deadline: Views.date($0.deadline)) },
                 taskYear: tasks.first?.year ?? Views.defaultYear, taskDeadline: tasks.first?.deadline ?? "", layouts: TableLayout.all.map(\.id),
                 userCount: users.total,
@@ -1165,7 +1182,7 @@ struct Pages: Sendable {
     struct PublicIndexPage {
         struct Row { var base: String, name: String, published: String, pdf: Bool, workbook: Bool, openData: Bool }
         struct Group { var department: String, rows: [Row] }
-        var year: Int, total: Int, jurisdiction: String, groups: [Group], empty: Bool
+        var year: Int, total: Int, jurisdiction: String, hasLogo: Bool, groups: [Group], empty: Bool
         var pager: Views.Pager?
     }
 
@@ -1186,7 +1203,7 @@ struct Pages: Sendable {
             }
         }
         let model = PublicIndexPage(
-            year: year, total: list.total, jurisdiction: jurisdiction, groups: groups, empty: groups.isEmpty,
+            year: year, total: list.total, jurisdiction: jurisdiction, hasLogo: try await cycle.logo() != nil, groups: groups, empty: groups.isEmpty,
             pager: Views.pager(total: list.total, offset: offset, limit: 100) { "/public/\(year)/?offset=\($0)" })
         return Self.html(Views.layout(title: "\(jurisdiction) \(year) 年度已公开", user: context.caller?.user, csrf: context.csrf, current: "public",
                                       body: Views.render("public-index", model), brand: jurisdiction.isEmpty ? nil : jurisdiction))

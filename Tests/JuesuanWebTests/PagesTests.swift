@@ -682,3 +682,43 @@ struct DepartmentProgressTests {
         }
     }
 }
+
+@Suite("web: the bureau's logo on the public pages", .serialized)
+struct LogoTests {
+    typealias Browser = PagesTests.Browser
+
+    @Test("the root's administrator sets a PNG logo: shown on the public index and served as an image; a file that is not one, or one too large, refused; others may not; removed")
+    func logo() async throws {
+        try await PagesTests.withPages(synthetic: 0) { cycle, client in
+            let admin = try await Browser.login(client, "admin")
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 7, count: 64)
+            func send(_ parts: [(String, String?, Data)]) async throws -> (Int, String?) {
+                var headers = HTTPFields()
+                headers[.cookie] = admin.cookie
+                headers[.contentType] = "multipart/form-data; boundary=LogoBoundary"
+                let body = FormsTests.multipart("LogoBoundary", [("_csrf", nil, Data(admin.csrf.utf8))] + parts)
+                let response = try await client.executeRequest(uri: "/app/admin/logo", method: .post, headers: headers, body: ByteBuffer(data: body))
+                return (Int(response.status.code), response.headers[.location])
+            }
+            #expect(try await client.executeRequest(uri: "/public/logo", method: .get, headers: [:], body: nil).status == .notFound)
+            // Not an image, and too large: refused, said on the page.
+            #expect(try await send([("logo", "标志.png", Data("<svg onload=alert(1)>".utf8))]).0 == 303)
+            #expect(try await admin.get("/app/admin").1.contains("PNG 或 JPEG"))
+            _ = try await send([("logo", "大.png", png + Data(repeating: 0, count: Cycle.logoLimit))])
+            #expect(try await admin.get("/app/admin").1.contains("超过 256 KiB"))
+            #expect(try await cycle.logo() == nil)
+            // A PNG: kept, served as one, on the public index.
+            #expect(try await send([("logo", "标志.png", png), ("action", nil, Data("set".utf8))]).0 == 303)
+            let served = try await client.executeRequest(uri: "/public/logo", method: .get, headers: [:], body: nil)
+            #expect(served.status == .ok && served.headers[.contentType] == "image/png" && Data(buffer: served.body) == png)
+            let index = try await client.executeRequest(uri: "/public/2021/", method: .get, headers: [:], body: nil)
+            #expect(String(decoding: Data(buffer: index.body), as: UTF8.self).contains("<img src=\"/public/logo\""))
+            // Only the root's administrators.
+            let reviewer = try await PagesTests.caller(cycle, "zhuguan")
+            await #expect(throws: StoreError.self) { try await cycle.setLogo(reviewer, png) }
+            // Removed.
+            #expect(try await send([("action", nil, Data("remove".utf8))]).0 == 303)
+            #expect(try await cycle.logo() == nil)
+        }
+    }
+}
