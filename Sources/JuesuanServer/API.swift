@@ -342,7 +342,8 @@ public struct API: Sendable {
             throw StoreError.notFound("没有已公开的文件“\(path)”。")
         }
         var response = raw(data, type: type)
-        response.headers[.cacheControl] = "public, max-age=300"
+        // Asked again every time: a 撤回 or an 更正 must reach readers at once, not after a cached copy expires.
+        response.headers[.cacheControl] = "no-cache"
         return response
     }
 

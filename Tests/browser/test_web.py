@@ -877,7 +877,8 @@ class Pages(unittest.TestCase):
         d.get(URL + "/app/inbox?year=2021")
         boxes = d.find_elements(By.CSS_SELECTOR, "form.batch-approve input[type=checkbox]")
         self.assertTrue(boxes, "待我审核 should list the reports the demo's 主管部门 approved")
-        chosen = boxes[:3]
+        self.assertGreaterEqual(len(boxes), 20, "the demo's 主管部门 approved at least 20 reports")
+        chosen = boxes[:20]
         for box in chosen:
             box.click()
         shoot(d, "inbox-awaiting")
@@ -898,6 +899,40 @@ class Pages(unittest.TestCase):
         d.get(URL + "/app/messages")
         self.assertIn("2021 年度报表已撤回", d.page_source)
         shoot(d, "messages")
+        # 更正: the unit sends it up again; the 主管部门 leaves a 批注 on a finding, which the unit sees at its place with who
+        # and when; approved again at both levels and published: the public page lists the correction with its reason.
+        d.get(URL + REPORT)
+        self.explain_all()
+        self.sign_off("tianbao")
+        self.transition("submit")
+        self.assertIn("上报成功", self.notice())
+        self.logout()
+        self.login("zhuguan")
+        d.get(URL + REPORT)
+        remark = d.find_element(By.CSS_SELECTOR, "form.remark textarea")
+        remark.send_keys("请在说明中写明口径差异的具体科目。")
+        go(d, d.find_element(By.CSS_SELECTOR, "form.remark button"))
+        self.assertIn("批注已保存", self.notice())
+        self.transition("approve")
+        self.logout()
+        self.login("tianbao")
+        d.get(URL + REPORT)
+        remarks = d.find_element(By.CSS_SELECTOR, "ul.remarks").text
+        self.assertIn("请在说明中写明口径差异的具体科目。", remarks)
+        self.assertIn("主管部门审核员", remarks)
+        shoot(d, "report-remark")
+        self.logout()
+        self.login("caizheng")
+        self.transition("approve")
+        self.transition("publish")
+        self.assertEqual(self.state(), "已公开")
+        d.get(URL + f"/public/2021/{UNIT}/")
+        self.assertIn("更正说明", d.page_source)
+        self.assertIn("表3 与表5 的基本支出不一致，待更正。", d.page_source)
+        self.assertNotIn("更正后将重新公开", d.page_source, "the withdrawal notice is gone once published again")
+        shoot(d, "public-corrected")
+        d.get(URL + "/app/inbox")
+        self.logout()
 
     def test_z_people_and_mail(self):
         """管理员 imports a unit and its person from GBK files (a bad file first: every bad row listed, nothing
