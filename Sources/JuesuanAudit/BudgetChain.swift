@@ -29,6 +29,21 @@ public enum AuditedDocument: Sendable {
         }
     }
 
+    var passages: [Passage] {
+        switch self {
+        case .budget(let document): document.passages
+        case .finalAccounts(let report): report.passages
+        }
+    }
+
+    /// Documents in the order of their subject: by year, a year's budget before its final accounts.
+    var order: (Int, Int) {
+        switch self {
+        case .budget(let document): (document.year, 0)
+        case .finalAccounts(let report): (report.disclosure.year, 1)
+        }
+    }
+
     var title: String {
         switch self {
         case .budget(let document): "\(document.year) 年\(document.scope.rawValue)预算（\(document.text.source)）"
@@ -191,6 +206,43 @@ public struct BudgetChain: Sendable {
                         values: ["document": document.title, "subject": stated.key, "stated": stated.text,
                                  "other": other.title + "（第 \(actual.line) 行）", "actual": actual.value.text(2)])
                 }
+            }
+        }
+        // 机构设置 carried over: each count against the same count in the nearest earlier document (a year apart at most)
+        // that states it. A change is a warning unless the document says why nearby (机构改革, 调整, 撤并 …).
+        let counts = documents.map { Self.structureCounts($0.passages) }
+        for (b, document) in documents.enumerated() {
+            for count in counts[b] {
+                let earlier = documents.indices.filter { a in
+                    a != b && same(a, b) && documents[a].order < document.order && document.year - documents[a].year <= 1
+                        && counts[a].contains { $0.key == count.key }
+                }.max { documents[$0].order < documents[$1].order }
+                guard let a = earlier, let before = counts[a].first(where: { $0.key == count.key }) else { continue }
+                let consistent = before.value == count.value
+                links.append(ChainLink(from: document.title, to: documents[a].title, subject: count.key, stated: "\(count.value) 个",
+                                       other: "\(before.value) 个", consistent: consistent))
+                guard !consistent else { continue }
+                add("C-STRUCTURE", document, line: count.line,
+                    values: ["document": document.title, "subject": count.key, "stated": "\(count.value)",
+                             "other": documents[a].title + "（第 \(before.line) 行）", "actual": "\(before.value)",
+                             "why": count.change.map { "，文中说到“\($0)”" } ?? "，文中没有说明变化的原因", "excerpt": count.text],
+                    severity: count.change == nil ? nil : .info)
+            }
+        }
+        // The 绩效目标 a year's budget set, as the same year's final accounts report them.
+        for (i, document) in documents.enumerated() {
+            guard case .finalAccounts = document, let reported = Self.targetStatement(document.passages) else { continue }
+            for (j, other) in documents.enumerated() where i != j && same(i, j) && other.year == document.year {
+                guard case .budget = other, let set = Self.targetStatement(other.passages) else { continue }
+                let sameCount = set.projects == reported.projects
+                let sameAmount = (set.amount - reported.amount).magnitude <= set.slack + reported.slack
+                links.append(ChainLink(from: document.title, to: other.title, subject: "编报绩效目标的项目",
+                                       stated: "\(reported.projects) 个、\(reported.amountText) 万元", other: "\(set.projects) 个、\(set.amountText) 万元",
+                                       consistent: sameCount && sameAmount))
+                guard !(sameCount && sameAmount) else { continue }
+                add("C-TARGETS", document, line: reported.line,
+                    values: ["document": document.title, "stated": "\(reported.projects) 个、涉及 \(reported.amountText) 万元",
+                             "other": other.title + "（第 \(set.line) 行）", "actual": "\(set.projects) 个、涉及 \(set.amountText) 万元"])
             }
         }
         return ChainResult(department: department, years: Array(Set(documents.map(\.year))).sorted(), links: links, findings: findings)

@@ -64,6 +64,8 @@ public final class Cycle: Sendable {
     let rules: RuleCatalogue
     /// Identifies the rule catalogue in force: a version checked under another must be checked again.
     public let catalogueVersion: String
+    /// How many rules the catalogue in force holds (said to administrators instead of its fingerprint).
+    public var ruleCount: Int { rules.rules.count }
     let logger: Logger
     /// Part 3 and the scored forms of versions already shown (versions never change).
     let partsCache = PartsCache()

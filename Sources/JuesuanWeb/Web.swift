@@ -573,8 +573,9 @@ struct Pages: Sendable {
             do {
                 let saved = try await cycle.explain(caller, year: year, org: code, version: version, entries)
                 for reply in replies { _ = try await cycle.remark(caller, year: year, org: code, finding: reply.key, text: reply.text) }
-                return try await flash(context, notice: saved.isEmpty ? "没有要保存的说明。" : "已保存 \(saved.count) 条说明。",
-                                       to: "/app/reports/\(year)/\(Self.query(code))#findings")
+                var said = [saved.isEmpty ? "没有要保存的说明" : "已保存 \(saved.count) 条说明"]
+                if !replies.isEmpty { said.append("回复 \(replies.count) 条批注") }
+                return try await flash(context, notice: said.joined(separator: "，") + "。", to: "/app/reports/\(year)/\(Self.query(code))#findings")
             } catch let refused as Cycle.ExplanationsRefused {
                 var typed = ReportPage.Typed(texts: texts)
                 for problem in refused.problems { typed.problems[problem.key] = problem.error.detail }
@@ -1126,7 +1127,7 @@ struct Pages: Sendable {
         struct Option { var value: String, text: String }
         struct LogRow { var at: String, actor: String, ip: String, action: String, target: String, change: String, detail: String }
         var csrf: String, mayAdminister: Bool, hasLogo: Bool
-        var tasks: [TaskRow], taskYear: Int, taskDeadline: String, layouts: [String]
+        var tasks: [TaskRow], taskYear: Int, taskDeadline: String, layouts: [Option]
         var userCount: Int, users: [UserRow], roles: [Option]
         var filterAction: String, filterActor: String, exportHref: String
         var log: [LogRow]
@@ -1146,8 +1147,14 @@ struct Pages: Sendable {
             let filters = (action.map { "&action=" + Self.query($0) } ?? "") + (actor.map { "&actor=" + Self.query($0) } ?? "")
             let model = AdminPage(
                 csrf: context.csrf ?? "", mayAdminister: mayAdminister, hasLogo: try await cycle.logo() != nil,
-                tasks: tasks.map { .init(year: $0.year, layout: $0.layout, catalogue: $0.catalogue, deadline: Views.date($0.deadline)) },
-                taskYear: tasks.first?.year ?? Views.defaultYear, taskDeadline: tasks.first?.deadline ?? "", layouts: TableLayout.all.map(\.id),
+                tasks: tasks.map { task in
+                    // Names, not identifiers: the layout's title, and whether the task's rules are the ones in force.
+                    .init(year: task.year, layout: TableLayout.all.first { $0.id == task.layout }?.name ?? task.layout,
+                          catalogue: task.catalogue == cycle.catalogueVersion ? "现行规则目录（\(cycle.ruleCount) 条规则）" : "设立任务时的规则目录（已更新，报表须重新检查）",
+                          deadline: Views.date(task.deadline))
+                },
+                taskYear: tasks.first?.year ?? Views.defaultYear, taskDeadline: tasks.first?.deadline ?? "",
+                layouts: TableLayout.all.map { AdminPage.Option(value: $0.id, text: $0.name) },
                 userCount: users.total,
                 users: users.items.map { account in
                     let user = account.user

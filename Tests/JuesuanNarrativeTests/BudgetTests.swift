@@ -187,6 +187,57 @@ struct BudgetTests {
         #expect(result.findings.map(\.rule) == ["C-DEPARTMENT"] && result.links.isEmpty)
     }
 
+    @Test("预决算衔接：机构设置的数字沿用，变化要说明；决算所说的绩效目标与当年预算一致")
+    func carriedOver() throws {
+        let chain = BudgetChain(rules: Budget.rules)
+        let older = try BudgetReader.read(PublishedText.read(Budget.jiangsu2017))
+        let newerText = try Budget.text(Budget.jiangsu2018)
+        // 2017: 23 个内设机构、2 个下属事业单位和 2 个派出机构; 2018: 19 个内设机构 and the same others, no reason given.
+        var result = chain.link([.budget(older), .budget(try Budget.document(newerText))])
+        let structure = result.links.filter { ["内设机构", "下属事业单位", "派出机构"].contains($0.subject) }
+        #expect(structure.count == 3)
+        #expect(structure.filter(\.consistent).map(\.subject).sorted() == ["下属事业单位", "派出机构"])
+        let changed = result.findings.filter { $0.rule == "C-STRUCTURE" }
+        #expect(changed.count == 1 && changed.first?.severity == .warning)
+        #expect(changed.first?.message.contains("内设机构 19 个") == true && changed.first?.message.contains("为 23 个") == true)
+        let line = try #require(newerText.components(separatedBy: "\n").firstIndex { $0.contains("19 个内设机构") }) + 1
+        #expect(changed.first?.line == line)
+        // The same change with its reason said where the structure is described: noted, not a warning.
+        let (explained, _) = try Budget.plant(newerText, "根据部门职责分工", "根据机构改革方案")
+        result = chain.link([.budget(older), .budget(try Budget.document(explained))])
+        #expect(result.findings.filter { $0.rule == "C-STRUCTURE" }.map(\.severity) == [.info])
+        // Unchanged counts: silent.
+        let (same, _) = try Budget.plant(newerText, "19 个内设机构", "23 个内设机构")
+        result = chain.link([.budget(older), .budget(try Budget.document(same))])
+        #expect(!result.findings.contains { $0.rule == "C-STRUCTURE" })
+        #expect(result.links.filter { $0.subject == "内设机构" }.map(\.consistent) == [true])
+
+        // 普陀: the 2024 final accounts report 4 projects with 绩效目标, 598.42 万元 — but the PDF prints that passage's lines out of
+        // order ("涉及预算金额“优”的项目4个"), so as extracted nothing is compared (never a guess).
+        let pdf = try Audit.report(Budget.putuoFinal)
+        let as2024 = try Budget.text(Budget.putuo).replacingOccurrences(of: "2025", with: "2024")
+        result = chain.link([.finalAccounts(pdf), .budget(try Budget.document(as2024))])
+        #expect(!result.links.contains { $0.subject == "编报绩效目标的项目" })
+        // The passage as printed in order: 4 projects, 598.42 万元. The 2025 budget read as 2024 says 4 and 598.46 万元: a warning
+        // naming both; with 598.42 the link is consistent.
+        var lines = try Budget.text(Budget.putuoFinal).components(separatedBy: "\n")
+        let broken = try #require(lines.firstIndex { $0.contains("编报绩效目标的2024年度项目4个") && $0.hasSuffix("涉及预算金额") })
+        lines[broken] += "598.42万元；"
+        let ordered = lines.joined(separator: "\n")
+        let final = try ReportReader.read(PublishedText(text: ordered, source: "决算.txt"), catalog: Audit.catalog)
+        result = chain.link([.finalAccounts(final), .budget(try Budget.document(as2024))])
+        #expect(result.links.filter { $0.subject == "编报绩效目标的项目" }.map(\.consistent) == [false])
+        let targets = result.findings.filter { $0.rule == "C-TARGETS" }
+        #expect(targets.count == 1 && targets.first?.message.contains("598.46") == true && targets.first?.message.contains("598.42") == true)
+        let (agreeing, _) = try Budget.plant(as2024, "涉及项目预算资金598.46万元", "涉及项目预算资金598.42万元")
+        result = chain.link([.finalAccounts(final), .budget(try Budget.document(agreeing))])
+        #expect(result.links.filter { $0.subject == "编报绩效目标的项目" }.map(\.consistent) == [true])
+        #expect(!result.findings.contains { $0.rule == "C-TARGETS" })
+        // Another year's budget is not compared with these final accounts.
+        result = chain.link([.finalAccounts(final), .budget(try BudgetReader.read(PublishedText.read(Budget.putuo)))])
+        #expect(!result.links.contains { $0.subject == "编报绩效目标的项目" })
+    }
+
     /// Moves a named figure by 1 万元 (creating it as zero first when the table printed nothing there).
     static func shift(_ document: inout BudgetDocument, _ fact: String, by delta: Money) -> Bool {
         guard let place = document.layout.facts[fact] else { return false }

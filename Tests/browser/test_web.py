@@ -153,6 +153,14 @@ def shoot(driver, name):
     driver.set_window_size(1280, 900)
 
 
+# A small PNG (a seal-like red disc with a gold ring), for the bureau's logo.
+LOGO_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAiklEQVR42u2X3Q2AMAiEGcFJ3H8EN3CcukAtHkfDNbYJr9wXyq/Z"
+    "au86zjayEtGpMFFxGuLNYbttaCkgEeEvICFxVNgDgQBY8R5EmjiTG1TovawPf4XnBC0/OAqlANniMIQ0ANuKN8D6AP+ogt0JJYZR"
+    "+TiWWEgkVrLypVRiLZc4TGROM4njdOZ7ADVlhpeAi8fXAAAAAElFTkSuQmCC"
+)
+
+
 class Pages(unittest.TestCase):
     def setUp(self):
         self.driver = browser()
@@ -913,14 +921,37 @@ class Pages(unittest.TestCase):
         remark.send_keys("请在说明中写明口径差异的具体科目。")
         go(d, d.find_element(By.CSS_SELECTOR, "form.remark button"))
         self.assertIn("批注已保存", self.notice())
-        self.transition("approve")
+        self.transition("return", reason="请按批注补充说明后重新上报。")
+        self.assertIn("退回成功", self.notice())
         self.logout()
+        # The unit sees the remark at its finding with who and when, answers it, and sends a new version: the thread
+        # stays with the finding in the new version.
         self.login("tianbao")
         d.get(URL + REPORT)
         remarks = d.find_element(By.CSS_SELECTOR, "ul.remarks").text
         self.assertIn("请在说明中写明口径差异的具体科目。", remarks)
         self.assertIn("主管部门审核员", remarks)
+        reply = d.find_element(By.CSS_SELECTOR, "form.explain-all div.reply textarea")
+        reply.send_keys("已在说明中写明：差异在 2010301 行政运行。")
+        go(d, d.find_element(By.XPATH, "//form[contains(@class,'explain-all')]//button[text()='保存全部说明']"))
+        self.assertIn("回复 1 条批注", self.notice())
         shoot(d, "report-remark")
+        before = len(d.find_elements(By.CSS_SELECTOR, "section.versions tbody tr"))
+        self.upload(os.path.join(WORKBOOKS, "corrected.xlsx"))
+        self.assertIn("已保存为第", self.notice())
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "section.versions tbody tr")), before + 1)
+        thread = d.find_element(By.CSS_SELECTOR, "ul.remarks").text
+        self.assertIn("请在说明中写明口径差异的具体科目。", thread)
+        self.assertIn("已在说明中写明：差异在 2010301 行政运行。", thread)
+        self.explain_all()
+        self.sign_off("tianbao")
+        self.transition("submit")
+        self.assertIn("上报成功", self.notice())
+        self.logout()
+        self.login("zhuguan")
+        d.get(URL + REPORT)
+        self.assertIn("已在说明中写明：差异在 2010301 行政运行。", d.find_element(By.CSS_SELECTOR, "ul.remarks").text)
+        self.transition("approve")
         self.logout()
         self.login("caizheng")
         self.transition("approve")
@@ -951,6 +982,19 @@ class Pages(unittest.TestCase):
             d.find_element(By.ID, field).send_keys(path)
             go(d, d.find_element(By.XPATH, f"//form[@action='{form}']//button"))
 
+        # The bureau's logo on the public pages.
+        with tempfile.NamedTemporaryFile("wb", suffix=".png", delete=False) as handle:
+            handle.write(base64.b64decode(LOGO_PNG))
+            logo = handle.name
+        d.find_element(By.ID, "logo-file").send_keys(logo)
+        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/logo']//button[@value='set']"))
+        self.assertIn("标志", self.notice())
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, "img[src='/public/logo']"))
+        shoot(d, "admin-logo")
+        d.get(URL + "/public/2021/")
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, "p.public-logo img"))
+        shoot(d, "public-index-logo")
+        d.get(URL + "/app/admin")
         upload("org-file", "/app/admin/orgs", "单位编码,名称,上级编码,类型\n" + unit + ",邮件试点单位,420103001,单位\n")
         self.assertIn("新增 1", self.notice())
         # The new unit in the tree, renamed in place.
