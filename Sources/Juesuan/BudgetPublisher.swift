@@ -4,6 +4,7 @@ import JuesuanCore
 import JuesuanImport
 import JuesuanRender
 import JuesuanRules
+import JuesuanXLSX
 
 /// Builds the public files of a budget (部门预算): the page, the PDF, the data and its open-data package
 /// (a Fiscal Data Package with phase "approved"); the audit of the data goes to the review files only.
@@ -23,7 +24,8 @@ public enum BudgetPublisher {
         let document = try BudgetDocument(dataset: dataset)
         let findings = BudgetAuditor(rules: try RuleCatalogue.budget(), language: try RuleCatalogue.standard(), catalog: catalog).audit(document)
         let html = BudgetHTML.page(dataset, layout: layout)
-        var published: [String: Data] = ["index.html": Data(html.utf8), "budget.json": dataset.json()]
+        var published: [String: Data] = ["index.html": Data(html.utf8), "budget.json": dataset.json(),
+                                         "workbook.xlsx": try BudgetWorkbook.data(dataset, layout: layout)]
         var resources: [[String: Any]] = []
         for spec in layout.tables {
             guard let table = dataset.tables[spec.id] else { continue }

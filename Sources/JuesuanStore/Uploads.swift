@@ -58,6 +58,9 @@ public enum Uploads {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             let inflated = try checkedEntries(bytes, name: name, limits: limits)
             let entries = inflated.paths
+            if BudgetWorkbook.recognizes(entries: inflated.contents) {
+                throw StoreError.unsupported("“\(name)”是部门预算填报工作簿，而这是部门决算的报表：请上传决算工作簿（可在本页下载可填写的工作簿）。")
+            }
             if entries.contains("xl/workbook.xml") {
                 var disclosure = try readWorkbook(inflated.contents, name: name)
                 // A workbook juesuan made to be filled: its computed cells are formulas (locked), which a

@@ -82,26 +82,9 @@ public enum WorkbookReader {
     }
 
     static func read(name: String, part: (String) throws -> Data?) throws -> Disclosure {
-        func entry(_ path: String) throws -> Data? {
-            guard let data = try part(path) else { return nil }
-            // Foundation's XMLParser on Linux crashes on some malformed UTF-8 inside tags instead of
-            // reporting an error, so every part is checked before it reaches the parser.
-            guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
-                throw Failure(description: "\(name)：部件 \(path) 不是有效的 UTF-8 XML，工作簿已损坏")
-            }
-            return data
-        }
-        guard let workbookXML = try entry("xl/workbook.xml"), let relsXML = try entry("xl/_rels/workbook.xml.rels") else {
-            throw Failure(description: "\(name)：缺少 xl/workbook.xml，不是 Excel 工作簿")
-        }
-        let strings = try entry("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
-        let relations = Relations.parse(relsXML)
-        var sheets: [String: [Int: [Int: Cell]]] = [:]
-        for (sheetName, relation) in Sheets.parse(workbookXML) {
-            guard let target = relations[relation] else { continue }
-            let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
-            if let xml = try entry(path) { sheets[sheetName] = SheetCells.parse(xml, strings: strings) }
-        }
+        // Foundation's XMLParser on Linux crashes on some malformed UTF-8 inside tags instead of reporting an error,
+        // so every part is checked before it reaches the parser (in allSheets).
+        let sheets = try allSheets(name: name, part: part)
         guard let meta = sheets["数据集"] else { throw Failure(description: "\(name)：缺少“数据集”工作表（单位、年度）") }
         func metaValue(_ key: String) -> String? {
             meta.values.first { $0[0]?.text == key }?[1]?.text
@@ -121,6 +104,34 @@ public enum WorkbookReader {
         FactRows.apply(facts, to: &disclosure)
         disclosure.performance = FormSheets.read(sheets, schemeID: disclosure.performance.schemeID)
         return disclosure
+    }
+
+    /// Every worksheet's cells by its name.
+    static func allSheets(name: String, workbookXML: Data, relsXML: Data, entry: (String) throws -> Data?) throws -> [String: [Int: [Int: Cell]]] {
+        let strings = try entry("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
+        let relations = Relations.parse(relsXML)
+        var sheets: [String: [Int: [Int: Cell]]] = [:]
+        for (sheetName, relation) in Sheets.parse(workbookXML) {
+            guard let target = relations[relation] else { continue }
+            let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            if let xml = try entry(path) { sheets[sheetName] = SheetCells.parse(xml, strings: strings) }
+        }
+        return sheets
+    }
+
+    /// Every worksheet of a workbook whose ZIP parts are given by `part`, each part checked as UTF-8 first.
+    static func allSheets(name: String, part: (String) throws -> Data?) throws -> [String: [Int: [Int: Cell]]] {
+        func entry(_ path: String) throws -> Data? {
+            guard let data = try part(path) else { return nil }
+            guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
+                throw Failure(description: "\(name)：部件 \(path) 不是有效的 UTF-8 XML，工作簿已损坏")
+            }
+            return data
+        }
+        guard let workbookXML = try entry("xl/workbook.xml"), let relsXML = try entry("xl/_rels/workbook.xml.rels") else {
+            throw Failure(description: "\(name)：缺少 xl/workbook.xml，不是 Excel 工作簿")
+        }
+        return try allSheets(name: name, workbookXML: workbookXML, relsXML: relsXML, entry: entry)
     }
 
     static func money(_ cell: Cell?, file: String, sheet: String, row: Int) throws -> Money? {

@@ -20,7 +20,7 @@ struct Juesuan: ParsableCommand {
         数据集格式见 docs/dataset.md，规则目录见 docs/rules.md。
         """,
         version: "juesuan \(Version.current)",
-        subcommands: [Check.self, Build.self, Score.self, Audit.self, Import.self, Derive.self, Consolidate.self, Synth.self, Rules.self, Serve.self, Backup.self]
+        subcommands: [Check.self, Build.self, Score.self, Audit.self, Import.self, Derive.self, Consolidate.self, Synth.self, Blank.self, Rules.self, Serve.self, Backup.self]
     )
 }
 
@@ -37,7 +37,7 @@ struct CatalogOption: ParsableArguments {
 
 /// Options shared by the commands that read a dataset.
 struct DatasetOptions: ParsableArguments {
-    @Argument(help: "数据集文件夹（内含 disclosure.yaml 与 tables/）。")
+    @Argument(help: "数据集文件夹（内含 disclosure.yaml 与 tables/）；预算：budget.json、含它的文件夹或填好的预算工作簿（.xlsx）。")
     var dataset: String
 
     @OptionGroup var catalogOption: CatalogOption
@@ -111,10 +111,13 @@ struct Build: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        // A budget dataset (budget.json): its own publisher.
-        let budgetFile = options.dataset.hasSuffix(".json") ? options.dataset : (options.dataset as NSString).appendingPathComponent("budget.json")
+        // A budget dataset (budget.json) or a filled budget workbook: its own publisher.
+        let budgetFile = options.dataset.hasSuffix(".json") || options.dataset.lowercased().hasSuffix(".xlsx")
+            ? options.dataset : (options.dataset as NSString).appendingPathComponent("budget.json")
         if FileManager.default.fileExists(atPath: budgetFile) {
-            let dataset = try BudgetDataset.read(URL(fileURLWithPath: budgetFile), displayName: budgetFile)
+            let dataset = budgetFile.lowercased().hasSuffix(".xlsx")
+                ? try BudgetWorkbook.read(entries: try BudgetWorkbook.entries(URL(fileURLWithPath: budgetFile), displayName: budgetFile), displayName: budgetFile)
+                : try BudgetDataset.read(URL(fileURLWithPath: budgetFile), displayName: budgetFile)
             try OutputFolder.claim(out, force: force)
             let package = try BudgetPublisher.build(dataset, catalog: try options.catalogOption.load(), pdf: !noPdf, source: budgetFile)
             try OutputFolder.write(to: out, command: "build", force: force) { staging in
@@ -223,7 +226,16 @@ struct Import: ParsableCommand {
     func run() throws {
         try OutputFolder.claim(out, force: force)
         let disclosure: Disclosure
-        if file.lowercased().hasSuffix(".xlsx") {
+        if file.lowercased().hasSuffix(".xlsx"),
+           let parts = try? BudgetWorkbook.entries(URL(fileURLWithPath: file), displayName: file), BudgetWorkbook.recognizes(entries: parts) {
+            // A filled budget workbook: written as budget.json.
+            let dataset = try BudgetWorkbook.read(entries: parts, displayName: file)
+            try OutputFolder.write(to: out, command: "import", force: force) { staging in
+                try dataset.json().write(to: staging.appendingPathComponent("budget.json"))
+            }
+            FileHandle.standardError.write(Data("已写出预算数据 \(out)/budget.json（\(dataset.department) \(dataset.year) 年度\(dataset.scope.rawValue)预算，版式 \(dataset.layout)）\n".utf8))
+            return
+        } else if file.lowercased().hasSuffix(".xlsx") {
             disclosure = try WorkbookReader.read(URL(fileURLWithPath: file), displayName: file)
         } else if let text = try? PublishedText.read(URL(fileURLWithPath: file), displayName: file), let layout = BudgetReader.recognize(text) {
             // A budget: written as budget.json (build it with juesuan build).
@@ -392,5 +404,50 @@ func writeReplacing(_ data: Data, to path: String) throws {
     guard rename(temporary.path, url.path) == 0 else {
         try? FileManager.default.removeItem(at: temporary)
         throw Problem(kind: .output, message: "无法写出“\(path)”（目录不可写）。")
+    }
+}
+
+
+struct Blank: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "写出空白的部门预算填报工作簿（Excel/WPS 填写；合计等为公式），填好后用 juesuan build 或 import 读入。",
+        discussion: "版式：\(BudgetLayout.shipped.map { "\($0.id)（\($0.name)）" }.joined(separator: "；"))。"
+    )
+
+    @Option(name: .long, help: "预算版式（shanghai-district、jiangsu-province、mof-national）。")
+    var layout: String
+
+    @Option(name: .long, help: "预算年度。")
+    var year: Int
+
+    @Option(name: .long, help: "部门（或单位）名称。")
+    var department: String
+
+    @Flag(name: .long, help: "单位预算（默认部门预算）。")
+    var unit = false
+
+    @Option(name: .long, help: "输出的工作簿（.xlsx；已存在时不覆盖，除非 --force）。")
+    var out: String
+
+    @Flag(name: .long, help: "输出文件已存在时也覆盖。")
+    var force = false
+
+    func run() throws {
+        guard let chosen = BudgetLayout.shipped.first(where: { $0.id == layout }) else {
+            throw ValidationError("不认识的预算版式“\(layout)”，应为 \(BudgetLayout.shipped.map(\.id).joined(separator: "、"))")
+        }
+        guard (1900...2200).contains(year) else { throw ValidationError("年度 \(year) 不在 1900–2200 之间") }
+        let name = department.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw ValidationError("部门名称不能为空") }
+        guard out.lowercased().hasSuffix(".xlsx") else { throw ValidationError("输出文件应以 .xlsx 结尾：\(out)") }
+        if FileManager.default.fileExists(atPath: out), !force {
+            throw Problem(kind: .output, message: "\(out) 已存在，未覆盖（要覆盖请加 --force）")
+        }
+        let blank = BudgetDataset(layout: chosen.id, scope: unit ? .unit : .department, year: year, department: name, tables: [:], narrative: [])
+        let data = try BudgetWorkbook.data(blank, layout: chosen)
+        do { try data.write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+            throw Problem(kind: .output, message: "无法写出 \(out)：\(error.localizedDescription)")
+        }
+        FileHandle.standardError.write(Data("已写出空白预算填报工作簿 \(out)（\(name) \(year) 年度\(blank.scope.rawValue)预算，\(chosen.name)）\n".utf8))
     }
 }

@@ -626,4 +626,37 @@ struct BudgetCLITests {
         let bad = try CLI.run(["synth", "--kind", "budget", "--layout", "nowhere", "--units", "1", "--out", folder.appendingPathComponent("x").path])
         #expect(bad.status == 64 && bad.stderr.contains("--layout"), "\(bad.stderr)")
     }
+
+    @Test("blank：空白预算填报工作簿；build 写出的 workbook.xlsx 经 import 与 build 读回，与合成的预算相同；不覆盖已有文件")
+    func budgetWorkbook() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-budget-workbook-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let blank = folder.appendingPathComponent("空白.xlsx").path
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var result = try CLI.run(["blank", "--layout", "shanghai-district", "--year", "2026", "--department", "演示局", "--out", blank])
+        #expect(result.status == 0 && result.stderr.contains("已写出空白预算填报工作簿"), "\(result.stderr)")
+        result = try CLI.run(["blank", "--layout", "shanghai-district", "--year", "2026", "--department", "演示局", "--out", blank])
+        #expect(result.status == 2 && result.stderr.contains("已存在"), "\(result.stderr)")
+        result = try CLI.run(["blank", "--layout", "nowhere", "--year", "2026", "--department", "演示局", "--out", blank + "x.xlsx"])
+        #expect(result.status == 64 && result.stderr.contains("nowhere"), "\(result.stderr)")
+        // A blank workbook read back: the budget named in it, nothing else.
+        result = try CLI.run(["import", blank, "--out", folder.appendingPathComponent("空白读回").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let empty = try JSONDecoder().decode(BudgetDataset.self, from: Data(contentsOf: folder.appendingPathComponent("空白读回/budget.json")))
+        #expect(empty.department == "演示局" && empty.year == 2026 && empty.layout == "shanghai-district")
+        // synth → build (no PDF) writes workbook.xlsx; import and build read it back as the same budget.
+        result = try CLI.run(["synth", "--kind", "budget", "--layout", "mof-national", "--units", "1", "--seed", "8", "--year", "2025",
+                              "--out", folder.appendingPathComponent("合成").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try CLI.run(["build", folder.appendingPathComponent("合成/001").path, "--no-pdf", "--out", folder.appendingPathComponent("公开").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let workbook = folder.appendingPathComponent("公开/workbook.xlsx").path
+        result = try CLI.run(["import", workbook, "--out", folder.appendingPathComponent("读回").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let original = try JSONDecoder().decode(BudgetDataset.self, from: Data(contentsOf: folder.appendingPathComponent("合成/001/budget.json")))
+        let back = try JSONDecoder().decode(BudgetDataset.self, from: Data(contentsOf: folder.appendingPathComponent("读回/budget.json")))
+        #expect(back == original)
+        result = try CLI.run(["build", workbook, "--no-pdf", "--out", folder.appendingPathComponent("再公开").path])
+        #expect(result.status == 0 && result.stderr.contains("0 个错误"), "\(result.stderr)")
+    }
 }
