@@ -153,11 +153,11 @@ let package = Package(
             path: "Fuzz/juesuan-fuzz"
         ),
         // Helpers shared by the test targets: seeded generator, example dataset copies.
-        .target(name: "JuesuanTestSupport", dependencies: ["JuesuanCore"]),
+        .target(name: "JuesuanTestSupport", dependencies: ["JuesuanCore", "ZIPFoundation"]),
         .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanRulesTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanNarrativeTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanAudit", "JuesuanPerformance", "JuesuanTestSupport",
-                                                            "JuesuanLedger", "JuesuanRender", "JuesuanXLSX", "ZIPFoundation"]),
+                                                            "JuesuanLedger", "JuesuanRender", "JuesuanXLSX"]),
         .testTarget(name: "JuesuanXLSXTests", dependencies: ["JuesuanCore", "JuesuanXLSX", "JuesuanImport", "JuesuanTestSupport", "ZIPFoundation"]),
         .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanLedger", "JuesuanTestSupport"]),

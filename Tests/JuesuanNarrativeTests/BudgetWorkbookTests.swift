@@ -4,23 +4,14 @@ import JuesuanCore
 import JuesuanImport
 import JuesuanLedger
 import JuesuanXLSX
+import JuesuanTestSupport
 import Testing
-import ZIPFoundation
 
 /// The budget workbook to fill: written from a budget, read back exactly; formulas whose results a program dropped
 /// computed again; a blank one filled by hand; bad cells refused with the sheet, row and column.
 @Suite("预算填报工作簿")
 struct BudgetWorkbookTests {
-    static func parts(_ data: Data) throws -> [String: Data] {
-        let archive = try Archive(data: data, accessMode: .read)
-        var parts: [String: Data] = [:]
-        for entry in archive {
-            var content = Data()
-            _ = try archive.extract(entry) { content.append($0) }
-            parts[entry.path] = content
-        }
-        return parts
-    }
+    static func parts(_ data: Data) throws -> [String: Data] { try XLSXParts.parts(data) }
 
     static func edited(_ parts: [String: Data], _ change: (String) throws -> String) rethrows -> [String: Data] {
         var parts = parts

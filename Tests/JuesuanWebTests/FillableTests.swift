@@ -10,27 +10,8 @@ import ZIPFoundation
 @Suite("填报：可填写的工作簿", .serialized)
 struct FillableTests {
     /// The parts of a workbook, each inflated.
-    static func parts(_ data: Data) throws -> [String: Data] {
-        let archive = try Archive(data: data, accessMode: .read)
-        var parts: [String: Data] = [:]
-        for entry in archive {
-            var content = Data()
-            _ = try archive.extract(entry) { content.append($0) }
-            parts[entry.path] = content
-        }
-        return parts
-    }
-
-    /// A workbook from parts (what a program that rewrites the file would save).
-    static func zip(_ parts: [String: Data]) throws -> Data {
-        let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, content) in parts.sorted(by: { $0.key < $1.key }) {
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(content.count), compressionMethod: .deflate) { position, size in
-                content.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        return archive.data ?? Data()
-    }
+    static func parts(_ data: Data) throws -> [String: Data] { try XLSXParts.parts(data) }
+    static func zip(_ parts: [String: Data]) throws -> Data { try XLSXParts.zip(parts) }
 
     @Test("the blank workbook: labels, 行次, formulas in the computed cells, protection, a number check, instructions")
     func blankWorkbook() async throws {
