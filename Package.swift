@@ -174,7 +174,7 @@ let package = Package(
         // The pages through the router (HummingbirdTesting): templates, escaping, forms as the store allows.
         .testTarget(
             name: "JuesuanWebTests",
-            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanWeb", "JuesuanTestSupport", "JuesuanXLSX",
+            dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanWeb", "JuesuanTestSupport", "JuesuanXLSX", "JuesuanLedger", "JuesuanAudit",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types")]
         ),

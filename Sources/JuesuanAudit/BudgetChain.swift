@@ -245,6 +245,23 @@ public struct BudgetChain: Sendable {
                              "other": other.title + "（第 \(set.line) 行）", "actual": "\(set.projects) 个、涉及 \(set.amountText) 万元"])
             }
         }
+        // The 绩效自评's 年度指标值 against the targets the same year's budget set, project by project.
+        for (i, document) in documents.enumerated() {
+            guard case .finalAccounts(let report) = document else { continue }
+            for (j, other) in documents.enumerated() where i != j && same(i, j) && other.year == document.year {
+                guard case .budget(let budget) = other, !budget.targets.isEmpty else { continue }
+                for link in Self.indicatorLinks(report, budget.targets) {
+                    let consistent = link.stated.map { Self.normalized($0) == Self.normalized(link.target) } ?? false
+                    links.append(ChainLink(from: document.title, to: other.title, subject: "\(link.project)·\(link.indicator)",
+                                           stated: link.stated.map { "年度指标值“\($0)”" } ?? "自评表中没有这一指标",
+                                           other: "绩效目标“\(link.target)”", consistent: consistent))
+                    guard !consistent else { continue }
+                    add("C-INDICATOR", document, line: link.line,
+                        values: ["document": document.title, "project": link.project, "indicator": link.indicator,
+                                 "stated": link.stated.map { "年度指标值为“\($0)”" } ?? "没有这一指标", "other": other.title, "target": link.target])
+                }
+            }
+        }
         return ChainResult(department: department, years: Array(Set(documents.map(\.year))).sorted(), links: links, findings: findings)
     }
 

@@ -120,3 +120,33 @@ extension BudgetChain {
         return nil
     }
 }
+
+extension BudgetChain {
+    /// The same text as a reader would see it: widths folded, spaces gone, "≥" and ">=" one sign.
+    static func normalized(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace }
+            .replacingOccurrences(of: "≥", with: ">=").replacingOccurrences(of: "≤", with: "<=")
+    }
+
+    /// A project's name for matching: normalized, without a closing "项目".
+    static func projectKey(_ name: String) -> String {
+        var key = normalized(name)
+        if key.hasSuffix("项目"), key.count > 2 { key.removeLast(2) }
+        return key
+    }
+
+    /// The 绩效自评 of final accounts against the 绩效目标 the same year's budget set: for each project in both, each of
+    /// the budget's indicators (by its 三级指标 name) must be in the form with the same 年度指标值.
+    static func indicatorLinks(_ report: PublishedReport, _ targets: [BudgetDataset.ProjectTarget])
+        -> [(project: String, indicator: String, target: String, stated: String?, line: Int?)] {
+        var result: [(project: String, indicator: String, target: String, stated: String?, line: Int?)] = []
+        for target in targets {
+            guard let form = report.disclosure.performance.projects.first(where: { projectKey($0.name) == projectKey(target.project) }) else { continue }
+            for indicator in target.indicators where !indicator.name.isEmpty {
+                let row = form.indicators.first { normalized($0.name) == normalized(indicator.name) }
+                result.append((form.name, indicator.name, indicator.value, row?.target, row?.source?.line ?? form.line))
+            }
+        }
+        return result
+    }
+}

@@ -32,6 +32,23 @@ public enum BudgetHTML {
         .note { margin-top: 4pt; }
         """
 
+    /// The 项目绩效目标表: a project's name and money once, over its indicator rows.
+    static func targetsTable(_ targets: [BudgetDataset.ProjectTarget], year: Int) -> String {
+        var out = "<section class=\"table\">\n<h2>\(year)年项目绩效目标表</h2>\n<div class=\"meta\"><span>单位：万元</span></div>\n"
+        out += "<table><thead><tr><th>项目名称</th><th>项目金额</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th></tr></thead><tbody>\n"
+        for target in targets {
+            let rows = max(1, target.indicators.count)
+            let amount = target.amount.map { Money(fen: $0).formatted(unit: .wan, decimals: 2) } ?? ""
+            let indicators = target.indicators.isEmpty ? [BudgetDataset.ProjectTarget.Indicator(level1: "", level2: "", name: "", value: "")] : target.indicators
+            for (index, indicator) in indicators.enumerated() {
+                out += "<tr>"
+                if index == 0 { out += "<td rowspan=\"\(rows)\">\(escape(target.project))</td><td class=\"num\" rowspan=\"\(rows)\">\(amount)</td>" }
+                out += [indicator.level1, indicator.level2, indicator.name, indicator.value].map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n"
+            }
+        }
+        return out + "</tbody></table>\n</section>\n"
+    }
+
     public static func page(_ dataset: BudgetDataset, layout: BudgetLayout) -> String {
         let kind = dataset.scope.rawValue
         var out = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>\(dataset.year)年\(kind)预算 \(escape(dataset.department))</title>"
@@ -60,6 +77,7 @@ public enum BudgetHTML {
             if let note = data.note { out += "<p class=\"note\">\(escape(note))</p>\n" }
             out += "</section>\n"
         }
+        if let targets = dataset.targets, !targets.isEmpty { out += targetsTable(targets, year: dataset.year) }
         return out + "</body></html>\n"
     }
 

@@ -186,7 +186,7 @@ extension Cycle {
         }
         let catalog = catalog, rules = rules
         do {
-            let (unit, findings, checklist, kind) = try await offload { () throws -> (String, [Finding], Checklist, String) in
+            let (unit, findings, checklist, kind, dataset) = try await offload { () throws -> (String, [Finding], Checklist, String, String?) in
                 try Uploads.withTemporary { folder in
                     let file = folder.appendingPathComponent(content.starts(with: Array("%PDF".utf8)) ? "report.pdf" : "report.txt")
                     try content.write(to: file)
@@ -197,13 +197,14 @@ extension Cycle {
                             let budget = BudgetReader.read(text, layout: layout)
                             let findings = BudgetAuditor(rules: try RuleCatalogue.budget(), language: rules, catalog: catalog).audit(budget)
                             return (budget.department, findings, Checklist.make(budget: budget, findings: findings, source: filename),
-                                    budget.scope.rawValue + "预算")
+                                    budget.scope.rawValue + "预算", Cycle.compact(budget.dataset()))
                         }
                         let report = try ReportReader.read(text, catalog: catalog)
                         let findings = Engine.audit(report, rules: rules, catalog: catalog)
                         // The bureau's 检查表 is made now, while the document's structure is at hand (the
                         // content is not kept after the audit).
-                        return (report.disclosure.unit, findings, Checklist.make(report, findings: findings, source: filename), "部门决算")
+                        return (report.disclosure.unit, findings, Checklist.make(report, findings: findings, source: filename), "部门决算",
+                                Cycle.compact(report.disclosure))
                     } catch {
                         throw StoreError(Problem(error, path: filename)).replacing(file.path, with: filename)
                     }
@@ -219,7 +220,7 @@ extension Cycle {
                 try await db.raw("""
                     UPDATE jobs SET state = '已完成', error = NULL, unit = \(bind: unit), matched_org = \(bind: matched),
                       report_year = \(bind: checklist.year > 0 ? checklist.year : nil), kind = \(bind: kind),
-                      checklist = \(bind: Cycle.compact(checklist)),
+                      checklist = \(bind: Cycle.compact(checklist)), dataset = \(bind: dataset),
                       errors = \(bind: findings.count(.error)), warnings = \(bind: findings.count(.warning)),
                       findings = \(bind: Cycle.compact(stored)), updated_at = \(bind: Clock.stamp()), content = \(bind: Data())
                     WHERE id = \(bind: id)
@@ -271,18 +272,25 @@ extension Cycle {
         public var job: Job
         public var findings: [StoredFinding]
         public var checklist: Checklist?
+        /// The tables read from a final accounts document (nil for a budget, or a file audited before they were kept).
+        public var dataset: Disclosure?
     }
 
     public func batchJob(_ caller: Caller, batch id: Int, job: Int) async throws -> JobDetail {
         try await backend.read { db in
             let (batch, _) = try await self.visibleBatch(db, caller, id)
             guard let row = try await db.raw("""
-                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, report_year, kind, findings, checklist FROM jobs
+                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, report_year, kind, findings, checklist, dataset FROM jobs
                 WHERE batch = \(bind: id) AND id = \(bind: job)
                 """).first() else { throw StoreError.notFound("批次 \(id) 中没有编号为 \(job) 的文件。") }
             let findings = try row.decode(column: "findings", as: String?.self).map { try JSONDecoder().decode([StoredFinding].self, from: Data($0.utf8)) } ?? []
             let checklist = try row.decode(column: "checklist", as: String?.self).flatMap { try? JSONDecoder().decode(Checklist.self, from: Data($0.utf8)) }
-            return JobDetail(batch: batch, job: try Self.job(row), findings: findings, checklist: checklist)
+            // A budget's row holds its budget.json (read by the links on the final accounts' page), not a disclosure.
+            let isBudget = try row.decode(column: "kind", as: String?.self)?.hasSuffix("预算") == true
+            let dataset = isBudget ? nil : try row.decode(column: "dataset", as: String?.self).flatMap {
+                try? JSONDecoder().decode(Disclosure.self, from: Data($0.utf8))
+            }
+            return JobDetail(batch: batch, job: try Self.job(row), findings: findings, checklist: checklist, dataset: dataset)
         }
     }
 

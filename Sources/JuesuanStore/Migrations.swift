@@ -123,6 +123,9 @@ enum Migrations {
                   + "lease_until INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0)"]),
             // The bureau's settings for the public pages (its logo).
             (15, ["CREATE TABLE site (key TEXT PRIMARY KEY, value \(d.bytes) NOT NULL)"]),
+            // Batch audit: what was read from each document (JSON): a final accounts' tables, so its page shows them with the findings at
+            // their cells; a budget's budget.json, which the same unit's final accounts are compared with (its 年初预算).
+            (16, ["ALTER TABLE jobs ADD COLUMN dataset TEXT"]),
         ]
     }
 

@@ -341,6 +341,8 @@ extension Cycle {
         public var shown: (version: VersionView, findings: [StoredFinding], dataset: Disclosure)?
         /// 批注 by finding key.
         public var remarks: [String: [Remark]] = [:]
+        /// The same year's published budget of this unit (batch-audited), item by item against the shown version's 年初预算.
+        public var budget: BudgetComparison?
     }
 
     /// Scores and Part 3 written with the store's catalogue (for the review on the report page).
@@ -369,7 +371,8 @@ extension Cycle {
             guard let dataset = try await self.storedDataset(db, year: year, org: code, version: shown.number) else {
                 throw StoreError.notFound("\(code) 的 \(year) 年度报表没有第 \(shown.number) 版。")
             }
-            return PageData(view: view, shown: (shown, findings, dataset), remarks: remarks)
+            let budget = try await self.budgetComparison(db, year: year, org: code, disclosure: dataset)
+            return PageData(view: view, shown: (shown, findings, dataset), remarks: remarks, budget: budget)
         }
     }
 

@@ -451,6 +451,11 @@ struct Pages: Sendable {
         var noVersion: Bool
         var history: [HistoryRow]
         var hasHistory: Bool
+        /// The same year's published budget beside this report's 年初预算.
+        var budget: BudgetSection?
+
+        struct BudgetRow { var subject: String, finalAccounts: String, budget: String, difference: String, rowClass: String, note: String }
+        struct BudgetSection { var source: String, rows: [BudgetRow], differing: Int, hasDiffering: Bool }
     }
 
     func report(_ request: Request, _ context: AppContext) async throws -> Response {
@@ -513,6 +518,18 @@ struct Pages: Sendable {
                                                      scheme: parts.scheme, narrative: parts.narrative)
             model.rendered = embedded.body
             style = embedded.style
+        }
+        if let budget = data.budget {
+            model.budget = .init(
+                source: "“\(budget.filename)”（批量审查“\(budget.batch)”，\(Views.date(budget.auditedAt, time: true))）",
+                rows: budget.links.map { link in
+                    let difference = link.budget.map { link.finalAccounts - $0 }
+                    return .init(subject: link.subject, finalAccounts: link.finalAccounts.formatted(unit: .wan, decimals: 2),
+                                 budget: link.budgetText ?? "预算未列", difference: link.consistent ? "" : difference.map { $0.formatted(unit: .wan, decimals: 2) } ?? "",
+                                 rowClass: link.consistent ? "" : "warning",
+                                 note: link.budget == nil ? "" : (link.consistent ? "一致" : "不一致：请在情况说明中写明差异（预算调整等）"))
+                },
+                differing: budget.links.filter { !$0.consistent }.count, hasDiffering: budget.links.contains { !$0.consistent })
         }
         return Views.layout(title: view.org.name, user: caller.user, csrf: context.csrf, notice: context.notice,
                             problem: typed.problems.isEmpty ? context.problem : "说明未保存：有 \(typed.problems.count) 条需要修改（见各条下的提示），其余已写的内容仍在框中。",
@@ -1082,11 +1099,13 @@ struct Pages: Sendable {
     }
 
     struct BatchJobPage {
-        struct Item { var severity: String, severityClass: String, place: String, rule: String, message: String }
+        struct Item { var severity: String, severityClass: String, place: String, anchor: String?, rule: String, message: String }
         struct Check { var name: String, verdict: String, problems: String }
         var batchId: Int, batchName: String, filename: String, kind: String, unit: String, matched: String, matchedHref: String?, unmatched: String
         var errors: Int, warnings: Int, yearNote: String?, failure: String?, count: Int, hasFindings: Bool, findings: [Item]
         var hasChecklist: Bool, checklist: [Check]
+        /// The document's tables as read, with the findings at their cells (final accounts).
+        var rendered: String?
     }
 
     /// One file of a batch: what the audit found, in order of severity, and the bureau's 检查表.
@@ -1105,12 +1124,20 @@ struct Pages: Sendable {
                 findings: shown.map { finding in
                     .init(severity: finding.severity == .error ? "错误" : "警告", severityClass: finding.severity == .error ? "error" : "warning",
                           place: [finding.page.map { "第 \($0) 页" }, finding.line.map { "第 \($0) 行" }, finding.table].compactMap { $0 }.joined(separator: " "),
-                          rule: finding.rule, message: finding.message)
+                          anchor: detail.dataset == nil ? nil : Views.anchor(finding), rule: finding.rule, message: finding.message)
                 },
                 hasChecklist: detail.checklist != nil,
-                checklist: (detail.checklist?.items ?? []).map { .init(name: $0.name, verdict: $0.verdict, problems: $0.problems.joined(separator: "；")) })
+                checklist: (detail.checklist?.items ?? []).map { .init(name: $0.name, verdict: $0.verdict, problems: $0.problems.joined(separator: "；")) },
+                rendered: nil)
+            var page = model
+            var style: String?
+            if let dataset = detail.dataset {
+                let embedded = HTMLWriter.embeddedReview(dataset, findings: detail.findings.filter { $0.severity != .info }.map(Views.finding))
+                page.rendered = embedded.body
+                style = embedded.style
+            }
             return Views.layout(title: job.filename, user: caller.user, csrf: context.csrf, notice: context.notice,
-                                problem: context.problem, current: "batches", body: Views.render("batch-job", model))
+                                problem: context.problem, current: "batches", body: Views.render("batch-job", page), extraStyle: style ?? "")
         }
     }
 

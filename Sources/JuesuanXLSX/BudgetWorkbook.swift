@@ -54,6 +54,7 @@ public enum BudgetWorkbook {
             let table = dataset.tables[spec.id] ?? BudgetDataset.TableData(unit: "元")
             writeTable(workbook, formats, spec, table)
         }
+        writeTargets(workbook, formats, dataset.targets ?? [])
         let sheet = workbook_add_worksheet(workbook, narrativeSheet)!
         printable(sheet, landscape: false)
         worksheet_set_column(sheet, 0, 0, 90, formats.inputText)
@@ -192,6 +193,68 @@ public enum BudgetWorkbook {
         worksheet_freeze_panes(sheet, 0, 2)
     }
 
+    static let targetsSheet = "项目绩效目标"
+    static let targetsHeader = ["项目名称", "项目金额（元）", "一级指标", "二级指标", "三级指标", "指标值"]
+
+    /// The 项目绩效目标表: a row per indicator, the project's name and money on each of its rows.
+    static func writeTargets(_ workbook: UnsafeMutablePointer<lxw_workbook>, _ formats: WorkbookWriter.Formats, _ targets: [BudgetDataset.ProjectTarget]) {
+        let sheet = workbook_add_worksheet(workbook, targetsSheet)!
+        printable(sheet, landscape: true)
+        for (column, width) in [30.0, 16, 14, 16, 30, 20].enumerated() { worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil) }
+        for (column, name) in targetsHeader.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), name, formats.heading) }
+        var row = 1
+        for target in targets {
+            for indicator in target.indicators.isEmpty ? [.init(level1: "", level2: "", name: "", value: "")] : target.indicators {
+                worksheet_write_string(sheet, lxw_row_t(row), 0, target.project, formats.inputText)
+                if let amount = target.amount {
+                    worksheet_write_number(sheet, lxw_row_t(row), 1, number(amount, unit: .yuan), formats.input)
+                } else {
+                    worksheet_write_blank(sheet, lxw_row_t(row), 1, formats.input)
+                }
+                for (column, text) in [indicator.level1, indicator.level2, indicator.name, indicator.value].enumerated() {
+                    worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column + 2), text, formats.inputText)
+                }
+                row += 1
+            }
+        }
+        for blank in row..<(row + blankRows) {
+            for column in 0..<targetsHeader.count { worksheet_write_blank(sheet, lxw_row_t(blank), lxw_col_t(column), column == 1 ? formats.input : formats.inputText) }
+        }
+        worksheet_freeze_panes(sheet, 1, 1)
+    }
+
+    static func readTargets(_ cells: [Int: [Int: WorkbookReader.Cell]], file: String) throws -> [BudgetDataset.ProjectTarget] {
+        var targets: [BudgetDataset.ProjectTarget] = []
+        for row in cells.keys.sorted() where row > 0 {
+            func text(_ column: Int) -> String { (cells[row]?[column]?.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+            let project = text(0)
+            let indicator = BudgetDataset.ProjectTarget.Indicator(level1: text(2), level2: text(3), name: text(4), value: text(5))
+            guard !project.isEmpty || !indicator.name.isEmpty || !text(1).isEmpty else { continue }
+            guard !project.isEmpty else {
+                throw Failure(description: "\(file) 工作表“\(targetsSheet)”第 \(row + 1) 行：没有填项目名称")
+            }
+            var amount: Int64?
+            if !text(1).isEmpty {
+                let plain = text(1).filter { $0 != "," }
+                guard plain.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), var value = Decimal(string: plain), value.isFinite,
+                      value.magnitude < Decimal(sign: .plus, exponent: 13, significand: 1) else {
+                    throw Failure(description: "\(file) 工作表“\(targetsSheet)”第 \(row + 1) 行 B 列：“\(text(1).prefix(30))”不是金额")
+                }
+                value *= 100
+                var rounded = Decimal()
+                NSDecimalRound(&rounded, &value, 0, .plain)
+                amount = NSDecimalNumber(decimal: rounded).int64Value
+            }
+            if let last = targets.indices.last, targets[last].project == project {
+                if targets[last].amount == nil { targets[last].amount = amount }
+                if !indicator.name.isEmpty || !indicator.value.isEmpty { targets[last].indicators.append(indicator) }
+            } else {
+                targets.append(.init(project: project, amount: amount, indicators: indicator.name.isEmpty && indicator.value.isEmpty ? [] : [indicator]))
+            }
+        }
+        return targets
+    }
+
     // MARK: Reading
 
     public struct Failure: ExplainedError {
@@ -239,7 +302,12 @@ public enum BudgetWorkbook {
                 if !text.isEmpty { narrative.append(text) }
             }
         }
-        return BudgetDataset(layout: layout.id, scope: scope, year: year, department: department, tables: tables, narrative: narrative)
+        var dataset = BudgetDataset(layout: layout.id, scope: scope, year: year, department: department, tables: tables, narrative: narrative)
+        if let cells = sheets[targetsSheet] {
+            let targets = try readTargets(cells, file: name)
+            dataset.targets = targets.isEmpty ? nil : targets
+        }
+        return dataset
     }
 
     static func readTable(_ cells: [Int: [Int: WorkbookReader.Cell]], spec: BudgetLayout.TableSpec, sheet: String, file: String) throws -> BudgetDataset.TableData {

@@ -262,7 +262,7 @@ struct Audit: ParsableCommand {
             """
     )
 
-    @Argument(help: "已公开的报告：.txt 或 .pdf，可以多个。")
+    @Argument(help: "已公开的报告：.txt 或 .pdf，可以多个；部门预算也可以是 budget.json 或填好的预算工作簿（.xlsx，含项目绩效目标）。")
     var files: [String]
 
     @Option(name: .long, help: "输出格式：text 或 json。")
@@ -334,12 +334,25 @@ struct Audit: ParsableCommand {
         var documents: [String] = []
         var audited: [AuditedDocument] = []
         for file in try Self.expand(files) {
+            let lowered = file.lowercased()
+            // A budget as data: budget.json, or a filled budget workbook (another workbook is said to be one below).
+            var budgetData: BudgetDataset?
+            if lowered.hasSuffix(".json") {
+                budgetData = try BudgetDataset.read(URL(fileURLWithPath: file), displayName: file)
+            } else if lowered.hasSuffix(".xlsx"), let parts = try? BudgetWorkbook.entries(URL(fileURLWithPath: file), displayName: file),
+                      BudgetWorkbook.recognizes(entries: parts) {
+                budgetData = try BudgetWorkbook.read(entries: parts, displayName: file)
+            }
             // The rule catalogue loads on the second core while the report is extracted and read.
-            let (text, rules) = try Parallel.both({ try PublishedText.read(URL(fileURLWithPath: file), displayName: file) }, { try RuleCatalogue.standard() })
+            let (text, rules) = try Parallel.both({ [budgetData] () throws -> PublishedText in
+                if let budgetData { return try BudgetDocument(dataset: budgetData).text }
+                return try PublishedText.read(URL(fileURLWithPath: file), displayName: file)
+            }, { try RuleCatalogue.standard() })
             let catalogValue = try catalog.load()
-            if let layout = BudgetReader.recognize(text) {
-                // A 部门预算 (or 单位预算): its own layout and catalogue.
-                let document = BudgetReader.read(text, layout: layout)
+            if let layout = budgetData.flatMap({ data in BudgetLayout.shipped.first { $0.id == data.layout } }) ?? BudgetReader.recognize(text) {
+                // A 部门预算 (or 单位预算): its own layout and catalogue; from data (budget.json, a filled workbook) with its 绩效目标.
+                var document = try budgetData.map { try BudgetDocument(dataset: $0) } ?? BudgetReader.read(text, layout: layout)
+                if budgetData != nil { document.text = PublishedText(source: file, lines: document.text.lines, fromPDF: false) }
                 if showTables { print(document.describe(), terminator: "") }
                 let findings = BudgetAuditor(rules: try RuleCatalogue.budget(), language: rules, catalog: catalogValue).audit(document)
                 let kind = document.scope.rawValue + "预算"

@@ -658,5 +658,21 @@ struct BudgetCLITests {
         #expect(back == original)
         result = try CLI.run(["build", workbook, "--no-pdf", "--out", folder.appendingPathComponent("再公开").path])
         #expect(result.status == 0 && result.stderr.contains("0 个错误"), "\(result.stderr)")
+        // audit takes a budget as data: the seed's 2021 final accounts beside a 2021 budget.json of the same office whose 绩效目标 differ
+        // from one 年度指标值 the 自评 form reports.
+        let seedURL = Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt")
+        let report = try ReportReader.read(PublishedText.read(seedURL), catalog: try CatalogLoader.load(userFile: nil))
+        let form = try #require(report.disclosure.performance.projects.first { !$0.indicators.isEmpty })
+        var budget = original
+        budget.year = report.disclosure.year
+        budget.department = report.disclosure.unit
+        budget.targets = [.init(project: form.name, amount: nil, indicators: form.indicators.enumerated().map { index, row in
+            .init(level1: row.level1, level2: row.level2, name: row.name, value: index == 0 ? row.target + "（调整）" : row.target)
+        })]
+        let budgetFile = folder.appendingPathComponent("2021-预算.json")
+        try budget.json().write(to: budgetFile)
+        result = try CLI.run(["audit", seedURL.path, budgetFile.path])
+        #expect(result.stdout.contains("预决算衔接") && result.stdout.contains("C-INDICATOR") && result.stdout.contains(form.indicators[0].name), "\(result.stdout.suffix(1500))")
+        #expect(result.stdout.components(separatedBy: "C-INDICATOR").count - 1 == 1)
     }
 }

@@ -238,6 +238,38 @@ struct BudgetTests {
         #expect(!result.links.contains { $0.subject == "编报绩效目标的项目" })
     }
 
+    @Test("预决算衔接：绩效自评的年度指标值与当年预算设定的绩效目标逐项一致")
+    func indicators() throws {
+        let chain = BudgetChain(rules: Budget.rules)
+        let report = try Audit.report(Audit.seedURL)
+        let forms = report.disclosure.performance.projects.filter { !$0.indicators.isEmpty }
+        #expect(forms.count >= 2)
+        // The same year's budget of the same department, with the targets the forms report against.
+        let layout = try #require(BudgetLayout.shipped.first { $0.id == "shanghai-district" })
+        var data = BudgetSynthesizer.make(layout: layout, seed: 4, index: 1, year: report.disclosure.year, catalog: Audit.catalog)
+        data.department = report.disclosure.unit
+        data.targets = forms.prefix(2).map { form in
+            .init(project: form.name + "项目", amount: nil, indicators: form.indicators.map { .init(level1: $0.level1, level2: $0.level2, name: $0.name, value: " " + $0.target) })
+        }
+        var result = chain.link([.finalAccounts(report), .budget(try BudgetDocument(dataset: data))])
+        let compared = result.links.filter { $0.subject.contains("·") }
+        #expect(compared.count == forms.prefix(2).reduce(0) { $0 + $1.indicators.count } && compared.allSatisfy(\.consistent))
+        #expect(!result.findings.contains { $0.rule == "C-INDICATOR" })
+        // A target changed and one the form does not carry: two warnings naming the project and the indicator.
+        let first = try #require(data.targets?.first?.indicators.first)
+        data.targets?[0].indicators[0].value = first.value + "以上"
+        data.targets?[1].indicators.append(.init(level1: "满意度指标", level2: "服务对象满意度指标", name: "群众满意度", value: "≥90%"))
+        result = chain.link([.finalAccounts(report), .budget(try BudgetDocument(dataset: data))])
+        let found = result.findings.filter { $0.rule == "C-INDICATOR" }
+        #expect(found.count == 2 && found.allSatisfy { $0.severity == .warning })
+        #expect(found.contains { $0.message.contains(first.name) && $0.message.contains(forms[0].name) && $0.line != nil })
+        #expect(found.contains { $0.message.contains("群众满意度") && $0.message.contains("没有这一指标") })
+        // Another year's budget: not compared.
+        data.year += 1
+        result = chain.link([.finalAccounts(report), .budget(try BudgetDocument(dataset: data))])
+        #expect(!result.links.contains { $0.subject.contains("·") })
+    }
+
     /// Moves a named figure by 1 万元 (creating it as zero first when the table printed nothing there).
     static func shift(_ document: inout BudgetDocument, _ fact: String, by delta: Money) -> Bool {
         guard let place = document.layout.facts[fact] else { return false }

@@ -25,6 +25,7 @@ struct BudgetWorkbookTests {
     static func same(_ read: BudgetDataset, _ expected: BudgetDataset, _ context: String) {
         #expect(read.layout == expected.layout && read.scope == expected.scope && read.year == expected.year && read.department == expected.department)
         #expect(read.narrative == expected.narrative, "\(context) 编制说明")
+        #expect(read.targets == expected.targets, "\(context) 项目绩效目标")
         #expect(Set(read.tables.keys) == Set(expected.tables.keys), "\(context)")
         for (id, table) in expected.tables {
             guard let other = read.tables[id] else { continue }
@@ -39,7 +40,17 @@ struct BudgetWorkbookTests {
     func roundTrip(layoutID: String) throws {
         let layout = try #require(BudgetLayout.shipped.first { $0.id == layoutID })
         for index in 1...2 {
-            let dataset = BudgetSynthesizer.make(layout: layout, seed: 29, index: index, year: 2025, catalog: Audit.catalog)
+            var dataset = BudgetSynthesizer.make(layout: layout, seed: 29, index: index, year: 2025, catalog: Audit.catalog)
+            if index == 2 {
+                // The 项目绩效目标表 travels with the budget.
+                dataset.targets = [
+                    .init(project: "信息化建设项目", amount: 1_666_600_00, indicators: [
+                        .init(level1: "产出指标", level2: "数量指标", name: "系统运行维护次数", value: "≥12 次"),
+                        .init(level1: "效益指标", level2: "社会效益指标", name: "系统可用率", value: "≥99%"),
+                    ]),
+                    .init(project: "援滇干部工作经费", amount: nil, indicators: []),
+                ]
+            }
             let data = try BudgetWorkbook.data(dataset, layout: layout)
             let parts = try Self.parts(data)
             #expect(BudgetWorkbook.recognizes(entries: parts))

@@ -598,7 +598,10 @@ struct BatchJobPageTests {
     func jobPage() async throws {
         try await PagesTests.withPages { cycle, client in
             let reviewer = try await PagesTests.caller(cycle, "zhuguan")
-            let seed = try Data(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"))
+            // The seed with one figure of 表2 changed (a 款 no longer its 项's sum): findings at cells.
+            let text = try String(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"), encoding: .utf8)
+            let planted = try #require(text.range(of: "2010302   一般行政管理事务 729.62 729.62"))
+            let seed = Data(text.replacingCharacters(in: planted, with: "2010302   一般行政管理事务 739.62 739.62").utf8)
             let batch = try await cycle.createBatch(reviewer, year: 2025, name: "二〇二五")
             let job = try await cycle.addBatchFile(reviewer, batch: batch.id, filename: "江汉.txt", bytes: seed)
             while try await cycle.processNextJob() {}
@@ -610,6 +613,14 @@ struct BatchJobPageTests {
             #expect(jobStatus == 200)
             #expect(page.contains("部门决算") && page.contains("报告为 2021 年度") && page.contains("检查表"))
             #expect(page.contains("<td><code>"), "the findings table")
+            // The tables as read, with the findings at their cells, each linked from the list.
+            #expect(page.contains("class=\"rendered\"") && page.contains("读出的表"))
+            let detail = try await cycle.batchJob(reviewer, batch: batch.id, job: job.id)
+            let atCells = detail.findings.filter { $0.severity != .info }.compactMap(Views.anchor)
+            #expect(!atCells.isEmpty, "the changed figure is found at its cells")
+            for anchor in atCells.prefix(5) {
+                #expect(page.contains("href=\"#\(anchor)\"") && page.contains("id=\"\(anchor)\""), "\(anchor)")
+            }
             // Another unit's reviewer cannot see it.
             let other = try await PagesTests.Browser.login(client, "tianbao")
             #expect(try await other.get("/app/batches/\(batch.id)/jobs/\(job.id)").0 == 403)

@@ -365,6 +365,13 @@ class Pages(unittest.TestCase):
         self.login("caizheng")
         d.get(URL + "/app/batches")
         files = os.environ["JUESUAN_BATCH_FILES"].split(",")
+        # The seed with one figure of 表2 changed (a 款 no longer its 项's sum): findings at cells.
+        with open(files[0], encoding="utf-8") as handle:
+            seed = handle.read()
+        planted = os.path.join(tempfile.mkdtemp(), "江汉-改动.txt")
+        with open(planted, "w", encoding="utf-8") as handle:
+            handle.write(seed.replace("2010302   一般行政管理事务 729.62 729.62", "2010302   一般行政管理事务 739.62 739.62", 1))
+        files.append(planted)
         # The name starts empty (a placeholder shows an example): what is typed is the name.
         name = d.find_element(By.ID, "name")
         self.assertEqual(name.get_attribute("value"), "")
@@ -393,6 +400,7 @@ class Pages(unittest.TestCase):
         self.assertIn(f"{len(files)}/{len(files)}", d.find_element(By.ID, "total-text").text)
         self.assertIn(UNIT, d.page_source)  # the seed's unit matched by name
         shoot(d, "batch-done")
+        batch_page = d.current_url
         # Each file's findings in the browser; a 部门预算 read by its own layout, its year said when it differs.
         budget = [f for f in files if "budget" in os.path.basename(f)]
         if budget:
@@ -401,6 +409,21 @@ class Pages(unittest.TestCase):
             self.assertIn("报告为 2025 年度", d.find_element(By.CSS_SELECTOR, "main").text)
             self.assertTrue(d.find_elements(By.CSS_SELECTOR, "main table.list tr.error"))
             shoot(d, "batch-job")
+        # A final accounts document's page shows its tables as read, the findings marked at their cells and linked from the list.
+        anchors = 0
+        for path in [f for f in files if "budget" not in os.path.basename(f)]:
+            d.get(batch_page)
+            go(d, d.find_element(By.LINK_TEXT, os.path.basename(path)))
+            self.assertTrue(d.find_elements(By.CSS_SELECTOR, "section.rendered table"), path)
+            links = d.find_elements(By.CSS_SELECTOR, "main table.list a[href^='#c-']")
+            for link in links[:3]:
+                cell = d.find_element(By.ID, link.get_attribute("href").split("#", 1)[1])
+                self.assertRegex(cell.get_attribute("class") or "", "error|warning")
+            if links and not anchors:
+                links[0].click()
+                shoot(d, "batch-job-cells")
+            anchors += len(links)
+        self.assertGreater(anchors, 0, "some finding of the final accounts documents is at a cell")
 
     def test_4_narrow(self):
         """At 390 px the page never scrolls sideways: wide tables scroll inside their box."""

@@ -61,6 +61,39 @@ public struct BudgetDataset: Codable, Sendable, Equatable {
     public var tables: [String: TableData]
     /// The 编制说明 and 其他相关情况说明, paragraph by paragraph (headings as their own paragraphs).
     public var narrative: [String]
+    /// The 项目绩效目标表: each project's money and the 年度指标值 the budget sets (nil when the budget gives none; a
+    /// budget.json written before it existed reads as nil).
+    public var targets: [ProjectTarget]?
+
+    /// One project's 绩效目标 as the budget sets them.
+    public struct ProjectTarget: Codable, Sendable, Equatable {
+        public var project: String
+        /// The project's money in 分 (nil when not printed).
+        public var amount: Int64?
+        public var indicators: [Indicator]
+
+        public struct Indicator: Codable, Sendable, Equatable {
+            public var level1: String
+            public var level2: String
+            /// 三级指标: the name the 绩效自评 form uses for the same indicator.
+            public var name: String
+            /// 指标值 as written ("≥95%", "12 月底前").
+            public var value: String
+
+            public init(level1: String, level2: String, name: String, value: String) {
+                self.level1 = level1
+                self.level2 = level2
+                self.name = name
+                self.value = value
+            }
+        }
+
+        public init(project: String, amount: Int64?, indicators: [Indicator]) {
+            self.project = project
+            self.amount = amount
+            self.indicators = indicators
+        }
+    }
 
     public init(layout: String, scope: BudgetScope, year: Int, department: String, tables: [String: TableData], narrative: [String]) {
         self.layout = layout

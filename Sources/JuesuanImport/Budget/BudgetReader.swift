@@ -98,6 +98,8 @@ public struct BudgetDocument: Sendable {
     public var passages: [Passage]
     /// Tables the audit found not read reliably: none of their figures is used.
     public var unreliable: Set<String> = []
+    /// The 项目绩效目标 the budget sets (from a budget dataset or workbook; a published PDF's are not read).
+    public var targets: [BudgetDataset.ProjectTarget] = []
 
     public func page(ofLine number: Int) -> Int? {
         guard number >= 1, number <= text.lines.count else { return nil }
@@ -748,7 +750,9 @@ extension BudgetDocument {
             }
             tables[id] = data
         }
-        return BudgetDataset(layout: layout.id, scope: scope, year: year, department: department, tables: tables, narrative: passages.map(\.text))
+        var dataset = BudgetDataset(layout: layout.id, scope: scope, year: year, department: department, tables: tables, narrative: passages.map(\.text))
+        dataset.targets = targets.isEmpty ? nil : targets
+        return dataset
     }
 }
 
@@ -784,5 +788,6 @@ extension BudgetDocument {
         }
         self.init(text: PublishedText(source: "budget.json", lines: lines, fromPDF: false), layout: layout, scope: dataset.scope, year: dataset.year,
                   department: dataset.department, tables: tables, passages: passages)
+        targets = dataset.targets ?? []
     }
 }
