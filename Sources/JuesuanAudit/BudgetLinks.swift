@@ -11,7 +11,7 @@ public struct BudgetLink: Sendable, Codable, Hashable {
     public var finalAccounts: Money
     /// The budget's figure; nil when the budget does not print it.
     public var budget: Money?
-    /// The budget's figure as printed, with its unit ("2,993.92 万元").
+    /// The budget's figure as printed, in 万元 ("2,993.92").
     public var budgetText: String?
     /// Equal within the rounding the budget's printed figure allows.
     public var consistent: Bool
@@ -36,7 +36,11 @@ public enum BudgetLinks {
             stated.append(("一般公共预算支出", "一般公共预算财政拨款支出", total.amount))
         }
         for (code, named) in disclosure.figures.initialBudget.sorted(by: { $0.key < $1.key }) where code.count == 3 && code.allSatisfy(\.isNumber) {
-            let label = dataset.tables.values.lazy.flatMap(\.rows).first { $0.code == code }?.label ?? ""
+            // The 类's name as the report prints it (表5, else any code table), else as the budget does.
+            let printed = [TableID.t5, .t3, .t2, .t9].lazy.compactMap { disclosure[$0] }.flatMap(\.rows).first { row in
+                if case .function(let function) = row.key { return function.digits == code } else { return false }
+            }?.label
+            let label = printed ?? dataset.tables.values.lazy.flatMap(\.rows).first { $0.code == code }?.label ?? ""
             stated.append(("类:\(code)", "\(code) \(label)".trimmingCharacters(in: .whitespaces), named.amount))
         }
         if let t7 = disclosure[.t7] {
@@ -52,7 +56,7 @@ public enum BudgetLinks {
             }
             let budget = Money(fen: NSDecimalNumber(decimal: figure.value * 1_000_000).int64Value)
             let consistent = (entry.amount.wanDecimal - figure.value).magnitude <= figure.slack + Decimal(string: "0.005")!
-            return BudgetLink(subject: entry.subject, finalAccounts: entry.amount, budget: budget, budgetText: figure.text + " 万元", consistent: consistent)
+            return BudgetLink(subject: entry.subject, finalAccounts: entry.amount, budget: budget, budgetText: figure.text, consistent: consistent)
         }
     }
 }

@@ -38,6 +38,7 @@ struct BudgetLinksPageTests {
             let browser = try await PagesTests.Browser.login(client, "tianbao")
             let (status, page) = try await browser.get("/app/reports/2021/\(Cycle.demoExample)")
             #expect(status == 200)
+            if let dump = ProcessInfo.processInfo.environment["JUESUAN_PAGE_DUMP"] { try Data(page.utf8).write(to: URL(fileURLWithPath: dump + "/budget-links.html")) }
             #expect(page.contains("与同年部门预算的衔接") && page.contains("江汉区政府办公室-2021-预算.pdf"))
             let start = try #require(page.range(of: "id=\"budget-links\"")).lowerBound
             let tail = page[start...]
@@ -47,6 +48,8 @@ struct BudgetLinksPageTests {
             let differing = expected.filter { !$0.consistent }.count
             #expect(section.components(separatedBy: "<tr class=\"warning\">").count - 1 == differing, "\(differing)")
             if differing > 0 { #expect(section.contains("\(differing) 项不一致") && section.contains("请在情况说明中写明差异")) }
+            // Said at the top of the page too, linked to the section.
+            #expect(page.contains("<a href=\"#budget-links\">与同年部门预算的衔接："))
             // A unit that published no budget: no section.
             let other = try await PagesTests.Browser.login(client, "zhuguan")
             let (_, department) = try await other.get("/app/reports/2021/420103001")
