@@ -331,13 +331,23 @@ final class SheetCells: NSObject, XMLParserDelegate {
     }
 
     /// "C12" → (11, 2).
+    /// A reference beyond Excel's sheet (more than 3 letters, XFD1048576) is no cell: a crafted "AAAAAAAAAAAAAAA1" must not
+    /// overflow the column number (found by fuzzing).
     static func position(_ reference: String) -> (Int, Int)? {
         var column = 0
+        var letters = 0
         var digits = ""
         for character in reference {
-            if let ascii = character.asciiValue, ascii >= 65, ascii <= 90 { column = column * 26 + Int(ascii - 64) } else { digits.append(character) }
+            if let ascii = character.asciiValue, ascii >= 65, ascii <= 90 {
+                letters += 1
+                guard letters <= 3, digits.isEmpty else { return nil }
+                column = column * 26 + Int(ascii - 64)
+            } else {
+                digits.append(character)
+                guard digits.count <= 7 else { return nil }
+            }
         }
-        guard let row = Int(digits), column > 0 else { return nil }
+        guard let row = Int(digits), row >= 1, row <= 1_048_576, column > 0 else { return nil }
         return (row - 1, column - 1)
     }
 
@@ -363,7 +373,7 @@ final class SheetCells: NSObject, XMLParserDelegate {
             guard let (row, column) = Self.position(reference), !value.isEmpty else { return }
             let cell: WorkbookReader.Cell
             switch type {
-            case "s": cell = .text(Int(value).flatMap { $0 < strings.count ? strings[$0] : nil } ?? "")
+            case "s": cell = .text(Int(value).flatMap { $0 >= 0 && $0 < strings.count ? strings[$0] : nil } ?? "")
             case "str", "inlineStr": cell = .text(value)
             default: cell = .number(value)
             }

@@ -52,3 +52,64 @@ struct WorkbookFuzzTests {
         #expect(read + rejected == Self.rounds)
     }
 }
+
+/// The same for the budget workbook: a part of a filled one mutated (in memory, as an upload is read), read or
+/// refused, never a crash; and cells that are numbers written as anything at all.
+@Suite("预算工作簿读取模糊测试")
+struct BudgetWorkbookFuzzTests {
+    @Test("变异预算工作簿各部件（300 次，可调）：读出或报错，不崩溃")
+    func mutatedParts() throws {
+        let layout = try #require(BudgetLayout.shipped.first { $0.id == "jiangsu-province" })
+        var dataset = BudgetDataset(layout: layout.id, scope: .department, year: 2025, department: "模糊测试局", tables: [
+            "05": .init(unit: "万元", rows: [.init(code: "", label: "合计", cells: [1_000_000]), .init(code: "201", label: "一般公共服务支出", cells: [1_000_000])]),
+        ], narrative: ["2025年部门预算编制说明", "收入预算1.00万元。"])
+        dataset.targets = [.init(project: "示例项目", amount: 1_000_000, indicators: [.init(level1: "产出指标", level2: "数量指标", name: "次数", value: "≥1")])]
+        let parts = try XLSXParts.parts(try BudgetWorkbook.data(dataset, layout: layout))
+        let xmlParts = parts.keys.filter { $0.hasSuffix(".xml") || $0.hasSuffix(".rels") }.sorted()
+        #expect(xmlParts.count >= 10)
+        var mutator = Mutator(seed: 20261205)
+        var read = 0, rejected = 0
+        for _ in 0..<WorkbookFuzzTests.rounds {
+            var mutated = parts
+            let target = xmlParts[Int.random(in: 0..<xmlParts.count, using: &mutator.generator)]
+            mutated[target] = Data(mutator.mutate(Array(parts[target]!)))
+            do {
+                _ = try BudgetWorkbook.read(entries: mutated, displayName: "预算.xlsx")
+                read += 1
+            } catch {
+                rejected += 1
+            }
+        }
+        #expect(read + rejected == WorkbookFuzzTests.rounds && read > 0 && rejected > 0)
+    }
+}
+
+/// Cell references and shared-string indexes a crafted file can carry: found by the long fuzz run, each once a trap.
+@Suite("工作簿：畸形的格子引用")
+struct MalformedCellTests {
+    @Test("列字母过多、行号过大或为 0、共享字符串下标为负：不是格子，不崩溃", arguments: [
+        "<c r=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAA1\" t=\"s\"><v>0</v></c>", "<c r=\"A99999999999999999999\"><v>1</v></c>",
+        "<c r=\"A0\"><v>1</v></c>", "<c r=\"B2\" t=\"s\"><v>-1</v></c>", "<c r=\"B2\" t=\"s\"><v>-9223372036854775808</v></c>",
+        "<c r=\"1A\"><v>1</v></c>",
+    ])
+    func malformed(cell: String) throws {
+        let layout = try #require(BudgetLayout.shipped.first { $0.id == "mof-national" })
+        let blank = BudgetDataset(layout: layout.id, scope: .unit, year: 2025, department: "畸形", tables: [:], narrative: [])
+        var parts = try XLSXParts.parts(try BudgetWorkbook.data(blank, layout: layout))
+        for path in parts.keys where path.hasPrefix("xl/worksheets/sheet") {
+            let xml = String(decoding: parts[path]!, as: UTF8.self)
+            parts[path] = Data(xml.replacingOccurrences(of: "<sheetData>", with: "<sheetData><row r=\"1\">\(cell)</row>").utf8)
+        }
+        #expect(parts.values.contains { String(decoding: $0, as: UTF8.self).contains(cell) })
+        _ = try? BudgetWorkbook.read(entries: parts, displayName: "畸形.xlsx")
+        let example = try WorkbookWriter.data(try DatasetReader.read(folder: Repository.example))
+        var final = try XLSXParts.parts(example)
+        for path in final.keys where path.hasPrefix("xl/worksheets/sheet") {
+            let xml = String(decoding: final[path]!, as: UTF8.self)
+            final[path] = Data(xml.replacingOccurrences(of: "<sheetData>", with: "<sheetData><row r=\"1\">\(cell)</row>").utf8)
+        }
+        #expect(final.values.contains { String(decoding: $0, as: UTF8.self).contains(cell) })
+        _ = try? WorkbookReader.read(entries: final, displayName: "畸形.xlsx")
+        _ = try? WorkbookReader.firstSheetGrid(try XLSXParts.zip(final), name: "畸形.xlsx")
+    }
+}
