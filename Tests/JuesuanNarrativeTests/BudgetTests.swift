@@ -366,7 +366,14 @@ struct BudgetTests {
             let index = Int.random(in: 0..<characters.count, using: &generator)
             characters[index] = alphabet.randomElement(using: &generator)!
         }
-        if let document = try? Budget.document(String(characters)) { _ = Budget.audit(document) }
+        if let document = try? Budget.document(String(characters)) {
+            _ = Budget.audit(document)
+            // And linked with last year's final accounts and itself moved a year (机构设置, 绩效目标, 上年 statements).
+            let final = try Audit.report(Budget.putuoFinal)
+            var later = document
+            later.year += 1
+            _ = BudgetChain(rules: Budget.rules).link([.finalAccounts(final), .budget(document), .budget(later)])
+        }
     }
 }
 
