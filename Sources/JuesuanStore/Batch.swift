@@ -104,22 +104,14 @@ extension Cycle {
         try await backend.read { db in
             var (batch, _) = try await self.visibleBatch(db, caller, id)
             let rows = try await db.raw("""
-                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, report_year, kind FROM jobs WHERE batch = \(bind: id)
+                SELECT \(JobRecord.columns()) FROM jobs WHERE batch = \(bind: id)
                 ORDER BY id LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
-            batch.jobs = Page(items: try rows.map(Self.job), total: batch.total, offset: paging.offset, limit: paging.limit)
+            batch.jobs = Page(items: try rows.map { try JobRecord($0).job }, total: batch.total, offset: paging.offset, limit: paging.limit)
             return batch
         }
     }
 
-    static func job(_ row: any SQLRow) throws -> Job {
-        Job(id: try row.decode(column: "id", as: Int.self), filename: try row.decode(column: "filename", as: String.self),
-            state: JobState(rawValue: try row.decode(column: "state", as: String.self)) ?? .queued,
-            attempts: try row.decode(column: "attempts", as: Int.self), error: try row.decode(column: "error", as: String?.self),
-            unit: try row.decode(column: "unit", as: String?.self), matchedOrg: try row.decode(column: "matched_org", as: String?.self),
-            errors: try row.decode(column: "errors", as: Int.self), warnings: try row.decode(column: "warnings", as: Int.self),
-            reportYear: try? row.decode(column: "report_year", as: Int?.self), kind: try? row.decode(column: "kind", as: String?.self))
-    }
 
     /// Queues one published report (PDF, or its extracted text) in a batch.
     /// Checks a file for a batch before anything is queued: a name without control characters, not
@@ -280,7 +272,7 @@ extension Cycle {
         try await backend.read { db in
             let (batch, _) = try await self.visibleBatch(db, caller, id)
             guard let row = try await db.raw("""
-                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, report_year, kind, findings, checklist, dataset FROM jobs
+                SELECT \(JobRecord.columns()), findings, checklist, dataset FROM jobs
                 WHERE batch = \(bind: id) AND id = \(bind: job)
                 """).first() else { throw StoreError.notFound("批次 \(id) 中没有编号为 \(job) 的文件。") }
             let findings = try row.decode(column: "findings", as: String?.self).map { try JSONDecoder().decode([StoredFinding].self, from: Data($0.utf8)) } ?? []
@@ -290,7 +282,7 @@ extension Cycle {
             let dataset = isBudget ? nil : try row.decode(column: "dataset", as: String?.self).flatMap {
                 try? JSONDecoder().decode(Disclosure.self, from: Data($0.utf8))
             }
-            return JobDetail(batch: batch, job: try Self.job(row), findings: findings, checklist: checklist, dataset: dataset)
+            return JobDetail(batch: batch, job: try JobRecord(row).job, findings: findings, checklist: checklist, dataset: dataset)
         }
     }
 
@@ -299,14 +291,14 @@ extension Cycle {
         let (batch, rows) = try await backend.read { db in
             let (batch, _) = try await self.visibleBatch(db, caller, id)
             let rows = try await db.raw("""
-                SELECT id, filename, state, attempts, error, unit, matched_org, errors, warnings, report_year, kind, findings, checklist FROM jobs
+                SELECT \(JobRecord.columns()), findings, checklist FROM jobs
                 WHERE batch = \(bind: id) ORDER BY id
                 """).all()
             return (batch, try rows.map { row -> (Job, [StoredFinding], Checklist?) in
                 let text = try row.decode(column: "findings", as: String?.self)
                 let findings = try text.map { try JSONDecoder().decode([StoredFinding].self, from: Data($0.utf8)) } ?? []
                 let checklist = try row.decode(column: "checklist", as: String?.self).flatMap { try? JSONDecoder().decode(Checklist.self, from: Data($0.utf8)) }
-                return (try Self.job(row), findings, checklist)
+                return (try JobRecord(row).job, findings, checklist)
             })
         }
         let header = ["文件", "单位", "匹配单位编码", "规则", "级别", "位置", "页", "行", "所列", "应为", "说明"]

@@ -220,17 +220,6 @@ extension Cycle {
         return Int((day.timeIntervalSince(now) / 86_400).rounded(.up))
     }
 
-    static func version(_ row: any SQLRow, current: String) throws -> VersionView {
-        let catalogue = try row.decode(column: "catalogue", as: String.self)
-        return VersionView(number: try row.decode(column: "number", as: Int.self),
-                           kind: UploadKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .workbook,
-                           filename: try row.decode(column: "filename", as: String.self),
-                           uploadedBy: try row.decode(column: "uploaded_by", as: String.self),
-                           uploadedAt: try row.decode(column: "uploaded_at", as: String.self),
-                           size: try row.decode(column: "size", as: Int.self), catalogue: catalogue,
-                           catalogueCurrent: catalogue == current, errors: try row.decode(column: "errors", as: Int.self),
-                           warnings: try row.decode(column: "warnings", as: Int.self), infos: try row.decode(column: "infos", as: Int.self))
-    }
 
     // MARK: - Reading a report
 
@@ -248,9 +237,8 @@ extension Cycle {
             FROM reports r LEFT JOIN users u ON u.login = r.confirmed_by WHERE r.id = \(bind: id)
             """).first()
         let versions = try await db.raw("""
-            SELECT number, kind, filename, uploaded_by, uploaded_at, size, catalogue, errors, warnings, infos
-            FROM versions WHERE report = \(bind: id) ORDER BY number DESC LIMIT 50
-            """).all().map { try Self.version($0, current: self.catalogueVersion) }
+            SELECT \(VersionRecord.columns()) FROM versions WHERE report = \(bind: id) ORDER BY number DESC LIMIT 50
+            """).all().map { try VersionRecord($0).view(current: self.catalogueVersion) }
         let history = try await db.raw("""
             SELECT id, at, actor, ip, action, org, target, before, after, detail FROM audit_log
             WHERE target = \(bind: "report:" + id) ORDER BY id DESC LIMIT 100
@@ -298,10 +286,9 @@ extension Cycle {
             let id = Self.reportID(year, code)
             let total = try await db.raw("SELECT COUNT(*) AS n FROM versions WHERE report = \(bind: id)").first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
-                SELECT number, kind, filename, uploaded_by, uploaded_at, size, catalogue, errors, warnings, infos
-                FROM versions WHERE report = \(bind: id) ORDER BY number DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                SELECT \(VersionRecord.columns()) FROM versions WHERE report = \(bind: id) ORDER BY number DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
-            return Page(items: try rows.map { try Self.version($0, current: self.catalogueVersion) }, total: total,
+            return Page(items: try rows.map { try VersionRecord($0).view(current: self.catalogueVersion) }, total: total,
                         offset: paging.offset, limit: paging.limit)
         }
     }
@@ -387,8 +374,7 @@ extension Cycle {
     func storedFindings(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> (VersionView, [StoredFinding]) {
         let id = Self.reportID(year, code)
         guard let row = try await db.raw("""
-            SELECT v.number, v.kind, v.filename, v.uploaded_by, v.uploaded_at, v.size, v.catalogue, v.errors, v.warnings, v.infos, v.findings
-            FROM versions v JOIN reports r ON r.id = v.report
+            SELECT \(VersionRecord.columns("v")), v.findings FROM versions v JOIN reports r ON r.id = v.report
             WHERE r.id = \(bind: id) AND v.number = COALESCE(CAST(\(bind: version) AS INTEGER), r.current_version)
             """).first() else {
             throw StoreError.notFound(version == nil ? "\(code) 的 \(year) 年度报表尚未上传。" : "\(code) 的 \(year) 年度报表没有第 \(version ?? 0) 版。")
@@ -417,7 +403,7 @@ extension Cycle {
                 findings[index].explanationCarriedFrom = written.carriedFrom
             }
         }
-        return (try Self.version(row, current: catalogueVersion), findings)
+        return (try VersionRecord(row).view(current: catalogueVersion), findings)
     }
 
     /// The PDF of a version as a reviewer downloads it: made once and kept. A version that is not the
