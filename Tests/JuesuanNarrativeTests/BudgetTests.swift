@@ -386,7 +386,16 @@ struct BudgetRoundTripTests {
     func roundTrip(_ layoutID: String) throws {
         let layout = BudgetLayout.shipped.first { $0.id == layoutID }!
         for index in 0..<Self.units {
-            let dataset = BudgetSynthesizer.make(layout: layout, seed: 11, index: index, year: 2025, catalog: Audit.catalog)
+            var dataset = BudgetSynthesizer.make(layout: layout, seed: 11, index: index, year: 2025, catalog: Audit.catalog)
+            if index == 0 {
+                // The 项目绩效目标表 printed after the tables: shown, and no table or rule disturbed by it.
+                dataset.targets = [.init(project: "信息化建设项目", amount: 8_310_000, indicators: [
+                    .init(level1: "产出指标", level2: "数量指标", name: "系统运行维护次数", value: "≥12 次"),
+                    .init(level1: "效益指标", level2: "社会效益指标", name: "系统可用率", value: "≥99%"),
+                ])]
+                let html = BudgetHTML.page(dataset, layout: layout)
+                #expect(html.contains("项目绩效目标表") && html.contains("系统可用率") && html.contains("≥99%"))
+            }
             let pdf = try PDFWriter.page(BudgetHTML.page(dataset, layout: layout))
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("budget-\(layoutID)-\(index)-\(UUID().uuidString).pdf")
             try pdf.write(to: file)

@@ -304,6 +304,8 @@ public enum BudgetReader {
     static func isProseHeading(_ line: String) -> Bool {
         guard line.count <= 40, !line.contains(where: { $0 == "." }) || !line.contains(where: \.isNumber) else { return false }
         if line.hasPrefix("第"), line.includes("部分") { return true }
+        // A table the layout does not read (项目绩效目标表, 部门整体支出绩效目标表) ends the one before it.
+        if line.includes("绩效目标表") { return true }
         for word in ["情况说明", "编制说明", "名词解释", "部门概况", "主要职能", "其他重要事项"] where line.includes(word) && !line.includes("表") { return true }
         return false
     }
