@@ -38,6 +38,25 @@ import Testing
         await harness.close()
     }
 
+    @Test("a budget workbook uploaded to a final accounts report: refused, saying what it is; nothing stored")
+    func budgetWorkbookRefused() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 0)
+        let cycle = harness.cycle
+        let filler = try await AttackTests.caller(cycle, "tianbao")
+        let before = try await cycle.report(filler, year: 2021, org: Self.unit).currentVersion
+        let layout = try #require(BudgetLayout.shipped.first)
+        let budget = try BudgetWorkbook.data(BudgetDataset(layout: layout.id, scope: .unit, year: 2021, department: "武汉市江汉区人民政府办公室",
+                                                           tables: [:], narrative: []), layout: layout)
+        do {
+            _ = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "预算.xlsx", bytes: budget)
+            Issue.record("应拒绝")
+        } catch let error as StoreError {
+            #expect(error.reason == .unsupported && error.detail.contains("预算.xlsx") && error.detail.contains("部门预算填报工作簿"), "\(error.detail)")
+        }
+        #expect(try await cycle.report(filler, year: 2021, org: Self.unit).currentVersion == before)
+        await harness.close()
+    }
+
     @Test("the blank workbook uploaded as it is: an error (九张表都没有数字) that blocks 上报")
     func emptyReportBlocks() async throws {
         let harness = try await Harness.make(.sqlite, synthetic: 0)
