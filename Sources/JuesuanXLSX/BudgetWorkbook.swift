@@ -235,15 +235,10 @@ public enum BudgetWorkbook {
             }
             var amount: Int64?
             if !text(1).isEmpty {
-                let plain = text(1).filter { $0 != "," }
-                guard plain.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), var value = Decimal(string: plain), value.isFinite,
-                      value.magnitude < Decimal(sign: .plus, exponent: 13, significand: 1) else {
+                guard let fen = fen(text(1), unit: .yuan) else {
                     throw Failure(description: "\(file) 工作表“\(targetsSheet)”第 \(row + 1) 行 B 列：“\(text(1).prefix(30))”不是金额")
                 }
-                value *= 100
-                var rounded = Decimal()
-                NSDecimalRound(&rounded, &value, 0, .plain)
-                amount = NSDecimalNumber(decimal: rounded).int64Value
+                amount = fen
             }
             if let last = targets.indices.last, targets[last].project == project {
                 if targets[last].amount == nil { targets[last].amount = amount }
@@ -256,6 +251,21 @@ public enum BudgetWorkbook {
     }
 
     // MARK: Reading
+
+    /// An amount cell's text ("1813.94", "1,813.94", "1.5E3") in `unit` as 分, rounded half-up, exactly (never through a
+    /// floating-point value); nil when it is not a number or beyond any budget.
+    /// A number as a spreadsheet writes it (see `PlainNumber`).
+    static func isNumber(_ text: String) -> Bool { PlainNumber.matches(text) }
+
+    static func fen(_ text: String, unit: MoneyUnit) -> Int64? {
+        let plain = text.filter { $0 != "," }
+        guard isNumber(plain), var value = Decimal(string: plain), value.isFinite,
+              value.magnitude < Decimal(sign: .plus, exponent: 13, significand: 1) else { return nil }
+        value *= unit == .yuan ? 100 : 1_000_000
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 0, .plain)
+        return NSDecimalNumber(decimal: rounded).int64Value
+    }
 
     public struct Failure: ExplainedError {
         public var description: String
@@ -321,15 +331,10 @@ public enum BudgetWorkbook {
             guard let cell = cells[row]?[column] else { return nil }
             let text = cell.text.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { return nil }
-            let plain = text.filter { $0 != "," }
-            guard plain.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), var value = Decimal(string: plain), value.isFinite,
-                  value.magnitude < Decimal(sign: .plus, exponent: 13, significand: 1) else {
+            guard let fen = fen(text, unit: unit) else {
                 throw Failure(description: "\(file) 工作表“\(sheet)”第 \(row + 1) 行 \(letter(column)) 列：“\(text.prefix(30))”不是金额")
             }
-            value *= unit == .yuan ? 100 : 1_000_000
-            var rounded = Decimal()
-            NSDecimalRound(&rounded, &value, 0, .plain)
-            return NSDecimalNumber(decimal: rounded).int64Value
+            return fen
         }
         var table = BudgetDataset.TableData(unit: unitText)
         let note = (cells[1]?[3]?.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -59,8 +59,7 @@ enum FactRows {
     static func amount(_ text: String) -> Money? {
         if let parsed = try? MoneyParser.parse(text, unit: .wan) { return parsed.money }
         let trimmed = text.trimmingSpaces()
-        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
-              let value = Decimal(string: trimmed) else { return nil }
+        guard PlainNumber.matches(trimmed), let value = Decimal(string: trimmed) else { return nil }
         var scaled = value * Decimal(1_000_000)
         var rounded = Decimal()
         NSDecimalRound(&rounded, &scaled, 0, .plain)

@@ -146,7 +146,8 @@ enum FormSheets {
     /// A score as written, or as a spreadsheet stores a number ("99.89000000000001"): scores have at
     /// most four decimals, so the stored number is rounded there.
     static func score(_ text: String) -> Decimal? {
-        guard !text.isEmpty, var value = Decimal(string: text) else { return nil }
+        let text = text.trimmingCharacters(in: .whitespaces)
+        guard PlainNumber.matches(text), var value = Decimal(string: text) else { return nil }
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 4, .plain)
         return rounded
@@ -156,7 +157,8 @@ enum FormSheets {
         guard let header = cells.keys.sorted().first(where: { text(cells, $0, 0).hasPrefix("预算执行") }) else { return nil }
         let unit: MoneyUnit = text(cells, header, 0).contains("万元") ? .wan : .yuan
         func money(_ column: Int) -> Money {
-            let value = Decimal(string: text(cells, header + 1, column)) ?? 0
+            let written = text(cells, header + 1, column).trimmingCharacters(in: .whitespaces)
+            let value = PlainNumber.matches(written) ? Decimal(string: written) ?? 0 : 0
             var scaled = value * Decimal(unit.fenPerUnit)
             // (the spreadsheet's binary number, rounded to the 分 below)
             var rounded = Decimal()

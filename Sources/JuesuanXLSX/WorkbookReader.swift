@@ -5,6 +5,32 @@ import FoundationXML
 import JuesuanCore
 import ZIPFoundation
 
+/// A number as a spreadsheet writes it: [sign] digits [. digits] [e [sign] digits]. `Decimal(string:)` reads a prefix ("1-2" is 1,
+/// "1.2.3" is 1.2, "12元" is 12): every cell is checked with this first, so a typo is refused, never read as another number.
+enum PlainNumber {
+    static func matches(_ text: String) -> Bool {
+        var characters = Substring(text)
+        func digits() -> Int {
+            let count = characters.prefix { $0.isASCII && $0.isNumber }.count
+            characters = characters.dropFirst(count)
+            return count
+        }
+        if characters.first == "+" || characters.first == "-" { characters = characters.dropFirst() }
+        var count = digits()
+        if characters.first == "." {
+            characters = characters.dropFirst()
+            count += digits()
+        }
+        guard count > 0 else { return false }
+        if characters.first == "e" || characters.first == "E" {
+            characters = characters.dropFirst()
+            if characters.first == "+" || characters.first == "-" { characters = characters.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return characters.isEmpty
+    }
+}
+
 /// Reads a workbook written by `WorkbookWriter` (or edited in Excel/WPS keeping its layout) back into
 /// a disclosure: the unit and year from "数据集", each table from its sheet below the 栏次 row.
 public enum WorkbookReader {
@@ -140,7 +166,7 @@ public enum WorkbookReader {
         if text.isEmpty { return nil }
         if let parsed = try? MoneyParser.parse(text, unit: .wan) { return parsed.money }
         // Scientific notation from other spreadsheet programs.
-        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let value = Decimal(string: text) else {
+        guard PlainNumber.matches(text), let value = Decimal(string: text) else {
             throw Failure(description: "\(file) 工作表“\(sheet)”第 \(row + 1) 行：金额“\(text)”无法识别")
         }
         var scaled = value * Decimal(1_000_000)

@@ -3,7 +3,7 @@ import JuesuanAudit
 import JuesuanCore
 import JuesuanImport
 import JuesuanLedger
-import JuesuanXLSX
+@testable import JuesuanXLSX
 import JuesuanTestSupport
 import Testing
 
@@ -103,6 +103,15 @@ struct BudgetWorkbookTests {
         // 合计 = Σ类 and 合计 column = 基本 + 项目, computed though no program calculated them.
         #expect(table.rows[0].cells.prefix(3).map { $0 } == [150_050, 120_050, 30_000])
         #expect(table.rows[3].cells.prefix(3).map { $0 } == [150_050, 120_050, 30_000])
+    }
+
+    @Test("金额格子：数字按所印单位换成分，四舍五入；不是数字的（含“1-2”）不读", arguments: [
+        ("1813.94", MoneyUnit.yuan, Int64(181_394)), ("1,813.94", .yuan, 181_394), ("-3", .yuan, -300), ("1.5E3", .yuan, 150_000),
+        ("0.005", .yuan, 1), ("12.3456", .wan, 123_456_00), ("1-2", .yuan, nil), ("", .yuan, nil), ("1e", .yuan, nil), ("--1", .yuan, nil),
+        (".", .yuan, nil), ("1.2.3", .yuan, nil), ("1e99", .yuan, nil), ("一百", .yuan, nil),
+    ] as [(String, MoneyUnit, Int64?)])
+    func amounts(text: String, unit: MoneyUnit, fen: Int64?) {
+        #expect(BudgetWorkbook.fen(text, unit: unit) == fen, "\(text)")
     }
 
     @Test("有错的格子：说明工作表、行、列与值；不是预算工作簿时说明")

@@ -113,3 +113,42 @@ struct MalformedCellTests {
         _ = try? WorkbookReader.firstSheetGrid(try XLSXParts.zip(final), name: "畸形.xlsx")
     }
 }
+
+/// `Decimal(string:)` reads a prefix: "1-2" would be 1, "1.2.3" 1.2. An amount cell holding such text is refused with
+/// the sheet and row, never stored as another number.
+@Suite("工作簿：不是数字的金额")
+struct NotANumberTests {
+    @Test("金额格子写成“1-2”“1.2.3”“12元”：拒绝并说明工作表与行", arguments: ["1-2", "1.2.3", "3e5e1"])
+    func refused(text: String) throws {
+        var parts = try XLSXParts.parts(try WorkbookWriter.data(try DatasetReader.read(folder: Repository.example)))
+        var changed = false
+        // 表1's sheet: its relation id in the workbook, its part in the relations.
+        func first(_ pattern: String, in text: String) throws -> String {
+            let regex = try NSRegularExpression(pattern: pattern)
+            let match = try #require(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)))
+            return String(text[try #require(Range(match.range(at: 1), in: text))])
+        }
+        let book = String(decoding: parts["xl/workbook.xml"]!, as: UTF8.self), rels = String(decoding: parts["xl/_rels/workbook.xml.rels"]!, as: UTF8.self)
+        let id = try first("<sheet name=\"表1\"[^>]*r:id=\"(rId[0-9]+)\"", in: book)
+        let relation = try first("(<Relationship [^>]*Id=\"\(id)\"[^>]*>)", in: rels)
+        let file = "xl/" + (try first("Target=\"([^\"]+)\"", in: relation))
+        for path in [file] where !changed {
+            var xml = String(decoding: parts[path]!, as: UTF8.self)
+            // The first number cell of the table (a cell without a type attribute, holding a value).
+            guard let regex = try? NSRegularExpression(pattern: "<c r=\"([C-Z][0-9]+)\" s=\"([0-9]+)\"><v>[0-9]+\\.[0-9]+</v></c>"),
+                  let match = regex.firstMatch(in: xml, range: NSRange(xml.startIndex..., in: xml)),
+                  let range = Range(match.range, in: xml), let reference = Range(match.range(at: 1), in: xml),
+                  let style = Range(match.range(at: 2), in: xml) else { continue }
+            let cell = "<c r=\"\(xml[reference])\" s=\"\(xml[style])\" t=\"inlineStr\"><is><t>\(text)</t></is></c>"
+            xml.replaceSubrange(range, with: cell)
+            parts[path] = Data(xml.utf8)
+            changed = true
+        }
+        #expect(changed)
+        #expect {
+            _ = try WorkbookReader.read(entries: parts, displayName: "决算.xlsx")
+        } throws: { error in
+            "\(error)".contains("决算.xlsx") && "\(error)".contains(text)
+        }
+    }
+}
