@@ -8,6 +8,7 @@ import JuesuanNarrative
 import JuesuanPerformance
 import JuesuanRender
 import JuesuanRules
+import JuesuanStore
 import JuesuanXLSX
 
 struct Juesuan: ParsableCommand {
@@ -423,20 +424,23 @@ func writeReplacing(_ data: Data, to path: String) throws {
 
 struct Blank: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "写出空白的部门预算填报工作簿（Excel/WPS 填写；合计等为公式），填好后用 juesuan build 或 import 读入。",
-        discussion: "版式：\(BudgetLayout.shipped.map { "\($0.id)（\($0.name)）" }.joined(separator: "；"))。"
+        abstract: "写出空白的填报工作簿（Excel/WPS 填写；合计等为公式）：部门预算按预算版式，部门决算按决算版式。",
+        discussion: """
+            预算版式：\(BudgetLayout.shipped.map { "\($0.id)（\($0.name)）" }.joined(separator: "；"))；填好后用 juesuan build 或 import 读入。
+            决算版式：\(TableLayout.all.map { "\($0.id)（\($0.name)）" }.joined(separator: "；"))；九张表，算出的格子是公式并锁定，填好后用 juesuan import 读成数据集。
+            """
     )
 
-    @Option(name: .long, help: "预算版式（shanghai-district、jiangsu-province、mof-national）。")
+    @Option(name: .long, help: "版式：预算（shanghai-district、jiangsu-province、mof-national）或决算（mof-2021、shanghai-2024）。")
     var layout: String
 
-    @Option(name: .long, help: "预算年度。")
+    @Option(name: .long, help: "年度。")
     var year: Int
 
     @Option(name: .long, help: "部门（或单位）名称。")
     var department: String
 
-    @Flag(name: .long, help: "单位预算（默认部门预算）。")
+    @Flag(name: .long, help: "单位预算（默认部门预算；决算不用）。")
     var unit = false
 
     @Option(name: .long, help: "输出的工作簿（.xlsx；已存在时不覆盖，除非 --force）。")
@@ -446,8 +450,10 @@ struct Blank: ParsableCommand {
     var force = false
 
     func run() throws {
-        guard let chosen = BudgetLayout.shipped.first(where: { $0.id == layout }) else {
-            throw ValidationError("不认识的预算版式“\(layout)”，应为 \(BudgetLayout.shipped.map(\.id).joined(separator: "、"))")
+        let budgetLayout = BudgetLayout.shipped.first { $0.id == layout }
+        let finalLayout = TableLayout.all.first { $0.id == layout }
+        guard budgetLayout != nil || finalLayout != nil else {
+            throw ValidationError("不认识的版式“\(layout)”，应为 \((BudgetLayout.shipped.map(\.id) + TableLayout.all.map(\.id)).joined(separator: "、"))")
         }
         guard (1900...2200).contains(year) else { throw ValidationError("年度 \(year) 不在 1900–2200 之间") }
         let name = department.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -456,11 +462,27 @@ struct Blank: ParsableCommand {
         if FileManager.default.fileExists(atPath: out), !force {
             throw Problem(kind: .output, message: "\(out) 已存在，未覆盖（要覆盖请加 --force）")
         }
-        let blank = BudgetDataset(layout: chosen.id, scope: unit ? .unit : .department, year: year, department: name, tables: [:], narrative: [])
-        let data = try BudgetWorkbook.data(blank, layout: chosen)
+        let data: Data
+        let said: String
+        if let chosen = budgetLayout {
+            let blank = BudgetDataset(layout: chosen.id, scope: unit ? .unit : .department, year: year, department: name, tables: [:], narrative: [])
+            data = try BudgetWorkbook.data(blank, layout: chosen)
+            said = "空白预算填报工作簿 \(out)（\(name) \(year) 年度\(blank.scope.rawValue)预算，\(chosen.name)）"
+        } else {
+            // The nine tables as the layout prints them, the cells the rules compute as locked formulas (as the server's
+            // 下载空白工作簿 writes them).
+            let chosen = finalLayout!
+            let catalog = try Engine.catalog(), rules = try Engine.rules()
+            let blank = Cycle.blank(unit: name, year: year, layout: chosen, catalog: catalog)
+            let formulas = Completion.linearForms(blank, rules: rules, catalog: catalog).mapValues { terms in
+                terms.map { WorkbookWriter.Fillable.Term(cell: $0.cell, sign: $0.sign) }
+            }
+            data = try WorkbookWriter.data(blank, fillable: .init(formulas: formulas))
+            said = "空白决算填报工作簿 \(out)（\(name) \(year) 年度部门决算，\(chosen.name)）"
+        }
         do { try data.write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
             throw Problem(kind: .output, message: "无法写出 \(out)：\(error.localizedDescription)")
         }
-        FileHandle.standardError.write(Data("已写出空白预算填报工作簿 \(out)（\(name) \(year) 年度\(blank.scope.rawValue)预算，\(chosen.name)）\n".utf8))
+        FileHandle.standardError.write(Data("已写出\(said)\n".utf8))
     }
 }

@@ -639,6 +639,12 @@ struct BudgetCLITests {
         #expect(result.status == 2 && result.stderr.contains("已存在"), "\(result.stderr)")
         result = try CLI.run(["blank", "--layout", "nowhere", "--year", "2026", "--department", "演示局", "--out", blank + "x.xlsx"])
         #expect(result.status == 64 && result.stderr.contains("nowhere"), "\(result.stderr)")
+        // The 决算 layouts too: the nine tables with their formulas, read back by import as the unit's empty dataset.
+        let final = folder.appendingPathComponent("决算空白.xlsx").path
+        result = try CLI.run(["blank", "--layout", "mof-2021", "--year", "2026", "--department", "演示单位", "--out", final])
+        #expect(result.status == 0 && result.stderr.contains("空白决算填报工作簿"), "\(result.stderr)")
+        result = try CLI.run(["import", final, "--out", folder.appendingPathComponent("决算空白读回").path])
+        #expect(result.status == 0 && result.stderr.contains("演示单位 2026 年度"), "\(result.stderr)")
         // A blank workbook read back: the budget named in it, nothing else.
         result = try CLI.run(["import", blank, "--out", folder.appendingPathComponent("空白读回").path])
         #expect(result.status == 0, "\(result.stderr)")
