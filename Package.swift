@@ -180,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JuesuanCLITests",
-            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanTestSupport"],
+            dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanRender", "JuesuanPerformance", "JuesuanTestSupport", "JuesuanXLSX"],
             resources: [.copy("Fixtures")]
         ),
     ]

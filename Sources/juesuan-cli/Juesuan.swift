@@ -237,7 +237,14 @@ struct Import: ParsableCommand {
             FileHandle.standardError.write(Data("已写出预算数据 \(out)/budget.json（\(dataset.department) \(dataset.year) 年度\(dataset.scope.rawValue)预算，版式 \(dataset.layout)）\n".utf8))
             return
         } else if file.lowercased().hasSuffix(".xlsx") {
-            disclosure = try WorkbookReader.read(URL(fileURLWithPath: file), displayName: file)
+            var read = try WorkbookReader.read(URL(fileURLWithPath: file), displayName: file)
+            // A workbook juesuan made to be filled, saved by a program that keeps formulas without their values: the
+            // computed cells are computed again from the parts (as an upload to the server is); typed cells are not touched.
+            if let parts = try? BudgetWorkbook.entries(URL(fileURLWithPath: file), displayName: file), let strings = parts["xl/sharedStrings.xml"],
+               String(decoding: strings, as: UTF8.self).contains(WorkbookWriter.fillableValue) {
+                _ = Completion.complete(&read, rules: try Engine.rules(), catalog: try catalog.load())
+            }
+            disclosure = read
         } else if let text = try? PublishedText.read(URL(fileURLWithPath: file), displayName: file), let layout = BudgetReader.recognize(text) {
             // A budget: written as budget.json (build it with juesuan build).
             let dataset = BudgetReader.read(text, layout: layout).dataset()

@@ -1,7 +1,9 @@
 import Foundation
 import JuesuanCore
 import JuesuanImport
+import JuesuanRules
 import JuesuanTestSupport
+import JuesuanXLSX
 import Testing
 
 /// Runs the built `juesuan` binary.
@@ -627,7 +629,7 @@ struct BudgetCLITests {
         #expect(bad.status == 64 && bad.stderr.contains("--layout"), "\(bad.stderr)")
     }
 
-    @Test("blank：空白预算填报工作簿；build 写出的 workbook.xlsx 经 import 与 build 读回，与合成的预算相同；不覆盖已有文件")
+    @Test("blank：空白的预算与决算填报工作簿；预算工作簿经 import 与 build 读回与合成的相同；填好的决算工作簿公式无值时 import 重算；不覆盖已有文件")
     func budgetWorkbook() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-budget-workbook-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -645,6 +647,32 @@ struct BudgetCLITests {
         #expect(result.status == 0 && result.stderr.contains("空白决算填报工作簿"), "\(result.stderr)")
         result = try CLI.run(["import", final, "--out", folder.appendingPathComponent("决算空白读回").path])
         #expect(result.status == 0 && result.stderr.contains("演示单位 2026 年度"), "\(result.stderr)")
+        // The example written as the fillable workbook and saved by a program that keeps formulas without their values: import
+        // computes them again and gives back every figure of the nine tables.
+        let example = try DatasetReader.read(folder: Repository.example)
+        let rules = try RuleCatalogue.standard(), catalog = try CatalogLoader.load(userFile: nil)
+        let forms = Completion.linearForms(example, rules: rules, catalog: catalog).mapValues { terms in
+            terms.map { WorkbookWriter.Fillable.Term(cell: $0.cell, sign: $0.sign) }
+        }
+        var parts = try XLSXParts.parts(try WorkbookWriter.data(example, fillable: .init(formulas: forms)))
+        let regex = try NSRegularExpression(pattern: "(<f>[^<]*</f>)<v>[^<]*</v>")
+        var stripped = 0
+        for (path, content) in parts where path.hasPrefix("xl/worksheets/sheet") {
+            let xml = String(decoding: content, as: UTF8.self)
+            stripped += regex.numberOfMatches(in: xml, range: NSRange(xml.startIndex..., in: xml))
+            parts[path] = Data(regex.stringByReplacingMatches(in: xml, range: NSRange(xml.startIndex..., in: xml), withTemplate: "$1").utf8)
+        }
+        #expect(stripped > 50)
+        let filled = folder.appendingPathComponent("填好的决算.xlsx")
+        try XLSXParts.zip(parts).write(to: filled)
+        result = try CLI.run(["import", filled.path, "--out", folder.appendingPathComponent("决算读回").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let readBack = try DatasetReader.read(folder: folder.appendingPathComponent("决算读回"))
+        for id in TableID.allCases {
+            for row in example[id]?.rows ?? [] {
+                #expect(readBack[id]?.row(row.key)?.cells == row.cells, "\(id) \(row.key)")
+            }
+        }
         // A blank workbook read back: the budget named in it, nothing else.
         result = try CLI.run(["import", blank, "--out", folder.appendingPathComponent("空白读回").path])
         #expect(result.status == 0, "\(result.stderr)")
