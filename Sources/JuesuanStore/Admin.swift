@@ -62,8 +62,8 @@ extension Cycle {
         let rows = try OrgSheet.rows(bytes, filename: filename)
         let existing: [String: Org] = try await backend.read { db in
             var all: [String: Org] = [:]
-            for row in try await db.raw("SELECT code, name, parent, kind, path FROM orgs").all() {
-                let org = try Self.org(row)
+            for row in try await db.raw("SELECT \(OrgRecord.columns()) FROM orgs").all() {
+                let org = try OrgRecord(row).org
                 all[org.code] = org
             }
             return all
@@ -203,11 +203,11 @@ extension Cycle {
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR name LIKE \(bind: like) OR code LIKE \(bind: like))
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
-                SELECT code, name, parent, kind, path FROM orgs WHERE \(Subtree.sql("path", base.path))
+                SELECT \(OrgRecord.columns()) FROM orgs WHERE \(Subtree.sql("path", base.path))
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR name LIKE \(bind: like) OR code LIKE \(bind: like))
                 ORDER BY path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
-            return Page(items: try rows.map(Self.org), total: total, offset: paging.offset, limit: paging.limit)
+            return Page(items: try rows.map { try OrgRecord($0).org }, total: total, offset: paging.offset, limit: paging.limit)
         }
     }
 

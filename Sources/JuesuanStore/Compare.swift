@@ -142,7 +142,7 @@ extension Cycle {
     func consolidation(_ db: any SQLDatabase, year: Int, org: Org, live: Bool = false, depth: Int = 0) async throws
         -> (Disclosure, units: Int, missing: [String]) {
         let rows = try await db.raw("""
-            SELECT o.code, o.name, o.parent, o.kind, o.path, v.number, v.summary, CASE WHEN v.summary IS NULL THEN v.dataset END AS dataset FROM orgs o
+            SELECT \(OrgRecord.columns("o")), v.number, v.summary, CASE WHEN v.summary IS NULL THEN v.dataset END AS dataset FROM orgs o
             LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
             LEFT JOIN versions v ON v.report = r.id AND v.number = r.current_version
             WHERE o.parent = \(bind: org.code) ORDER BY o.code
@@ -153,7 +153,7 @@ extension Cycle {
             if let summary = try row.decode(column: "summary", as: String?.self) { summaries.append(summary) }
             else if let dataset = try row.decode(column: "dataset", as: String?.self) { datasets.append(dataset) }
             else if try row.decode(column: "number", as: Int?.self) == nil {
-                let child = try Self.org(row)
+                let child = try OrgRecord(row).org
                 if live, child.kind != .unit, depth < 16,
                    let below = try? await consolidation(db, year: year, org: child, live: true, depth: depth + 1) {
                     nested.append(below.0)

@@ -168,16 +168,10 @@ public final class Cycle: Sendable {
     // MARK: - Organisation lookups
 
     func org(_ db: any SQLDatabase, _ code: String) async throws -> Org? {
-        guard let row = try await db.raw("SELECT code, name, parent, kind, path FROM orgs WHERE code = \(bind: code)").first() else { return nil }
-        return try Self.org(row)
+        guard let row = try await db.raw("SELECT \(OrgRecord.columns()) FROM orgs WHERE code = \(bind: code)").first() else { return nil }
+        return try OrgRecord(row).org
     }
 
-    static func org(_ row: any SQLRow) throws -> Org {
-        Org(code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
-            parent: try row.decode(column: "parent", as: String?.self),
-            kind: OrgKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .unit,
-            path: try row.decode(column: "path", as: String.self))
-    }
 
     /// The organisation `code`, when the caller may see it (403 otherwise, 404 when it does not exist).
     func visibleOrg(_ db: any SQLDatabase, _ caller: Caller, _ code: String) async throws -> Org {

@@ -29,10 +29,10 @@ extension Cycle {
                 """).all().map { (try $0.decode(column: "org", as: String.self), try $0.decode(column: "state", as: String.self)) },
                 uniquingKeysWith: { a, _ in a })
             let rows = try await db.raw("""
-                SELECT code, name, parent, kind, path FROM orgs WHERE \(Subtree.sql("path", base.path)) ORDER BY path LIMIT \(bind: limit)
+                SELECT \(OrgRecord.columns()) FROM orgs WHERE \(Subtree.sql("path", base.path)) ORDER BY path LIMIT \(bind: limit)
                 """).all()
             let baseDepth = base.path.split(separator: "/").count
-            let orgs = try rows.map(Self.org)
+            let orgs = try rows.map { try OrgRecord($0).org }
             var kinds = Dictionary(orgs.map { ($0.code, $0.kind) }, uniquingKeysWith: { a, _ in a })
             if let parent = base.parent, let above = try await self.org(db, parent) { kinds[above.code] = above.kind }
             let nodes = orgs.map { org -> TreeNode in

@@ -61,3 +61,15 @@ struct JobRecord: Record {
                   matchedOrg: matchedOrg, errors: errors, warnings: warnings, reportYear: reportYear, kind: kind)
     }
 }
+
+/// An organisation node.
+struct OrgRecord: Record {
+    static let columnNames = ["code", "name", "parent", "kind", "path"]
+    var code: String
+    var name: String
+    var parent: String?
+    var kind: String
+    var path: String
+
+    var org: Org { Org(code: code, name: name, parent: parent, kind: OrgKind(rawValue: kind) ?? .unit, path: path) }
+}

@@ -33,8 +33,8 @@ extension Cycle {
         var seen: [String: Int] = [:]
         let (orgs, logins): ([String: Org], Set<String>) = try await backend.read { db in
             var orgs: [String: Org] = [:]
-            for row in try await db.raw("SELECT code, name, parent, kind, path FROM orgs").all() {
-                let org = try Self.org(row)
+            for row in try await db.raw("SELECT \(OrgRecord.columns()) FROM orgs").all() {
+                let org = try OrgRecord(row).org
                 orgs[org.code] = org
             }
             let logins = Set(try await db.raw("SELECT login FROM users").all().map { try $0.decode(column: "login", as: String.self) })
