@@ -17,6 +17,19 @@ public enum BudgetPublisher {
         public var files: [String: Data] { published.merging(review) { first, _ in first } }
     }
 
+    /// The budget's page as published (HTML).
+    public static func page(_ dataset: BudgetDataset) throws -> String {
+        guard let layout = BudgetLayout.shipped.first(where: { $0.id == dataset.layout }) else {
+            throw Problem(kind: .inputInvalid, message: "不认识的预算版式“\(dataset.layout)”")
+        }
+        return BudgetHTML.page(dataset, layout: layout)
+    }
+
+    /// The budget printed to PDF; `draft` puts "草稿" across every page.
+    public static func pdf(_ dataset: BudgetDataset, draft: Bool) throws -> Data {
+        try PDFWriter.page(try page(dataset), draft: draft)
+    }
+
     public static func build(_ dataset: BudgetDataset, catalog: Catalog, pdf: Bool, source: String) throws -> Package {
         guard let layout = BudgetLayout.shipped.first(where: { $0.id == dataset.layout }) else {
             throw Problem(kind: .inputInvalid, message: "\(source)：不认识的预算版式“\(dataset.layout)”")

@@ -22,7 +22,7 @@ public struct RouteSpec: Sendable {
 public struct API: Sendable {
     /// Every operation of the API; the route table gives each its method and path.
     public enum Operation: String, Sendable, CaseIterable {
-        case health, ready, metrics, openapi, confirmReport, login, me, logout, changePassword, listTasks, setTask, listOrgs, importOrgs, listUsers, createUser, importUsers, updateUser, unlockUser, resetPassword, inbox, progress, getReport, listVersions, uploadVersion, getFindings, getDataset, explain, recheck, consolidate, consolidated, compare, transition, auditLog, listBatches, createBatch, getBatch, addBatchFile, exportBatch, listPublished, publicPage, publicFile, publicDataFile
+        case health, ready, metrics, openapi, confirmReport, login, me, logout, changePassword, listTasks, setTask, listOrgs, importOrgs, listUsers, createUser, importUsers, updateUser, unlockUser, resetPassword, inbox, progress, getReport, listVersions, uploadVersion, getFindings, getDataset, explain, recheck, consolidate, consolidated, compare, transition, auditLog, listBatches, createBatch, getBatch, addBatchFile, exportBatch, listPublished, publicPage, publicFile, publicDataFile, publicBudgetPage, publicBudgetFile, publicBudgetDataFile
     }
 
     typealias Handler = @Sendable (Request, AppContext) async throws -> Response
@@ -73,6 +73,9 @@ public struct API: Sendable {
         .init(method: .get, path: "/public/{year}/{org}/", id: .publicPage, auth: .public, mutates: false),
         .init(method: .get, path: "/public/{year}/{org}/{file}", id: .publicFile, auth: .public, mutates: false),
         .init(method: .get, path: "/public/{year}/{org}/data/{file}", id: .publicDataFile, auth: .public, mutates: false),
+        .init(method: .get, path: "/public/{year}/{org}/budget/", id: .publicBudgetPage, auth: .public, mutates: false),
+        .init(method: .get, path: "/public/{year}/{org}/budget/{file}", id: .publicBudgetFile, auth: .public, mutates: false),
+        .init(method: .get, path: "/public/{year}/{org}/budget/data/{file}", id: .publicBudgetDataFile, auth: .public, mutates: false),
     ]
 
     /// The handler of an operation; the switch is over the typed operations and exhaustive.
@@ -140,10 +143,10 @@ public struct API: Sendable {
             }
         case .setTask:
             return { request, context in
-                struct Body: Decodable { var layout: String?; var deadline: String; var signoff: Bool? }
+                struct Body: Decodable { var kind: ReportKind?; var layout: String?; var deadline: String; var signoff: Bool? }
                 let body = try await Self.decode(Body.self, request)
-                return try Self.json(try await cycle.setTask(try context.signedIn, year: try PathParameter.year(context), layout: body.layout,
-                                                             deadline: body.deadline, signoff: body.signoff))
+                return try Self.json(try await cycle.setTask(try context.signedIn, year: try PathParameter.year(context), kind: body.kind ?? .finalAccounts,
+                                                             layout: body.layout, deadline: body.deadline, signoff: body.signoff))
             }
         case .listOrgs:
             return { request, context in
@@ -330,6 +333,14 @@ public struct API: Sendable {
             return { _, context in try await Self.publicFile(cycle, context, path: try PathParameter.parameter(context, "file")) }
         case .publicDataFile:
             return { _, context in try await Self.publicFile(cycle, context, path: "data/" + (try PathParameter.parameter(context, "file"))) }
+        case .publicBudgetPage:
+            return { _, context in try await Self.publicFile(cycle, context, kind: .budget, path: "index.html") }
+        case .publicBudgetFile:
+            return { _, context in try await Self.publicFile(cycle, context, kind: .budget, path: try PathParameter.parameter(context, "file")) }
+        case .publicBudgetDataFile:
+            return { _, context in
+                try await Self.publicFile(cycle, context, kind: .budget, path: "data/" + (try PathParameter.parameter(context, "file")))
+            }
         }
     }
 
@@ -337,8 +348,9 @@ public struct API: Sendable {
     struct MeResponse: Encodable { var user: User; var csrfToken: String }
     struct FindingsPage: Encodable { var version: VersionView; var items: [StoredFinding]; var total: Int; var offset: Int; var limit: Int }
 
-    static func publicFile(_ cycle: Cycle, _ context: AppContext, path: String) async throws -> Response {
-        guard let (data, type) = try await cycle.publicFile(year: try PathParameter.year(context), org: try PathParameter.org(context), path: path) else {
+    static func publicFile(_ cycle: Cycle, _ context: AppContext, kind: ReportKind = .finalAccounts, path: String) async throws -> Response {
+        guard let (data, type) = try await cycle.publicFile(year: try PathParameter.year(context), org: try PathParameter.org(context), kind: kind,
+                                                            path: path) else {
             throw StoreError.notFound("没有已公开的文件“\(path)”。")
         }
         var response = raw(data, type: type)

@@ -14,6 +14,11 @@ public enum PathParameter {
         return year
     }
 
+    /// Which kind of report a page's address names: `/app/budgets/…` a 预算, `/app/reports/…` a 决算.
+    public static func kind(_ request: Request) -> ReportKind {
+        request.uri.path.hasPrefix("/app/budgets/") ? .budget : .finalAccounts
+    }
+
     public static func org(_ context: AppContext) throws -> String {
         let text = try parameter(context, "org")
         guard !text.isEmpty, text.count <= 40 else { throw StoreError.badRequest("单位编码“\(text.prefix(40))”无效。") }

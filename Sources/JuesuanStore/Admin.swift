@@ -407,6 +407,8 @@ extension Cycle {
 
     public struct Task: Sendable, Codable, Equatable {
         public var year: Int
+        /// 决算 or 预算 (a year may have one of each).
+        public var kind: ReportKind = .finalAccounts
         public var layout: String
         public var catalogue: String
         /// The publication deadline, `YYYY-MM-DD`.
@@ -415,57 +417,73 @@ extension Cycle {
         public var signoff: Bool = true
     }
 
-    public func setTask(_ caller: Caller, year: Int, layout: String?, deadline: String, signoff: Bool? = nil) async throws -> Task {
+    public func setTask(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts, layout: String?, deadline: String,
+                        signoff: Bool? = nil) async throws -> Task {
         try require(caller, .administer, "设置年度任务")
         guard caller.atRoot else {
             throw StoreError.forbidden("年度任务是整个辖区的设置，只有财政局（根节点）的管理员可以设立或修改。")
         }
         guard (2000...2100).contains(year) else { throw StoreError.invalid("年度“\(year)”不在 2000–2100 之间。") }
-        let layout = layout ?? TableLayout.standard.id
-        guard TableLayout.named(layout) != nil else {
-            throw StoreError.invalid("不认识的版式“\(layout)”；可用：\(TableLayout.all.map(\.id).joined(separator: "、"))。")
+        let layouts = Self.layouts(kind)
+        let layout = layout ?? layouts[0].id
+        guard layouts.contains(where: { $0.id == layout }) else {
+            throw StoreError.invalid("不认识的\(kind.documentName)版式“\(layout)”；可用：\(layouts.map { "\($0.id)（\($0.name)）" }.joined(separator: "、"))。")
         }
         guard Self.day(deadline) != nil else { throw StoreError.invalid("公开截止日期“\(deadline)”应写作 YYYY-MM-DD。") }
         let catalogue = catalogueVersion
         return try await backend.write { db in
-            var task = Task(year: year, layout: layout, catalogue: catalogue, deadline: deadline)
-            let old = try await db.raw("SELECT layout, deadline, signoff FROM tasks WHERE year = \(bind: year)").first()
+            var task = Task(year: year, kind: kind, layout: layout, catalogue: catalogue, deadline: deadline)
+            let old = try await db.raw("SELECT layout, deadline, signoff FROM tasks WHERE year = \(bind: year) AND kind = \(bind: kind.rawValue)").first()
             task.signoff = try signoff ?? old.map { try $0.decode(column: "signoff", as: Int.self) != 0 } ?? true
+            let target = kind == .budget ? "task:\(year):budget" : "task:\(year)"
             if let old {
                 try await db.raw("""
                     UPDATE tasks SET layout = \(bind: layout), deadline = \(bind: deadline), catalogue = \(bind: task.catalogue),
-                      signoff = \(bind: task.signoff ? 1 : 0) WHERE year = \(bind: year)
+                      signoff = \(bind: task.signoff ? 1 : 0) WHERE year = \(bind: year) AND kind = \(bind: kind.rawValue)
                     """).run()
-                try await self.log(db, caller, action: "task-changed", org: nil, target: "task:\(year)",
+                try await self.log(db, caller, action: "task-changed", org: nil, target: target,
                                    before: "\(try old.decode(column: "layout", as: String.self))｜\(try old.decode(column: "deadline", as: String.self))",
                                    after: "\(layout)｜\(deadline)")
             } else {
                 try await db.raw("""
-                    INSERT INTO tasks (year, layout, catalogue, deadline, created_at, signoff)
-                    VALUES (\(bind: year), \(bind: layout), \(bind: task.catalogue), \(bind: deadline), \(bind: Clock.stamp()),
+                    INSERT INTO tasks (year, kind, layout, catalogue, deadline, created_at, signoff)
+                    VALUES (\(bind: year), \(bind: kind.rawValue), \(bind: layout), \(bind: task.catalogue), \(bind: deadline), \(bind: Clock.stamp()),
                             \(bind: task.signoff ? 1 : 0))
                     """).run()
-                try await self.log(db, caller, action: "task-created", org: nil, target: "task:\(year)", after: "\(layout)｜\(deadline)")
+                try await self.log(db, caller, action: "task-created", org: nil, target: target, after: "\(layout)｜\(deadline)")
             }
             return task
         }
     }
 
-    public func tasks() async throws -> [Task] {
-        try await backend.read { db in
-            try await db.raw("SELECT year, layout, catalogue, deadline, signoff FROM tasks ORDER BY year DESC").all().map(Self.task)
+    /// The layouts a task of `kind` may use (id and Chinese name), the default first.
+    public static func layouts(_ kind: ReportKind) -> [(id: String, name: String)] {
+        switch kind {
+        case .finalAccounts: TableLayout.all.map { ($0.id, $0.name) }
+        case .budget: BudgetLayout.shipped.map { ($0.id, $0.name) }
         }
     }
 
-    func task(_ db: any SQLDatabase, _ year: Int) async throws -> Task {
-        guard let row = try await db.raw("SELECT year, layout, catalogue, deadline, signoff FROM tasks WHERE year = \(bind: year)").first() else {
-            throw StoreError.notFound("\(year) 年度的决算任务尚未设立。")
+    /// Every task, newest year first (a year's 决算 before its 预算).
+    public func tasks() async throws -> [Task] {
+        try await backend.read { db in
+            try await db.raw("SELECT year, kind, layout, catalogue, deadline, signoff FROM tasks ORDER BY year DESC, kind DESC").all().map(Self.task)
+        }
+    }
+
+    func task(_ db: any SQLDatabase, _ year: Int, _ kind: ReportKind = .finalAccounts) async throws -> Task {
+        guard let row = try await db.raw("""
+            SELECT year, kind, layout, catalogue, deadline, signoff FROM tasks WHERE year = \(bind: year) AND kind = \(bind: kind.rawValue)
+            """).first() else {
+            throw StoreError.notFound("\(year) 年度的\(kind.documentName)任务尚未设立。")
         }
         return try Self.task(row)
     }
 
     static func task(_ row: any SQLRow) throws -> Task {
-        Task(year: try row.decode(column: "year", as: Int.self), layout: try row.decode(column: "layout", as: String.self),
+        Task(year: try row.decode(column: "year", as: Int.self),
+             kind: ReportKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .finalAccounts,
+             layout: try row.decode(column: "layout", as: String.self),
              catalogue: try row.decode(column: "catalogue", as: String.self), deadline: try row.decode(column: "deadline", as: String.self),
              signoff: try row.decode(column: "signoff", as: Int.self) != 0)
     }

@@ -11,11 +11,26 @@ public struct BudgetComparison: Sendable {
     public var batch: String
     public var auditedAt: String
     public var links: [BudgetLink]
+    /// The unit's own 预算 report in the cycle (its page), when that is what was compared; nil for a batch-audited document.
+    public var report: String? = nil
+    /// Its state (已公开, or 财政已审核 before 公开) and version.
+    public var reportState: ReportState? = nil
+    public var reportVersion: Int? = nil
 }
 
 extension Cycle {
     /// The latest budget of unit `org` for `year` among the documents batch-audited, compared with `disclosure`.
+    /// The unit's own 预算 report of the year (approved by 财政 or published) comes first: it is the budget the cycle approved.
     func budgetComparison(_ db: any SQLDatabase, year: Int, org: String, disclosure: Disclosure) async throws -> BudgetComparison? {
+        if let (budget, state, version) = try await approvedBudget(db, year: year, org: org) {
+            let links = BudgetLinks.compare(disclosure, budget: budget)
+            if !links.isEmpty {
+                let updated = try await db.raw("SELECT updated_at FROM reports WHERE id = \(bind: Self.reportID(year, org, .budget))").first()?
+                    .decode(column: "updated_at", as: String.self) ?? ""
+                return BudgetComparison(filename: "\(year) 年度部门预算第 \(version) 版", batch: "", auditedAt: updated, links: links,
+                                        report: ReportKind.budget.appPath(year, org), reportState: state, reportVersion: version)
+            }
+        }
         guard let row = try await db.raw("""
             SELECT j.filename, j.dataset, j.updated_at, b.name FROM jobs j JOIN batches b ON b.id = j.batch
             WHERE j.matched_org = \(bind: org) AND j.report_year = \(bind: year) AND j.state = '已完成' AND j.dataset IS NOT NULL

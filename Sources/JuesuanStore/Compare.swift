@@ -143,7 +143,7 @@ extension Cycle {
         -> (Disclosure, units: Int, missing: [String]) {
         let rows = try await db.raw("""
             SELECT \(OrgRecord.columns("o")), v.number, v.summary, CASE WHEN v.summary IS NULL THEN v.dataset END AS dataset FROM orgs o
-            LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+            LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = 'final'
             LEFT JOIN versions v ON v.report = r.id AND v.number = r.current_version
             WHERE o.parent = \(bind: org.code) ORDER BY o.code
             """).all()

@@ -26,6 +26,9 @@ public protocol Backend: Sendable {
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` on a connection that sees committed data.
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` in one transaction in which tables others point at may be copied and replaced
+    /// (SQLite: foreign keys off, checked before the commit; PostgreSQL: as `write`).
+    func rebuild(_ body: @Sendable (any SQLDatabase) async throws -> Void) async throws
     /// `true` when the database passes its own integrity check.
     func integrityCheck() async throws -> Bool
     /// Closes every connection.
@@ -109,6 +112,29 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await Faults.mapped { try await rawRead(body) }
+    }
+
+    public func rebuild(_ body: @Sendable (any SQLDatabase) async throws -> Void) async throws {
+        await writeGate.enter()
+        defer { Task { await writeGate.leave() } }
+        // The pragma has no effect inside a transaction: it is set before, and set back after (before the gate opens).
+        _ = try await writer.query("PRAGMA foreign_keys=OFF")
+        let db = writer.sql()
+        var failure: (any Error)?
+        do {
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                try await body(db)
+                let broken = try await writer.query("PRAGMA foreign_key_check")
+                guard broken.isEmpty else { throw StoreError.unavailable("数据库升级后有 \(broken.count) 行的外键不成立，已撤销这次升级。") }
+                try await db.raw("COMMIT").run()
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        } catch { failure = error }
+        _ = try await writer.query("PRAGMA foreign_keys=ON")
+        if let failure { throw failure }
     }
 
     private func rawRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -277,6 +303,10 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    public func rebuild(_ body: @Sendable (any SQLDatabase) async throws -> Void) async throws {
+        try await write(body)
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

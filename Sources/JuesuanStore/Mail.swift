@@ -61,22 +61,23 @@ extension Cycle {
         guard days > 0 else { return 0 }
         return try await backend.write { db in
             var sent = 0
-            for row in try await db.raw("SELECT year, deadline FROM tasks").all() {
+            for row in try await db.raw("SELECT year, kind, deadline FROM tasks").all() {
                 let year = try row.decode(column: "year", as: Int.self), deadline = try row.decode(column: "deadline", as: String.self)
+                let kind = ReportKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .finalAccounts
                 let left = Self.daysLeft(deadline, now: now)
                 guard left >= 0, left <= days else { continue }
                 let units = try await db.raw("""
-                    SELECT o.code FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+                    SELECT o.code FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
                     WHERE o.kind = '单位' AND COALESCE(r.state, '填报中') = '填报中'
-                      AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.year = \(bind: year) AND m.org = o.code)
+                      AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.year = \(bind: year) AND m.kind = \(bind: kind.rawValue) AND m.org = o.code)
                     ORDER BY o.code
                     """).all().map { try $0.decode(column: "code", as: String.self) }
                 for code in units {
-                    try await db.raw("INSERT INTO reminders (year, org, at) VALUES (\(bind: year), \(bind: code), \(bind: Clock.stamp()))").run()
+                    try await db.raw("INSERT INTO reminders (year, kind, org, at) VALUES (\(bind: year), \(bind: kind.rawValue), \(bind: code), \(bind: Clock.stamp()))").run()
                     try await self.notify(db, org: code, roles: [.filler, .head], kind: "remind",
-                                          title: "催报：\(year) 年度部门决算还有 \(left) 天截止",
+                                          title: "催报：\(year) 年度\(kind.documentName)还有 \(left) 天截止",
                                           body: "公开截止 \(deadline)（还有 \(left) 天），本单位的报表尚未上报。请尽快填报、检查并上报。",
-                                          link: "/app/reports/\(year)/\(code)")
+                                          link: kind.appPath(year, code))
                     sent += 1
                 }
             }

@@ -64,22 +64,22 @@ extension Cycle {
 
     /// 催报: a message to the people of every unit below the caller whose report is not yet 上报 (or was
     /// returned), naming the days left. Returns how many units were reminded.
-    public func remind(_ caller: Caller, year: Int) async throws -> Int {
+    public func remind(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts) async throws -> Int {
         try require(caller, .review, "催报")
         return try await backend.write { db in
-            let task = try await self.task(db, year)
+            let task = try await self.task(db, year, kind)
             let days = Self.daysLeft(task.deadline)
             let rows = try await db.raw("""
-                SELECT o.code, o.name FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+                SELECT o.code, o.name FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
                 WHERE \(Subtree.below("o.path", caller.user.orgPath)) AND o.kind = '单位' AND COALESCE(r.state, '填报中') = '填报中'
                 """).all()
             for row in rows {
                 let code = try row.decode(column: "code", as: String.self)
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "remind", title: "催报：\(year) 年度部门决算尚未上报",
+                try await self.notify(db, org: code, roles: [.filler, .head], kind: "remind", title: "催报：\(year) 年度\(kind.documentName)尚未上报",
                                       body: "\(caller.user.name)提醒：公开截止 \(task.deadline)（" + (days >= 0 ? "还有 \(days) 天" : "已过 \(-days) 天")
-                                        + "），本单位的报表尚未上报。", link: "/app/reports/\(year)/\(code)")
+                                        + "），本单位的报表尚未上报。", link: kind.appPath(year, code))
             }
-            try await self.log(db, caller, action: "remind", org: nil, target: "task:\(year)", detail: "催报 \(rows.count) 个单位")
+            try await self.log(db, caller, action: "remind", org: nil, target: kind == .budget ? "task:\(year):budget" : "task:\(year)", detail: "催报 \(rows.count) 个单位")
             return rows.count
         }
     }

@@ -126,8 +126,69 @@ enum Migrations {
             // Batch audit: what was read from each document (JSON): a final accounts' tables, so its page shows them with the findings at
             // their cells; a budget's budget.json, which the same unit's final accounts are compared with (its 年初预算).
             (16, ["ALTER TABLE jobs ADD COLUMN dataset TEXT"]),
+            // A year has a 决算 task and a 预算 task: tasks keyed by (year, kind), a report by (year, kind, org).
+            (17, taskKinds(d)),
         ]
     }
+
+    /// Migration 17. SQLite cannot change a key in place: `tasks` and `reports` are copied into new tables
+    /// (on a connection with foreign keys off, checked before the commit — SQLite's own recipe); PostgreSQL
+    /// changes the constraints.
+    static func taskKinds(_ d: Dialect) -> [String] {
+        let reminders = [
+            "CREATE TABLE reminders_new (year INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'final', org TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (year, kind, org))",
+            "INSERT INTO reminders_new (year, kind, org, at) SELECT year, 'final', org, at FROM reminders",
+            "DROP TABLE reminders",
+            "ALTER TABLE reminders_new RENAME TO reminders",
+            "ALTER TABLE prepare_queue ADD COLUMN kind TEXT NOT NULL DEFAULT 'final'",
+        ]
+        switch d {
+        case .sqlite:
+            return [
+                """
+                CREATE TABLE tasks_new (year INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'final', layout TEXT NOT NULL, catalogue TEXT NOT NULL,
+                  deadline TEXT NOT NULL, created_at TEXT NOT NULL, signoff INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (year, kind))
+                """,
+                "INSERT INTO tasks_new (year, kind, layout, catalogue, deadline, created_at, signoff) SELECT year, 'final', layout, catalogue, deadline, created_at, signoff FROM tasks",
+                "DROP TABLE tasks",
+                "ALTER TABLE tasks_new RENAME TO tasks",
+                """
+                CREATE TABLE reports_new (id TEXT PRIMARY KEY, year INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'final',
+                  org TEXT NOT NULL REFERENCES orgs(code), state TEXT NOT NULL, revision BIGINT NOT NULL,
+                  current_version INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
+                  warnings INTEGER NOT NULL DEFAULT 0, unexplained INTEGER NOT NULL DEFAULT 0, first_error TEXT,
+                  total_fen BIGINT, updated_at TEXT NOT NULL, published_at TEXT, return_reason TEXT,
+                  confirmed_revision INTEGER, confirmed_by TEXT, confirmed_at TEXT,
+                  UNIQUE (year, kind, org), FOREIGN KEY (year, kind) REFERENCES tasks(year, kind))
+                """,
+                """
+                INSERT INTO reports_new (id, year, kind, org, state, revision, current_version, errors, warnings, unexplained, first_error, total_fen,
+                  updated_at, published_at, return_reason, confirmed_revision, confirmed_by, confirmed_at)
+                SELECT id, year, 'final', org, state, revision, current_version, errors, warnings, unexplained, first_error, total_fen,
+                  updated_at, published_at, return_reason, confirmed_revision, confirmed_by, confirmed_at FROM reports
+                """,
+                "DROP TABLE reports",
+                "ALTER TABLE reports_new RENAME TO reports",
+                "CREATE INDEX reports_year_state ON reports(year, kind, state)",
+            ] + reminders
+        case .postgres:
+            return [
+                "ALTER TABLE tasks ADD COLUMN kind TEXT NOT NULL DEFAULT 'final'",
+                "ALTER TABLE reports DROP CONSTRAINT reports_year_fkey",
+                "ALTER TABLE tasks DROP CONSTRAINT tasks_pkey",
+                "ALTER TABLE tasks ADD PRIMARY KEY (year, kind)",
+                "ALTER TABLE reports ADD COLUMN kind TEXT NOT NULL DEFAULT 'final'",
+                "ALTER TABLE reports DROP CONSTRAINT reports_year_org_key",
+                "ALTER TABLE reports ADD UNIQUE (year, kind, org)",
+                "ALTER TABLE reports ADD FOREIGN KEY (year, kind) REFERENCES tasks(year, kind)",
+                "DROP INDEX reports_year_state",
+                "CREATE INDEX reports_year_state ON reports(year, kind, state)",
+            ] + reminders
+        }
+    }
+
+    /// Migrations that copy tables with foreign keys pointing at them: SQLite runs them with foreign keys off.
+    static let rebuilds: Set<Int> = [17]
 
     /// The audit log refuses UPDATE and DELETE in the database itself, not only in our code.
     static func appendOnly(_ d: Dialect) -> [String] {
@@ -152,14 +213,17 @@ enum Migrations {
     /// (an advisory lock serialises them).
     static func run(_ backend: any Backend) async throws {
         let dialect = backend.dialect
-        try await backend.write { db in
-            if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(4242)").run() }
-            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)").run()
-            let applied = Set(try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
-            for (version, statements) in all(dialect) where !applied.contains(version) {
+        // One transaction per migration: each is applied whole or not at all, and a server that stops
+        // between two leaves the first applied.
+        for (version, statements) in all(dialect) {
+            let body: @Sendable (any SQLDatabase) async throws -> Void = { db in
+                if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(4242)").run() }
+                try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)").run()
+                guard try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: version)").first() == nil else { return }
                 for statement in statements { try await db.raw(SQLQueryString(statement)).run() }
                 try await db.raw("INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: version), \(bind: Clock.stamp()))").run()
             }
+            if rebuilds.contains(version) { try await backend.rebuild(body) } else { try await backend.write(body) }
         }
     }
 }

@@ -45,6 +45,24 @@ public enum ReportState: String, Sendable, Codable, CaseIterable {
     public var rank: Int { Self.allCases.firstIndex(of: self)! }
 }
 
+/// What a year's task collects: the 部门决算 (final accounts, published the year after) or the 部门预算
+/// (the budget, published in the spring of its year). A report is one unit's document of one task.
+public enum ReportKind: String, Sendable, Codable, CaseIterable {
+    case finalAccounts = "final"
+    case budget = "budget"
+
+    /// 决算 or 预算.
+    public var chineseName: String { self == .budget ? "预算" : "决算" }
+    /// The document's name: 部门决算 or 部门预算.
+    public var documentName: String { self == .budget ? "部门预算" : "部门决算" }
+    /// The path segment of its pages: `/app/reports/…` or `/app/budgets/…`.
+    public var segment: String { self == .budget ? "budgets" : "reports" }
+    /// The page of one unit's report of this kind.
+    public func appPath(_ year: Int, _ org: String) -> String { "/app/\(segment)/\(year)/\(org)" }
+    /// Its published files.
+    public func publicPath(_ year: Int, _ org: String) -> String { self == .budget ? "/public/\(year)/\(org)/budget/" : "/public/\(year)/\(org)/" }
+}
+
 /// The transitions a person can ask for.
 public enum Action: String, Sendable, Codable, CaseIterable {
     case submit, `return`, approve, publish

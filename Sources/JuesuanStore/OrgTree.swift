@@ -25,7 +25,7 @@ extension Cycle {
                 SELECT u.org, COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", base.path)) GROUP BY u.org
                 """).all().map { (try $0.decode(column: "org", as: String.self), try $0.decode(column: "n", as: Int.self)) }, uniquingKeysWith: { a, _ in a })
             let states = Dictionary(try await db.raw("""
-                SELECT r.org, r.state FROM reports r JOIN orgs o ON o.code = r.org WHERE r.year = \(bind: year) AND \(Subtree.sql("o.path", base.path))
+                SELECT r.org, r.state FROM reports r JOIN orgs o ON o.code = r.org WHERE r.year = \(bind: year) AND r.kind = 'final' AND \(Subtree.sql("o.path", base.path))
                 """).all().map { (try $0.decode(column: "org", as: String.self), try $0.decode(column: "state", as: String.self)) },
                 uniquingKeysWith: { a, _ in a })
             let rows = try await db.raw("""
@@ -77,12 +77,12 @@ extension Cycle {
 
     /// The progress of every 主管部门 of the caller's subtree (their units counted by state), for the
     /// bureau's inbox: which department is behind, at a glance.
-    public func departmentProgress(_ caller: Caller, year: Int) async throws -> [DepartmentProgress] {
+    public func departmentProgress(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts) async throws -> [DepartmentProgress] {
         try require(caller, .seeInbox, "查看进度")
         return try await backend.read { db in
             let rows = try await db.raw("""
                 SELECT d.code, d.name, COALESCE(r.state, '填报中') AS state, COUNT(*) AS n
-                FROM orgs d JOIN orgs o ON o.parent = d.code LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+                FROM orgs d JOIN orgs o ON o.parent = d.code LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
                 WHERE d.kind = '主管部门' AND o.kind = '单位' AND \(Subtree.sql("d.path", caller.user.orgPath))
                 GROUP BY d.code, d.name, COALESCE(r.state, '填报中') ORDER BY d.code
                 """).all()

@@ -15,13 +15,14 @@ public struct Remark: Sendable, Codable {
 
 extension Cycle {
     /// Leaves a remark on finding `key`: reviewers and 财政 above the report, or the unit's own people.
-    public func remark(_ caller: Caller, year: Int, org code: String, finding key: String, text: String) async throws -> Remark {
+    public func remark(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts, finding key: String,
+                       text: String) async throws -> Remark {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalid("批注不能为空。") }
         guard text.count <= 2000 else { throw StoreError.invalid("批注不超过 2000 字（现有 \(text.count) 字）。") }
         try TextInput.check(text, "批注", multiline: true)
         guard key.count <= 400 else { throw StoreError.badRequest("问题编号过长。") }
-        let id = Self.reportID(year, code)
+        let id = Self.reportID(year, code, kind)
         return try await backend.write { db in
             let org = try await self.visibleOrg(db, caller, code)
             let role = caller.user.role
@@ -41,7 +42,7 @@ extension Cycle {
             try await self.log(db, caller, action: "remark", org: org, target: "report:\(id)", after: text, detail: "问题 \(key.prefix(80))")
             if role.may(.review) {
                 try await self.notify(db, org: code, roles: [.filler, .head], kind: "remark", title: "\(year) 年度报表有新的批注",
-                                      body: "\(caller.user.name)（\(role.chineseName)）批注：\(text.prefix(200))", link: "/app/reports/\(year)/\(code)#findings")
+                                      body: "\(caller.user.name)（\(role.chineseName)）批注：\(text.prefix(200))", link: kind.appPath(year, code) + "#findings")
             }
             return Remark(id: try row.decode(column: "id", as: Int.self), finding: key, author: caller.user.login, authorName: caller.user.name,
                           role: role, at: now, text: text)

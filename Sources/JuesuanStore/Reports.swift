@@ -129,6 +129,8 @@ public struct VersionView: Sendable, Codable {
 
 public struct ReportView: Sendable, Codable {
     public var year: Int
+    /// 决算 or 预算.
+    public var kind: ReportKind = .finalAccounts
     public var org: Org
     public var state: ReportState
     /// Increases with every change; a transition may name the revision it expects.
@@ -205,12 +207,16 @@ public struct TransitionRequest: Sendable, Codable {
 }
 
 extension Cycle {
-    static func reportID(_ year: Int, _ org: String) -> String { "\(year)/\(org)" }
+    /// A report's key: `2021/420103001001` for the 决算, `2025/420103001001/budget` for the 预算.
+    static func reportID(_ year: Int, _ org: String, _ kind: ReportKind = .finalAccounts) -> String {
+        kind == .budget ? "\(year)/\(org)/budget" : "\(year)/\(org)"
+    }
 
-    func ensureReport(_ db: any SQLDatabase, year: Int, org: String) async throws {
+    func ensureReport(_ db: any SQLDatabase, year: Int, org: String, kind: ReportKind = .finalAccounts) async throws {
         try await db.raw("""
-            INSERT INTO reports (id, year, org, state, revision, updated_at)
-            VALUES (\(bind: Self.reportID(year, org)), \(bind: year), \(bind: org), \(bind: ReportState.drafting.rawValue), 0, \(bind: Clock.stamp()))
+            INSERT INTO reports (id, year, kind, org, state, revision, updated_at)
+            VALUES (\(bind: Self.reportID(year, org, kind)), \(bind: year), \(bind: kind.rawValue), \(bind: org), \(bind: ReportState.drafting.rawValue), 0,
+                    \(bind: Clock.stamp()))
             ON CONFLICT (id) DO NOTHING
             """).run()
     }
@@ -223,14 +229,14 @@ extension Cycle {
 
     // MARK: - Reading a report
 
-    public func report(_ caller: Caller, year: Int, org code: String) async throws -> ReportView {
-        try await backend.read { db in try await self.reportView(db, caller, year: year, org: code) }
+    public func report(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts) async throws -> ReportView {
+        try await backend.read { db in try await self.reportView(db, caller, year: year, org: code, kind: kind) }
     }
 
-    func reportView(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String) async throws -> ReportView {
+    func reportView(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts) async throws -> ReportView {
         let org = try await visibleOrg(db, caller, code)
-        let task = try await task(db, year)
-        let id = Self.reportID(year, code)
+        let task = try await task(db, year, kind)
+        let id = Self.reportID(year, code, kind)
         let row = try await db.raw("""
             SELECT r.state, r.revision, r.current_version, r.errors, r.warnings, r.unexplained, r.first_error, r.updated_at, r.published_at,
               r.return_reason, r.confirmed_revision, r.confirmed_at, COALESCE(u.name, r.confirmed_by) AS confirmed_name
@@ -255,7 +261,8 @@ extension Cycle {
             publishedAt: try row?.decode(column: "published_at", as: String?.self),
             returnReason: try row?.decode(column: "return_reason", as: String?.self),
             deadline: task.deadline, daysLeft: Self.daysLeft(task.deadline), submitBlockers: [],
-            publicPath: state == .published ? "/public/\(year)/\(code)/" : nil, versions: versions, history: history)
+            publicPath: state == .published ? kind.publicPath(year, code) : nil, versions: versions, history: history)
+        view.kind = kind
         view.signoff = task.signoff
         view.confirmed = try row?.decode(column: "confirmed_revision", as: Int?.self) == view.revision && view.currentVersion != nil
         if view.confirmed {
@@ -280,10 +287,11 @@ extension Cycle {
     }
 
     /// Every version of a report, newest first (the report view holds the latest 50).
-    public func versions(_ caller: Caller, year: Int, org code: String, paging: Paging) async throws -> Page<VersionView> {
+    public func versions(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts,
+                         paging: Paging) async throws -> Page<VersionView> {
         try await backend.read { db in
             _ = try await self.visibleOrg(db, caller, code)
-            let id = Self.reportID(year, code)
+            let id = Self.reportID(year, code, kind)
             let total = try await db.raw("SELECT COUNT(*) AS n FROM versions WHERE report = \(bind: id)").first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
                 SELECT \(VersionRecord.columns()) FROM versions WHERE report = \(bind: id) ORDER BY number DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
@@ -308,7 +316,7 @@ extension Cycle {
         if view.signoff && !view.confirmed { blockers.append("单位负责人尚未审核确认（确认后如有修改，须重新确认）") }
         if view.org.kind != .unit {
             let pending = try await db.raw("""
-                SELECT o.code, o.name, r.state FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: view.year)
+                SELECT o.code, o.name, r.state FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: view.year) AND r.kind = \(bind: view.kind.rawValue)
                 WHERE o.parent = \(bind: view.org.code) ORDER BY o.code
                 """).all().compactMap { row -> String? in
                     let state = ReportState(rawValue: try row.decode(column: "state", as: String?.self) ?? "") ?? .drafting
@@ -364,15 +372,17 @@ extension Cycle {
     }
 
     /// The findings of one version (the current one when `version` is nil), with explanations.
-    public func findings(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> (VersionView, [StoredFinding]) {
+    public func findings(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts,
+                         version: Int?) async throws -> (VersionView, [StoredFinding]) {
         try await backend.read { db in
             _ = try await self.visibleOrg(db, caller, code)
-            return try await self.storedFindings(db, year: year, org: code, version: version)
+            return try await self.storedFindings(db, year: year, org: code, kind: kind, version: version)
         }
     }
 
-    func storedFindings(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> (VersionView, [StoredFinding]) {
-        let id = Self.reportID(year, code)
+    func storedFindings(_ db: any SQLDatabase, year: Int, org code: String, kind: ReportKind = .finalAccounts,
+                        version: Int?) async throws -> (VersionView, [StoredFinding]) {
+        let id = Self.reportID(year, code, kind)
         guard let row = try await db.raw("""
             SELECT \(VersionRecord.columns("v")), v.findings FROM versions v JOIN reports r ON r.id = v.report
             WHERE r.id = \(bind: id) AND v.number = COALESCE(CAST(\(bind: version) AS INTEGER), r.current_version)
@@ -478,7 +488,9 @@ extension Cycle {
 
     /// Stores an upload as a new version, checked on arrival. Nothing is stored from an upload that
     /// cannot be read.
-    public func upload(_ caller: Caller, year: Int, org code: String, filename: String, bytes: Data) async throws -> UploadResult {
+    public func upload(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts, filename: String,
+                       bytes: Data) async throws -> UploadResult {
+        if kind == .budget { return try await uploadBudget(caller, year: year, org: code, filename: filename, bytes: bytes) }
         try require(caller, .prepare, "上传报表")
         try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
         let (org, task, base, previous) = try await backend.read { db -> (Org, Task, Disclosure?, Disclosure?) in
@@ -542,17 +554,23 @@ extension Cycle {
 
     func storeVersion(_ caller: Caller, org: Org, year: Int, kind: UploadKind, filename: String, content: Data,
                       disclosure: Disclosure, findings: [Finding]) async throws -> UploadResult {
+        try await storeVersion(caller, org: org, year: year, report: .finalAccounts, kind: kind, filename: filename, content: content,
+                               dataset: Cycle.compact(disclosure), summary: Summary.encode(disclosure), findings: findings)
+    }
+
+    /// Stores a checked version of a report of either kind: its dataset (the engine's JSON: a disclosure or a
+    /// budget), what consolidation reads of it, and its findings.
+    func storeVersion(_ caller: Caller, org: Org, year: Int, report reportKind: ReportKind, kind: UploadKind, filename: String, content: Data,
+                      dataset datasetJSON: String, summary: String?, findings: [Finding]) async throws -> UploadResult {
         let stored = StoredFinding.keyed(findings)
         let findingsJSON = Cycle.compact(stored)
-        let datasetJSON = Cycle.compact(disclosure)
-        let summary = Summary.encode(disclosure)
         let errors = findings.count(.error), warnings = findings.count(.warning), infos = findings.count(.info)
         let first = stored.first { $0.severity == .error }.map { "\($0.place)：\($0.message)" }
-        let id = Self.reportID(year, org.code)
+        let id = Self.reportID(year, org.code, reportKind)
         let catalogue = catalogueVersion
         let now = Clock.stamp()
         let number = try await backend.write { db -> Int in
-            try await self.ensureReport(db, year: year, org: org.code)
+            try await self.ensureReport(db, year: year, org: org.code, kind: reportKind)
             // The row is locked by this update (PostgreSQL) or the whole database is (SQLite): two
             // uploads at once get two numbers, and an upload after 上报 is refused.
             guard let row = try await db.raw("""
@@ -579,8 +597,8 @@ extension Cycle {
             return number
         }
         let (report, (version, withExplanations)) = try await backend.read { db in
-            (try await self.reportView(db, caller, year: year, org: org.code),
-             try await self.storedFindings(db, year: year, org: org.code, version: number))
+            (try await self.reportView(db, caller, year: year, org: org.code, kind: reportKind),
+             try await self.storedFindings(db, year: year, org: org.code, kind: reportKind, version: number))
         }
         return UploadResult(report: report, version: version, findings: withExplanations)
     }
@@ -589,13 +607,14 @@ extension Cycle {
 
     /// Writes (or rewrites) the explanation of one warning of a version. Errors cannot be explained
     /// away: they must be corrected.
-    public func explain(_ caller: Caller, year: Int, org code: String, version: Int, finding key: String, text: String) async throws -> StoredFinding {
+    public func explain(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts, version: Int, finding key: String,
+                        text: String) async throws -> StoredFinding {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             try require(caller, .prepare, "填写说明")
             throw StoreError.invalid("说明不能为空。")
         }
         do {
-            let saved = try await explain(caller, year: year, org: code, version: version, [(key, text)])
+            let saved = try await explain(caller, year: year, org: code, kind: kind, version: version, [(key, text)])
             guard let finding = saved.first else { throw StoreError.notFound("第 \(version) 版没有编号为“\(key)”的问题。") }
             return finding
         } catch let refused as ExplanationsRefused {
@@ -611,7 +630,7 @@ extension Cycle {
     /// Writes the explanations of several warnings of a version together, in one transaction: all
     /// are saved, or none (with the reason of each refused one). An empty text leaves its warning as
     /// it is; a text equal to the one stored is not written again. Returns the findings explained.
-    public func explain(_ caller: Caller, year: Int, org code: String, version: Int,
+    public func explain(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts, version: Int,
                         _ entries: [(key: String, text: String)]) async throws -> [StoredFinding] {
         try require(caller, .prepare, "填写说明")
         var problems: [(key: String, error: StoreError)] = []
@@ -629,7 +648,7 @@ extension Cycle {
         }
         if !problems.isEmpty { throw ExplanationsRefused(problems: problems) }
         guard !wanted.isEmpty else { return [] }
-        let id = Self.reportID(year, code)
+        let id = Self.reportID(year, code, kind)
         let entries = wanted
         return try await backend.write { db in
             var problems: [(key: String, error: StoreError)] = []
@@ -650,7 +669,7 @@ extension Cycle {
                 }
                 throw StoreError.conflict("报表当前状态为“\(state ?? "未上传")”，只有“填报中”的报表可以填写说明。")
             }
-            let (_, findings) = try await self.storedFindings(db, year: year, org: code, version: version)
+            let (_, findings) = try await self.storedFindings(db, year: year, org: code, kind: kind, version: version)
             var byKey: [String: StoredFinding] = [:]
             for finding in findings { byKey[finding.key] = finding }
             var written: [StoredFinding] = []
@@ -742,10 +761,11 @@ extension Cycle {
     /// 审核确认: 单位负责人 confirms the report as it is now (its current version and explanations).
     /// A compare-and-set on the state and the revision the person saw; recorded in the audit log.
     /// Any later change (a version, an explanation) raises the revision and needs a new confirmation.
-    public func confirm(_ caller: Caller, year: Int, org code: String, revision expected: Int?) async throws -> ReportView {
-        let id = Self.reportID(year, code)
+    public func confirm(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts,
+                        revision expected: Int?) async throws -> ReportView {
+        let id = Self.reportID(year, code, kind)
         try await backend.write { db in
-            let view = try await self.reportView(db, caller, year: year, org: code)
+            let view = try await self.reportView(db, caller, year: year, org: code, kind: kind)
             if let refused = Self.refusal(.confirm, try await self.operationContext(db, caller, view)) { throw refused }
             if let expected, expected != view.revision {
                 throw StoreError.conflict("报表已被他人修改（您看到的是第 \(expected) 次修改，现为第 \(view.revision) 次），请刷新后再确认。")
@@ -761,16 +781,17 @@ extension Cycle {
             try await self.log(db, caller, action: "confirm", org: view.org, target: "report:\(id)",
                                detail: "第 \(view.currentVersion ?? 0) 版：错误 \(view.errors)，警告 \(view.warnings)（未说明 \(view.unexplained)）")
         }
-        return try await report(caller, year: year, org: code)
+        return try await report(caller, year: year, org: code, kind: kind)
     }
 
     // MARK: - Transitions
 
     /// 上报, 退回, 审核通过, 公开: each a compare-and-set on the state (and on the revision when the
     /// caller names one), recorded in the audit log in the same transaction.
-    public func transition(_ caller: Caller, year: Int, org code: String, _ request: TransitionRequest) async throws -> ReportView {
+    public func transition(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts,
+                           _ request: TransitionRequest) async throws -> ReportView {
         let (view, context) = try await backend.read { db -> (ReportView, OperationContext) in
-            let view = try await self.reportView(db, caller, year: year, org: code)
+            let view = try await self.reportView(db, caller, year: year, org: code, kind: kind)
             return (view, try await self.operationContext(db, caller, view))
         }
         var reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -799,7 +820,8 @@ extension Cycle {
             throw StoreError.conflict("报表已被他人修改（您看到的是第 \(expected) 次修改，现为第 \(view.revision) 次），请刷新后再操作。")
         }
         let files: [String: Data] = target == .published ? try await publicationFiles(view) : [:]
-        let id = Self.reportID(year, code)
+        let id = Self.reportID(year, code, kind)
+        let document = "\(year) 年度\(kind.documentName)"
         let from = view.state, revision = view.revision
         let now = Clock.stamp()
         let storedReason = request.action == .return || request.action == .withdraw ? reason : nil
@@ -821,30 +843,31 @@ extension Cycle {
             try await self.log(db, caller, action: request.action.rawValue, org: view.org, target: "report:\(id)",
                                before: from.rawValue, after: target.rawValue, detail: detail)
             // Tell the people concerned, in the same transaction.
-            let link = "/app/reports/\(year)/\(code)"
+            let link = kind.appPath(year, code)
             let who = "\(caller.user.name)（\(caller.user.role.chineseName)）"
             switch request.action {
             case .return:
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "return", title: "\(year) 年度报表被退回",
+                try await self.notify(db, org: code, roles: [.filler, .head], kind: "return", title: "\(document)被退回",
                                       body: "\(who)退回了报表，理由：\(detail ?? "")", link: link)
             case .approve:
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "approve", title: "\(year) 年度报表\(target.rawValue)",
+                try await self.notify(db, org: code, roles: [.filler, .head], kind: "approve", title: "\(document)\(target.rawValue)",
                                       body: "\(who)审核通过了报表。", link: link)
                 if target == .financeApproved, let version = view.currentVersion {
                     // The public package is made now, beside the server, so that 公开 does not wait for it.
                     try await db.raw("DELETE FROM prepare_queue WHERE report = \(bind: id)").run()
                     try await db.raw("""
-                        INSERT INTO prepare_queue (report, year, org, version) VALUES (\(bind: id), \(bind: year), \(bind: code), \(bind: version))
+                        INSERT INTO prepare_queue (report, year, kind, org, version)
+                        VALUES (\(bind: id), \(bind: year), \(bind: kind.rawValue), \(bind: code), \(bind: version))
                         """).run()
                 }
                 if target == .departmentApproved, let bureau = try await self.bureauOf(db, view.org) {
                     try await self.notify(db, org: bureau, roles: [.finance], kind: "awaiting", title: "待审核：\(view.org.name)",
-                                          body: "\(view.org.name)的 \(year) 年度报表已经主管部门审核，等待财政审核。", link: link)
+                                          body: "\(view.org.name)的\(document)已经主管部门审核，等待财政审核。", link: link)
                 }
             case .publish:
                 try await db.raw("DELETE FROM prepared WHERE report = \(bind: id)").run()
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "publish", title: "\(year) 年度报表已公开",
-                                      body: "报表已公开：/public/\(year)/\(code)/", link: "/public/\(year)/\(code)/")
+                try await self.notify(db, org: code, roles: [.filler, .head], kind: "publish", title: "\(document)已公开",
+                                      body: "已公开：\(kind.publicPath(year, code))", link: kind.publicPath(year, code))
                 // Published again after a 撤回: an 更正, dated, with the reason the public was given.
                 if let withdrawn = try await db.raw("""
                     SELECT reason FROM corrections WHERE report = \(bind: id) AND kind = 'withdraw' ORDER BY id DESC LIMIT 1
@@ -860,16 +883,16 @@ extension Cycle {
                     INSERT INTO corrections (report, at, kind, reason, actor) VALUES (\(bind: id), \(bind: now), 'withdraw', \(bind: detail ?? ""),
                     \(bind: caller.user.login))
                     """).run()
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "withdraw", title: "\(year) 年度报表已撤回",
+                try await self.notify(db, org: code, roles: [.filler, .head], kind: "withdraw", title: "\(document)已撤回",
                                       body: "\(who)撤回了已公开的报表，理由：\(detail ?? "")。请更正后重新上报；再次公开时公开页面写明更正。", link: link)
             case .submit:
                 if let parent = view.org.parent {
                     try await self.notify(db, org: parent, roles: [.reviewer, .finance], kind: "awaiting", title: "待审核：\(view.org.name)",
-                                          body: "\(view.org.name)上报了 \(year) 年度报表。", link: link)
+                                          body: "\(view.org.name)上报了\(document)。", link: link)
                 }
             }
         }
-        return try await report(caller, year: year, org: code)
+        return try await report(caller, year: year, org: code, kind: kind)
     }
 
     static func contentType(_ path: String) -> String {
@@ -888,7 +911,7 @@ extension Cycle {
     /// The published files of the disclosure package of the current version: as prepared when 财政 approved
     /// it, or made now when they are not (yet) there.
     func publicationFiles(_ view: ReportView) async throws -> [String: Data] {
-        let id = Self.reportID(view.year, view.org.code)
+        let id = Self.reportID(view.year, view.org.code, view.kind)
         if let version = view.currentVersion {
             let prepared = try await backend.read { db in
                 try await db.raw("SELECT path, content FROM prepared WHERE report = \(bind: id) AND version = \(bind: version)").all().map {
@@ -897,11 +920,14 @@ extension Cycle {
             }
             if !prepared.isEmpty { return Dictionary(prepared, uniquingKeysWith: { a, _ in a }) }
         }
-        return try await makePublicationFiles(year: view.year, org: view.org.code, version: view.currentVersion, name: "\(view.org.code)-\(view.year)")
+        return try await makePublicationFiles(year: view.year, org: view.org.code, kind: view.kind, version: view.currentVersion,
+                                              name: "\(view.org.code)-\(view.year)")
     }
 
     /// The public package of the current version, made from its dataset (the PDF printed when set so).
-    func makePublicationFiles(year: Int, org code: String, version: Int?, name: String) async throws -> [String: Data] {
+    func makePublicationFiles(year: Int, org code: String, kind: ReportKind = .finalAccounts, version: Int?,
+                              name: String) async throws -> [String: Data] {
+        if kind == .budget { return try await makeBudgetPublication(year: year, org: code, version: version, name: name) }
         let disclosure = try await backend.read { db in try await self.storedDataset(db, year: year, org: code, version: version) }
         guard let disclosure else { throw StoreError.conflict("报表没有版本，无法公开。") }
         let catalog = catalog, rules = rules, pdf = settings.publishPDF
@@ -919,25 +945,27 @@ extension Cycle {
     /// older package. Returns false when nothing waits.
     public func prepareNextPublication() async throws -> Bool {
         let now = Clock.epoch()
-        let claimed = try await backend.write { db -> (String, Int, String, Int, Int)? in
+        let claimed = try await backend.write { db -> (String, Int, ReportKind, String, Int, Int)? in
             guard let row = try await db.raw("""
                 SELECT report FROM prepare_queue WHERE lease_until < \(bind: now) ORDER BY report LIMIT 1
                 """).first() else { return nil }
             let report = try row.decode(column: "report", as: String.self)
             guard let claimed = try await db.raw("""
                 UPDATE prepare_queue SET lease_until = \(bind: now + 600), attempts = attempts + 1
-                WHERE report = \(bind: report) AND lease_until < \(bind: now) RETURNING report, year, org, version, attempts
+                WHERE report = \(bind: report) AND lease_until < \(bind: now) RETURNING report, year, kind, org, version, attempts
                 """).first() else { return nil }
-            return (report, try claimed.decode(column: "year", as: Int.self), try claimed.decode(column: "org", as: String.self),
+            return (report, try claimed.decode(column: "year", as: Int.self),
+                    ReportKind(rawValue: try claimed.decode(column: "kind", as: String.self)) ?? .finalAccounts,
+                    try claimed.decode(column: "org", as: String.self),
                     try claimed.decode(column: "version", as: Int.self), try claimed.decode(column: "attempts", as: Int.self))
         }
-        guard let (report, year, org, version, attempts) = claimed else { return false }
+        guard let (report, year, kind, org, version, attempts) = claimed else { return false }
         guard attempts <= 3 else {
             // Given up: 公开 makes the package at the click, as without the worker.
             try await backend.write { db in try await db.raw("DELETE FROM prepare_queue WHERE report = \(bind: report)").run() }
             return true
         }
-        let files = try await makePublicationFiles(year: year, org: org, version: version, name: "\(org)-\(year)")
+        let files = try await makePublicationFiles(year: year, org: org, kind: kind, version: version, name: "\(org)-\(year)")
         try await backend.write { db in
             guard try await db.raw("""
                 DELETE FROM prepare_queue WHERE report = \(bind: report) AND version = \(bind: version) RETURNING report
@@ -955,8 +983,8 @@ extension Cycle {
     // MARK: - Public
 
     /// A published file, without login; nil unless the report is 已公开.
-    public func publicFile(year: Int, org code: String, path: String) async throws -> (Data, String)? {
-        let id = Self.reportID(year, code)
+    public func publicFile(year: Int, org code: String, kind: ReportKind = .finalAccounts, path: String) async throws -> (Data, String)? {
+        let id = Self.reportID(year, code, kind)
         return try await backend.read { db -> (Data, String)? in
             let corrections = try await db.raw("SELECT at, kind, reason FROM corrections WHERE report = \(bind: id) ORDER BY id").all().map {
                 (at: try $0.decode(column: "at", as: String.self), kind: try $0.decode(column: "kind", as: String.self),
@@ -969,7 +997,7 @@ extension Cycle {
                 // Withdrawn and not yet published again: the page says so, and why.
                 guard path == "index.html", let last = corrections.last, last.kind == "withdraw",
                       let org = try await self.org(db, code) else { return nil }
-                return (Data(Self.withdrawnPage(org: org, year: year, at: last.at, reason: last.reason).utf8), "text/html; charset=utf-8")
+                return (Data(Self.withdrawnPage(org: org, year: year, kind: kind, at: last.at, reason: last.reason).utf8), "text/html; charset=utf-8")
             }
             var content = try row.decode(column: "content", as: Data.self)
             let corrected = corrections.filter { $0.kind == "correct" }
@@ -988,13 +1016,13 @@ extension Cycle {
     }
 
     /// The public address of a withdrawn report: a page that says it was withdrawn, when and why.
-    static func withdrawnPage(org: Org, year: Int, at: String, reason: String) -> String {
+    static func withdrawnPage(org: Org, year: Int, kind: ReportKind = .finalAccounts, at: String, reason: String) -> String {
         let name = HTMLWriter.escape(org.name)
         return """
             <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(name) \(year) 年度部门决算（已撤回）</title>
+            <title>\(name) \(year) 年度\(kind.documentName)（已撤回）</title>
             <style>body{font-family:"Noto Sans CJK SC",sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.7;color:#1f2933}</style>
-            </head><body><h1>\(name) \(year) 年度部门决算</h1>
+            </head><body><h1>\(name) \(year) 年度\(kind.documentName)</h1>
             <p role="alert">本报告已于 \(HTMLWriter.escape(AuditWords.beijing(at).prefix(16).description)) 撤回，理由：\(HTMLWriter.escape(reason))</p>
             <p>更正后将重新公开。<a href="/public/\(year)/">\(year) 年度已公开的报告</a></p></body></html>
             """
@@ -1017,22 +1045,22 @@ extension Cycle {
     }
 
     /// Every unit published for `year`.
-    public func published(year: Int, paging: Paging) async throws -> Page<PublishedEntry> {
+    public func published(year: Int, kind: ReportKind = .finalAccounts, paging: Paging) async throws -> Page<PublishedEntry> {
         try await backend.read { db in
             let total = try await db.raw("""
-                SELECT COUNT(*) AS n FROM reports WHERE year = \(bind: year) AND state = \(bind: ReportState.published.rawValue)
+                SELECT COUNT(*) AS n FROM reports WHERE year = \(bind: year) AND kind = \(bind: kind.rawValue) AND state = \(bind: ReportState.published.rawValue)
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
                 SELECT r.org, o.name, r.published_at, p.name AS parent_name, p.kind AS parent_kind
                 FROM reports r JOIN orgs o ON o.code = r.org LEFT JOIN orgs p ON p.code = o.parent
-                WHERE r.year = \(bind: year) AND r.state = \(bind: ReportState.published.rawValue)
+                WHERE r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue) AND r.state = \(bind: ReportState.published.rawValue)
                 ORDER BY o.path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
             var items: [PublishedEntry] = []
             for row in rows {
                 let org = try row.decode(column: "org", as: String.self)
                 let files = try await db.raw("""
-                    SELECT path FROM publications WHERE report = \(bind: Self.reportID(year, org)) ORDER BY path
+                    SELECT path FROM publications WHERE report = \(bind: Self.reportID(year, org, kind)) ORDER BY path
                     """).all().map { try $0.decode(column: "path", as: String.self) }
                 let parentKind = try row.decode(column: "parent_kind", as: String?.self)
                 items.append(PublishedEntry(org: org, name: try row.decode(column: "name", as: String.self),
@@ -1056,10 +1084,10 @@ extension Cycle {
 
     /// The reports of every organisation below the caller's (not the caller's own), with state and
     /// problems: the reviewer's inbox.
-    public func inbox(_ caller: Caller, year: Int, state: ReportState?, problem: ProblemFilter?, query: String?,
-                      paging: Paging) async throws -> Page<InboxItem> {
+    public func inbox(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts, state: ReportState?, problem: ProblemFilter?,
+                      query: String?, paging: Paging) async throws -> Page<InboxItem> {
         try await backend.read { db in
-            let task = try await self.task(db, year)
+            let task = try await self.task(db, year, kind)
             let like = Self.likePattern(query)
             let stateText = state?.rawValue
             let problemText = problem?.rawValue
@@ -1069,7 +1097,8 @@ extension Cycle {
             default: "1 = 0"
             }
             let filter: SQLQueryString = """
-                FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) LEFT JOIN orgs p ON p.code = o.parent
+                FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
+                LEFT JOIN orgs p ON p.code = o.parent
                 WHERE \(Subtree.below("o.path", caller.user.orgPath))
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR o.name LIKE \(bind: like) OR o.code LIKE \(bind: like))
                 AND (CAST(\(bind: stateText) AS TEXT) IS NULL OR COALESCE(r.state, '填报中') = \(bind: stateText))
@@ -1107,13 +1136,13 @@ extension Cycle {
     }
 
     /// Counts by state below the caller, and the days left to the publication deadline.
-    public func progress(_ caller: Caller, year: Int) async throws -> Progress {
+    public func progress(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts) async throws -> Progress {
         try await backend.read { db in
-            let task = try await self.task(db, year)
+            let task = try await self.task(db, year, kind)
             let rows = try await db.raw("""
                 SELECT COALESCE(r.state, '填报中') AS state, COUNT(*) AS n, SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END) AS e,
                   SUM(CASE WHEN r.unexplained > 0 THEN 1 ELSE 0 END) AS u
-                FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year)
+                FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
                 WHERE \(Subtree.below("o.path", caller.user.orgPath))
                 GROUP BY COALESCE(r.state, '填报中')
                 """).all()

@@ -41,29 +41,49 @@ public enum JuesuanWeb {
             return try await pages.flash(context, notice: "密码已修改。", to: "/app/password")
         } }
         router.get("/app/reports/{year}/{org}") { request, context in try await pages.report(request, context) }
-        router.post("/app/reports/{year}/{org}/upload") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
-            guard let file = form.files.first(where: { $0.name == "file" }), !file.data.isEmpty else {
-                throw StoreError.invalid("请选择要上传的工作簿文件。")
+        router.get("/app/budgets/{year}/{org}") { request, context in try await pages.budgetReport(request, context) }
+        router.get("/app/budgets/{year}/{org}/preview") { request, context in try await pages.budgetPreview(request, context) }
+        router.get("/app/budgets/{year}/{org}/report.pdf") { request, context in try await pages.budgetPDF(request, context) }
+        router.get("/app/budgets/{year}/{org}/blank.xlsx") { request, context in try await pages.budgetBlank(request, context) }
+        router.get("/app/budgets/{year}/{org}/workbook.xlsx") { request, context in try await pages.budgetWorkbook(request, context) }
+        // The forms of a report page, the same for a 决算 and a 预算 (the address says which).
+        for segment in ["reports", "budgets"] {
+            router.post("/app/\(segment)/{year}/{org}/upload") { request, context in
+                let kind = PathParameter.kind(request)
+                return try await pages.reportAction(request, context) { form, caller, year, org in
+                    guard let file = form.files.first(where: { $0.name == "file" }), !file.data.isEmpty else {
+                        throw StoreError.invalid("请选择要上传的工作簿文件。")
+                    }
+                    let result = try await cycle.upload(caller, year: year, org: org, kind: kind, filename: file.filename, bytes: file.data)
+                    return "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。"
+                }
             }
-            let result = try await cycle.upload(caller, year: year, org: org, filename: file.filename, bytes: file.data)
-            return "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。"
-        } }
-        router.post("/app/reports/{year}/{org}/remark") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
-            guard let key = form["finding"] else { throw StoreError.badRequest("表单不完整。") }
-            _ = try await cycle.remark(caller, year: year, org: org, finding: key, text: form["text"] ?? "")
-            return "批注已保存，单位会在消息中看到。"
-        } }
-        router.post("/app/reports/{year}/{org}/explain-all") { request, context in try await pages.explainAll(request, context) }
-        router.post("/app/reports/{year}/{org}/explain") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
-            guard let version = form["version"].flatMap({ Int($0) }), let key = form["finding"] else { throw StoreError.badRequest("表单不完整。") }
-            _ = try await cycle.explain(caller, year: year, org: org, version: version, finding: key, text: form["text"] ?? "")
-            return "说明已保存。"
-        } }
-        router.post("/app/reports/{year}/{org}/transition") { request, context in try await pages.transition(request, context) }
-        router.post("/app/reports/{year}/{org}/confirm") { request, context in try await pages.reportAction(request, context) { form, caller, year, org in
-            _ = try await cycle.confirm(caller, year: year, org: org, revision: form["revision"].flatMap { Int($0) })
-            return "已审核确认：此后如有修改（新版本或说明），须重新确认。"
-        } }
+            router.post("/app/\(segment)/{year}/{org}/remark") { request, context in
+                let kind = PathParameter.kind(request)
+                return try await pages.reportAction(request, context) { form, caller, year, org in
+                    guard let key = form["finding"] else { throw StoreError.badRequest("表单不完整。") }
+                    _ = try await cycle.remark(caller, year: year, org: org, kind: kind, finding: key, text: form["text"] ?? "")
+                    return "批注已保存，单位会在消息中看到。"
+                }
+            }
+            router.post("/app/\(segment)/{year}/{org}/explain-all") { request, context in try await pages.explainAll(request, context) }
+            router.post("/app/\(segment)/{year}/{org}/explain") { request, context in
+                let kind = PathParameter.kind(request)
+                return try await pages.reportAction(request, context) { form, caller, year, org in
+                    guard let version = form["version"].flatMap({ Int($0) }), let key = form["finding"] else { throw StoreError.badRequest("表单不完整。") }
+                    _ = try await cycle.explain(caller, year: year, org: org, kind: kind, version: version, finding: key, text: form["text"] ?? "")
+                    return "说明已保存。"
+                }
+            }
+            router.post("/app/\(segment)/{year}/{org}/transition") { request, context in try await pages.transition(request, context) }
+            router.post("/app/\(segment)/{year}/{org}/confirm") { request, context in
+                let kind = PathParameter.kind(request)
+                return try await pages.reportAction(request, context) { form, caller, year, org in
+                    _ = try await cycle.confirm(caller, year: year, org: org, kind: kind, revision: form["revision"].flatMap { Int($0) })
+                    return "已审核确认：此后如有修改（新版本或说明），须重新确认。"
+                }
+            }
+        }
         router.post("/app/reports/{year}/{org}/recheck") { request, context in try await pages.reportAction(request, context) { _, caller, year, org in
             let result = try await cycle.recheck(caller, year: year, org: org)
             return "已按现行规则目录重新检查，成为第 \(result.version.number) 版。"
@@ -82,8 +102,10 @@ public enum JuesuanWeb {
         router.post("/app/inbox/approve") { request, context in try await pages.approveSelected(request, context) }
         router.post("/app/inbox/remind") { request, context in try await pages.post(request, context) { form, caller in
             let year = form["year"].flatMap { Int($0) } ?? Views.defaultYear
-            let count = try await cycle.remind(caller, year: year)
-            return try await pages.flash(context, notice: "已向 \(count) 个尚未上报的单位发出催报消息。", to: "/app/inbox?year=\(year)&problem=all")
+            let kind = form["kind"].flatMap { ReportKind(rawValue: $0) } ?? .finalAccounts
+            let count = try await cycle.remind(caller, year: year, kind: kind)
+            return try await pages.flash(context, notice: "已向 \(count) 个尚未上报的单位发出催报消息。",
+                                         to: "/app/inbox?year=\(year)&kind=\(kind.rawValue)&problem=all")
         } }
         router.get("/app/messages") { request, context in try await pages.messages(request, context) }
         router.get("/app/summary") { request, context in try await pages.summary(request, context) }
@@ -192,13 +214,14 @@ public enum JuesuanWeb {
             }
         } }
         router.post("/app/admin/tasks") { request, context in try await pages.post(request, context) { form, caller in
-            let task = try await cycle.setTask(caller, year: form["year"].flatMap { Int($0) } ?? 0, layout: form["layout"].flatMap { $0.isEmpty ? nil : $0 },
-                                               deadline: form["deadline"] ?? "")
-            return try await pages.flash(context, notice: "\(task.year) 年度任务已保存。", to: "/app/admin")
+            let kind = form["kind"].flatMap { ReportKind(rawValue: $0) } ?? .finalAccounts
+            let task = try await cycle.setTask(caller, year: form["year"].flatMap { Int($0) } ?? 0, kind: kind,
+                                               layout: form["layout"].flatMap { $0.isEmpty ? nil : $0 }, deadline: form["deadline"] ?? "")
+            return try await pages.flash(context, notice: "\(task.year) 年度\(task.kind.documentName)任务已保存。", to: "/app/admin")
         } }
         router.get("/public/{year}/") { request, context in try await pages.publicIndex(request, context) }
         // The public entry: the latest year's published reports.
-        router.get("/public/") { _, _ in Pages.redirect("/public/\(try await cycle.tasks().first?.year ?? Views.defaultYear)/") }
+        router.get("/public/") { _, _ in Pages.redirect("/public/\(try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear)/") }
     }
 }
 
@@ -330,10 +353,11 @@ struct Pages: Sendable {
     /// A report action posted from the report page; back to it with what happened.
     func reportAction(_ request: Request, _ context: AppContext,
                       _ body: @escaping (Form, Caller, Int, String) async throws -> String) async throws -> Response {
-        try await post(request, context) { form, caller in
+        let kind = PathParameter.kind(request)
+        return try await post(request, context) { form, caller in
             let year = try PathParameter.year(context), org = try PathParameter.org(context)
             let notice = try await body(form, caller, year, org)
-            return try await flash(context, notice: notice, to: "/app/reports/\(year)/\(Self.query(org))")
+            return try await flash(context, notice: notice, to: kind.appPath(year, Self.query(org)))
         }
     }
 
@@ -341,7 +365,7 @@ struct Pages: Sendable {
 
     func home(_ request: Request, _ context: AppContext) async throws -> Response {
         guard let caller = context.caller else { return Self.redirect("/login") }
-        let year = try await cycle.tasks().first?.year ?? Views.defaultYear
+        let year = try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
         if caller.user.role.may(.prepare) { return Self.redirect("/app/reports/\(year)/\(caller.user.org)") }
         return Self.redirect("/app/inbox?year=\(year)")
     }
@@ -382,6 +406,8 @@ struct Pages: Sendable {
             var base: String
             var revision: Int
             var upload = false, consolidate = false, recheck = false, confirm = false, submit = false, publish = false, approve = false
+            /// A 预算 report: its upload is the budget workbook; no 网页填报.
+            var budget = false
             var withdraw = false
             var `return` = false
             // Templates see stored properties only (Mirror): no computed ones in page models.
@@ -434,6 +460,16 @@ struct Pages: Sendable {
         var csrf: String
         var orgName: String
         var year: Int
+        /// 部门决算 or 部门预算.
+        var documentName = "部门决算"
+        /// A 预算: where its page as published is previewed.
+        var previewHref: String?
+        /// A 预算: its layout and scope, said under the title.
+        var budgetLine: String?
+        /// The unit's reports of every task (决算 and 预算, each year), this one marked; shown when there are several.
+        var taskLinks: [TaskLink] = []
+        var hasTaskLinks = false
+        struct TaskLink { var href: String, text: String, current: Bool }
         var state: Views.StateBadge
         var revision: Int
         var deadline: String
@@ -455,7 +491,7 @@ struct Pages: Sendable {
         var budget: BudgetSection?
 
         struct BudgetRow { var subject: String, finalAccounts: String, budget: String, difference: String, rowClass: String, note: String }
-        struct BudgetSection { var source: String, rows: [BudgetRow], differing: Int, hasDiffering: Bool }
+        struct BudgetSection { var source: String, link: String?, rows: [BudgetRow], differing: Int, hasDiffering: Bool }
     }
 
     func report(_ request: Request, _ context: AppContext) async throws -> Response {
@@ -519,9 +555,14 @@ struct Pages: Sendable {
             model.rendered = embedded.body
             style = embedded.style
         }
+        model.taskLinks = try await taskLinks(code: code, year: year, kind: .finalAccounts)
+        model.hasTaskLinks = !model.taskLinks.isEmpty
         if let budget = data.budget {
             model.budget = .init(
-                source: "“\(budget.filename)”（批量审查“\(budget.batch)”，\(Views.date(budget.auditedAt, time: true))）",
+                source: budget.report != nil
+                    ? "（本系统中的\(budget.filename)，\(budget.reportState?.rawValue ?? "")）"
+                    : "“\(budget.filename)”（批量审查“\(budget.batch)”，\(Views.date(budget.auditedAt, time: true))）",
+                link: budget.report,
                 rows: budget.links.map { link in
                     let difference = link.budget.map { link.finalAccounts - $0 }
                     return .init(subject: link.subject, finalAccounts: link.finalAccounts.formatted(unit: .wan, decimals: 2),
@@ -536,6 +577,16 @@ struct Pages: Sendable {
                             current: "report", body: Views.render("report", model), extraStyle: style)
     }
 
+    /// Links to the same organisation's report of every task (shown when there is more than one task).
+    func taskLinks(code: String, year: Int, kind: ReportKind) async throws -> [ReportPage.TaskLink] {
+        let tasks = try await cycle.tasks()
+        guard tasks.count > 1 else { return [] }
+        return tasks.map { task in
+            .init(href: task.kind.appPath(task.year, Self.query(code)), text: "\(task.year) 年度\(task.kind.documentName)",
+                  current: task.year == year && task.kind == kind)
+        }
+    }
+
     struct ConfirmPage {
         var csrf: String, base: String, action: String, actionName: String, orgName: String, year: Int, revision: Int
         var version: Int, errors: Int, warnings: Int, unexplained: Int, consequence: String
@@ -544,12 +595,13 @@ struct Pages: Sendable {
     /// 上报, 审核通过, 公开 ask first: without `confirmed=1` (added by the script after a dialog, or by
     /// the confirmation page's own form) the answer is a page that says what will happen.
     func transition(_ request: Request, _ context: AppContext) async throws -> Response {
-        try await post(request, context) { form, caller in
+        let kind = PathParameter.kind(request)
+        return try await post(request, context) { form, caller in
             let year = try PathParameter.year(context), code = try PathParameter.org(context)
             guard let action = form["action"].flatMap(Action.init(rawValue:)) else { throw StoreError.badRequest("不认识的操作。") }
-            let base = "/app/reports/\(year)/\(Self.query(code))"
+            let base = kind.appPath(year, Self.query(code))
             if action != .return, action != .withdraw, form["confirmed"] != "1" {
-                let view = try await cycle.report(caller, year: year, org: code)
+                let view = try await cycle.report(caller, year: year, org: code, kind: kind)
                 let consequence = switch action {
                 case .submit: "上报后本单位不能再修改或上传新版本，除非审核人员退回。"
                 case .approve: "审核通过后报表交下一级审核（或可公开），本级不能再退回。"
@@ -563,15 +615,16 @@ struct Pages: Sendable {
                 return Self.html(Views.layout(title: "确认\(action.chineseName)", user: caller.user, csrf: context.csrf, current: "report",
                                               body: Views.render("confirm", model)))
             }
-            let view = try await cycle.transition(caller, year: year, org: code,
+            let view = try await cycle.transition(caller, year: year, org: code, kind: kind,
                                                   TransitionRequest(action: action, reason: form["reason"], revision: form["revision"].flatMap { Int($0) }))
-            return try await flash(context, notice: "\(action.chineseName)成功：报表现为“\(view.state.rawValue)”。", to: base)
+            return try await flash(context, notice: "\(action.chineseName)成功：\(kind.documentName)现为“\(view.state.rawValue)”。", to: base)
         }
     }
 
     /// Every warning's explanation from one form, saved together (all or none); back to the findings.
     func explainAll(_ request: Request, _ context: AppContext) async throws -> Response {
         var texts: [String: String] = [:]
+        let kind = PathParameter.kind(request)
         return try await post(request, context) { form, caller in
             let year = try PathParameter.year(context), code = try PathParameter.org(context)
             guard let version = form["version"].flatMap({ Int($0) }) else { throw StoreError.badRequest("表单不完整。") }
@@ -588,15 +641,17 @@ struct Pages: Sendable {
                 if !text.isEmpty { replies.append((key, text)) }
             }
             do {
-                let saved = try await cycle.explain(caller, year: year, org: code, version: version, entries)
-                for reply in replies { _ = try await cycle.remark(caller, year: year, org: code, finding: reply.key, text: reply.text) }
+                let saved = try await cycle.explain(caller, year: year, org: code, kind: kind, version: version, entries)
+                for reply in replies { _ = try await cycle.remark(caller, year: year, org: code, kind: kind, finding: reply.key, text: reply.text) }
                 var said = [saved.isEmpty ? "没有要保存的说明" : "已保存 \(saved.count) 条说明"]
                 if !replies.isEmpty { said.append("回复 \(replies.count) 条批注") }
-                return try await flash(context, notice: said.joined(separator: "，") + "。", to: "/app/reports/\(year)/\(Self.query(code))#findings")
+                return try await flash(context, notice: said.joined(separator: "，") + "。", to: kind.appPath(year, Self.query(code)) + "#findings")
             } catch let refused as Cycle.ExplanationsRefused {
                 var typed = ReportPage.Typed(texts: texts)
                 for problem in refused.problems { typed.problems[problem.key] = problem.error.detail }
-                return Self.html(try await reportPage(request, context, caller, typed: typed), status: .unprocessableContent)
+                let page = kind == .budget ? try await budgetReportPage(request, context, caller, typed: typed)
+                    : try await reportPage(request, context, caller, typed: typed)
+                return Self.html(page, status: .unprocessableContent)
             }
         }
     }
@@ -757,7 +812,9 @@ struct Pages: Sendable {
             var href: String, name: String, kindName: String?, pick: String?, org: String, state: Views.StateBadge, errors: Int, hasErrors: Bool
             var warnings: Int, unexplained: Int, hasUnexplained: Bool, updated: String, left: String
         }
-        var year: Int, deadline: String, daysText: String, total: Int, bars: [Bar]
+        var year: Int, kind: String, documentName: String, deadline: String, daysText: String, total: Int, bars: [Bar]
+        /// Every task (year and kind), the one shown marked.
+        var taskChips: [Chip] = []
         var withErrors: Int, unexplained: Int, published: Int
         var stateChips: [Chip], problemChips: [Chip]
         var stateFilter: String?, problemFilter: String?, search: String
@@ -780,7 +837,9 @@ struct Pages: Sendable {
     func inbox(_ request: Request, _ context: AppContext) async throws -> Response {
         try await page(request, context) { caller in
             let query = request.uri.queryParameters
-            let latest = try await cycle.tasks().first?.year ?? Views.defaultYear
+            let tasks = try await cycle.tasks()
+            let kind = query["kind"].flatMap { ReportKind(rawValue: String($0)) } ?? .finalAccounts
+            let latest = tasks.first(where: { $0.kind == kind })?.year ?? Views.defaultYear
             let year = query["year"].flatMap { Int(String($0)) } ?? latest
             let state = query["state"].flatMap { ReportState(rawValue: String($0)) }
             // A reviewer's inbox opens on what awaits them; "all" (or any other filter) shows the rest.
@@ -790,10 +849,10 @@ struct Pages: Sendable {
             let search = query["q"].map(String.init) ?? ""
             let offset = query["offset"].flatMap { Int(String($0)) } ?? 0
             let paging = Paging(offset: offset, limit: 50)
-            let progress = try await cycle.progress(caller, year: year)
-            let page = try await cycle.inbox(caller, year: year, state: state, problem: problem, query: search, paging: paging)
+            let progress = try await cycle.progress(caller, year: year, kind: kind)
+            let page = try await cycle.inbox(caller, year: year, kind: kind, state: state, problem: problem, query: search, paging: paging)
             func url(state newState: ReportState?, problem newProblem: Cycle.ProblemFilter?, offset: Int = 0) -> String {
-                var items = ["year=\(year)"]
+                var items = ["year=\(year)", "kind=\(kind.rawValue)"]
                 if let newState { items.append("state=" + Self.query(newState.rawValue)) }
                 items.append("problem=" + (newProblem?.rawValue ?? "all"))
                 if !search.isEmpty { items.append("q=" + Self.query(search)) }
@@ -802,8 +861,8 @@ struct Pages: Sendable {
             }
             let problems: [(Cycle.ProblemFilter, String)] = (reviews ? [(.awaiting, "待我审核")] : [])
                 + [(.errors, "有错误"), (.unexplained, "警告未说明"), (.clean, "无问题"), (.missing, "未上传"), (.unpublished, "未公开")]
-            let model = InboxPage(
-                year: year, deadline: Views.date(progress.deadline), daysText: Views.daysText(progress.daysLeft), total: progress.total,
+            var model = InboxPage(
+                year: year, kind: kind.rawValue, documentName: kind.documentName, deadline: Views.date(progress.deadline), daysText: Views.daysText(progress.daysLeft), total: progress.total,
                 bars: ReportState.allCases.map { reportState in
                     let count = progress.byState[reportState.rawValue] ?? 0
                     return .init(name: reportState.rawValue, key: Views.StateBadge.key(reportState),
@@ -819,11 +878,11 @@ struct Pages: Sendable {
                     + problems.map { .init(href: url(state: state, problem: $0.0), text: $0.1, current: problem == $0.0) },
                 stateFilter: state?.rawValue, problemFilter: problem?.rawValue, search: search,
                 troubled: page.items.filter { $0.errors > 0 }.map {
-                    .init(href: "/app/reports/\(year)/\(Self.query($0.org))", name: $0.name, errors: $0.errors, firstError: $0.firstError ?? "")
+                    .init(href: kind.appPath(year, Self.query($0.org)), name: $0.name, errors: $0.errors, firstError: $0.firstError ?? "")
                 },
                 hasTroubled: page.items.contains { $0.errors > 0 },
                 rows: page.items.map { item in
-                    .init(href: "/app/reports/\(year)/\(Self.query(item.org))", name: item.name,
+                    .init(href: kind.appPath(year, Self.query(item.org)), name: item.name,
                           kindName: item.kind == .unit || item.name.contains(item.kind.rawValue) ? nil : item.kind.rawValue,
                           pick: reviews && problem == .awaiting ? "pick." + item.org : nil,
                           org: item.org, state: .init(item.state), errors: item.errors, hasErrors: item.errors > 0, warnings: item.warnings,
@@ -833,8 +892,12 @@ struct Pages: Sendable {
                 pager: Views.pager(total: page.total, offset: paging.offset, limit: paging.limit) { url(state: state, problem: problem, offset: $0) },
                 csrf: context.csrf ?? "", selectable: reviews && problem == .awaiting && !page.items.isEmpty, mayRemind: reviews,
                 exportHref: url(state: state, problem: problem).replacingOccurrences(of: "/app/inbox?", with: "/app/inbox.xlsx?"))
+            model.taskChips = tasks.map { task in
+                .init(href: "/app/inbox?year=\(task.year)&kind=\(task.kind.rawValue)", text: "\(task.year) 年度\(task.kind.documentName)",
+                      current: task.year == year && task.kind == kind)
+            }
             var shown = model
-            let departments = try await cycle.departmentProgress(caller, year: year)
+            let departments = try await cycle.departmentProgress(caller, year: year, kind: kind)
             if departments.count >= 2 {
                 shown.hasDepartments = true
                 shown.departments = departments.map { department in
@@ -850,7 +913,7 @@ struct Pages: Sendable {
 
     struct ApprovePage {
         struct Pick { var name: String, value: String, label: String }
-        var csrf: String, year: Int, count: Int, picks: [Pick]
+        var csrf: String, year: Int, kind: String, count: Int, picks: [Pick]
     }
 
     /// 审核通过 of several reports chosen in the inbox: each a transition of its own, checked as one
@@ -858,11 +921,13 @@ struct Pages: Sendable {
     func approveSelected(_ request: Request, _ context: AppContext) async throws -> Response {
         try await post(request, context) { form, caller in
             let year = form["year"].flatMap { Int($0) } ?? Views.defaultYear
+            let kind = form["kind"].flatMap { ReportKind(rawValue: $0) } ?? .finalAccounts
+            let inbox = "/app/inbox?year=\(year)&kind=\(kind.rawValue)"
             let codes = form.order.filter { $0.hasPrefix("pick.") && form[$0] == "1" }.map { String($0.dropFirst(5)) }
-            guard !codes.isEmpty else { return try await flash(context, problem: "没有选择报表。", to: "/app/inbox?year=\(year)") }
+            guard !codes.isEmpty else { return try await flash(context, problem: "没有选择报表。", to: inbox) }
             guard codes.count <= 500 else { throw StoreError.tooLarge("一次至多审核通过 500 份（选了 \(codes.count) 份）。") }
             if form["confirmed"] != "1" {
-                let model = ApprovePage(csrf: context.csrf ?? "", year: year, count: codes.count,
+                let model = ApprovePage(csrf: context.csrf ?? "", year: year, kind: kind.rawValue, count: codes.count,
                                         picks: codes.map { .init(name: "pick." + $0, value: "1", label: $0) })
                 return Self.html(Views.layout(title: "确认审核通过", user: caller.user, csrf: context.csrf, current: "inbox",
                                               body: Views.render("approve-selected", model)))
@@ -871,7 +936,7 @@ struct Pages: Sendable {
             var refused: [String] = []
             for code in codes {
                 do {
-                    _ = try await cycle.transition(caller, year: year, org: code, TransitionRequest(action: .approve))
+                    _ = try await cycle.transition(caller, year: year, org: code, kind: kind, TransitionRequest(action: .approve))
                     approved += 1
                 } catch let error as StoreError {
                     refused.append("\(code)：\(error.detail)")
@@ -879,7 +944,7 @@ struct Pages: Sendable {
             }
             let notice = "已审核通过 \(approved) 份。" + (refused.isEmpty ? "" : "\(refused.count) 份未通过：" + refused.prefix(20).joined(separator: "；"))
             return try await flash(context, notice: refused.isEmpty ? notice : nil, problem: refused.isEmpty ? nil : notice,
-                                   to: "/app/inbox?year=\(year)")
+                                   to: inbox)
         }
     }
 
@@ -920,7 +985,7 @@ struct Pages: Sendable {
         try await page(request, context) { caller in
             guard caller.user.role.may(.seeInbox) else { throw StoreError.forbidden("“\(caller.user.role.chineseName)”角色不能查看辖区汇总。") }
             let query = request.uri.queryParameters
-            let latest = try await cycle.tasks().first?.year ?? Views.defaultYear
+            let latest = try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
             let year = query["year"].flatMap { Int(String($0)) } ?? latest
             let code = query["org"].map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? caller.user.org
             let view = try await cycle.consolidatedView(caller, year: year, org: code)
@@ -970,7 +1035,7 @@ struct Pages: Sendable {
         try await page(request, context) { caller in
             let query = request.uri.queryParameters
             let under = query["under"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-            let year = try await cycle.tasks().first?.year ?? Views.defaultYear
+            let year = try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
             let (nodes, total) = try await cycle.tree(caller, under: under, year: year, limit: 2000)
             let mayAdminister = caller.user.role.may(.administer)
             let top = nodes.first
@@ -1001,7 +1066,7 @@ struct Pages: Sendable {
     func inboxWorkbook(_ request: Request, _ context: AppContext) async throws -> Response {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let query = request.uri.queryParameters
-        let latest = try await cycle.tasks().first?.year ?? Views.defaultYear
+        let latest = try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
         let year = query["year"].flatMap { Int(String($0)) } ?? latest
         let state = query["state"].flatMap { ReportState(rawValue: String($0)) }
         let problem = query["problem"].flatMap { Cycle.ProblemFilter(rawValue: String($0)) }
@@ -1144,7 +1209,7 @@ struct Pages: Sendable {
     // MARK: - Administration
 
     struct AdminPage {
-        struct TaskRow { var year: Int, layout: String, catalogue: String, deadline: String }
+        struct TaskRow { var year: Int, documentName: String, layout: String, catalogue: String, deadline: String }
         struct RowAction { var href: String, text: String }
         struct UserRow {
             var login: String, name: String, roleName: String, org: String, status: String, rowActions: [RowAction]
@@ -1154,7 +1219,7 @@ struct Pages: Sendable {
         struct Option { var value: String, text: String }
         struct LogRow { var at: String, actor: String, ip: String, action: String, target: String, change: String, detail: String }
         var csrf: String, mayAdminister: Bool, hasLogo: Bool
-        var tasks: [TaskRow], taskYear: Int, taskDeadline: String, layouts: [Option]
+        var tasks: [TaskRow], taskYear: Int, taskDeadline: String, layouts: [Option], budgetLayouts: [Option]
         var userCount: Int, users: [UserRow], roles: [Option]
         var filterAction: String, filterActor: String, exportHref: String
         var log: [LogRow]
@@ -1176,12 +1241,14 @@ struct Pages: Sendable {
                 csrf: context.csrf ?? "", mayAdminister: mayAdminister, hasLogo: try await cycle.logo() != nil,
                 tasks: tasks.map { task in
                     // Names, not identifiers: the layout's title, and whether the task's rules are the ones in force.
-                    .init(year: task.year, layout: TableLayout.all.first { $0.id == task.layout }?.name ?? task.layout,
+                    .init(year: task.year, documentName: task.kind.documentName,
+                          layout: Cycle.layouts(task.kind).first { $0.id == task.layout }?.name ?? task.layout,
                           catalogue: task.catalogue == cycle.catalogueVersion ? "现行规则目录（\(cycle.ruleCount) 条规则）" : "设立任务时的规则目录（已更新，报表须重新检查）",
                           deadline: Views.date(task.deadline))
                 },
                 taskYear: tasks.first?.year ?? Views.defaultYear, taskDeadline: tasks.first?.deadline ?? "",
                 layouts: TableLayout.all.map { AdminPage.Option(value: $0.id, text: $0.name) },
+                budgetLayouts: Cycle.layouts(.budget).map { AdminPage.Option(value: $0.id, text: $0.name) },
                 userCount: users.total,
                 users: users.items.map { account in
                     let user = account.user
@@ -1216,19 +1283,25 @@ struct Pages: Sendable {
     struct PublicIndexPage {
         struct Row { var base: String, name: String, published: String, pdf: Bool, workbook: Bool, openData: Bool }
         struct Group { var department: String, rows: [Row] }
-        var year: Int, total: Int, jurisdiction: String, hasLogo: Bool, groups: [Group], empty: Bool
+        var year: Int, documentName: String, total: Int, jurisdiction: String, hasLogo: Bool, groups: [Group], empty: Bool
         var pager: Views.Pager?
+        /// The same year's other kind (决算 ↔ 预算), when any unit published one.
+        var other: Other?
+        struct Other { var href: String, text: String }
     }
 
     func publicIndex(_ request: Request, _ context: AppContext) async throws -> Response {
         let year = try PathParameter.year(context)
         let offset = request.uri.queryParameters["offset"].flatMap { Int(String($0)) } ?? 0
-        let list = try await cycle.published(year: year, paging: Paging(offset: offset, limit: 100))
+        let kind = request.uri.queryParameters["kind"].flatMap { ReportKind(rawValue: String($0)) } ?? .finalAccounts
+        let list = try await cycle.published(year: year, kind: kind, paging: Paging(offset: offset, limit: 100))
+        let otherKind: ReportKind = kind == .budget ? .finalAccounts : .budget
+        let others = try await cycle.published(year: year, kind: otherKind, paging: Paging(offset: 0, limit: 1)).total
         let jurisdiction = try await cycle.jurisdiction() ?? ""
         // By 主管部门, as the bureau publishes them; units directly under the 财政局 first.
         var groups: [PublicIndexPage.Group] = []
         for entry in list.items {
-            let row = PublicIndexPage.Row(base: "/public/\(year)/\(Self.query(entry.org))/", name: entry.name, published: Views.date(entry.publishedAt),
+            let row = PublicIndexPage.Row(base: kind.publicPath(year, Self.query(entry.org)), name: entry.name, published: Views.date(entry.publishedAt),
                                           pdf: entry.files.contains("report.pdf"), workbook: entry.files.contains("workbook.xlsx"),
                                           openData: entry.files.contains("datapackage.json"))
             let department = entry.department ?? "直属单位"
@@ -1237,9 +1310,11 @@ struct Pages: Sendable {
             }
         }
         let model = PublicIndexPage(
-            year: year, total: list.total, jurisdiction: jurisdiction, hasLogo: try await cycle.logo() != nil, groups: groups, empty: groups.isEmpty,
-            pager: Views.pager(total: list.total, offset: offset, limit: 100) { "/public/\(year)/?offset=\($0)" })
-        return Self.html(Views.layout(title: "\(jurisdiction) \(year) 年度已公开", user: context.caller?.user, csrf: context.csrf, current: "public",
+            year: year, documentName: kind.documentName, total: list.total, jurisdiction: jurisdiction, hasLogo: try await cycle.logo() != nil,
+            groups: groups, empty: groups.isEmpty,
+            pager: Views.pager(total: list.total, offset: offset, limit: 100) { "/public/\(year)/?kind=\(kind.rawValue)&offset=\($0)" },
+            other: others > 0 ? .init(href: "/public/\(year)/?kind=\(otherKind.rawValue)", text: "\(year) 年度\(otherKind.documentName)公开（\(others) 个单位）") : nil)
+        return Self.html(Views.layout(title: "\(jurisdiction) \(year) 年度\(kind.documentName)公开", user: context.caller?.user, csrf: context.csrf, current: "public",
                                       body: Views.render("public-index", model), brand: jurisdiction.isEmpty ? nil : jurisdiction))
     }
 }

@@ -6,6 +6,11 @@ extension BudgetDataset {
     public static func read(_ url: URL, displayName: String? = nil) throws(InputError) -> BudgetDataset {
         let name = displayName ?? url.path
         guard let data = try? Data(contentsOf: url) else { throw InputError(file: name, reason: "无法读取文件") }
+        return try read(data: data, displayName: name)
+    }
+
+    /// Reads `budget.json` from its bytes (an upload).
+    public static func read(data: Data, displayName name: String) throws(InputError) -> BudgetDataset {
         do {
             let dataset = try JSONDecoder().decode(BudgetDataset.self, from: data)
             guard dataset.schema == schemaID else { throw InputError(file: name, reason: "schema 应为 \(schemaID)（现为“\(dataset.schema)”）") }
