@@ -142,7 +142,7 @@ struct BudgetRun {
                 let sum = kids.reduce(Money.zero) { $0 + ($1.cells[column]?.amount ?? .zero) }
                 let slack = (parentRow.cells[column] ?? kids.compactMap { $0.cells[column] }.first)?.slackFen ?? 0
                 guard !Self.within(stated.fen - sum.fen, slack: slack, count: kids.count + 1) else { continue }
-                let place = parentRow.isTotal ? "合计行" : "\(parentRow.code) \(parentRow.label)（第 \(parentRow.line) 行）"
+                let place = parentRow.isTotal ? "合计行" : "\(parentRow.code) \(parentRow.label)\(BudgetLine.note(parentRow.line))"
                 add("B-ROLLUP", line: parentRow.line,
                     values: ["table": table.spec.name, "row": place, "column": table.spec.columns[column],
                              "difference": Self.text(stated - sum, table.unit) + " " + table.unit.rawValue],
@@ -161,7 +161,7 @@ struct BudgetRun {
                 let parts = sum.dropFirst().reduce(Money.zero) { $0 + (row.cells[$1]?.amount ?? .zero) }
                 let slack = row.cells.values.first?.slackFen ?? 0
                 guard !Self.within(stated.fen - parts.fen, slack: slack, count: sum.count) else { continue }
-                let place = row.isTotal ? "合计行" : "\(row.code) \(row.label)（第 \(row.line) 行）"
+                let place = row.isTotal ? "合计行" : "\(row.code) \(row.label)\(BudgetLine.note(row.line))"
                 add("B-ROW", line: row.line,
                     values: ["table": table.spec.name, "row": place, "column": table.spec.columns[sum[0]],
                              "parts": sum.dropFirst().map { "“\(table.spec.columns[$0])”" }.joined(separator: "、"),

@@ -166,7 +166,7 @@ public struct BudgetChain: Sendable {
                     guard !consistent else { continue }
                     add("C-PRIOR-EXECUTION", document, line: statement.line,
                         values: ["document": document.title, "subject": statement.key, "relation": statement.relation,
-                                 "implied": statement.implied.text(2), "other": "\(other.title)的决算数（第 \(actual.line) 行）", "actual": actual.value.text(2)])
+                                 "implied": statement.implied.text(2), "other": "\(other.title)的决算数\(BudgetLine.note(actual.line))", "actual": actual.value.text(2)])
                 }
                 for statement in statements where !statement.execution {
                     guard let actual = known[statement.key] else { continue }
@@ -184,7 +184,7 @@ public struct BudgetChain: Sendable {
                     if !statement.explicitBudget { severity = .warning }
                     add("C-PRIOR-BUDGET", document, line: statement.line,
                         values: ["document": document.title, "subject": statement.key, "relation": statement.relation,
-                                 "implied": statement.implied.text(2), "other": source + "（第 \(actual.line) 行）", "actual": actual.value.text(2)],
+                                 "implied": statement.implied.text(2), "other": source + "\(BudgetLine.note(actual.line))", "actual": actual.value.text(2)],
                         severity: severity)
                 }
             }
@@ -204,7 +204,7 @@ public struct BudgetChain: Sendable {
                     guard !consistent else { continue }
                     add("C-FINAL-BUDGET", document, line: stated.line,
                         values: ["document": document.title, "subject": stated.key, "stated": stated.text,
-                                 "other": other.title + "（第 \(actual.line) 行）", "actual": actual.value.text(2)])
+                                 "other": other.title + "\(BudgetLine.note(actual.line))", "actual": actual.value.text(2)])
                 }
             }
         }
@@ -224,7 +224,7 @@ public struct BudgetChain: Sendable {
                 guard !consistent else { continue }
                 add("C-STRUCTURE", document, line: count.line,
                     values: ["document": document.title, "subject": count.key, "stated": "\(count.value)",
-                             "other": documents[a].title + "（第 \(before.line) 行）", "actual": "\(before.value)",
+                             "other": documents[a].title + "\(BudgetLine.note(before.line))", "actual": "\(before.value)",
                              "why": count.change.map { "，文中说到“\($0)”" } ?? "，文中没有说明变化的原因", "excerpt": count.text],
                     severity: count.change == nil ? nil : .info)
             }
@@ -242,7 +242,7 @@ public struct BudgetChain: Sendable {
                 guard !(sameCount && sameAmount) else { continue }
                 add("C-TARGETS", document, line: reported.line,
                     values: ["document": document.title, "stated": "\(reported.projects) 个、涉及 \(reported.amountText) 万元",
-                             "other": other.title + "（第 \(set.line) 行）", "actual": "\(set.projects) 个、涉及 \(set.amountText) 万元"])
+                             "other": other.title + "\(BudgetLine.note(set.line))", "actual": "\(set.projects) 个、涉及 \(set.amountText) 万元"])
             }
         }
         // The 绩效自评's 年度指标值 against the targets the same year's budget set, project by project.

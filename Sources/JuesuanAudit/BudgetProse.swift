@@ -191,7 +191,7 @@ extension BudgetRun {
                 let slip = verdicts.contains(.slip)
                 add("B-N-ITEM", line: passage.line(at: mention.start),
                     values: ["subject": mark.name + ["", "", "", "（类）", "", "（款）", "", "（项）"][mark.level],
-                             "source": "“\(table.spec.name)”\(row.code.isEmpty ? "" : " " + row.code) \(row.label)（第 \(row.line) 行）",
+                             "source": "“\(table.spec.name)”\(row.code.isEmpty ? "" : " " + row.code) \(row.label)\(BudgetLine.note(row.line))",
                              "excerpt": excerpt],
                     stated: mention.text, expected: figure.formatted(unit: .wan, decimals: max(2, mention.decimals)),
                     severity: slip ? .warning : nil, note: slip ? NarrativeChecks.slipNote : nil)
@@ -211,7 +211,7 @@ extension BudgetRun {
             guard !verdicts.contains(.right) else { continue }
             let verdict: Verdict = verdicts.contains(.slip) ? .slip : .wrong
             add("B-N-AMOUNT", line: passage.line(at: mention.start),
-                values: ["subject": subject.isEmpty ? fact : subject, "source": "表中的\(fact)（第 \(figure.line) 行）", "excerpt": excerpt],
+                values: ["subject": subject.isEmpty ? fact : subject, "source": "表中的\(fact)\(BudgetLine.note(figure.line))", "excerpt": excerpt],
                 stated: mention.text, expected: figure.amount.formatted(unit: .wan, decimals: max(2, mention.decimals)),
                 severity: verdict == .slip ? .warning : nil, note: verdict == .slip ? NarrativeChecks.slipNote : nil)
         }

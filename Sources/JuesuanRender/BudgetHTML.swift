@@ -27,6 +27,13 @@ public enum BudgetHTML {
         table { width: 100%; border-collapse: collapse; table-layout: fixed; }
         th, td { border: 0.5pt solid #444; padding: 2pt 4pt; }
         th { font-weight: 600; text-align: center; background: #f2f2f2; }
+        @media screen and (max-width: 760px) {
+          h1 { margin: 6mm 0 4mm; font-size: 17pt; }
+          section.table { overflow-x: auto; }
+          section.table table { table-layout: auto; width: max-content; min-width: 100%; }
+          td.n, td.num, td.code, th { white-space: nowrap; }
+          section.table th[style] { width: auto !important; }
+        }
         td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
         td.code { white-space: nowrap; }
         .note { margin-top: 4pt; }
@@ -51,7 +58,7 @@ public enum BudgetHTML {
 
     public static func page(_ dataset: BudgetDataset, layout: BudgetLayout) -> String {
         let kind = dataset.scope.rawValue
-        var out = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>\(dataset.year)年\(kind)预算 \(escape(dataset.department))</title>"
+        var out = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>\(dataset.year)年\(kind)预算 \(escape(dataset.department))</title>"
         out += "<style>\(style)</style></head><body>\n"
         out += "<h1>\(escape(dataset.department))\(dataset.year)年\(kind)预算</h1>\n<p class=\"department\">预算主管部门：\(escape(dataset.department))</p>\n"
         out += "<section class=\"prose\">\n"

@@ -28,11 +28,12 @@ public enum AuditWords {
         let kind = target[..<colon], rest = String(target[target.index(after: colon)...])
         switch kind {
         case "report":
-            let parts = rest.split(separator: "/", maxSplits: 1)
+            let parts = rest.split(separator: "/")
+            if parts.count == 3, parts[2] == "budget" { return "\(parts[0]) 年度部门预算（\(parts[1])）" }
             return parts.count == 2 ? "\(parts[0]) 年度报表（\(parts[1])）" : "报表 \(rest)"
         case "user": return "用户 \(rest)"
         case "org": return "单位 \(rest)"
-        case "task": return "\(rest) 年度任务"
+        case "task": return rest.hasSuffix(":budget") ? "\(rest.dropLast(7)) 年度部门预算任务" : "\(rest) 年度任务"
         case "site": return "公开页面的标志"
         case "file": return "文件“\(rest)”"
         case "batch": return "批量审查 \(rest)"

@@ -66,8 +66,7 @@ public enum Uploads {
                 // A workbook juesuan made to be filled: its computed cells are formulas (locked), which a
                 // program that does not calculate leaves without values, and which do not cover codes added
                 // in the blank rows. They are computed again from the parts; nothing the unit typed is touched.
-                if let rules, let strings = inflated.contents["xl/sharedStrings.xml"],
-                   String(decoding: strings, as: UTF8.self).contains(WorkbookWriter.fillableValue) {
+                if let rules, WorkbookText.contains(inflated.contents, WorkbookWriter.fillableValue) {
                     Completion.complete(&disclosure, rules: rules, catalog: catalog)
                 }
                 return (.workbook, disclosure)

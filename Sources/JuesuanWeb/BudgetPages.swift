@@ -60,12 +60,16 @@ extension Pages {
         if let (version, findings, _) = data.shown {
             var versions = versionsModel(view, shown: version.number, base: base)
             // Versions of a budget are compared by reading them, not cell by cell.
-            for index in versions.rows.indices { versions.rows[index].comparePrevious = nil }
+            for index in versions.rows.indices {
+                versions.rows[index].comparePrevious = nil
+                versions.rows[index].compareLastYear = nil
+            }
             model.versions = versions
             model.previewHref = "\(base)/preview?version=\(version.number)"
             let editable = view.actions.contains(.explain) && version.number == view.currentVersion
             model.findings = findingsModel(findings, version: version, editable: editable, base: base, typed: typed, remarks: data.remarks,
-                                           mayRemark: caller.user.role.may(.review) && caller.isAbove(view.org.path))
+                                           mayRemark: caller.user.role.may(.review) && caller.isAbove(view.org.path),
+                                           outside: "预算表与编制说明")
         }
         return Views.layout(title: "\(view.org.name) \(year) 年度部门预算", user: caller.user, csrf: context.csrf, notice: context.notice,
                             problem: typed.problems.isEmpty ? context.problem : "说明未保存：有 \(typed.problems.count) 条需要修改（见各条下的提示），其余已写的内容仍在框中。",

@@ -416,7 +416,7 @@ struct Pages: Sendable {
         }
         struct VersionRow {
             var number: Int, href: String, current: Bool, shown: Bool, filename: String, kindName: String, uploadedBy: String
-            var at: String, errors: Int, warnings: Int, comparePrevious: String?, compareLastYear: String
+            var at: String, errors: Int, warnings: Int, comparePrevious: String?, compareLastYear: String?
         }
         struct Versions {
             var rows: [VersionRow]
@@ -693,12 +693,13 @@ struct Pages: Sendable {
     }
 
     func findingsModel(_ findings: [StoredFinding], version: VersionView, editable: Bool, base: String,
-                       typed: ReportPage.Typed = .init(), remarks: [String: [Remark]] = [:], mayRemark: Bool = false) -> ReportPage.Findings {
+                       typed: ReportPage.Typed = .init(), remarks: [String: [Remark]] = [:], mayRemark: Bool = false,
+                       outside: String = "表外（情况说明、自评表等）") -> ReportPage.Findings {
         let errors = findings.filter { $0.severity == .error }.count, warnings = findings.filter { $0.severity == .warning }.count
         // Errors with a likely single cause come first, under that cell; the rest by table.
         let causes = Dictionary(grouping: findings.filter { $0.cause != nil }) { $0.cause ?? "" }
         let causeOrder = causes.keys.sorted { (causes[$0]?.count ?? 0, $1) > (causes[$1]?.count ?? 0, $0) }
-        let groups = Dictionary(grouping: findings.filter { $0.cause == nil }) { $0.table ?? "表外（情况说明、自评表等）" }
+        let groups = Dictionary(grouping: findings.filter { $0.cause == nil }) { $0.table ?? outside }
         let order = groups.keys.sorted { ($0.hasPrefix("表") ? 0 : 1, $0.count, $0) < ($1.hasPrefix("表") ? 0 : 1, $1.count, $1) }
         var index = 0, replies = 0
         var labels: [String: Int] = [:]

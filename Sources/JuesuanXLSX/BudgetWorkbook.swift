@@ -275,8 +275,8 @@ public enum BudgetWorkbook {
 
     /// Whether the inflated parts of an XLSX are a budget workbook (its first sheet is the 预算 sheet with the marker).
     public static func recognizes(entries: [String: Data]) -> Bool {
-        guard let strings = entries["xl/sharedStrings.xml"], let book = entries["xl/workbook.xml"] else { return false }
-        return String(decoding: strings, as: UTF8.self).contains(marker) && String(decoding: book, as: UTF8.self).contains("name=\"\(metaSheet)\"")
+        guard let book = entries["xl/workbook.xml"], String(decoding: book, as: UTF8.self).contains("name=\"\(metaSheet)\"") else { return false }
+        return WorkbookText.contains(entries, marker)
     }
 
     /// Reads a budget workbook from its inflated ZIP parts.

@@ -240,8 +240,8 @@ struct Import: ParsableCommand {
             var read = try WorkbookReader.read(URL(fileURLWithPath: file), displayName: file)
             // A workbook juesuan made to be filled, saved by a program that keeps formulas without their values: the
             // computed cells are computed again from the parts (as an upload to the server is); typed cells are not touched.
-            if let parts = try? BudgetWorkbook.entries(URL(fileURLWithPath: file), displayName: file), let strings = parts["xl/sharedStrings.xml"],
-               String(decoding: strings, as: UTF8.self).contains(WorkbookWriter.fillableValue) {
+            if let parts = try? BudgetWorkbook.entries(URL(fileURLWithPath: file), displayName: file),
+               WorkbookText.contains(parts, WorkbookWriter.fillableValue) {
                 _ = Completion.complete(&read, rules: try Engine.rules(), catalog: try catalog.load())
             }
             disclosure = read

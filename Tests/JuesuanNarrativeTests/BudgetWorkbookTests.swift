@@ -21,6 +21,28 @@ struct BudgetWorkbookTests {
         return parts
     }
 
+    /// The workbook with each shared string written inline in its cell (`t="inlineStr"`) and the table removed.
+    static func inlined(_ parts: [String: Data]) throws -> [String: Data] {
+        var parts = parts
+        let table = String(decoding: try #require(parts["xl/sharedStrings.xml"]), as: UTF8.self)
+        let items = try NSRegularExpression(pattern: "<si>(.*?)</si>", options: [.dotMatchesLineSeparators])
+        let strings = items.matches(in: table, range: NSRange(table.startIndex..., in: table)).map { String(table[Range($0.range(at: 1), in: table)!]) }
+        let cell = try NSRegularExpression(pattern: "<c ([^>]*?) t=\"s\"([^>]*)><v>([0-9]+)</v></c>")
+        parts = try Self.edited(parts) { sheet in
+            var result = "", last = sheet.startIndex
+            for match in cell.matches(in: sheet, range: NSRange(sheet.startIndex..., in: sheet)) {
+                let range = Range(match.range, in: sheet)!
+                let index = Int(sheet[Range(match.range(at: 3), in: sheet)!])!
+                result += sheet[last..<range.lowerBound]
+                result += "<c \(sheet[Range(match.range(at: 1), in: sheet)!]) t=\"inlineStr\"\(sheet[Range(match.range(at: 2), in: sheet)!])><is>\(try #require(strings.indices.contains(index) ? strings[index] : nil))</is></c>"
+                last = range.upperBound
+            }
+            return result + sheet[last...]
+        }
+        parts["xl/sharedStrings.xml"] = nil
+        return parts
+    }
+
     /// Equal, or each difference said by table, row and column (not a whole dump).
     static func same(_ read: BudgetDataset, _ expected: BudgetDataset, _ context: String) {
         #expect(read.layout == expected.layout && read.scope == expected.scope && read.year == expected.year && read.department == expected.department)
@@ -64,6 +86,11 @@ struct BudgetWorkbookTests {
             let regex = try NSRegularExpression(pattern: "(<f>[^<]*</f>)<v>[^<]*</v>")
             let stripped = try Self.edited(parts) { regex.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: "$1") }
             Self.same(try BudgetWorkbook.read(entries: stripped, displayName: "预算.xlsx"), dataset, layoutID + "（公式无值）")
+            // Saved with every string inline and no shared string table (as openpyxl saves): recognised, the same budget.
+            let inline = try Self.inlined(stripped)
+            #expect(inline["xl/sharedStrings.xml"] == nil)
+            #expect(BudgetWorkbook.recognizes(entries: inline))
+            Self.same(try BudgetWorkbook.read(entries: inline, displayName: "预算.xlsx"), dataset, layoutID + "（内联字符串）")
             let document = try BudgetDocument(dataset: read)
             let findings = BudgetAuditor(rules: Budget.rules, language: Audit.rules, catalog: Audit.catalog).audit(document)
             #expect(findings.filter { $0.severity == .error }.isEmpty, "\(findings.filter { $0.severity == .error }.map(\.message))")

@@ -167,6 +167,8 @@ import Testing
     func wordsAndTimes() async throws {
         #expect(AuditWords.beijing("2026-12-04T16:30:00.000Z") == "2026-12-05 00:30:00")
         #expect(AuditWords.target("report:2021/420103001001") == "2021 年度报表（420103001001）")
+        #expect(AuditWords.target("report:2025/420103001001/budget") == "2025 年度部门预算（420103001001）")
+        #expect(AuditWords.target("task:2025:budget") == "2025 年度部门预算任务")
         #expect(AuditWords.code("上报") == "submit" && AuditWords.code("submit") == "submit" && AuditWords.code("随便") == nil)
         let harness = try await Harness.make(.sqlite, synthetic: 0)
         let cycle = harness.cycle

@@ -291,7 +291,7 @@ struct PagesTests {
             let unit = try await Browser.login(client, "tianbao")
             #expect(try await unit.get("/app/reports/2021/\(Cycle.demoExample)").1.contains("消息（1）"))
             let list = try await unit.get("/app/messages").1
-            #expect(list.contains("2021 年度报表主管部门已审核") && list.contains("主管部门审核员（主管部门审核）审核通过了报表"))
+            #expect(list.contains("2021 年度部门决算主管部门已审核") && list.contains("主管部门审核员（主管部门审核）审核通过了报表"))
             #expect(try await cycle.unreadCount(filler) == 0)
             // 催报: every unit below that is not up gets one; the audit log says so.
             let reminded = try await reviewer.post("/app/inbox/remind", "_csrf=\(reviewer.csrf)&year=2021")
