@@ -199,29 +199,35 @@ public struct API: Sendable {
                     }
                     problem = parsed
                 }
-                return try Self.json(try await cycle.inbox(try context.signedIn, year: try PathParameter.year(context), state: state, problem: problem,
+                return try Self.json(try await cycle.inbox(try context.signedIn, year: try PathParameter.year(context), kind: try PathParameter.kind(query: request),
+                                                           state: state, problem: problem,
                                                            query: query["q"].map(String.init), paging: Self.paging(request)))
             }
         case .progress:
-            return { _, context in try Self.json(try await cycle.progress(try context.signedIn, year: try PathParameter.year(context))) }
+            return { request, context in
+                try Self.json(try await cycle.progress(try context.signedIn, year: try PathParameter.year(context), kind: try PathParameter.kind(query: request)))
+            }
         case .getReport:
-            return { _, context in try Self.json(try await cycle.report(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context))) }
+            return { request, context in
+                try Self.json(try await cycle.report(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                                                     kind: try PathParameter.kind(query: request)))
+            }
         case .listVersions:
             return { request, context in
                 try Self.json(try await cycle.versions(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
-                                                       paging: Self.paging(request)))
+                                                       kind: try PathParameter.kind(query: request), paging: Self.paging(request)))
             }
         case .uploadVersion:
             return { request, context in
                 let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
                 let result = try await cycle.upload(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
-                                                    filename: Self.filename(request, default: "workbook.xlsx"), bytes: bytes)
+                                                    kind: try PathParameter.kind(query: request), filename: Self.filename(request, default: "workbook.xlsx"), bytes: bytes)
                 return try Self.json(result, status: .created)
             }
         case .getFindings:
             return { request, context in
                 let (version, findings) = try await cycle.findings(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
-                                                                  version: try PathParameter.number(context))
+                                                                  kind: try PathParameter.kind(query: request), version: try PathParameter.number(context))
                 var selected = findings
                 if let severity = request.uri.queryParameters["severity"].flatMap({ Severity(rawValue: String($0)) }) {
                     selected = findings.filter { $0.severity == severity }
@@ -231,7 +237,12 @@ public struct API: Sendable {
                                                   total: selected.count, offset: paging.offset, limit: paging.limit))
             }
         case .getDataset:
-            return { _, context in
+            return { request, context in
+                if try PathParameter.kind(query: request) == .budget {
+                    let budget = try await cycle.budgetDataset(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                                                               version: try PathParameter.number(context))
+                    return Self.raw(budget.json(), type: "application/json")
+                }
                 let disclosure = try await cycle.dataset(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                          version: try PathParameter.number(context))
                 return Self.raw(Data(JSONText.encode(disclosure).utf8), type: "application/json")
@@ -242,7 +253,7 @@ public struct API: Sendable {
                 let body = try await Self.decode(Body.self, request)
                 guard let number = try PathParameter.number(context) else { throw StoreError.badRequest("填写说明须指明版本号（不能用 current）。") }
                 return try Self.json(try await cycle.explain(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
-                                                             version: number, finding: body.finding, text: body.text))
+                                                             kind: try PathParameter.kind(query: request), version: number, finding: body.finding, text: body.text))
             }
         case .recheck:
             return { _, context in
@@ -276,12 +287,13 @@ public struct API: Sendable {
                 let data = try await Self.body(request, limit: 64 * 1024)
                 let body = data.isEmpty ? Body(revision: nil) : try JSONDecoder().decode(Body.self, from: data)
                 return try Self.json(try await cycle.confirm(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
-                                                             revision: body.revision))
+                                                             kind: try PathParameter.kind(query: request), revision: body.revision))
             }
         case .transition:
             return { request, context in
                 let body = try await Self.decode(TransitionRequest.self, request)
-                return try Self.json(try await cycle.transition(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context), body))
+                return try Self.json(try await cycle.transition(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                                                                kind: try PathParameter.kind(query: request), body))
             }
         case .auditLog:
             return { request, context in

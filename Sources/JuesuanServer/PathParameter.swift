@@ -19,6 +19,13 @@ public enum PathParameter {
         request.uri.path.hasPrefix("/app/budgets/") ? .budget : .finalAccounts
     }
 
+    /// The `kind` query parameter of the API's report operations: `final` (the default) or `budget`.
+    public static func kind(query request: Request) throws -> ReportKind {
+        guard let text = request.uri.queryParameters["kind"], !text.isEmpty else { return .finalAccounts }
+        guard let kind = ReportKind(rawValue: String(text)) else { throw StoreError.badRequest("kind 应为 final（部门决算）或 budget（部门预算）。") }
+        return kind
+    }
+
     public static func org(_ context: AppContext) throws -> String {
         let text = try parameter(context, "org")
         guard !text.isEmpty, text.count <= 40 else { throw StoreError.badRequest("单位编码“\(text.prefix(40))”无效。") }

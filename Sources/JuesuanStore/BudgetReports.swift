@@ -206,3 +206,16 @@ extension Cycle {
         do { return try BudgetWorkbook.data(dataset, layout: layout) } catch { throw StoreError(Problem(error)) }
     }
 }
+
+extension Cycle {
+    /// The budget of a version (the current one when `version` is nil), for the API.
+    public func budgetDataset(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> BudgetDataset {
+        try await backend.read { db in
+            _ = try await self.visibleOrg(db, caller, code)
+            guard let budget = try await self.storedBudget(db, year: year, org: code, version: version) else {
+                throw StoreError.notFound("\(code) 的 \(year) 年度部门预算" + (version.map { "没有第 \($0) 版。" } ?? "尚未上传。"))
+            }
+            return budget
+        }
+    }
+}

@@ -135,6 +135,18 @@ struct BudgetTaskTests {
             let published = try await cycle.transition(finance, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .publish))
             #expect(published.state == .published && published.publicPath == "/public/2021/\(Self.unit)/budget/")
 
+            // The API speaks of either kind (`kind=budget`); a kind it does not know is a 400.
+            let (apiStatus, apiText) = try await browser.get("/api/v1/reports/2021/\(Self.unit)?kind=budget")
+            #expect(apiStatus == 200)
+            let api = try JSONSerialization.jsonObject(with: Data(apiText.utf8)) as? [String: Any] ?? [:]
+            #expect(api["kind"] as? String == "budget" && api["currentVersion"] as? Int == 2 && api["state"] as? String == "已公开")
+            let (datasetStatus, datasetText) = try await browser.get("/api/v1/reports/2021/\(Self.unit)/versions/2/dataset?kind=budget")
+            #expect(datasetStatus == 200 && (try? JSONDecoder().decode(BudgetDataset.self, from: Data(datasetText.utf8)))?.tables == budget.tables)
+            let (finalStatus0, finalText) = try await browser.get("/api/v1/reports/2021/\(Self.unit)")
+            #expect(finalStatus0 == 200 && finalText.contains("\"kind\":\"final\"") && !finalText.contains("\"currentVersion\""))
+            let (badStatus, _) = try await browser.get("/api/v1/reports/2021/\(Self.unit)?kind=预算")
+            #expect(badStatus == 400)
+
             // Public: at its own address, with its data; the 决算 address is not it.
             let reader = PagesTests.Browser(client: client, cookie: "", csrf: "")
             let (publicStatus, publicPage) = try await reader.get("/public/2021/\(Self.unit)/budget/")
