@@ -160,7 +160,7 @@ let package = Package(
                                                             "JuesuanLedger", "JuesuanRender", "JuesuanXLSX"]),
         .testTarget(name: "JuesuanXLSXTests", dependencies: ["JuesuanCore", "JuesuanXLSX", "JuesuanImport", "JuesuanTestSupport", "ZIPFoundation"]),
         .testTarget(name: "JuesuanPerformanceTests", dependencies: ["JuesuanCore", "JuesuanPerformance", "JuesuanImport", "JuesuanTestSupport"]),
-        .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanLedger", "JuesuanTestSupport"]),
+        .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanLedger", "JuesuanAudit", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanLedgerTests", dependencies: ["JuesuanCore", "JuesuanLedger", "JuesuanImport", "JuesuanRules", "JuesuanConsolidate", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import Juesuan
+import JuesuanConsolidate
 import JuesuanXLSX
 import SQLKit
 
@@ -76,8 +77,8 @@ extension Cycle {
         let (org, task) = try await backend.read { db -> (Org, Task) in
             (try await self.visibleOrg(db, caller, code), try await self.task(db, year, .budget))
         }
-        guard org.kind == .unit else {
-            throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：预算由各单位上传。")
+        guard org.kind != .bureau else {
+            throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：预算由各单位与主管部门上传。")
         }
         let name = Self.cleanFilename(filename)
         let limits = settings.limits, catalog = catalog, language = rules
@@ -217,5 +218,71 @@ extension Cycle {
             }
             return budget
         }
+    }
+}
+
+extension Cycle {
+    /// The 主管部门's 部门预算 made from its children's current budgets (every one must be there), checked with the budget
+    /// rules and stored as a version (`汇总`). Its 编制说明 is the department's to write: it downloads the workbook of this
+    /// version, writes it and uploads the workbook again.
+    func consolidateBudget(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
+        try require(caller, .consolidate, "生成汇总预算")
+        let (org, task, budgets, missing) = try await backend.read { db -> (Org, Task, [BudgetDataset], [String]) in
+            let org = try await self.visibleOrg(db, caller, code)
+            guard org.kind != .unit else { throw StoreError.conflict("“\(org.name)”是单位，没有下属单位可汇总。") }
+            let task = try await self.task(db, year, .budget)
+            let rows = try await db.raw("""
+                SELECT o.code, o.name, v.dataset FROM orgs o
+                LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: ReportKind.budget.rawValue)
+                LEFT JOIN versions v ON v.report = r.id AND v.number = r.current_version
+                WHERE o.parent = \(bind: org.code) ORDER BY o.code
+                """).all()
+            var budgets: [BudgetDataset] = [], missing: [String] = []
+            for row in rows {
+                guard let json = try row.decode(column: "dataset", as: String?.self) else {
+                    missing.append("\(try row.decode(column: "name", as: String.self))（\(try row.decode(column: "code", as: String.self))）")
+                    continue
+                }
+                budgets.append(try JSONDecoder().decode(BudgetDataset.self, from: Data(json.utf8)))
+            }
+            return (org, task, budgets, missing)
+        }
+        guard missing.isEmpty else {
+            throw StoreError.conflict("下属 \(missing.count) 个单位尚未上传预算：" + missing.prefix(10).joined(separator: "、") + (missing.count > 10 ? "等" : ""))
+        }
+        guard !budgets.isEmpty else { throw StoreError.conflict("“\(org.name)”没有下属单位，无可汇总。") }
+        guard let layout = BudgetLayout.shipped.first(where: { $0.id == task.layout }) else {
+            throw StoreError.unavailable("预算任务的版式“\(task.layout)”不存在。")
+        }
+        let catalog = catalog, language = rules
+        guard let budgetRules = Self.budgetRules else { throw StoreError.unavailable("预算规则目录无法载入（安装不完整）。") }
+        let (dataset, findings) = try await timed(.check) { try await offload { () throws -> (BudgetDataset, [Finding]) in
+            let dataset = BudgetConsolidation.sum(budgets, department: org.name, year: year, layout: layout)
+            let document: BudgetDocument
+            do { document = try BudgetDocument(dataset: dataset) } catch { throw StoreError(Problem(error)) }
+            return (dataset, BudgetAuditor(rules: budgetRules, language: language, catalog: catalog).audit(document))
+        } }
+        let json = String(decoding: dataset.json(), as: UTF8.self)
+        return try await storeVersion(caller, org: org, year: year, report: .budget, kind: .consolidation,
+                                      filename: "汇总（\(budgets.count) 个单位）", content: Data(json.utf8), dataset: json, summary: nil, findings: findings)
+    }
+
+    /// The current budget checked again under the budget rules in force, as a new version.
+    func recheckBudget(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
+        try require(caller, .prepare, "重新检查预算")
+        let (org, base) = try await backend.read { db -> (Org, BudgetDataset?) in
+            (try await self.visibleOrg(db, caller, code), try await self.storedBudget(db, year: year, org: code, version: nil))
+        }
+        guard let base else { throw StoreError.conflict("尚未上传预算，无法重新检查。") }
+        let catalog = catalog, language = rules
+        guard let budgetRules = Self.budgetRules else { throw StoreError.unavailable("预算规则目录无法载入（安装不完整）。") }
+        let findings = try await offload { () throws -> [Finding] in
+            let document: BudgetDocument
+            do { document = try BudgetDocument(dataset: base) } catch { throw StoreError(Problem(error)) }
+            return BudgetAuditor(rules: budgetRules, language: language, catalog: catalog).audit(document)
+        }
+        let json = String(decoding: base.json(), as: UTF8.self)
+        return try await storeVersion(caller, org: org, year: year, report: .budget, kind: .recheck, filename: "重新检查", content: Data(json.utf8),
+                                      dataset: json, summary: nil, findings: findings)
     }
 }

@@ -204,7 +204,8 @@ extension Cycle {
 
     /// Stores the consolidation of the units below `org` as its report's new version (the 主管部门's
     /// own report). Every unit below must have a version.
-    public func consolidate(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
+    public func consolidate(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts) async throws -> UploadResult {
+        if kind == .budget { return try await consolidateBudget(caller, year: year, org: code) }
         try require(caller, .consolidate, "生成汇总报表")
         let (org, summed) = try await backend.read { db in
             let org = try await self.visibleOrg(db, caller, code)

@@ -65,6 +65,8 @@ struct OperationContext: Sendable {
     var role: Role
     /// The kind of the caller's own node (nil when the row is gone).
     var callerKind: OrgKind?
+    /// 决算 or 预算.
+    var kind: ReportKind = .finalAccounts
     var org: Org
     var state: ReportState
     /// The caller's node is strictly above the report's.
@@ -94,7 +96,8 @@ extension Cycle {
         switch operation {
         case .upload:
             if let refused = need(.prepare, "上传报表") { return refused }
-            if context.org.kind != .unit {
+            // A 主管部门's 决算 is the 汇总 of its units; its 部门预算 starts as the 汇总 and is completed in the workbook (编制说明).
+            if context.org.kind == .bureau || (context.org.kind != .unit && context.kind == .finalAccounts) {
                 return .conflict("“\(context.org.name)”是\(context.org.kind.rawValue)：它的报表是下属单位的汇总，请用“汇总”生成，不能上传。")
             }
             return state == .drafting ? nil

@@ -280,7 +280,7 @@ extension Cycle {
         let callerKind = try await org(db, caller.user.org)?.kind
         var parentIsBureau = true
         if let parent = view.org.parent, let org = try await org(db, parent) { parentIsBureau = org.kind == .bureau }
-        return OperationContext(role: caller.user.role, callerKind: callerKind, org: view.org, state: view.state,
+        return OperationContext(role: caller.user.role, callerKind: callerKind, kind: view.kind, org: view.org, state: view.state,
                                 above: caller.isAbove(view.org.path), parentIsBureau: parentIsBureau,
                                 hasVersion: view.currentVersion != nil,
                                 catalogueCurrent: view.versions.first?.catalogueCurrent ?? true, signoff: view.signoff, confirmed: view.confirmed)
@@ -524,7 +524,8 @@ extension Cycle {
     }
 
     /// Checks the current version again under the rule catalogue in force, as a new version.
-    public func recheck(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
+    public func recheck(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts) async throws -> UploadResult {
+        if kind == .budget { return try await recheckBudget(caller, year: year, org: code) }
         try require(caller, .prepare, "重新检查报表")
         let (org, base, previous) = try await backend.read { db -> (Org, Disclosure?, Disclosure?) in
             (try await self.visibleOrg(db, caller, code), try await self.storedDataset(db, year: year, org: code, version: nil),

@@ -34,8 +34,9 @@ extension Pages {
             case .return: actions.return = true
             case .confirm: actions.confirm = true
             case .withdraw: actions.withdraw = true
-            // A budget is not consolidated by the server, nor checked again as a new version: it is uploaded again.
-            case .explain, .consolidate, .recheck: break
+            case .consolidate: actions.consolidate = true
+            case .recheck: actions.recheck = true
+            case .explain: break
             }
         }
         let layoutName = Cycle.layouts(.budget).first { $0.id == data.task.layout }?.name ?? data.task.layout
@@ -49,7 +50,7 @@ extension Pages {
             returnReason: view.state == .drafting ? view.returnReason : nil,
             confirmation: view.confirmed ? "单位负责人\(view.confirmedBy.map { " " + $0 } ?? "") 已于 \(Views.date(view.confirmedAt, time: true)) 审核确认" : nil,
             awaitingConfirmation: view.signoff && !view.confirmed && view.state == .drafting && view.currentVersion != nil,
-            actions: view.actions.contains { $0 != .explain && $0 != .recheck && $0 != .consolidate } ? actions : nil,
+            actions: view.actions.contains { $0 != .explain } ? actions : nil,
             noVersion: view.currentVersion == nil,
             history: view.history.map {
                 .init(at: Views.date($0.at, time: true), actor: $0.actor, action: names[$0.action] ?? $0.action,

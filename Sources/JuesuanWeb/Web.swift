@@ -76,6 +76,21 @@ public enum JuesuanWeb {
                 }
             }
             router.post("/app/\(segment)/{year}/{org}/transition") { request, context in try await pages.transition(request, context) }
+            router.post("/app/\(segment)/{year}/{org}/recheck") { request, context in
+                let kind = PathParameter.kind(request)
+                return try await pages.reportAction(request, context) { _, caller, year, org in
+                    let result = try await cycle.recheck(caller, year: year, org: org, kind: kind)
+                    return "已按现行规则目录重新检查，成为第 \(result.version.number) 版。"
+                }
+            }
+            router.post("/app/\(segment)/{year}/{org}/consolidate") { request, context in
+                let kind = PathParameter.kind(request)
+                return try await pages.reportAction(request, context) { _, caller, year, org in
+                    let result = try await cycle.consolidate(caller, year: year, org: org, kind: kind)
+                    return "已汇总 \(result.version.filename)，成为第 \(result.version.number) 版。"
+                        + (kind == .budget ? "请下载这一版的工作簿补写部门预算的编制说明后上传。" : "")
+                }
+            }
             router.post("/app/\(segment)/{year}/{org}/confirm") { request, context in
                 let kind = PathParameter.kind(request)
                 return try await pages.reportAction(request, context) { form, caller, year, org in
@@ -84,14 +99,6 @@ public enum JuesuanWeb {
                 }
             }
         }
-        router.post("/app/reports/{year}/{org}/recheck") { request, context in try await pages.reportAction(request, context) { _, caller, year, org in
-            let result = try await cycle.recheck(caller, year: year, org: org)
-            return "已按现行规则目录重新检查，成为第 \(result.version.number) 版。"
-        } }
-        router.post("/app/reports/{year}/{org}/consolidate") { request, context in try await pages.reportAction(request, context) { _, caller, year, org in
-            let result = try await cycle.consolidate(caller, year: year, org: org)
-            return "已汇总 \(result.version.filename)，成为第 \(result.version.number) 版。"
-        } }
         router.get("/app/reports/{year}/{org}/edit") { request, context in try await pages.editor(request, context) }
         router.post("/app/reports/{year}/{org}/edit") { request, context in try await pages.saveEditor(request, context) }
         router.post("/app/reports/{year}/{org}/draft") { request, context in try await pages.saveEditorJSON(request, context) }

@@ -62,6 +62,13 @@ struct BudgetTaskTests {
             let read = try BudgetWorkbook.read(entries: entries, displayName: "blank.xlsx")
             #expect(read.department == unitName && read.year == 2021 && read.layout == "shanghai-district")
 
+            // The 主管部门's 汇总 waits for every unit's budget.
+            let reviewer = try await PagesTests.caller(cycle, "zhuguan")
+            do {
+                _ = try await cycle.consolidate(reviewer, year: 2021, org: "420103001", kind: .budget)
+                Issue.record("a 汇总 without the units' budgets")
+            } catch let error as StoreError { #expect(error.detail.contains("尚未上传预算") && error.detail.contains(Self.unit)) }
+
             // A 决算 workbook is refused by the 预算 task, a budget of another unit too; nothing is stored.
             let example = try Engine.readDataset(Repository.corrected.path)
             await #expect(throws: StoreError.self) {
@@ -113,13 +120,21 @@ struct BudgetTaskTests {
                 _ = try await cycle.explain(filler, year: 2021, org: Self.unit, kind: .budget, version: 2,
                                             warnings.map { ($0.key, "经核实，预算按批复数编列，差异已说明。") })
             }
+            // Now the 主管部门's 部门预算 is the sum of its units' budgets (here one unit: the same tables), checked; its page offers
+            // the 汇总 and the upload of the completed workbook.
+            let summed = try await cycle.consolidate(reviewer, year: 2021, org: "420103001", kind: .budget)
+            #expect(summed.version.kind == .consolidation && summed.report.kind == .budget)
+            let department = try await cycle.budgetDataset(reviewer, year: 2021, org: "420103001", version: nil)
+            #expect(department.tables == budget.tables && department.scope == .department && department.narrative.isEmpty)
+            #expect(try await cycle.report(reviewer, year: 2021, org: "420103001").currentVersion == nil, "the 决算 汇总 is another report")
+            let (_, departmentPage) = try await PagesTests.Browser.login(client, "zhuguan").get("/app/budgets/2021/420103001")
+            #expect(departmentPage.contains("action=\"/app/budgets/2021/420103001/consolidate\"") && departmentPage.contains("汇总（1 个单位）"))
             let head = try await PagesTests.caller(cycle, "fuzeren")
             _ = try await cycle.confirm(head, year: 2021, org: Self.unit, kind: .budget, revision: nil)
             let submitted = try await cycle.transition(filler, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .submit))
             #expect(submitted.state == .submitted)
 
             // The 主管部门 finds it in the 预算 inbox, not in the 决算 one.
-            let reviewer = try await PagesTests.caller(cycle, "zhuguan")
             let budgetInbox = try await cycle.inbox(reviewer, year: 2021, kind: .budget, state: .submitted, problem: nil, query: nil, paging: Paging(offset: 0, limit: 50))
             #expect(budgetInbox.items.map(\.org) == [Self.unit])
             let finalInbox = try await cycle.inbox(reviewer, year: 2021, state: .submitted, problem: nil, query: nil, paging: Paging(offset: 0, limit: 50))
