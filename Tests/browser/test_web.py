@@ -988,29 +988,30 @@ class Pages(unittest.TestCase):
         self.logout()
 
     def test_b_budget(self):
-        """A 2021 预算 task beside the 2021 决算: the administrator sets it up; the unit downloads its budget workbook, uploads
-        a filled one (a table that does not add up is found at its row, 上报 refused), then the corrected one; explains,
+        """A 2025 预算 task and a 2025 决算 task: the administrator sets them up; the unit downloads its budget workbook,
+        uploads a filled one (a table that does not add up is found at its row, 上报 refused), then the corrected one; explains,
         confirms, 上报; the 主管部门 finds it in the 预算 inbox and approves; 财政 approves and publishes; the public finds it at
-        its own address without review information; the unit's 2021 决算 page (published in test_1) compares its 年初预算 with
-        this budget."""
+        its own address without review information; the unit's 2025 决算 page compares its 年初预算 with this budget."""
         d = self.driver
-        budget = f"/app/budgets/2021/{UNIT}"
+        budget = f"/app/budgets/2025/{UNIT}"
+        final = f"/app/reports/2025/{UNIT}"
         self.login("admin")
-        d.get(URL + "/app/admin")
-        d.find_element(By.ID, "task-year").clear()
-        d.find_element(By.ID, "task-year").send_keys("2021")
-        d.find_element(By.CSS_SELECTOR, "#task-kind option[value='budget']").click()
-        d.find_element(By.CSS_SELECTOR, "#task-layout option[value='shanghai-district']").click()
-        d.execute_script("document.getElementById('task-deadline').value = '2021-03-31'")
-        go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/tasks']//button"))
-        self.assertIn("2021 年度部门预算任务已保存", self.notice(), self.problem())
-        self.assertIn("2021 年度部门预算：上海市区级部门（单位）预算", d.page_source)
+        for kind, layout, deadline in [("budget", "shanghai-district", "2025-03-31"), ("final", "mof-2021", "2026-09-30")]:
+            d.get(URL + "/app/admin")
+            d.find_element(By.ID, "task-year").clear()
+            d.find_element(By.ID, "task-year").send_keys("2025")
+            d.find_element(By.CSS_SELECTOR, f"#task-kind option[value='{kind}']").click()
+            d.find_element(By.CSS_SELECTOR, f"#task-layout option[value='{layout}']").click()
+            d.execute_script(f"document.getElementById('task-deadline').value = '{deadline}'")
+            go(d, d.find_element(By.XPATH, "//form[@action='/app/admin/tasks']//button"))
+            self.assertIn("2025 年度部门" + ("预算" if kind == "budget" else "决算") + "任务已保存", self.notice(), self.problem())
+        self.assertIn("2025 年度部门预算：上海市区级部门（单位）预算", d.page_source)
         self.logout()
 
         # The unit: from its 决算 page to its 预算 (the task chips), the workbook to fill is its own.
         self.login("tianbao")
         d.get(URL + REPORT)
-        go(d, d.find_element(By.LINK_TEXT, "2021 年度部门预算"))
+        go(d, d.find_element(By.LINK_TEXT, "2025 年度部门预算"))
         self.assertTrue(d.current_url.endswith(budget), d.current_url)
         self.assertIn("上传填好的预算填报工作簿", d.page_source)
         cookie = d.get_cookie("juesuan_session")["value"]
@@ -1021,7 +1022,7 @@ class Pages(unittest.TestCase):
                 out.write(urllib.request.urlopen(request).read())
             meta = openpyxl.load_workbook(blank)["预算"]
             self.assertEqual(meta["B3"].value, "武汉市江汉区人民政府办公室")
-            self.assertEqual(str(meta["B4"].value), "2021")
+            self.assertEqual(str(meta["B4"].value), "2025")
             # Filled (as a program that does not calculate saves it: formulas without values), one 项 mistyped.
             book = openpyxl.load_workbook(os.path.join(WORKBOOKS, "budget.xlsx"))
             sheet = book[[name for name in book.sheetnames if name.startswith("B5 ")][0]]
@@ -1063,8 +1064,8 @@ class Pages(unittest.TestCase):
 
         # The 主管部门: the 预算 inbox (not the 决算 one) lists it; approve. 财政: approve, publish.
         self.login("zhuguan")
-        d.get(URL + "/app/inbox?year=2021&kind=budget")
-        self.assertIn("2021 年度部门预算", d.find_element(By.TAG_NAME, "h1").text)
+        d.get(URL + "/app/inbox?year=2025&kind=budget")
+        self.assertIn("2025 年度部门预算", d.find_element(By.TAG_NAME, "h1").text)
         go(d, d.find_element(By.LINK_TEXT, "武汉市江汉区人民政府办公室"))
         self.assertTrue(d.current_url.endswith(budget), d.current_url)
         self.transition("approve", report=budget)
@@ -1078,23 +1079,26 @@ class Pages(unittest.TestCase):
         self.logout()
 
         # The public: the budget at its own address, the year's index of budgets; no review information.
-        d.get(URL + f"/public/2021/{UNIT}/budget/")
+        d.get(URL + f"/public/2025/{UNIT}/budget/")
         source = d.page_source
         self.assertIn("武汉市江汉区人民政府办公室", source)
         self.assertIn("三公", source)
         for word in ["经核实", "退回", "警告", "findings"]:
             self.assertNotIn(word, source)
         shoot(d, "public-budget")
-        d.get(URL + "/public/2021/?kind=budget")
-        self.assertIn("2021 年度部门预算公开", d.page_source)
-        self.assertIn(f"/public/2021/{UNIT}/budget/", d.page_source)
+        d.get(URL + "/public/2025/?kind=budget")
+        self.assertIn("2025 年度部门预算公开", d.page_source)
+        self.assertIn(f"/public/2025/{UNIT}/budget/", d.page_source)
 
-        # The unit's 2021 决算 beside its budget, item by item.
+        # The unit's 2025 决算, uploaded to its task: its page compares its 年初预算 with this budget, item by item.
         self.login("tianbao")
-        d.get(URL + REPORT)
+        d.get(URL + final)
+        d.find_element(By.ID, "file").send_keys(os.path.join(WORKBOOKS, "final-2025.xlsx"))
+        go(d, d.find_element(By.CSS_SELECTOR, "form.upload button"))
+        self.assertIn("已保存为第 1 版", self.notice(), self.problem())
         section = d.find_element(By.ID, "budget-links").text
         self.assertIn("与同年部门预算的衔接", section)
-        self.assertIn("本系统中的2021 年度部门预算第 2 版", section)
+        self.assertIn("本系统中的2025 年度部门预算第 2 版", section)
         self.assertIn("“三公”经费", section)
         d.find_element(By.CSS_SELECTOR, f"#budget-links a[href='{budget}']")
         shoot(d, "report-budget-links")
