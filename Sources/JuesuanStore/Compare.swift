@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JuesuanXLSX
 import Juesuan
@@ -188,18 +189,44 @@ extension Cycle {
     }
 
     /// The consolidation of the units below `org`, computed now (not stored).
+    /// A view computed before is given again while nothing it was made from has changed: the same organisations
+    /// (codes, names, places) at the same current versions — a version never changes — under the same rules.
     public func consolidatedView(_ caller: Caller, year: Int, org code: String) async throws -> ConsolidatedView {
-        let (org, summed) = try await backend.read { db in
+        let key = "\(year)/\(code)"
+        let (org, fingerprint, cached) = try await backend.read { db -> (Org, String, ConsolidatedView?) in
             let org = try await self.visibleOrg(db, caller, code)
             guard org.kind != .unit else { throw StoreError.conflict("“\(org.name)”是单位，没有下属单位可汇总。") }
             _ = try await self.task(db, year)
-            return (org, try await self.consolidation(db, year: year, org: org, live: true))
+            let fingerprint = try await self.subtreeFingerprint(db, year: year, org: org)
+            return (org, fingerprint, await self.summaryCache.get(key, fingerprint))
         }
+        if let cached { return cached }
+        let summed = try await backend.read { db in try await self.consolidation(db, year: year, org: org, live: true) }
         let catalog = catalog, rules = rules
         let dataset = summed.0
         let findings = try await offload { Engine.check(dataset, rules: rules, catalog: catalog) }
-        return ConsolidatedView(year: year, org: org, units: summed.units, missing: summed.missing, dataset: dataset,
-                                errors: findings.count(.error), warnings: findings.count(.warning), findings: StoredFinding.keyed(findings))
+        let view = ConsolidatedView(year: year, org: org, units: summed.units, missing: summed.missing, dataset: dataset,
+                                    errors: findings.count(.error), warnings: findings.count(.warning), findings: StoredFinding.keyed(findings))
+        await summaryCache.put(key, fingerprint, view)
+        return view
+    }
+
+    /// What a 汇总 of `org` is made from, in one string: every organisation below (code, name, kind, parent) with the
+    /// current version of its 决算, and the rule catalogue.
+    func subtreeFingerprint(_ db: any SQLDatabase, year: Int, org: Org) async throws -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data("\(catalogueVersion)|\(org.code)|\(org.name)|".utf8))
+        for row in try await db.raw("""
+            SELECT o.code, o.name, o.kind, o.parent, r.current_version FROM orgs o
+            LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = 'final'
+            WHERE \(Subtree.below("o.path", org.path)) ORDER BY o.code
+            """).all() {
+            let line = [try row.decode(column: "code", as: String.self), try row.decode(column: "name", as: String.self),
+                        try row.decode(column: "kind", as: String.self), try row.decode(column: "parent", as: String?.self) ?? "",
+                        String(try row.decode(column: "current_version", as: Int?.self) ?? 0)].joined(separator: "\u{1F}")
+            hasher.update(data: Data((line + "\n").utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// Stores the consolidation of the units below `org` as its report's new version (the 主管部门's

@@ -69,6 +69,7 @@ public final class Cycle: Sendable {
     let logger: Logger
     /// Part 3 and the scored forms of versions already shown (versions never change).
     let partsCache = PartsCache()
+    let summaryCache = SummaryCache()
     /// Verified against when a login does not exist, so that timing does not tell which logins exist.
     let dummyHash: String
 

@@ -1168,6 +1168,24 @@ public struct ReviewParts: Sendable {
     public var narrative: [GeneratedSection]
 }
 
+/// The 汇总 views computed most recently (at most `limit` nodes), each with the fingerprint of what it was made from.
+actor SummaryCache {
+    private var entries: [String: (fingerprint: String, view: Cycle.ConsolidatedView)] = [:]
+    private var order: [String] = []
+    private let limit = 64
+
+    func get(_ key: String, _ fingerprint: String) -> Cycle.ConsolidatedView? {
+        guard let entry = entries[key], entry.fingerprint == fingerprint else { return nil }
+        return entry.view
+    }
+
+    func put(_ key: String, _ fingerprint: String, _ view: Cycle.ConsolidatedView) {
+        if entries[key] == nil { order.append(key) }
+        entries[key] = (fingerprint, view)
+        while order.count > limit { entries[order.removeFirst()] = nil }
+    }
+}
+
 /// The review parts of the versions shown most recently (at most `limit`), by report and version.
 actor PartsCache {
     private var entries: [String: ReviewParts] = [:]

@@ -5,6 +5,7 @@ import Juesuan
 import JuesuanServer
 @testable import JuesuanStore
 import JuesuanTestSupport
+import JuesuanXLSX
 import SQLKit
 import Testing
 import ZIPFoundation
@@ -132,6 +133,18 @@ import JuesuanConsolidate
         }
         #expect(view.dataset.figures == reference.figures)
         #expect(view.dataset.overview.staffing == reference.overview.staffing)
+        // Viewed again with nothing changed: the same view (given from what was computed, a version never changes).
+        let again = try await cycle.consolidatedView(reviewer, year: 2021, org: "420103001")
+        #expect(again.dataset == view.dataset && again.units == view.units && again.findings == view.findings)
+        // A unit's new version, or a renamed unit, changes what the view is made from: computed anew, with it.
+        var changed = try await cycle.dataset(reviewer, year: 2021, org: Cycle.demoExample, version: nil)
+        let index = try #require(changed.tables[.t3]?.rows.firstIndex { !$0.cells.isEmpty })
+        let column = try #require(changed.tables[.t3]?.rows[index].cells.keys.min())
+        let before = changed.tables[.t3]?.rows[index].cells[column]?.fen ?? 0
+        changed.tables[.t3]?.rows[index].cells[column] = Money(fen: before + 100)
+        _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w2.xlsx", bytes: try WorkbookWriter.data(changed))
+        let after = try await cycle.consolidatedView(reviewer, year: 2021, org: "420103001")
+        #expect(after.dataset.tables[.t3] != view.dataset.tables[.t3])
         await harness.close()
     }
 
