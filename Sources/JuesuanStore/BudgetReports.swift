@@ -35,17 +35,7 @@ extension Cycle {
 
     /// The budget of a version (the current one when `version` is nil).
     func storedBudget(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> BudgetDataset? {
-        let id = Self.reportID(year, code, .budget)
-        let row: (any SQLRow)?
-        if let version {
-            row = try await db.raw("SELECT dataset FROM versions WHERE report = \(bind: id) AND number = \(bind: version)").first()
-        } else {
-            row = try await db.raw("""
-                SELECT v.dataset FROM versions v JOIN reports r ON r.id = v.report AND v.number = r.current_version WHERE r.id = \(bind: id)
-                """).first()
-        }
-        guard let row else { return nil }
-        return try JSONDecoder().decode(BudgetDataset.self, from: Data(try row.decode(column: "dataset", as: String.self).utf8))
+        try await storedDataset(db, report: Self.reportID(year, code, .budget), version: version)
     }
 
     /// The budget a unit enters: the task's layout, the unit's name and the year, every table empty (the

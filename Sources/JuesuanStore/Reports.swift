@@ -471,7 +471,12 @@ extension Cycle {
     }
 
     func storedDataset(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> Disclosure? {
-        let id = Self.reportID(year, code)
+        try await storedDataset(db, report: Self.reportID(year, code), version: version)
+    }
+
+    /// The dataset of a version of report `id` (the current one when `version` is nil), decoded as the engine's
+    /// `Disclosure` (决算) or `BudgetDataset` (预算).
+    func storedDataset<Dataset: Decodable>(_ db: any SQLDatabase, report id: String, version: Int?) async throws -> Dataset? {
         let row: (any SQLRow)?
         if let version {
             row = try await db.raw("SELECT dataset FROM versions WHERE report = \(bind: id) AND number = \(bind: version)").first()
@@ -481,7 +486,7 @@ extension Cycle {
                 """).first()
         }
         guard let row else { return nil }
-        return try JSONDecoder().decode(Disclosure.self, from: Data(try row.decode(column: "dataset", as: String.self).utf8))
+        return try JSONDecoder().decode(Dataset.self, from: Data(try row.decode(column: "dataset", as: String.self).utf8))
     }
 
     // MARK: - Uploading a version

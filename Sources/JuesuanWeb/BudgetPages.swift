@@ -20,25 +20,7 @@ extension Pages {
         let data = try await cycle.budgetPage(caller, year: year, org: code, version: chosen)
         let view = data.view
         let base = ReportKind.budget.appPath(year, Self.query(code))
-        var actions = ReportPage.Actions(base: base, revision: view.revision)
-        actions.budget = true
-        for operation in view.actions {
-            switch operation {
-            case .upload: actions.upload = true
-            case .submit:
-                actions.submit = true
-                actions.blockers = view.submitBlockers
-                actions.hasBlockers = !view.submitBlockers.isEmpty
-            case .publish: actions.publish = true
-            case .approve: actions.approve = true
-            case .return: actions.return = true
-            case .confirm: actions.confirm = true
-            case .withdraw: actions.withdraw = true
-            case .consolidate: actions.consolidate = true
-            case .recheck: actions.recheck = true
-            case .explain: break
-            }
-        }
+        let actions = Self.actions(view, base: base)
         let layoutName = Cycle.layouts(.budget).first { $0.id == data.task.layout }?.name ?? data.task.layout
         let names = ["upload": "上传", "explain": "说明", "submit": "上报", "return": "退回", "approve": "审核通过", "publish": "公开",
                      "confirm": "审核确认", "withdraw": "撤回"]

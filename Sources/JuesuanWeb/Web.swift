@@ -513,25 +513,7 @@ struct Pages: Sendable {
         let data = try await cycle.reportPage(caller, year: year, org: code, version: chosen)
         let view = data.view
         let base = "/app/reports/\(year)/\(Self.query(code))"
-        // The forms shown are exactly the operations the store allows this caller now.
-        var actions = ReportPage.Actions(base: base, revision: view.revision)
-        for operation in view.actions {
-            switch operation {
-            case .upload: actions.upload = true
-            case .consolidate: actions.consolidate = true
-            case .recheck: actions.recheck = true
-            case .submit:
-                actions.submit = true
-                actions.blockers = view.submitBlockers
-                actions.hasBlockers = !view.submitBlockers.isEmpty
-            case .publish: actions.publish = true
-            case .approve: actions.approve = true
-            case .return: actions.return = true
-            case .explain: break
-            case .confirm: actions.confirm = true
-            case .withdraw: actions.withdraw = true
-            }
-        }
+        let actions = Self.actions(view, base: base)
         let names = ["upload": "上传", "recheck": "重新检查", "consolidate": "汇总", "explain": "说明", "submit": "上报", "return": "退回",
                      "approve": "审核通过", "publish": "公开"]
         var model = ReportPage(
@@ -582,6 +564,30 @@ struct Pages: Sendable {
         return Views.layout(title: view.org.name, user: caller.user, csrf: context.csrf, notice: context.notice,
                             problem: typed.problems.isEmpty ? context.problem : "说明未保存：有 \(typed.problems.count) 条需要修改（见各条下的提示），其余已写的内容仍在框中。",
                             current: "report", body: Views.render("report", model), extraStyle: style)
+    }
+
+    /// The forms a report page shows: exactly the operations the store allows this caller now.
+    static func actions(_ view: ReportView, base: String) -> ReportPage.Actions {
+        var actions = ReportPage.Actions(base: base, revision: view.revision)
+        actions.budget = view.kind == .budget
+        for operation in view.actions {
+            switch operation {
+            case .upload: actions.upload = true
+            case .consolidate: actions.consolidate = true
+            case .recheck: actions.recheck = true
+            case .submit:
+                actions.submit = true
+                actions.blockers = view.submitBlockers
+                actions.hasBlockers = !view.submitBlockers.isEmpty
+            case .publish: actions.publish = true
+            case .approve: actions.approve = true
+            case .return: actions.return = true
+            case .explain: break
+            case .confirm: actions.confirm = true
+            case .withdraw: actions.withdraw = true
+            }
+        }
+        return actions
     }
 
     /// Links to the same organisation's report of every task (shown when there is more than one task).
