@@ -129,6 +129,22 @@ struct BudgetTaskTests {
             #expect(try await cycle.report(reviewer, year: 2021, org: "420103001").currentVersion == nil, "the 决算 汇总 is another report")
             let (_, departmentPage) = try await PagesTests.Browser.login(client, "zhuguan").get("/app/budgets/2021/420103001")
             #expect(departmentPage.contains("action=\"/app/budgets/2021/420103001/consolidate\"") && departmentPage.contains("汇总（1 个单位）"))
+            // The department's own filler writes the 编制说明 into that version's workbook and uploads it: a department may
+            // upload its 预算 (never its 决算, which is the 汇总 alone).
+            _ = try await cycle.createUser(admin, Cycle.NewUser(login: "bumen", name: "部门填报员", role: .filler, org: "420103001", password: PagesTests.password))
+            let departmentFiller = try await PagesTests.caller(cycle, "bumen")
+            let summedBook = try await cycle.budgetWorkbook(departmentFiller, year: 2021, org: "420103001", version: nil)
+            var written = try BudgetWorkbook.read(entries: try XLSXParts.parts(summedBook), displayName: "汇总.xlsx")
+            #expect(written.tables == department.tables)
+            written.narrative = ["2021年部门预算编制说明", "本部门2021年预算由下属单位预算汇总而成。"]
+            let completed = try await cycle.upload(departmentFiller, year: 2021, org: "420103001", kind: .budget, filename: "部门预算.xlsx",
+                                                   bytes: try BudgetWorkbook.data(written, layout: layout))
+            #expect(completed.version.number == 2 && completed.version.kind == .workbook)
+            #expect(try await cycle.budgetDataset(departmentFiller, year: 2021, org: "420103001", version: 2).narrative == written.narrative)
+            do {
+                _ = try await cycle.upload(departmentFiller, year: 2021, org: "420103001", filename: "决算.xlsx", bytes: try WorkbookWriter.data(example))
+                Issue.record("a department's 决算 uploaded")
+            } catch let error as StoreError { #expect(error.detail.contains("汇总")) }
             let head = try await PagesTests.caller(cycle, "fuzeren")
             _ = try await cycle.confirm(head, year: 2021, org: Self.unit, kind: .budget, revision: nil)
             let submitted = try await cycle.transition(filler, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .submit))
