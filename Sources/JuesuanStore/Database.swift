@@ -20,7 +20,7 @@ public enum Dialect: String, Sendable {
 }
 
 /// Where the store lives and how to reach it: every read and every transaction goes through here.
-public protocol Backend: Sendable {
+public protocol Backend: AnyObject, Sendable {
     var dialect: Dialect { get }
     /// Runs `body` inside one transaction: all of it is stored, or none.
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
@@ -91,8 +91,9 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        if let batch = BatchTransaction.of(self) { return try await Faults.mapped { try await batch.savepoint(body) } }
         // The lease runs `body` in a child task that always ends before `lease` returns.
-        try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawWrite(body) } }
+        return try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawWrite(body) } }
     }
 
     private func rawWrite<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -111,7 +112,8 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await Faults.mapped { try await rawRead(body) }
+        if let batch = BatchTransaction.of(self) { return try await Faults.mapped { try await body(batch.db) } }
+        return try await Faults.mapped { try await rawRead(body) }
     }
 
     public func rebuild(_ body: @Sendable (any SQLDatabase) async throws -> Void) async throws {
@@ -286,8 +288,9 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        if let batch = BatchTransaction.of(self) { return try await Faults.mapped { try await batch.savepoint(body) } }
         // The lease runs `body` in a child task that always ends before `lease` returns.
-        try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawWrite(body) } }
+        return try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawWrite(body) } }
     }
 
     private func rawWrite<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -310,7 +313,8 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawRead(body) } }
+        if let batch = BatchTransaction.of(self) { return try await Faults.mapped { try await body(batch.db) } }
+        return try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawRead(body) } }
     }
 
     public func integrityCheck() async throws -> Bool {

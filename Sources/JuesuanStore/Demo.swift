@@ -71,47 +71,67 @@ extension Cycle {
         // Synthetic units: each with a checked first version; a third of them already 上报.
         let catalog = catalog, rules = rules
         // The demo acts as the people of each unit and of its 主管部门, so every rule of authority holds for it too.
-        func loaderOf(_ org: Org) -> Caller {
+        @Sendable func loaderOf(_ org: Org) -> Caller {
             Caller(user: User(login: "demo", name: "演示数据", role: .filler, org: org.code, orgPath: org.path), ip: "demo")
         }
-        func headOf(_ org: Org) -> Caller {
+        @Sendable func headOf(_ org: Org) -> Caller {
             Caller(user: User(login: "demo-head", name: "演示负责人", role: .head, org: org.code, orgPath: org.path), ip: "demo")
         }
-        func reviewerOf(_ org: Org) -> Caller {
+        @Sendable func reviewerOf(_ org: Org) -> Caller {
             let parentPath = "/" + org.path.split(separator: "/").dropLast().joined(separator: "/") + "/"
             return Caller(user: User(login: "demo-review", name: "演示审核", role: .reviewer, org: org.parent ?? Self.demoRoot,
                                      orgPath: parentPath), ip: "demo")
         }
-        for chunk in stride(from: 0, to: units.count, by: 32) {
-            let slice = Array(units[chunk..<min(units.count, chunk + 32)])
-            let prepared = try await offload { () throws -> [(String, Disclosure, [Finding])] in
-                Parallel.map(slice.count) { index -> (String, Disclosure, [Finding])? in
+        // Units are checked a chunk ahead (both cores) while the chunk before is stored, each chunk in one
+        // transaction (`batch`): every operation below keeps its rules and audit lines, one commit per chunk.
+        let chunkSize = 250, planned = units
+        @Sendable func prepare(_ chunk: Int) async throws -> [DemoUnit] {
+            let slice = Array(planned[chunk..<min(planned.count, chunk + chunkSize)])
+            return try await offload { () throws -> [DemoUnit] in
+                Parallel.map(slice.count) { index -> DemoUnit? in
                     let (code, number) = slice[index]
                     var ledger = synthesizer.ledger(number)
                     ledger.unit = synthesizer.name(number)
                     guard let disclosure = try? LedgerDerivation.disclosure(ledger, catalog: catalog) else { return nil }
-                    return (code, disclosure, Engine.check(disclosure, rules: rules, catalog: catalog))
+                    return DemoUnit(code: code, findings: Engine.check(disclosure, rules: rules, catalog: catalog),
+                                    dataset: Cycle.compact(disclosure), summary: Summary.encode(disclosure))
                 }.compactMap { $0 }
             }
-            for (offset, (code, disclosure, findings)) in prepared.enumerated() {
-                guard let org = try await backend.read({ db in try await self.org(db, code) }) else { continue }
-                let loader = loaderOf(org), reviewer = reviewerOf(org)
-                _ = try await storeVersion(loader, org: org, year: year, kind: .ledger, filename: "演示明细.csv",
-                                           content: Data(Cycle.compact(disclosure).utf8), disclosure: disclosure, findings: findings)
-                // Some units are further along: warnings explained and 上报; some of those already approved.
-                let index = chunk + offset
-                if index % 3 == 0, findings.count(.error) == 0 {
-                    let (version, stored) = try await backend.read { db in try await self.storedFindings(db, year: year, org: code, version: nil) }
-                    for finding in stored where finding.severity == .warning {
-                        _ = try await explain(loader, year: year, org: code, version: version.number, finding: finding.key, text: "经核实，数字无误（演示说明）。")
+        }
+        var upcoming: _Concurrency.Task<[DemoUnit], any Error>? = units.isEmpty ? nil : .init { try await prepare(0) }
+        for chunk in stride(from: 0, to: units.count, by: chunkSize) {
+            guard let prepared = try await upcoming?.value else { break }
+            upcoming = chunk + chunkSize < units.count ? .init { try await prepare(chunk + chunkSize) } : nil
+            try await backend.batch {
+                for (offset, unit) in prepared.enumerated() {
+                    let (code, findings) = (unit.code, unit.findings)
+                    guard let org = try await self.backend.read({ db in try await self.org(db, code) }) else { continue }
+                    let loader = loaderOf(org), reviewer = reviewerOf(org)
+                    let number = try await self.insertVersion(loader, org: org, year: year, report: .finalAccounts, kind: .ledger,
+                                                              filename: "演示明细.csv", content: Data(unit.dataset.utf8), dataset: unit.dataset,
+                                                              summary: unit.summary, findings: findings)
+                    // Some units are further along: warnings explained and 上报; some of those already approved.
+                    let index = chunk + offset
+                    if index % 3 == 0, findings.count(.error) == 0 {
+                        let warnings = StoredFinding.keyed(findings).filter { $0.severity == .warning }
+                            .map { (key: $0.key, text: "经核实，数字无误（演示说明）。") }
+                        _ = try await self.explain(loader, year: year, org: code, version: number, warnings)
+                        _ = try await self.confirm(headOf(org), year: year, org: code, revision: nil)
+                        _ = try await self.transition(loader, year: year, org: code, TransitionRequest(action: .submit))
+                        if index % 9 == 0 { _ = try await self.transition(reviewer, year: year, org: code, TransitionRequest(action: .approve)) }
                     }
-                    _ = try await confirm(headOf(org), year: year, org: code, revision: nil)
-                    _ = try await transition(loader, year: year, org: code, TransitionRequest(action: .submit))
-                    if index % 9 == 0 { _ = try await transition(reviewer, year: year, org: code, TransitionRequest(action: .approve)) }
                 }
             }
         }
         return DemoSummary(year: year, units: synthetic + 1, logins: logins, exampleOrg: Self.demoExample)
+    }
+
+    /// A synthetic unit made ready off the store: its checked dataset as stored.
+    struct DemoUnit: Sendable {
+        var code: String
+        var findings: [Finding]
+        var dataset: String
+        var summary: String
     }
 
     func session(afterLogin login: String) async throws -> User {

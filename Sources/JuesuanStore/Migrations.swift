@@ -128,6 +128,8 @@ enum Migrations {
             (16, ["ALTER TABLE jobs ADD COLUMN dataset TEXT"]),
             // A year has a 决算 task and a 预算 task: tasks keyed by (year, kind), a report by (year, kind, org).
             (17, taskKinds(d)),
+            // A report's history (its page, every operation's view) was read by walking the whole audit log back.
+            (18, ["CREATE INDEX audit_target ON audit_log(target, id)"]),
         ]
     }
 

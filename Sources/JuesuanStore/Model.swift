@@ -269,10 +269,21 @@ public struct Paging: Sendable {
 
 enum Clock {
     static func now() -> Date { Date() }
+    /// `date` in UTC as ISO 8601 with milliseconds ("2026-12-05T07:38:07.123Z"), the form every stored time
+    /// has (compared as text). Written by hand: a date formatter made per call was a tenth of a bulk load.
     static func stamp(_ date: Date = Date()) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(milliseconds.quotientAndRemainder(dividingBy: 1000).quotient)
+        var fraction = Int(milliseconds.quotientAndRemainder(dividingBy: 1000).remainder)
+        if fraction < 0 { fraction += 1000; seconds -= 1 }
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func padded(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return padded(parts.tm_year + 1900, 4) + "-" + padded(parts.tm_mon + 1, 2) + "-" + padded(parts.tm_mday, 2) + "T"
+            + padded(parts.tm_hour, 2) + ":" + padded(parts.tm_min, 2) + ":" + padded(parts.tm_sec, 2) + "." + padded(Int32(fraction), 3) + "Z"
     }
     static func epoch(_ date: Date = Date()) -> Int { Int(date.timeIntervalSince1970) }
 }

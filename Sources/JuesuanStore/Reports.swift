@@ -568,6 +568,19 @@ extension Cycle {
     /// budget), what consolidation reads of it, and its findings.
     func storeVersion(_ caller: Caller, org: Org, year: Int, report reportKind: ReportKind, kind: UploadKind, filename: String, content: Data,
                       dataset datasetJSON: String, summary: String?, findings: [Finding]) async throws -> UploadResult {
+        let number = try await insertVersion(caller, org: org, year: year, report: reportKind, kind: kind, filename: filename, content: content,
+                                             dataset: datasetJSON, summary: summary, findings: findings)
+        let (report, (version, withExplanations)) = try await backend.read { db in
+            (try await self.reportView(db, caller, year: year, org: org.code, kind: reportKind),
+             try await self.storedFindings(db, year: year, org: org.code, kind: reportKind, version: number))
+        }
+        return UploadResult(report: report, version: version, findings: withExplanations)
+    }
+
+    /// Stores a checked version (as `storeVersion`) and returns its number alone: for a bulk load, which does
+    /// not show the report after each one.
+    func insertVersion(_ caller: Caller, org: Org, year: Int, report reportKind: ReportKind, kind: UploadKind, filename: String, content: Data,
+                       dataset datasetJSON: String, summary: String?, findings: [Finding]) async throws -> Int {
         let stored = StoredFinding.keyed(findings)
         let findingsJSON = Cycle.compact(stored)
         let errors = findings.count(.error), warnings = findings.count(.warning), infos = findings.count(.info)
@@ -575,7 +588,7 @@ extension Cycle {
         let id = Self.reportID(year, org.code, reportKind)
         let catalogue = catalogueVersion
         let now = Clock.stamp()
-        let number = try await backend.write { db -> Int in
+        return try await backend.write { db -> Int in
             try await self.ensureReport(db, year: year, org: org.code, kind: reportKind)
             // The row is locked by this update (PostgreSQL) or the whole database is (SQLite): two
             // uploads at once get two numbers, and an upload after 上报 is refused.
@@ -602,11 +615,6 @@ extension Cycle {
                                    + (carried > 0 ? "；沿用上一版的说明 \(carried) 条" : ""))
             return number
         }
-        let (report, (version, withExplanations)) = try await backend.read { db in
-            (try await self.reportView(db, caller, year: year, org: org.code, kind: reportKind),
-             try await self.storedFindings(db, year: year, org: org.code, kind: reportKind, version: number))
-        }
-        return UploadResult(report: report, version: version, findings: withExplanations)
     }
 
     // MARK: - Explanations

@@ -119,17 +119,23 @@ enum CompletenessChecks {
         return out
     }
 
+    /// The placeholders looked for, compiled once (a pattern compiled per call was most of a check's time).
+    private static let placeholderPatterns: [(NSRegularExpression, String)] = [
+        (#"[XＸxｘ×]{2,}"#, "名称或数字未填写"),
+        (#"(?<![0-9０-９])(?:20|２０)[0-9０-９]?\s*年(?:度)?(?![0-9])"#, "年份缺少数字"),
+        (#"(?:为|计|共|合计|支出|收入|增加|减少|下降|增长)[ \u3000]+(?:万元|元|%|个|人|辆)"#, "应填数字的地方是空白"),
+        (#"[（(][ \u3000]*[)）]年"#, "年份是空白"),
+    ].map { pattern, meaning in
+        // The patterns are constants of this file: one that does not compile is a programming error.
+        (try! NSRegularExpression(pattern: pattern), meaning)
+    }
+
     /// The first placeholder in `text` and what it is: XX / ×× for a name or number not filled in, a
     /// year with digits missing ("202 年度"), a gap where a figure belongs ("为 万元").
     static func placeholder(in text: String) -> (String, String)? {
-        let patterns: [(String, String)] = [
-            (#"[XＸxｘ×]{2,}"#, "名称或数字未填写"),
-            (#"(?<![0-9０-９])(?:20|２０)[0-9０-９]?\s*年(?:度)?(?![0-9])"#, "年份缺少数字"),
-            (#"(?:为|计|共|合计|支出|收入|增加|减少|下降|增长)[ \u3000]+(?:万元|元|%|个|人|辆)"#, "应填数字的地方是空白"),
-            (#"[（(][ \u3000]*[)）]年"#, "年份是空白"),
-        ]
-        for (pattern, meaning) in patterns {
-            if let range = text.range(of: pattern, options: .regularExpression) {
+        let whole = NSRange(text.startIndex..., in: text)
+        for (pattern, meaning) in placeholderPatterns {
+            if let match = pattern.firstMatch(in: text, range: whole), let range = Range(match.range, in: text) {
                 let value = String(text[range])
                 // A real year has four digits; "20 年" and "202 年度" do not.
                 if meaning == "年份缺少数字", value.filter(\.isNumber).count == 4 { continue }

@@ -1,0 +1,97 @@
+import Foundation
+@testable import JuesuanStore
+import JuesuanTestSupport
+import SQLKit
+import Testing
+
+/// One transaction shared by many operations (the bulk load): writes inside are savepoints of it, reads
+/// inside see them, others see nothing until the batch ends, and a refused operation is undone alone.
+@Suite("one transaction for a batch of operations")
+struct BatchTransactionTests {
+    static func count(_ cycle: Cycle, _ marker: String) async throws -> Int {
+        try await cycle.backend.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = \(bind: marker)").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    static func mark(_ cycle: Cycle, _ marker: String) async throws {
+        try await cycle.backend.write { db in
+            try await cycle.log(db, actor: "test", ip: "test", action: marker, org: nil, orgPath: nil, target: "batch")
+        }
+    }
+
+    @Test("kept together, seen inside, unseen outside until the end; a failing write undone alone", arguments: StoreKind.available)
+    func batch(kind: StoreKind) async throws {
+        let harness = try await Harness.make(kind, demo: false)
+        defer { Task { await harness.close() } }
+        let cycle = harness.cycle
+        let outsideSeen = SeenCount()
+        try await cycle.backend.batch {
+            try await Self.mark(cycle, "batch-kept")
+            try await Self.mark(cycle, "batch-kept")
+            // A write that fails is rolled back to its savepoint; the batch goes on.
+            await #expect(throws: (any Error).self) {
+                try await cycle.backend.write { db in
+                    try await cycle.log(db, actor: "test", ip: "test", action: "batch-undone", org: nil, orgPath: nil, target: "batch")
+                    try await db.raw("SELECT * FROM no_such_table").run()
+                }
+            }
+            #expect(try await Self.count(cycle, "batch-kept") == 2)
+            #expect(try await Self.count(cycle, "batch-undone") == 0)
+            // Another task (no batch of its own) does not see what the batch has not committed.
+            let seen = try await Task.detached { try await Self.count(cycle, "batch-kept") }.value
+            outsideSeen.set(seen)
+        }
+        #expect(outsideSeen.value == 0)
+        #expect(try await Self.count(cycle, "batch-kept") == 2)
+        #expect(try await Self.count(cycle, "batch-undone") == 0)
+
+        // A batch that throws stores nothing.
+        struct Stop: Error {}
+        await #expect(throws: Stop.self) {
+            try await cycle.backend.batch {
+                try await Self.mark(cycle, "batch-dropped")
+                throw Stop()
+            }
+        }
+        #expect(try await Self.count(cycle, "batch-dropped") == 0)
+    }
+
+    @Test("a bulk-loaded jurisdiction is what the operations one by one make", arguments: StoreKind.available)
+    func demoThroughTheOperations(kind: StoreKind) async throws {
+        let harness = try await Harness.make(kind, synthetic: 30, signoff: true)
+        defer { Task { await harness.close() } }
+        let cycle = harness.cycle
+        let rows = try await cycle.backend.read { db in
+            try await db.raw("SELECT org, state, current_version, unexplained, confirmed_revision FROM reports WHERE year = 2021").all()
+        }
+        #expect(rows.count == 30)
+        var submitted = 0
+        for row in rows {
+            let state = try row.decode(column: "state", as: String.self)
+            #expect(try row.decode(column: "current_version", as: Int.self) == 1)
+            if state != ReportState.drafting.rawValue {
+                submitted += 1
+                #expect(try row.decode(column: "unexplained", as: Int.self) == 0)
+                #expect(try row.decode(column: "confirmed_revision", as: Int?.self) != nil)
+            }
+        }
+        #expect(submitted >= 5)
+        // Each step left its own audit line, as it does one request at a time.
+        let actions = try await cycle.backend.read { db in
+            try await db.raw("SELECT action, COUNT(*) AS n FROM audit_log GROUP BY action").all()
+                .reduce(into: [String: Int]()) { $0[try $1.decode(column: "action", as: String.self)] = try $1.decode(column: "n", as: Int.self) }
+        }
+        #expect(actions["upload"] == 30)
+        #expect(actions["confirm"] == submitted)
+        #expect((actions["explain"] ?? 0) > 0)
+    }
+}
+
+/// A value set by one task and read by another.
+final class SeenCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = -1
+    var value: Int { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ value: Int) { lock.lock(); stored = value; lock.unlock() }
+}
