@@ -43,6 +43,10 @@ public enum AuditWords {
 
     /// An ISO time stamp as Beijing time: "2026-12-04 16:08:03".
     public static func beijing(_ stamp: String, zone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) -> String {
+        // Beijing has been UTC+8 all year since 1992: a stored UTC time is shifted by arithmetic.
+        if zone.identifier == "Asia/Shanghai", let seconds = CivilTime.seconds(stamp: stamp), seconds >= 694_224_000 {
+            return CivilTime.text(seconds: seconds, offset: 8 * 3_600)
+        }
         let parser = ISO8601DateFormatter()
         parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()

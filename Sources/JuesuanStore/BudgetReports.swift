@@ -25,7 +25,7 @@ extension Cycle {
             let task = try await self.task(db, year, .budget)
             let remarks = try await self.remarks(db, report: Self.reportID(year, code, .budget))
             guard view.currentVersion != nil else { return BudgetPageData(view: view, task: task, remarks: remarks) }
-            let (shown, findings) = try await self.storedFindings(db, year: year, org: code, kind: .budget, version: version)
+            let (shown, findings) = try await self.storedFindings(db, year: year, org: code, kind: .budget, version: version, committed: true)
             guard let dataset = try await self.storedBudget(db, year: year, org: code, version: shown.number) else {
                 throw StoreError.notFound("\(code) 的 \(year) 年度部门预算没有第 \(shown.number) 版。")
             }

@@ -70,6 +70,7 @@ public final class Cycle: Sendable {
     /// Part 3 and the scored forms of versions already shown (versions never change).
     let partsCache = PartsCache()
     let summaryCache = SummaryCache()
+    let findingsCache = FindingsCache()
     /// Verified against when a login does not exist, so that timing does not tell which logins exist.
     let dummyHash: String
 

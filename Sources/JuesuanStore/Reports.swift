@@ -362,7 +362,7 @@ extension Cycle {
             let view = try await self.reportView(db, caller, year: year, org: code)
             let remarks = try await self.remarks(db, report: Self.reportID(year, code))
             guard view.currentVersion != nil else { return PageData(view: view, remarks: remarks) }
-            let (shown, findings) = try await self.storedFindings(db, year: year, org: code, version: version)
+            let (shown, findings) = try await self.storedFindings(db, year: year, org: code, version: version, committed: true)
             guard let dataset = try await self.storedDataset(db, year: year, org: code, version: shown.number) else {
                 throw StoreError.notFound("\(code) 的 \(year) 年度报表没有第 \(shown.number) 版。")
             }
@@ -376,22 +376,34 @@ extension Cycle {
                          version: Int?) async throws -> (VersionView, [StoredFinding]) {
         try await backend.read { db in
             _ = try await self.visibleOrg(db, caller, code)
-            return try await self.storedFindings(db, year: year, org: code, kind: kind, version: version)
+            return try await self.storedFindings(db, year: year, org: code, kind: kind, version: version, committed: true)
         }
     }
 
+    /// `committed`: `db` reads committed data (a read outside any batch): only then are the findings kept for
+    /// the next reader — a version inserted by a transaction that may still roll back is never kept.
     func storedFindings(_ db: any SQLDatabase, year: Int, org code: String, kind: ReportKind = .finalAccounts,
-                        version: Int?) async throws -> (VersionView, [StoredFinding]) {
+                        version: Int?, committed: Bool = false) async throws -> (VersionView, [StoredFinding]) {
         let id = Self.reportID(year, code, kind)
         guard let row = try await db.raw("""
-            SELECT \(VersionRecord.columns("v")), v.findings FROM versions v JOIN reports r ON r.id = v.report
+            SELECT \(VersionRecord.columns("v")) FROM versions v JOIN reports r ON r.id = v.report
             WHERE r.id = \(bind: id) AND v.number = COALESCE(CAST(\(bind: version) AS INTEGER), r.current_version)
             """).first() else {
             throw StoreError.notFound(version == nil ? "\(code) 的 \(year) 年度报表尚未上传。" : "\(code) 的 \(year) 年度报表没有第 \(version ?? 0) 版。")
         }
         let number = try row.decode(column: "number", as: Int.self)
-        var findings = try JSONDecoder().decode([StoredFinding].self, from: Data(try row.decode(column: "findings", as: String.self).utf8))
-        StoredFinding.markCauses(&findings)
+        // A version's findings never change (a new check is a new version): read and decoded once, then kept.
+        var findings: [StoredFinding]
+        let keep = committed && BatchTransaction.current == nil
+        if keep, let kept = findingsCache.get(id, number) {
+            findings = kept
+        } else {
+            let text = try await db.raw("SELECT findings FROM versions WHERE report = \(bind: id) AND number = \(bind: number)").first()?
+                .decode(column: "findings", as: String.self) ?? "[]"
+            findings = try JSONDecoder().decode([StoredFinding].self, from: Data(text.utf8))
+            StoredFinding.markCauses(&findings)
+            if keep { findingsCache.put(id, number, findings) }
+        }
         let explanations = try await db.raw("""
             SELECT e.finding, e.text, e.author, e.at, e.carried_from, u.name FROM explanations e LEFT JOIN users u ON u.login = e.author
             WHERE e.report = \(bind: id) AND e.version = \(bind: number)
@@ -477,6 +489,12 @@ extension Cycle {
     /// The dataset of a version of report `id` (the current one when `version` is nil), decoded as the engine's
     /// `Disclosure` (决算) or `BudgetDataset` (预算).
     func storedDataset<Dataset: Decodable>(_ db: any SQLDatabase, report id: String, version: Int?) async throws -> Dataset? {
+        guard let text = try await storedDatasetText(db, report: id, version: version) else { return nil }
+        return try JSONDecoder().decode(Dataset.self, from: Data(text.utf8))
+    }
+
+    /// The dataset of a version of report `id` as stored (JSON), not decoded.
+    func storedDatasetText(_ db: any SQLDatabase, report id: String, version: Int?) async throws -> String? {
         let row: (any SQLRow)?
         if let version {
             row = try await db.raw("SELECT dataset FROM versions WHERE report = \(bind: id) AND number = \(bind: version)").first()
@@ -486,7 +504,7 @@ extension Cycle {
                 """).first()
         }
         guard let row else { return nil }
-        return try JSONDecoder().decode(Dataset.self, from: Data(try row.decode(column: "dataset", as: String.self).utf8))
+        return try row.decode(column: "dataset", as: String.self)
     }
 
     // MARK: - Uploading a version
@@ -498,10 +516,12 @@ extension Cycle {
         if kind == .budget { return try await uploadBudget(caller, year: year, org: code, filename: filename, bytes: bytes) }
         try require(caller, .prepare, "上传报表")
         try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
-        let (org, task, base, previous) = try await backend.read { db -> (Org, Task, Disclosure?, Disclosure?) in
+        // Only a ledger (text) is merged onto the current version; a workbook or a dataset (ZIP) replaces it.
+        let mergesOntoCurrent = !bytes.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        let (org, task, baseText, previous) = try await backend.read { db -> (Org, Task, String?, Disclosure?) in
             let org = try await self.visibleOrg(db, caller, code)
             let task = try await self.task(db, year)
-            return (org, task, try await self.storedDataset(db, year: year, org: code, version: nil),
+            return (org, task, mergesOntoCurrent ? try await self.storedDatasetText(db, report: Self.reportID(year, code), version: nil) : nil,
                     try await self.previousYear(db, year: year, org: code))
         }
         guard org.kind == .unit else {
@@ -510,6 +530,7 @@ extension Cycle {
         let limits = settings.limits, catalog = catalog, rules = rules
         let safeName = Self.cleanFilename(filename)
         let (kind, disclosure, findings) = try await timed(.check) { try await offload { () throws -> (UploadKind, Disclosure, [Finding]) in
+            let base = { () throws -> Disclosure? in try baseText.map { try JSONDecoder().decode(Disclosure.self, from: Data($0.utf8)) } }
             let (kind, disclosure) = try Uploads.read(bytes, filename: safeName, base: base, limits: limits, catalog: catalog, rules: rules,
                                                       unit: org.name, year: year)
             return (kind, disclosure, Engine.check(disclosure, rules: rules, catalog: catalog))
@@ -572,7 +593,7 @@ extension Cycle {
                                              dataset: datasetJSON, summary: summary, findings: findings)
         let (report, (version, withExplanations)) = try await backend.read { db in
             (try await self.reportView(db, caller, year: year, org: org.code, kind: reportKind),
-             try await self.storedFindings(db, year: year, org: org.code, kind: reportKind, version: number))
+             try await self.storedFindings(db, year: year, org: org.code, kind: reportKind, version: number, committed: true))
         }
         return UploadResult(report: report, version: version, findings: withExplanations)
     }
@@ -1179,6 +1200,30 @@ public struct ReviewParts: Sendable {
     public var scheme: ScoringScheme?
     public var scores: [ScoredForm]
     public var narrative: [GeneratedSection]
+}
+
+/// The findings of the versions read most recently, by report and version number. Versions are immutable, so
+/// what is kept is never out of date, on any server; explanations are read apart, every time.
+final class FindingsCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: [StoredFinding]] = [:]
+    private var order: [String] = []
+    private let limit: Int
+
+    init(limit: Int = 512) { self.limit = limit }
+
+    func get(_ report: String, _ version: Int) -> [StoredFinding]? {
+        lock.lock(); defer { lock.unlock() }
+        return entries["\(report)#\(version)"]
+    }
+
+    func put(_ report: String, _ version: Int, _ findings: [StoredFinding]) {
+        let key = "\(report)#\(version)"
+        lock.lock(); defer { lock.unlock() }
+        if entries[key] == nil { order.append(key) }
+        entries[key] = findings
+        while order.count > limit { entries[order.removeFirst()] = nil }
+    }
 }
 
 /// The 汇总 views computed most recently (at most `limit` nodes), each with the fingerprint of what it was made from.

@@ -46,9 +46,10 @@ public enum UploadKind: String, Sendable, Codable {
 }
 
 public enum Uploads {
-    /// Reads an upload into a disclosure. `base` is the current version's dataset (for ledgers).
+    /// Reads an upload into a disclosure. `base` gives the current version's dataset (asked for ledgers only:
+    /// a workbook replaces the whole report, and decoding the stored dataset for it was a tenth of an upload).
     /// A ledger names its unit and year on every line: they must be the report's (`unit`, `year`).
-    static func read(_ bytes: Data, filename: String, base: Disclosure?, limits: UploadLimits,
+    static func read(_ bytes: Data, filename: String, base: () throws -> Disclosure?, limits: UploadLimits,
                      catalog: Catalog, rules: RuleCatalogue? = nil, unit: String? = nil, year: Int? = nil) throws -> (UploadKind, Disclosure) {
         let name = filename.isEmpty ? "上传的文件" : filename
         guard bytes.count <= limits.body else {
@@ -99,7 +100,7 @@ public enum Uploads {
         }
         let derived: Disclosure
         do { derived = try LedgerDerivation.disclosure(ledger, catalog: catalog) } catch { throw StoreError(Problem(error)) }
-        return (.ledger, base.map { LedgerDerivation.merge(derived, onto: $0) } ?? derived)
+        return (.ledger, try base().map { LedgerDerivation.merge(derived, onto: $0) } ?? derived)
     }
 
     /// The entry paths of a ZIP, after checking counts, declared sizes and paths; then every entry

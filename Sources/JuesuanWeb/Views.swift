@@ -31,7 +31,7 @@ enum Views {
     }
 
     static func render(_ template: String, _ model: Any) -> String {
-        guard let text = library.render(model, withTemplate: template) else {
+        guard let text = library.render(ModelBox.box(model), withTemplate: template) else {
             preconditionFailure("juesuan: no template named \(template)")
         }
         return text

@@ -2,6 +2,10 @@ import Foundation
 @testable import JuesuanStore
 import JuesuanTestSupport
 import SQLKit
+import Juesuan
+import JuesuanLedger
+import JuesuanCore
+import JuesuanRules
 import Testing
 
 /// One transaction shared by many operations (the bulk load): writes inside are savepoints of it, reads
@@ -94,4 +98,48 @@ final class SeenCount: @unchecked Sendable {
     private var stored = -1
     var value: Int { lock.lock(); defer { lock.unlock() }; return stored }
     func set(_ value: Int) { lock.lock(); stored = value; lock.unlock() }
+}
+
+@Suite("a version's findings kept after the first read")
+struct FindingsCacheTests {
+    @Test("kept findings carry the latest explanations, and a version rolled back is never kept", arguments: StoreKind.available)
+    func keptFindings(kind: StoreKind) async throws {
+        let harness = try await Harness.make(kind, synthetic: 3)
+        defer { Task { await harness.close() } }
+        let cycle = harness.cycle
+        let filler = Caller(user: try await cycle.login(login: "tianbao", password: Harness.password, ip: "test").user, ip: "test")
+        let org = try #require(try await cycle.backend.read { db in try await cycle.org(db, Cycle.demoExample) })
+        let synthesizer = Synthesizer(seed: 7, year: 2021, catalog: cycle.catalog)
+        func checked(_ number: Int) throws -> (Disclosure, [Finding]) {
+            var ledger = synthesizer.ledger(number)
+            ledger.unit = "武汉市江汉区人民政府办公室"
+            let disclosure = try LedgerDerivation.disclosure(ledger, catalog: cycle.catalog)
+            return (disclosure, Engine.check(disclosure, rules: cycle.rules, catalog: cycle.catalog))
+        }
+        // A version stored inside a batch that then fails: read there, and gone after.
+        struct Stop: Error {}
+        let (first, firstFindings) = try checked(1)
+        await #expect(throws: Stop.self) {
+            try await cycle.backend.batch {
+                _ = try await cycle.storeVersion(filler, org: org, year: 2021, kind: .ledger, filename: "a.csv", content: Data("a".utf8),
+                                                 disclosure: first, findings: firstFindings)
+                throw Stop()
+            }
+        }
+        // Another version takes the same number: its own findings are read, not the rolled-back ones.
+        var (second, secondFindings) = try checked(2)
+        secondFindings.removeAll { $0.severity == .warning }
+        secondFindings.append(Finding(rule: "T-TEST", severity: .warning, message: "测试用警告"))
+        _ = try await cycle.storeVersion(filler, org: org, year: 2021, kind: .ledger, filename: "b.csv", content: Data("b".utf8),
+                                         disclosure: second, findings: secondFindings)
+        let (version, read) = try await cycle.findings(filler, year: 2021, org: Cycle.demoExample, version: nil)
+        #expect(version.number == 1)
+        #expect(read.map(\.message) == StoredFinding.keyed(secondFindings).map(\.message))
+        // Read again (kept), after an explanation: the explanation is there.
+        let warning = try #require(read.first { $0.rule == "T-TEST" })
+        _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: 1, finding: warning.key, text: "经核实无误，系测试。")
+        let (_, again) = try await cycle.findings(filler, year: 2021, org: Cycle.demoExample, version: nil)
+        #expect(again.first { $0.key == warning.key }?.explanation == "经核实无误，系测试。")
+        #expect(again.map(\.key) == read.map(\.key))
+    }
 }

@@ -47,3 +47,31 @@ struct DayTests {
         #expect(Cycle.day("2024-02-29") != nil)
     }
 }
+
+@Suite("Beijing time of a stored time")
+struct BeijingTests {
+    @Test("a stored time shown in Beijing is what the time zone database says (seeded, 1992–2100), other forms as before")
+    func beijingMatchesTheFormatter() throws {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        var generator = SeededGenerator(seed: 20261205)
+        var moments: [Date] = [Date(timeIntervalSince1970: 694_224_000), Date(timeIntervalSince1970: 4_102_444_799.999)]
+        for _ in 0..<3000 {
+            moments.append(Date(timeIntervalSince1970: Double(Int64.random(in: 694_224_000_000..<4_102_444_800_000, using: &generator)) / 1000))
+        }
+        for moment in moments {
+            #expect(AuditWords.beijing(Clock.stamp(moment)) == formatter.string(from: moment), "\(Clock.stamp(moment))")
+        }
+        // Without milliseconds, as some older rows were written.
+        #expect(AuditWords.beijing("2026-12-04T16:08:03Z") == "2026-12-05 00:08:03")
+        // Not a stored time: given back as it is.
+        for text in ["2026-13-04T16:08:03Z", "昨天", "", "2026-12-04", "2026-12-04T16:08:03.Z"] {
+            #expect(AuditWords.beijing(text) == text, "\(text)")
+        }
+        // Before 1992 (daylight saving in 1986–1991) the time zone database is asked.
+        let summer1988 = Date(timeIntervalSince1970: 584_000_000)
+        #expect(AuditWords.beijing(Clock.stamp(summer1988)) == formatter.string(from: summer1988))
+    }
+}
