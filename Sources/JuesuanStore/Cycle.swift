@@ -71,6 +71,7 @@ public final class Cycle: Sendable {
     let partsCache = PartsCache()
     let summaryCache = SummaryCache()
     let findingsCache = FindingsCache()
+    let counts = CountCache()
     /// Verified against when a login does not exist, so that timing does not tell which logins exist.
     let dummyHash: String
 

@@ -29,6 +29,10 @@ public protocol Backend: AnyObject, Sendable {
     /// Runs `body` in one transaction in which tables others point at may be copied and replaced
     /// (SQLite: foreign keys off, checked before the commit; PostgreSQL: as `write`).
     func rebuild(_ body: @Sendable (any SQLDatabase) async throws -> Void) async throws
+    /// A token that is the same for two reads only when nothing was committed between them (read it first,
+    /// then what is kept under it), or nil when none can be given (inside a batch): what is counted over the
+    /// whole jurisdiction is kept under it and counted again once it changes.
+    func changeToken(_ db: any SQLDatabase) async throws -> String?
     /// `true` when the database passes its own integrity check.
     func integrityCheck() async throws -> Bool
     /// Closes every connection.
@@ -58,6 +62,7 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
     private let writeGate = AsyncGate()
     private let readGates: [AsyncGate]
     private let next = SharedIndex()
+    private let commits = SharedIndex()
     public let path: String
 
     public static func open(path: String, readers count: Int = 4, logger: Logger) async throws -> SQLiteBackend {
@@ -101,6 +106,8 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
         defer { Task { await writeGate.leave() } }
         let db = writer.sql()
         try await db.raw("BEGIN IMMEDIATE").run()
+        // Counted once the commit was tried, whatever it answered: a token changed for nothing costs a count.
+        defer { commits.take() }
         do {
             let value = try await body(db)
             try await db.raw("COMMIT").run()
@@ -109,6 +116,12 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
             try? await db.raw("ROLLBACK").run()
             throw error
         }
+    }
+
+    /// The number of write transactions this server ended: one server writes a SQLite store (docs/deploy.md),
+    /// so nothing is committed that it did not count. Read before the data it guards, it is never newer than it.
+    public func changeToken(_ db: any SQLDatabase) async throws -> String? {
+        BatchTransaction.of(self) == nil ? "sqlite-\(commits.current)" : nil
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -123,6 +136,7 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
         _ = try await writer.query("PRAGMA foreign_keys=OFF")
         let db = writer.sql()
         var failure: (any Error)?
+        defer { commits.take() }
         do {
             try await db.raw("BEGIN IMMEDIATE").run()
             do {
@@ -185,7 +199,9 @@ final class LeaseFlag: @unchecked Sendable {
 final class SharedIndex: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
+    @discardableResult
     func take() -> Int { lock.lock(); defer { lock.unlock() }; value &+= 1; return value & Int.max }
+    var current: Int { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 /// PostgreSQL through postgres-nio's pooled client (many app servers may share one database).
@@ -315,6 +331,13 @@ public final class PostgresBackend: Backend, @unchecked Sendable {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         if let batch = BatchTransaction.of(self) { return try await Faults.mapped { try await body(batch.db) } }
         return try await withoutActuallyEscaping(body) { body in try await Faults.mapped { try await rawRead(body) } }
+    }
+
+    /// The snapshot the statement sees (`pg_current_snapshot`): two equal snapshots see the same committed
+    /// transactions, so the same data, on every server sharing the database.
+    public func changeToken(_ db: any SQLDatabase) async throws -> String? {
+        guard BatchTransaction.of(self) == nil else { return nil }
+        return try await db.raw("SELECT pg_current_snapshot()::text AS token").first()?.decode(column: "token", as: String.self)
     }
 
     public func integrityCheck() async throws -> Bool {

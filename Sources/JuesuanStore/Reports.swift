@@ -1145,7 +1145,15 @@ extension Cycle {
                      OR (CAST(\(bind: problemText) AS TEXT) = 'unpublished' AND COALESCE(r.state, '填报中') <> '已公开')
                      OR (CAST(\(bind: problemText) AS TEXT) = 'awaiting' AND \(awaiting)))
                 """
-            let total = try await db.raw("SELECT COUNT(*) AS n \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
+            // Counted over the caller's whole subtree: kept until something is committed.
+            let token = try await self.backend.changeToken(db)
+            let key = ["inbox", caller.user.role.rawValue, caller.user.orgPath, "\(year)", kind.rawValue, stateText ?? "", problemText ?? "", like ?? ""]
+                .joined(separator: "|")
+            let total: Int
+            if let token, let kept: Int = self.counts.get(key, token) { total = kept } else {
+                total = try await db.raw("SELECT COUNT(*) AS n \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
+                if let token { self.counts.put(key, token, total) }
+            }
             let rows = try await db.raw("""
                 SELECT o.code, o.name, o.kind, o.parent, r.state, r.revision, r.current_version, r.errors, r.warnings, r.unexplained,
                   r.first_error, r.updated_at, r.published_at \(filter)
@@ -1173,21 +1181,31 @@ extension Cycle {
     /// Counts by state below the caller, and the days left to the publication deadline.
     public func progress(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts) async throws -> Progress {
         try await backend.read { db in
+            // Counted over the caller's whole subtree: kept until something is committed.
+            let token = try await self.backend.changeToken(db)
             let task = try await self.task(db, year, kind)
-            let rows = try await db.raw("""
-                SELECT COALESCE(r.state, '填报中') AS state, COUNT(*) AS n, SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END) AS e,
-                  SUM(CASE WHEN r.unexplained > 0 THEN 1 ELSE 0 END) AS u
-                FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
-                WHERE \(Subtree.below("o.path", caller.user.orgPath))
-                GROUP BY COALESCE(r.state, '填报中')
-                """).all()
-            var byState = Dictionary(uniqueKeysWithValues: ReportState.allCases.map { ($0.rawValue, 0) })
-            var errors = 0, unexplained = 0
-            for row in rows {
-                byState[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
-                errors += try row.decode(column: "e", as: Int?.self) ?? 0
-                unexplained += try row.decode(column: "u", as: Int?.self) ?? 0
+            struct Counted: Sendable { var byState: [String: Int]; var errors: Int; var unexplained: Int }
+            let key = ["progress", caller.user.orgPath, "\(year)", kind.rawValue].joined(separator: "|")
+            let counted: Counted
+            if let token, let kept: Counted = self.counts.get(key, token) { counted = kept } else {
+                let rows = try await db.raw("""
+                    SELECT COALESCE(r.state, '填报中') AS state, COUNT(*) AS n, SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END) AS e,
+                      SUM(CASE WHEN r.unexplained > 0 THEN 1 ELSE 0 END) AS u
+                    FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
+                    WHERE \(Subtree.below("o.path", caller.user.orgPath))
+                    GROUP BY COALESCE(r.state, '填报中')
+                    """).all()
+                var byState = Dictionary(uniqueKeysWithValues: ReportState.allCases.map { ($0.rawValue, 0) })
+                var errors = 0, unexplained = 0
+                for row in rows {
+                    byState[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
+                    errors += try row.decode(column: "e", as: Int?.self) ?? 0
+                    unexplained += try row.decode(column: "u", as: Int?.self) ?? 0
+                }
+                counted = Counted(byState: byState, errors: errors, unexplained: unexplained)
+                if let token { self.counts.put(key, token, counted) }
             }
+            let (byState, errors, unexplained) = (counted.byState, counted.errors, counted.unexplained)
             let total = byState.values.reduce(0, +)
             return Progress(year: year, deadline: task.deadline, daysLeft: Self.daysLeft(task.deadline), total: total, byState: byState,
                             withErrors: errors, unexplained: unexplained, published: byState[ReportState.published.rawValue] ?? 0)
@@ -1200,6 +1218,28 @@ public struct ReviewParts: Sendable {
     public var scheme: ScoringScheme?
     public var scores: [ScoredForm]
     public var narrative: [GeneratedSection]
+}
+
+/// Counts over a subtree, each kept with the change token it was counted under (`Backend.changeToken`):
+/// given again only while the token is the same, that is while nothing was committed.
+final class CountCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (token: String, value: any Sendable)] = [:]
+    private let limit = 1024
+
+    func get<Value: Sendable>(_ key: String, _ token: String) -> Value? {
+        lock.lock(); defer { lock.unlock() }
+        guard let entry = entries[key], entry.token == token else { return nil }
+        return entry.value as? Value
+    }
+
+    func put(_ key: String, _ token: String, _ value: any Sendable) {
+        lock.lock(); defer { lock.unlock() }
+        // Every entry of an older token is dead: they go first.
+        if entries.count >= limit { entries = entries.filter { $0.value.token == token } }
+        if entries.count >= limit { entries.removeAll() }
+        entries[key] = (token, value)
+    }
 }
 
 /// The findings of the versions read most recently, by report and version number. Versions are immutable, so

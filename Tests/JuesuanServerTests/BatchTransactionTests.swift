@@ -143,3 +143,32 @@ struct FindingsCacheTests {
         #expect(again.map(\.key) == read.map(\.key))
     }
 }
+
+@Suite("counts kept until something is committed")
+struct CountCacheTests {
+    @Test("progress and the inbox's total change as soon as a report does, on this server or another", arguments: StoreKind.available)
+    func countsFollowCommits(kind: StoreKind) async throws {
+        let harness = try await Harness.make(kind, synthetic: 6)
+        defer { Task { await harness.close() } }
+        let cycle = harness.cycle
+        // A second server on the same database (PostgreSQL); SQLite has one server.
+        let other = kind == .postgres ? try await Cycle.open(data: harness.folder.path, database: harness.database, settings: {
+            var settings = Cycle.Settings(); settings.bcryptCost = 4; return settings
+        }()) : cycle
+        let finance = Caller(user: try await cycle.login(login: "caizheng", password: Harness.password, ip: "test").user, ip: "test")
+        let filler = Caller(user: try await other.login(login: "tianbao", password: Harness.password, ip: "test").user, ip: "test")
+        let before = try await cycle.progress(finance, year: 2021)
+        #expect(try await cycle.progress(finance, year: 2021).byState == before.byState)
+        let missing = try await cycle.inbox(finance, year: 2021, state: nil, problem: .missing, query: nil, paging: Paging(offset: 0, limit: 50)).total
+        #expect(try await cycle.inbox(finance, year: 2021, state: nil, problem: .missing, query: nil, paging: Paging(offset: 0, limit: 50)).total == missing)
+        // The example unit uploads its first version (on the other server when there is one).
+        _ = try await other.upload(filler, year: 2021, org: Cycle.demoExample, filename: "workbook.xlsx", bytes: Workbooks.asPrinted)
+        let after = try await cycle.inbox(finance, year: 2021, state: nil, problem: .missing, query: nil, paging: Paging(offset: 0, limit: 50)).total
+        #expect(after == missing - 1)
+        let progress = try await cycle.progress(finance, year: 2021)
+        #expect(progress.total == before.total)
+        #expect(progress.withErrors + progress.unexplained >= before.withErrors + before.unexplained)
+        #expect(progress.byState != before.byState || progress.unexplained != before.unexplained || progress.withErrors != before.withErrors)
+        if kind == .postgres { await other.close() }
+    }
+}
