@@ -80,6 +80,10 @@ extension Cycle {
     public func departmentProgress(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts) async throws -> [DepartmentProgress] {
         try require(caller, .seeInbox, "查看进度")
         return try await backend.read { db in
+            // Counted over the caller's whole subtree: kept until something is committed.
+            let token = try await self.backend.changeToken(db)
+            let key = ["departments", caller.user.orgPath, "\(year)", kind.rawValue].joined(separator: "|")
+            if let token, let kept: [DepartmentProgress] = self.counts.get(key, token) { return kept }
             let rows = try await db.raw("""
                 SELECT d.code, d.name, COALESCE(r.state, '填报中') AS state, COUNT(*) AS n
                 FROM orgs d JOIN orgs o ON o.parent = d.code LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
@@ -96,6 +100,7 @@ extension Cycle {
                 result[result.count - 1].units += count
                 result[result.count - 1].byState[state, default: 0] += count
             }
+            if let token { self.counts.put(key, token, result) }
             return result
         }
     }

@@ -1134,7 +1134,7 @@ extension Cycle {
             let filter: SQLQueryString = """
                 FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
                 LEFT JOIN orgs p ON p.code = o.parent
-                WHERE \(Subtree.below("o.path", caller.user.orgPath))
+                WHERE \(Subtree.below("o.path", caller.user.orgPath, self.backend.dialect))
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR o.name LIKE \(bind: like) OR o.code LIKE \(bind: like))
                 AND (CAST(\(bind: stateText) AS TEXT) IS NULL OR COALESCE(r.state, '填报中') = \(bind: stateText))
                 AND (CAST(\(bind: problemText) AS TEXT) IS NULL

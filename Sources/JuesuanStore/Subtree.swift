@@ -21,6 +21,16 @@ public enum Subtree {
         "substr(\(unsafeRaw: column), 1, \(unsafeRaw: String(root.unicodeScalars.count))) = \(bind: root)"
     }
 
+    /// SQL: as `below`, with a range of the column's index around it on SQLite, whose text order is byte order
+    /// (so the range is exact): a page of a subtree is then read in order from the index and stops at its
+    /// limit. PostgreSQL's order depends on the database's collation: there the prefix alone decides.
+    static func below(_ column: String, _ root: String, _ dialect: Dialect) -> SQLQueryString {
+        guard dialect == .sqlite, root.hasSuffix("/") else { return below(column, root) }
+        // Every path below `root` starts with it, and "0" follows "/" in byte order.
+        let end = String(root.dropLast()) + "0"
+        return "\(unsafeRaw: column) > \(bind: root) AND \(unsafeRaw: column) < \(bind: end) AND \(below(column, root))"
+    }
+
     /// SQL: `column` lies strictly below `root`.
     static func below(_ column: String, _ root: String) -> SQLQueryString {
         "\(sql(column, root)) AND \(unsafeRaw: column) <> \(bind: root)"

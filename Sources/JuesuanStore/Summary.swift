@@ -65,12 +65,32 @@ enum Summary {
         }
     }
 
+    /// A decimal integer written in ASCII ("-12", "305"), or nil.
+    static func integer(_ bytes: Substring.UTF8View) -> Int64? {
+        var value: Int64 = 0
+        var negative = false
+        var digits = 0
+        for (offset, byte) in bytes.enumerated() {
+            if offset == 0, byte == UInt8(ascii: "-") { negative = true; continue }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+            digits += 1
+        }
+        guard digits > 0 else { return nil }
+        return negative ? -value : value
+    }
+
     static func decodeOne(_ text: String, metas: MetaCache) -> Disclosure? {
         var disclosure = Disclosure(unit: "", year: 0)
         var rows: [TableID: [TableRow]] = [:]
         var tables: [TableID: Table] = [:]
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        // Split by bytes: the separators are ASCII, and splitting by characters (grapheme clusters) of the
+        // Chinese labels was most of a 汇总's time.
+        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { Substring($0) }
             guard let kind = fields.first else { return nil }
             switch kind {
             case "Y":
@@ -98,11 +118,12 @@ enum Summary {
                 default: return nil
                 }
                 var cells: [Int: Money] = [:]
-                for pair in fields[4].split(separator: ";") {
-                    guard let colon = pair.firstIndex(of: ":"), let column = Int(pair[..<colon]), let fen = Int64(pair[pair.index(after: colon)...]) else {
+                for pair in fields[4].utf8.split(separator: UInt8(ascii: ";")) {
+                    guard let colon = pair.firstIndex(of: UInt8(ascii: ":")), let column = integer(pair[..<colon]),
+                          let fen = integer(pair[pair.index(after: colon)...]) else {
                         return nil
                     }
-                    cells[column] = Money(fen: fen)
+                    cells[Int(column)] = Money(fen: fen)
                 }
                 rows[id, default: []].append(TableRow(key: key, label: String(fields[3]), cells: cells))
             default:
