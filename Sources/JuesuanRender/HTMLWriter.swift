@@ -173,8 +173,7 @@ public enum HTMLWriter {
 
     /// Every table scrolls sideways inside its own box on a narrow screen, never the page.
     static func wrapTables(_ body: String) -> String {
-        body.replacingOccurrences(of: "<table class=\"", with: "<div class=\"table-scroll\"><table class=\"")
-            .replacingOccurrences(of: "</table>", with: "</table></div>")
+        Replace.all(body, [("<table class=\"", "<div class=\"table-scroll\"><table class=\""), ("</table>", "</table></div>")])
     }
 
     static func document(title: String, style: String, body: String) -> String {
@@ -201,8 +200,8 @@ public enum HTMLWriter {
         for character in html {
             if character == "<" { inTag = true } else if character == ">" { inTag = false } else if !inTag { out.append(character) }
         }
-        return out.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        // One pass: "&amp;lt;" is "&lt;" as text, never "<".
+        return Replace.all(out, [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&amp;", "&")])
     }
 
     // MARK: Part 1

@@ -70,7 +70,8 @@ public final class Cycle: Sendable {
     /// Part 3 and the scored forms of versions already shown (versions never change).
     let partsCache = PartsCache()
     let summaryCache = SummaryCache()
-    let findingsCache = FindingsCache()
+    let findingsCache = VersionCache<[StoredFinding]>(limit: 512)
+    let datasetCache = VersionCache<Disclosure>(limit: 128)
     let counts = CountCache()
     /// Verified against when a login does not exist, so that timing does not tell which logins exist.
     let dummyHash: String

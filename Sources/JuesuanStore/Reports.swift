@@ -363,8 +363,15 @@ extension Cycle {
             let remarks = try await self.remarks(db, report: Self.reportID(year, code))
             guard view.currentVersion != nil else { return PageData(view: view, remarks: remarks) }
             let (shown, findings) = try await self.storedFindings(db, year: year, org: code, version: version, committed: true)
-            guard let dataset = try await self.storedDataset(db, year: year, org: code, version: shown.number) else {
-                throw StoreError.notFound("\(code) 的 \(year) 年度报表没有第 \(shown.number) 版。")
+            // A version's dataset never changes: decoded once (from committed data, outside any batch) and kept.
+            let id = Self.reportID(year, code)
+            let dataset: Disclosure
+            if BatchTransaction.current == nil, let kept = self.datasetCache.get(id, shown.number) { dataset = kept } else {
+                guard let read = try await self.storedDataset(db, year: year, org: code, version: shown.number) else {
+                    throw StoreError.notFound("\(code) 的 \(year) 年度报表没有第 \(shown.number) 版。")
+                }
+                dataset = read
+                if BatchTransaction.current == nil { self.datasetCache.put(id, shown.number, read) }
             }
             let budget = try await self.budgetComparison(db, year: year, org: code, disclosure: dataset)
             return PageData(view: view, shown: (shown, findings, dataset), remarks: remarks, budget: budget)
@@ -1242,26 +1249,27 @@ final class CountCache: @unchecked Sendable {
     }
 }
 
-/// The findings of the versions read most recently, by report and version number. Versions are immutable, so
-/// what is kept is never out of date, on any server; explanations are read apart, every time.
-final class FindingsCache: @unchecked Sendable {
+/// What was read of the versions read most recently (their findings, their datasets), by report and version
+/// number. Versions are immutable, so what is kept is never out of date, on any server; explanations are read
+/// apart, every time. Only what was read committed is kept (see `storedFindings`).
+final class VersionCache<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: [StoredFinding]] = [:]
+    private var entries: [String: Value] = [:]
     private var order: [String] = []
     private let limit: Int
 
-    init(limit: Int = 512) { self.limit = limit }
+    init(limit: Int) { self.limit = limit }
 
-    func get(_ report: String, _ version: Int) -> [StoredFinding]? {
+    func get(_ report: String, _ version: Int) -> Value? {
         lock.lock(); defer { lock.unlock() }
         return entries["\(report)#\(version)"]
     }
 
-    func put(_ report: String, _ version: Int, _ findings: [StoredFinding]) {
+    func put(_ report: String, _ version: Int, _ value: Value) {
         let key = "\(report)#\(version)"
         lock.lock(); defer { lock.unlock() }
         if entries[key] == nil { order.append(key) }
-        entries[key] = findings
+        entries[key] = value
         while order.count > limit { entries[order.removeFirst()] = nil }
     }
 }

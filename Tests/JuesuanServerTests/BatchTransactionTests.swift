@@ -102,7 +102,7 @@ final class SeenCount: @unchecked Sendable {
 
 @Suite("a version's findings kept after the first read")
 struct FindingsCacheTests {
-    @Test("kept findings carry the latest explanations, and a version rolled back is never kept", arguments: StoreKind.available)
+    @Test("kept findings carry the latest explanations, and a version rolled back is never kept (its findings, its dataset)", arguments: StoreKind.available)
     func keptFindings(kind: StoreKind) async throws {
         let harness = try await Harness.make(kind, synthetic: 3)
         defer { Task { await harness.close() } }
@@ -123,6 +123,8 @@ struct FindingsCacheTests {
             try await cycle.backend.batch {
                 _ = try await cycle.storeVersion(filler, org: org, year: 2021, kind: .ledger, filename: "a.csv", content: Data("a".utf8),
                                                  disclosure: first, findings: firstFindings)
+                let page = try await cycle.reportPage(filler, year: 2021, org: Cycle.demoExample, version: nil)
+                #expect(page.shown?.dataset.tables == first.tables)
                 throw Stop()
             }
         }
@@ -135,6 +137,10 @@ struct FindingsCacheTests {
         let (version, read) = try await cycle.findings(filler, year: 2021, org: Cycle.demoExample, version: nil)
         #expect(version.number == 1)
         #expect(read.map(\.message) == StoredFinding.keyed(secondFindings).map(\.message))
+        for _ in 0..<2 {
+            let page = try await cycle.reportPage(filler, year: 2021, org: Cycle.demoExample, version: nil)
+            #expect(page.shown?.dataset.tables == second.tables)
+        }
         // Read again (kept), after an explanation: the explanation is there.
         let warning = try #require(read.first { $0.rule == "T-TEST" })
         _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: 1, finding: warning.key, text: "经核实无误，系测试。")
