@@ -130,6 +130,9 @@ enum Migrations {
             (17, taskKinds(d)),
             // A report's history (its page, every operation's view) was read by walking the whole audit log back.
             (18, ["CREATE INDEX audit_target ON audit_log(target, id)"]),
+            // A report's versions as listed: SQLite keeps a row's columns in one record, and those after the file and the dataset
+            // were read by walking their overflow pages; the index holds them (PostgreSQL keeps large values apart already).
+            (19, d == .sqlite ? ["CREATE INDEX versions_listing ON versions(report, number, \(VersionRecord.columnNames.dropFirst().joined(separator: ", ")))"] : []),
         ]
     }
 

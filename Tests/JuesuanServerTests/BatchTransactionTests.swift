@@ -178,3 +178,23 @@ struct CountCacheTests {
         if kind == .postgres { await other.close() }
     }
 }
+
+@Suite("the reads of a report page use their indexes")
+struct QueryPlanTests {
+    @Test("history by its index, versions listed from their covering index (SQLite)")
+    func plans() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 3)
+        defer { Task { await harness.close() } }
+        let plans = try await harness.cycle.backend.read { db in
+            let history = try await db.raw("""
+                EXPLAIN QUERY PLAN SELECT id, at FROM audit_log WHERE target = 'report:x' ORDER BY id DESC LIMIT 100
+                """).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+            let versions = try await db.raw("""
+                EXPLAIN QUERY PLAN SELECT \(VersionRecord.columns()) FROM versions WHERE report = 'x' ORDER BY number DESC LIMIT 50
+                """).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+            return (history, versions)
+        }
+        #expect(plans.0.contains("audit_target"), "\(plans.0)")
+        #expect(plans.1.contains("COVERING INDEX versions_listing"), "\(plans.1)")
+    }
+}
