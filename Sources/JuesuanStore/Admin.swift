@@ -199,11 +199,11 @@ extension Cycle {
             let base = try await self.visibleOrg(db, caller, code ?? caller.user.org)
             let like = Self.likePattern(query)
             let total = try await db.raw("""
-                SELECT COUNT(*) AS n FROM orgs WHERE \(Subtree.sql("path", base.path))
+                SELECT COUNT(*) AS n FROM orgs WHERE \(Subtree.sql("path", base.path, self.backend.dialect))
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR name LIKE \(bind: like) OR code LIKE \(bind: like))
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
-                SELECT \(OrgRecord.columns()) FROM orgs WHERE \(Subtree.sql("path", base.path))
+                SELECT \(OrgRecord.columns()) FROM orgs WHERE \(Subtree.sql("path", base.path, self.backend.dialect))
                 AND (CAST(\(bind: like) AS TEXT) IS NULL OR name LIKE \(bind: like) OR code LIKE \(bind: like))
                 ORDER BY path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
@@ -372,13 +372,13 @@ extension Cycle {
     public func accounts(_ caller: Caller, paging: Paging) async throws -> Page<Account> {
         try require(caller, .seeAdministration, "查看用户")
         return try await backend.read { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))")
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", caller.user.orgPath, self.backend.dialect))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             let now = Clock.epoch()
             let rows = try await db.raw("""
                 SELECT u.login, u.name, u.role, u.org, u.disabled, u.locked_until, u.must_change_password, u.email, o.path
                 FROM users u JOIN orgs o ON o.code = u.org
-                WHERE \(Subtree.sql("o.path", caller.user.orgPath)) ORDER BY o.path, u.login LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                WHERE \(Subtree.sql("o.path", caller.user.orgPath, self.backend.dialect)) ORDER BY o.path, u.login LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
             let items = try rows.map { row in
                 Account(user: try Self.user(row), disabled: try row.decode(column: "disabled", as: Int.self) != 0,
@@ -393,11 +393,11 @@ extension Cycle {
     public func users(_ caller: Caller, paging: Paging) async throws -> Page<User> {
         try require(caller, .seeAdministration, "查看用户")
         return try await backend.read { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))")
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", caller.user.orgPath, self.backend.dialect))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
                 SELECT u.login, u.name, u.role, u.org, o.path FROM users u JOIN orgs o ON o.code = u.org
-                WHERE \(Subtree.sql("o.path", caller.user.orgPath)) ORDER BY o.path, u.login LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
+                WHERE \(Subtree.sql("o.path", caller.user.orgPath, self.backend.dialect)) ORDER BY o.path, u.login LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
             return Page(items: try rows.map(Self.user), total: total, offset: paging.offset, limit: paging.limit)
         }
@@ -522,7 +522,7 @@ extension Cycle {
         let action = action.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : (AuditWords.code($0) ?? $0) }
         return try await backend.read { db in
             let filter: SQLQueryString = """
-                (\(Subtree.sql("org_path", caller.user.orgPath)) OR (org_path IS NULL AND \(bind: caller.user.orgPath.split(separator: "/").count) = 1))
+                (\(Subtree.sql("org_path", caller.user.orgPath, self.backend.dialect)) OR (org_path IS NULL AND \(bind: caller.user.orgPath.split(separator: "/").count) = 1))
                 AND (CAST(\(bind: action) AS TEXT) IS NULL OR action = \(bind: action)) AND (CAST(\(bind: actor) AS TEXT) IS NULL OR actor = \(bind: actor))
                 AND (CAST(\(bind: target) AS TEXT) IS NULL OR target = \(bind: target))
                 """

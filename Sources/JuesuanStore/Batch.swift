@@ -86,14 +86,14 @@ extension Cycle {
     public func batches(_ caller: Caller, paging: Paging) async throws -> Page<Batch> {
         try require(caller, .seeBatches, "查看批量审查")
         return try await backend.read { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))")
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath, self.backend.dialect))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
                 SELECT b.id, b.name, b.year, b.created_by, b.created_at, b.org,
                   (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id) AS total,
                   (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '已完成') AS done,
                   (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '失败') AS failed
-                FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath))
+                FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath, self.backend.dialect))
                 ORDER BY b.id DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
             return Page(items: try rows.map(Self.batch), total: total, offset: paging.offset, limit: paging.limit)
@@ -246,12 +246,12 @@ extension Cycle {
     func matchOrg(_ db: any SQLDatabase, _ unit: String, within root: String) async throws -> String? {
         let name = unit.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { return nil }
-        if let row = try await db.raw("SELECT code FROM orgs WHERE name = \(bind: name) AND \(Subtree.sql("path", root)) ORDER BY code LIMIT 1").first() {
+        if let row = try await db.raw("SELECT code FROM orgs WHERE name = \(bind: name) AND \(Subtree.sql("path", root, self.backend.dialect)) ORDER BY code LIMIT 1").first() {
             return try row.decode(column: "code", as: String.self)
         }
         let squeezed = name.filter { !$0.isWhitespace }
         if squeezed != name, let row = try await db.raw("""
-            SELECT code FROM orgs WHERE name = \(bind: squeezed) AND \(Subtree.sql("path", root)) ORDER BY code LIMIT 1
+            SELECT code FROM orgs WHERE name = \(bind: squeezed) AND \(Subtree.sql("path", root, self.backend.dialect)) ORDER BY code LIMIT 1
             """).first() {
             return try row.decode(column: "code", as: String.self)
         }

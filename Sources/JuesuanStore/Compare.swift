@@ -219,7 +219,7 @@ extension Cycle {
         for row in try await db.raw("""
             SELECT o.code, o.name, o.kind, o.parent, r.current_version FROM orgs o
             LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = 'final'
-            WHERE \(Subtree.below("o.path", org.path)) ORDER BY o.code
+            WHERE \(Subtree.below("o.path", org.path, self.backend.dialect)) ORDER BY o.code
             """).all() {
             let line = [try row.decode(column: "code", as: String.self), try row.decode(column: "name", as: String.self),
                         try row.decode(column: "kind", as: String.self), try row.decode(column: "parent", as: String?.self) ?? "",

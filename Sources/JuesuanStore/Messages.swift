@@ -71,7 +71,7 @@ extension Cycle {
             let days = Self.daysLeft(task.deadline)
             let rows = try await db.raw("""
                 SELECT o.code, o.name FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
-                WHERE \(Subtree.below("o.path", caller.user.orgPath)) AND o.kind = '单位' AND COALESCE(r.state, '填报中') = '填报中'
+                WHERE \(Subtree.below("o.path", caller.user.orgPath, self.backend.dialect)) AND o.kind = '单位' AND COALESCE(r.state, '填报中') = '填报中'
                 """).all()
             for row in rows {
                 let code = try row.decode(column: "code", as: String.self)

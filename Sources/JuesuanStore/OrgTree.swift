@@ -19,17 +19,17 @@ extension Cycle {
         try require(caller, .seeAdministration, "查看组织机构")
         return try await backend.read { db in
             let base = try await self.visibleOrg(db, caller, code ?? caller.user.org)
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM orgs WHERE \(Subtree.sql("path", base.path))").first()?
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM orgs WHERE \(Subtree.sql("path", base.path, self.backend.dialect))").first()?
                 .decode(column: "n", as: Int.self) ?? 0
             let people = Dictionary(try await db.raw("""
-                SELECT u.org, COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", base.path)) GROUP BY u.org
+                SELECT u.org, COUNT(*) AS n FROM users u JOIN orgs o ON o.code = u.org WHERE \(Subtree.sql("o.path", base.path, self.backend.dialect)) GROUP BY u.org
                 """).all().map { (try $0.decode(column: "org", as: String.self), try $0.decode(column: "n", as: Int.self)) }, uniquingKeysWith: { a, _ in a })
             let states = Dictionary(try await db.raw("""
-                SELECT r.org, r.state FROM reports r JOIN orgs o ON o.code = r.org WHERE r.year = \(bind: year) AND r.kind = 'final' AND \(Subtree.sql("o.path", base.path))
+                SELECT r.org, r.state FROM reports r JOIN orgs o ON o.code = r.org WHERE r.year = \(bind: year) AND r.kind = 'final' AND \(Subtree.sql("o.path", base.path, self.backend.dialect))
                 """).all().map { (try $0.decode(column: "org", as: String.self), try $0.decode(column: "state", as: String.self)) },
                 uniquingKeysWith: { a, _ in a })
             let rows = try await db.raw("""
-                SELECT \(OrgRecord.columns()) FROM orgs WHERE \(Subtree.sql("path", base.path)) ORDER BY path LIMIT \(bind: limit)
+                SELECT \(OrgRecord.columns()) FROM orgs WHERE \(Subtree.sql("path", base.path, self.backend.dialect)) ORDER BY path LIMIT \(bind: limit)
                 """).all()
             let baseDepth = base.path.split(separator: "/").count
             let orgs = try rows.map { try OrgRecord($0).org }
@@ -87,7 +87,7 @@ extension Cycle {
             let rows = try await db.raw("""
                 SELECT d.code, d.name, COALESCE(r.state, '填报中') AS state, COUNT(*) AS n
                 FROM orgs d JOIN orgs o ON o.parent = d.code LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
-                WHERE d.kind = '主管部门' AND o.kind = '单位' AND \(Subtree.sql("d.path", caller.user.orgPath))
+                WHERE d.kind = '主管部门' AND o.kind = '单位' AND \(Subtree.sql("d.path", caller.user.orgPath, self.backend.dialect))
                 GROUP BY d.code, d.name, COALESCE(r.state, '填报中') ORDER BY d.code
                 """).all()
             var result: [DepartmentProgress] = []

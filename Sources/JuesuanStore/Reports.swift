@@ -1199,7 +1199,7 @@ extension Cycle {
                     SELECT COALESCE(r.state, '填报中') AS state, COUNT(*) AS n, SUM(CASE WHEN r.errors > 0 THEN 1 ELSE 0 END) AS e,
                       SUM(CASE WHEN r.unexplained > 0 THEN 1 ELSE 0 END) AS u
                     FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
-                    WHERE \(Subtree.below("o.path", caller.user.orgPath))
+                    WHERE \(Subtree.below("o.path", caller.user.orgPath, self.backend.dialect))
                     GROUP BY COALESCE(r.state, '填报中')
                     """).all()
                 var byState = Dictionary(uniqueKeysWithValues: ReportState.allCases.map { ($0.rawValue, 0) })
