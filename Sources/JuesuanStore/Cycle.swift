@@ -107,7 +107,7 @@ public final class Cycle: Sendable {
                 }
                 file = (data as NSString).appendingPathComponent("juesuan.sqlite")
             }
-            backend = try await SQLiteBackend.open(path: file, logger: logger)
+            backend = try await SQLiteBackend.open(path: file, exclusive: true, logger: logger)
         }
         do {
             try await Migrations.run(backend)

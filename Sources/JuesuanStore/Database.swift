@@ -54,6 +54,10 @@ actor AsyncGate {
     }
 }
 
+/// The C calls of the store's lock file (here, where `open` and `close` are not the backends' own).
+private func openLockFile(_ path: String) -> Int32 { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
+private func closeDescriptor(_ descriptor: Int32) { _ = close(descriptor) }
+
 /// SQLite in a file (WAL): one writing connection behind a gate, and a few reading connections.
 public final class SQLiteBackend: Backend, @unchecked Sendable {
     public let dialect = Dialect.sqlite
@@ -63,9 +67,37 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
     private let readGates: [AsyncGate]
     private let next = SharedIndex()
     private let commits = SharedIndex()
+    /// The descriptor holding the server's lock on the store (−1: none).
+    private var lock: Int32 = -1
     public let path: String
 
-    public static func open(path: String, readers count: Int = 4, logger: Logger) async throws -> SQLiteBackend {
+    /// `exclusive`: the serving store. One server writes a SQLite store (what it keeps in memory, such as the
+    /// counts of `changeToken`, relies on seeing every commit): a second one on the same file is refused. A
+    /// backup (`juesuan backup`) opens it without this, beside the server.
+    public static func open(path: String, readers count: Int = 4, exclusive: Bool = false, logger: Logger) async throws -> SQLiteBackend {
+        var lock: Int32 = -1
+        if exclusive {
+            lock = openLockFile(path + ".lock")
+            guard lock >= 0 else {
+                throw StoreError.unavailable("无法打开锁文件“\(path).lock”：\(String(cString: strerror(errno)))。")
+            }
+            guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+                closeDescriptor(lock)
+                throw StoreError.unavailable("另一个 juesuan 服务正在使用数据库“\(path)”：一个 SQLite 数据库只能由一台服务使用"
+                                             + "（多台服务请共用 PostgreSQL，见 docs/deploy.md）。")
+            }
+        }
+        do {
+            let backend = try await openConnections(path: path, readers: count, logger: logger)
+            backend.lock = lock
+            return backend
+        } catch {
+            if lock >= 0 { closeDescriptor(lock) }
+            throw error
+        }
+    }
+
+    private static func openConnections(path: String, readers count: Int, logger: Logger) async throws -> SQLiteBackend {
         // The database and its WAL and shared-memory files (SQLite gives them the database file's mode)
         // are readable by the server's user alone: created 0600, and made so when found wider.
         if !FileManager.default.fileExists(atPath: path) {
@@ -184,6 +216,7 @@ public final class SQLiteBackend: Backend, @unchecked Sendable {
 
     public func close() async {
         for connection in readers + [writer] { try? await connection.close() }
+        if lock >= 0 { closeDescriptor(lock); lock = -1 }
     }
 }
 

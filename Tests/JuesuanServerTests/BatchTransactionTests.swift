@@ -198,3 +198,29 @@ struct QueryPlanTests {
         #expect(plans.1.contains("COVERING INDEX versions_listing"), "\(plans.1)")
     }
 }
+
+@Suite("one server per SQLite store")
+struct SingleServerTests {
+    @Test("a second server on the same SQLite store is refused, saying why; once the first stops, it opens; a backup opens beside it")
+    func secondServerRefused() async throws {
+        let harness = try await Harness.make(.sqlite, synthetic: 2)
+        defer { Task { await harness.close() } }
+        var settings = Cycle.Settings()
+        settings.bcryptCost = 4
+        do {
+            let second = try await Cycle.open(data: harness.folder.path, database: nil, settings: settings)
+            await second.close()
+            Issue.record("a second server opened the same SQLite store")
+        } catch let error as StoreError {
+            #expect(error.detail.contains("只能由一台服务使用"), "\(error.detail)")
+        }
+        // A backup's reading connection is not a server.
+        let reader = try await SQLiteBackend.open(path: harness.folder.appendingPathComponent("juesuan.sqlite").path, readers: 1,
+                                                  logger: .init(label: "backup"))
+        await reader.close()
+        await harness.cycle.close()
+        let again = try await Cycle.open(data: harness.folder.path, database: nil, settings: settings)
+        #expect(try await again.tasks().isEmpty == false)
+        await again.close()
+    }
+}
