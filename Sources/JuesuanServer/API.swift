@@ -110,7 +110,7 @@ public struct API: Sendable {
             return { request, context in
                 struct Body: Decodable { var login: String; var password: String }
                 let body = try await Self.decode(Body.self, request)
-                let login = try await cycle.login(login: body.login, password: body.password, ip: context.ip)
+                let login = try await cycle.sessions.login(login: body.login, password: body.password, ip: context.ip)
                 var response = try Self.json(LoginResponse(user: login.user, csrfToken: login.csrf, token: login.token,
                                                            expiresAt: login.expiresAt), status: .ok)
                 let secure = context.secure
@@ -122,7 +122,7 @@ public struct API: Sendable {
             return { _, context in try Self.json(MeResponse(user: try context.signedIn.user, csrfToken: context.csrf ?? "")) }
         case .logout:
             return { _, context in
-                if let token = context.token { try await cycle.logout(token: token, caller: try context.signedIn) }
+                if let token = context.token { try await cycle.sessions.logout(token: token, caller: try context.signedIn) }
                 var response = Response(status: .noContent)
                 response.headers[.setCookie] = "\(JuesuanHTTP.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
                 return response
@@ -131,12 +131,12 @@ public struct API: Sendable {
             return { request, context in
                 struct Body: Decodable { var current: String; var new: String }
                 let body = try await Self.decode(Body.self, request)
-                try await cycle.changePassword(try context.signedIn, current: body.current, new: body.new, keeping: context.token)
+                try await cycle.sessions.changePassword(try context.signedIn, current: body.current, new: body.new, keeping: context.token)
                 return Response(status: .noContent)
             }
         case .listTasks:
             return { request, _ in
-                let tasks = try await cycle.tasks()
+                let tasks = try await cycle.schedule.tasks()
                 let paging = Self.paging(request)
                 return try Self.json(Page(items: Array(tasks.dropFirst(paging.offset).prefix(paging.limit)), total: tasks.count,
                                           offset: paging.offset, limit: paging.limit))
@@ -145,41 +145,41 @@ public struct API: Sendable {
             return { request, context in
                 struct Body: Decodable { var kind: ReportKind?; var layout: String?; var deadline: String; var signoff: Bool? }
                 let body = try await Self.decode(Body.self, request)
-                return try Self.json(try await cycle.setTask(try context.signedIn, year: try PathParameter.year(context), kind: body.kind ?? .finalAccounts,
+                return try Self.json(try await cycle.schedule.setTask(try context.signedIn, year: try PathParameter.year(context), kind: body.kind ?? .finalAccounts,
                                                              layout: body.layout, deadline: body.deadline, signoff: body.signoff))
             }
         case .listOrgs:
             return { request, context in
-                try Self.json(try await cycle.orgs(try context.signedIn, under: request.uri.queryParameters["under"].map(String.init),
+                try Self.json(try await cycle.organisation.orgs(try context.signedIn, under: request.uri.queryParameters["under"].map(String.init),
                                                    query: request.uri.queryParameters["q"].map(String.init), paging: Self.paging(request)))
             }
         case .importOrgs:
             return { request, context in
                 let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
-                return try Self.json(try await cycle.importOrgs(try context.signedIn, bytes: bytes, filename: Self.filename(request, default: "组织机构.csv")))
+                return try Self.json(try await cycle.organisation.importOrgs(try context.signedIn, bytes: bytes, filename: Self.filename(request, default: "组织机构.csv")))
             }
         case .listUsers:
-            return { request, context in try Self.json(try await cycle.users(try context.signedIn, paging: Self.paging(request))) }
+            return { request, context in try Self.json(try await cycle.people.users(try context.signedIn, paging: Self.paging(request))) }
         case .importUsers:
             return { request, context in
                 let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
-                return try Self.json(try await cycle.importUsers(try context.signedIn, bytes: bytes, filename: Self.filename(request, default: "用户.csv")))
+                return try Self.json(try await cycle.people.importUsers(try context.signedIn, bytes: bytes, filename: Self.filename(request, default: "用户.csv")))
             }
         case .createUser:
             return { request, context in
                 let body = try await Self.decode(Cycle.NewUser.self, request)
-                return try Self.json(try await cycle.createUser(try context.signedIn, body), status: .created)
+                return try Self.json(try await cycle.people.createUser(try context.signedIn, body), status: .created)
             }
         case .updateUser:
             return { request, context in
                 let body = try await Self.decode(Cycle.UserChange.self, request)
-                return try Self.json(try await cycle.updateUser(try context.signedIn, login: try PathParameter.login(context), body))
+                return try Self.json(try await cycle.people.updateUser(try context.signedIn, login: try PathParameter.login(context), body))
             }
         case .unlockUser:
-            return { _, context in try Self.json(try await cycle.unlockUser(try context.signedIn, login: try PathParameter.login(context))) }
+            return { _, context in try Self.json(try await cycle.people.unlockUser(try context.signedIn, login: try PathParameter.login(context))) }
         case .resetPassword:
             return { _, context in
-                let password = try await cycle.resetPassword(try context.signedIn, login: try PathParameter.login(context))
+                let password = try await cycle.people.resetPassword(try context.signedIn, login: try PathParameter.login(context))
                 return try Self.json(["login": try PathParameter.login(context), "password": password, "mustChangePassword": "true"])
             }
         case .inbox:
@@ -199,34 +199,34 @@ public struct API: Sendable {
                     }
                     problem = parsed
                 }
-                return try Self.json(try await cycle.inbox(try context.signedIn, year: try PathParameter.year(context), kind: try PathParameter.kind(query: request),
+                return try Self.json(try await cycle.reports.inbox(try context.signedIn, year: try PathParameter.year(context), kind: try PathParameter.kind(query: request),
                                                            state: state, problem: problem,
                                                            query: query["q"].map(String.init), paging: Self.paging(request)))
             }
         case .progress:
             return { request, context in
-                try Self.json(try await cycle.progress(try context.signedIn, year: try PathParameter.year(context), kind: try PathParameter.kind(query: request)))
+                try Self.json(try await cycle.reports.progress(try context.signedIn, year: try PathParameter.year(context), kind: try PathParameter.kind(query: request)))
             }
         case .getReport:
             return { request, context in
-                try Self.json(try await cycle.report(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                try Self.json(try await cycle.reports.report(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                      kind: try PathParameter.kind(query: request)))
             }
         case .listVersions:
             return { request, context in
-                try Self.json(try await cycle.versions(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                try Self.json(try await cycle.reports.versions(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                        kind: try PathParameter.kind(query: request), paging: Self.paging(request)))
             }
         case .uploadVersion:
             return { request, context in
                 let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
-                let result = try await cycle.upload(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                let result = try await cycle.reports.upload(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                     kind: try PathParameter.kind(query: request), filename: Self.filename(request, default: "workbook.xlsx"), bytes: bytes)
                 return try Self.json(result, status: .created)
             }
         case .getFindings:
             return { request, context in
-                let (version, findings) = try await cycle.findings(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                let (version, findings) = try await cycle.reports.findings(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                                   kind: try PathParameter.kind(query: request), version: try PathParameter.number(context))
                 var selected = findings
                 if let severity = request.uri.queryParameters["severity"].flatMap({ Severity(rawValue: String($0)) }) {
@@ -239,11 +239,11 @@ public struct API: Sendable {
         case .getDataset:
             return { request, context in
                 if try PathParameter.kind(query: request) == .budget {
-                    let budget = try await cycle.budgetDataset(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                    let budget = try await cycle.budgets.budgetDataset(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                                version: try PathParameter.number(context))
                     return Self.raw(budget.json(), type: "application/json")
                 }
-                let disclosure = try await cycle.dataset(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                let disclosure = try await cycle.reports.dataset(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                          version: try PathParameter.number(context))
                 return Self.raw(Data(JSONText.encode(disclosure).utf8), type: "application/json")
             }
@@ -252,20 +252,20 @@ public struct API: Sendable {
                 struct Body: Decodable { var finding: String; var text: String }
                 let body = try await Self.decode(Body.self, request)
                 guard let number = try PathParameter.number(context) else { throw StoreError.badRequest("填写说明须指明版本号（不能用 current）。") }
-                return try Self.json(try await cycle.explain(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                return try Self.json(try await cycle.reports.explain(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                              kind: try PathParameter.kind(query: request), version: number, finding: body.finding, text: body.text))
             }
         case .recheck:
             return { _, context in
-                try Self.json(try await cycle.recheck(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context)), status: .created)
+                try Self.json(try await cycle.reports.recheck(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context)), status: .created)
             }
         case .consolidate:
             return { _, context in
-                try Self.json(try await cycle.consolidate(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context)), status: .created)
+                try Self.json(try await cycle.consolidating.consolidate(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context)), status: .created)
             }
         case .consolidated:
             return { _, context in
-                try Self.json(try await cycle.consolidatedView(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context)))
+                try Self.json(try await cycle.consolidating.consolidatedView(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context)))
             }
         case .compare:
             return { request, context in
@@ -278,7 +278,7 @@ public struct API: Sendable {
                 guard let against = Cycle.CompareBase(rawValue: againstText) else {
                     throw StoreError.badRequest("against 应为 previous 或 last-year。")
                 }
-                return try Self.json(try await cycle.compare(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                return try Self.json(try await cycle.reports.compare(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                              version: version, against: against))
             }
         case .confirmReport:
@@ -286,19 +286,19 @@ public struct API: Sendable {
                 struct Body: Decodable { var revision: Int? }
                 let data = try await Self.body(request, limit: 64 * 1024)
                 let body = data.isEmpty ? Body(revision: nil) : try JSONDecoder().decode(Body.self, from: data)
-                return try Self.json(try await cycle.confirm(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                return try Self.json(try await cycle.reports.confirm(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                              kind: try PathParameter.kind(query: request), revision: body.revision))
             }
         case .transition:
             return { request, context in
                 let body = try await Self.decode(TransitionRequest.self, request)
-                return try Self.json(try await cycle.transition(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
+                return try Self.json(try await cycle.reports.transition(try context.signedIn, year: try PathParameter.year(context), org: try PathParameter.org(context),
                                                                 kind: try PathParameter.kind(query: request), body))
             }
         case .auditLog:
             return { request, context in
                 let query = request.uri.queryParameters
-                let page = try await cycle.auditLog(try context.signedIn, action: query["action"].map(String.init), actor: query["actor"].map(String.init),
+                let page = try await cycle.auditTrail.entries(try context.signedIn, action: query["action"].map(String.init), actor: query["actor"].map(String.init),
                                                     target: query["target"].map(String.init), paging: Self.paging(request, maxLimit: 10_000))
                 if query["format"] == "csv" {
                     // For people: Beijing time and Chinese words (the JSON keeps ISO UTC stamps and codes).
@@ -313,32 +313,32 @@ public struct API: Sendable {
                 return try Self.json(page)
             }
         case .listBatches:
-            return { request, context in try Self.json(try await cycle.batches(try context.signedIn, paging: Self.paging(request))) }
+            return { request, context in try Self.json(try await cycle.batchAudits.batches(try context.signedIn, paging: Self.paging(request))) }
         case .createBatch:
             return { request, context in
                 struct Body: Decodable { var year: Int; var name: String }
                 let body = try await Self.decode(Body.self, request)
-                return try Self.json(try await cycle.createBatch(try context.signedIn, year: body.year, name: body.name), status: .created)
+                return try Self.json(try await cycle.batchAudits.createBatch(try context.signedIn, year: body.year, name: body.name), status: .created)
             }
         case .getBatch:
             return { request, context in
-                try Self.json(try await cycle.batch(try context.signedIn, id: try PathParameter.id(context), paging: Self.paging(request, maxLimit: 1000, defaultLimit: 200)))
+                try Self.json(try await cycle.batchAudits.batch(try context.signedIn, id: try PathParameter.id(context), paging: Self.paging(request, maxLimit: 1000, defaultLimit: 200)))
             }
         case .addBatchFile:
             return { request, context in
                 let bytes = try await Self.body(request, limit: cycle.settings.limits.body)
-                return try Self.json(try await cycle.addBatchFile(try context.signedIn, batch: try PathParameter.id(context),
+                return try Self.json(try await cycle.batchAudits.addBatchFile(try context.signedIn, batch: try PathParameter.id(context),
                                                                   filename: Self.filename(request, default: "report.pdf"), bytes: bytes),
                                      status: .created)
             }
         case .exportBatch:
             return { request, context in
                 let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
-                let (data, type, name) = try await cycle.exportBatch(try context.signedIn, id: try PathParameter.id(context), format: format)
+                let (data, type, name) = try await cycle.batchAudits.exportBatch(try context.signedIn, id: try PathParameter.id(context), format: format)
                 return Self.raw(data, type: type, download: name)
             }
         case .listPublished:
-            return { request, context in try Self.json(try await cycle.published(year: try PathParameter.year(context), paging: Self.paging(request))) }
+            return { request, context in try Self.json(try await cycle.publishing.published(year: try PathParameter.year(context), paging: Self.paging(request))) }
         case .publicPage:
             return { _, context in try await Self.publicFile(cycle, context, path: "index.html") }
         case .publicFile:
@@ -361,7 +361,7 @@ public struct API: Sendable {
     struct FindingsPage: Encodable { var version: VersionView; var items: [StoredFinding]; var total: Int; var offset: Int; var limit: Int }
 
     static func publicFile(_ cycle: Cycle, _ context: AppContext, kind: ReportKind = .finalAccounts, path: String) async throws -> Response {
-        guard let (data, type) = try await cycle.publicFile(year: try PathParameter.year(context), org: try PathParameter.org(context), kind: kind,
+        guard let (data, type) = try await cycle.publishing.publicFile(year: try PathParameter.year(context), org: try PathParameter.org(context), kind: kind,
                                                             path: path) else {
             throw StoreError.notFound("没有已公开的文件“\(path)”。")
         }

@@ -144,7 +144,7 @@ struct MailService: Service {
             if remindDays > 0, lastReminders.duration(to: .now) >= .seconds(600) {
                 lastReminders = .now
                 do {
-                    let count = try await cycle.sendDueReminders(days: remindDays)
+                    let count = try await cycle.messages.sendDueReminders(days: remindDays)
                     if count > 0 { logger.info("自动催报 \(count) 个单位") }
                 } catch {
                     logger.warning("自动催报出错：\(String(describing: error).prefix(300))")
@@ -156,7 +156,7 @@ struct MailService: Service {
     }
 
     func deliver(_ mail: MailSettings) async {
-        guard let pending = try? await cycle.pendingMail() else { return }
+        guard let pending = try? await cycle.messages.pendingMail() else { return }
         for message in pending {
             let link = message.link.map { (mail.publicURL ?? "") + $0 }
             let body = "\(message.name)：\n\n\(message.body)\n" + (link.map { "\n查看：\($0)\n" } ?? "") + "\n——juesuan 决算（此邮件由系统发出，请勿回复）\n"
@@ -172,7 +172,7 @@ struct MailService: Service {
                     }
                 }
             }
-            try? await cycle.markMailed(message.id, sent: sent)
+            try? await cycle.messages.markMailed(message.id, sent: sent)
             if !sent { break }  // the server is down: try again later
         }
     }

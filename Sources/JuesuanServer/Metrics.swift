@@ -36,7 +36,7 @@ public final class ServerMetrics: Sendable {
 
     /// The exposition text, with the queue depth read now.
     func scrape(_ cycle: Cycle) async -> String {
-        if let depth = try? await cycle.queueDepth() {
+        if let depth = try? await cycle.batchAudits.queueDepth() {
             for (state, name) in [("排队中", "queued"), ("审查中", "running")] {
                 registry.makeGauge(descriptor: .init(namespace: "juesuan", metricName: "batch_jobs", unitName: "count",
                                                      helpText: "批量审查队列中的文件数"),

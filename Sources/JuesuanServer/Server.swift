@@ -312,7 +312,7 @@ struct SessionMiddleware: RouterMiddleware {
             token = cookie
             context.viaCookie = true
         }
-        if let token, token.count == 64, token.allSatisfy(\.isHexDigit), let session = try await cycle.session(token: token) {
+        if let token, token.count == 64, token.allSatisfy(\.isHexDigit), let session = try await cycle.sessions.session(token: token) {
             context.caller = Caller(user: session.user, ip: ip)
             context.csrf = session.csrf
             context.token = token

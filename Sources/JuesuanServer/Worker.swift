@@ -12,8 +12,8 @@ struct BatchWorker: Service {
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                if try await cycle.processNextJob() { continue }
-                if try await cycle.prepareNextPublication() { continue }
+                if try await cycle.batchAudits.processNextJob() { continue }
+                if try await cycle.publishing.prepareNextPublication() { continue }
             } catch {
                 logger.warning("批量审查队列出错：\(String(describing: error).prefix(300))")
             }

@@ -44,7 +44,28 @@ extension Cycle {
     static let maxAttempts = 3
     static let leaseSeconds = 120
 
-    public func createBatch(_ caller: Caller, year: Int, name: String) async throws -> Batch {
+    /// One document of a batch with what the audit found: its findings and the bureau's 检查表.
+    public struct JobDetail: Sendable {
+        public var batch: Batch
+        public var job: Job
+        public var findings: [StoredFinding]
+        public var checklist: Checklist?
+        /// The tables read from a final accounts document (nil for a budget, or a file audited before they were kept).
+        public var dataset: Disclosure?
+    }
+
+    static func csvField(_ text: String) -> String {
+        var value = text
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+}
+
+extension BatchAudits {
+    public func createBatch(_ caller: Caller, year: Int, name: String) async throws -> Cycle.Batch {
         try require(caller, .runBatches, "批量审查")
         guard (2000...2100).contains(year) else { throw StoreError.invalid("年度“\(year)”不在 2000–2100 之间。") }
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -59,48 +80,34 @@ extension Cycle {
                 """).first() else { throw StoreError.unavailable("无法创建批次。") }
             let id = try row.decode(column: "id", as: Int.self)
             try await self.log(db, caller, action: "batch-created", org: org, target: "batch:\(id)", after: name)
-            return Batch(id: id, name: name, year: year, createdBy: caller.user.login, createdAt: now, total: 0, done: 0, failed: 0, jobs: nil)
+            return Cycle.Batch(id: id, name: name, year: year, createdBy: caller.user.login, createdAt: now, total: 0, done: 0, failed: 0, jobs: nil)
         }
     }
 
-    func visibleBatch(_ db: any SQLDatabase, _ caller: Caller, _ id: Int) async throws -> (Batch, Org) {
+    func visibleBatch(_ db: any SQLDatabase, _ caller: Caller, _ id: Int) async throws -> (Cycle.Batch, Org) {
         try require(caller, .seeBatches, "查看批量审查")
         guard let row = try await db.raw("""
-            SELECT b.id, b.name, b.year, b.created_by, b.created_at, b.org,
-              (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id) AS total,
-              (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '已完成') AS done,
-              (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '失败') AS failed
-            FROM batches b WHERE b.id = \(bind: id)
+            SELECT \(BatchRecord.columns()) FROM batches b WHERE b.id = \(bind: id)
             """).first() else { throw StoreError.notFound("没有编号为 \(id) 的批次。") }
-        let org = try await visibleOrg(db, caller, try row.decode(column: "org", as: String.self))
-        return (try Self.batch(row), org)
+        let record = try BatchRecord(row)
+        let org = try await visibleOrg(db, caller, record.org)
+        return (record.batch, org)
     }
 
-    static func batch(_ row: any SQLRow) throws -> Batch {
-        Batch(id: try row.decode(column: "id", as: Int.self), name: try row.decode(column: "name", as: String.self),
-              year: try row.decode(column: "year", as: Int.self), createdBy: try row.decode(column: "created_by", as: String.self),
-              createdAt: try row.decode(column: "created_at", as: String.self), total: try row.decode(column: "total", as: Int.self),
-              done: try row.decode(column: "done", as: Int.self), failed: try row.decode(column: "failed", as: Int.self), jobs: nil)
-    }
-
-    public func batches(_ caller: Caller, paging: Paging) async throws -> Page<Batch> {
+    public func batches(_ caller: Caller, paging: Paging) async throws -> Page<Cycle.Batch> {
         try require(caller, .seeBatches, "查看批量审查")
         return try await backend.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath, self.backend.dialect))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
-                SELECT b.id, b.name, b.year, b.created_by, b.created_at, b.org,
-                  (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id) AS total,
-                  (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '已完成') AS done,
-                  (SELECT COUNT(*) FROM jobs j WHERE j.batch = b.id AND j.state = '失败') AS failed
-                FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath, self.backend.dialect))
+                SELECT \(BatchRecord.columns()) FROM batches b JOIN orgs o ON o.code = b.org WHERE \(Subtree.sql("o.path", caller.user.orgPath, self.backend.dialect))
                 ORDER BY b.id DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
-            return Page(items: try rows.map(Self.batch), total: total, offset: paging.offset, limit: paging.limit)
+            return Page(items: try rows.map { try BatchRecord($0).batch }, total: total, offset: paging.offset, limit: paging.limit)
         }
     }
 
-    public func batch(_ caller: Caller, id: Int, paging: Paging) async throws -> Batch {
+    public func batch(_ caller: Caller, id: Int, paging: Paging) async throws -> Cycle.Batch {
         try await backend.read { db in
             var (batch, _) = try await self.visibleBatch(db, caller, id)
             let rows = try await db.raw("""
@@ -117,8 +124,8 @@ extension Cycle {
     /// Checks a file for a batch before anything is queued: a name without control characters, not
     /// empty, not too large, a PDF or UTF-8 text. Throws the reason in Chinese.
     public func checkBatchFile(filename: String, bytes: Data) throws {
-        try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
-        let name = Self.cleanFilename(filename)
+        try TextInput.check(filename, "文件名“\(Cycle.cleanFilename(filename))”")
+        let name = Cycle.cleanFilename(filename)
         guard !bytes.isEmpty else { throw StoreError.unsupported("“\(name)”是空文件。") }
         guard bytes.count <= settings.limits.body else { throw StoreError.tooLarge("“\(name)”超过上限 \(settings.limits.body) 字节。") }
         let isPDF = bytes.starts(with: Array("%PDF".utf8))
@@ -128,28 +135,28 @@ extension Cycle {
     }
 
     /// Queues several files at once, all or none: one bad file refuses the whole upload with its reason.
-    public func addBatchFiles(_ caller: Caller, batch id: Int, files: [(filename: String, bytes: Data)]) async throws -> [Job] {
+    public func addBatchFiles(_ caller: Caller, batch id: Int, files: [(filename: String, bytes: Data)]) async throws -> [Cycle.Job] {
         try require(caller, .runBatches, "批量审查")
         for file in files { try checkBatchFile(filename: file.filename, bytes: file.bytes) }
-        var jobs: [Job] = []
+        var jobs: [Cycle.Job] = []
         for file in files { jobs.append(try await addBatchFile(caller, batch: id, filename: file.filename, bytes: file.bytes)) }
         return jobs
     }
 
-    public func addBatchFile(_ caller: Caller, batch id: Int, filename: String, bytes: Data) async throws -> Job {
+    public func addBatchFile(_ caller: Caller, batch id: Int, filename: String, bytes: Data) async throws -> Cycle.Job {
         try require(caller, .runBatches, "批量审查")
         try checkBatchFile(filename: filename, bytes: bytes)
-        let name = Self.cleanFilename(filename)
+        let name = Cycle.cleanFilename(filename)
         let now = Clock.stamp()
         return try await backend.write { db in
             let (_, org) = try await self.visibleBatch(db, caller, id)
             guard let row = try await db.raw("""
                 INSERT INTO jobs (batch, filename, content, state, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: name), \(bind: bytes), \(bind: JobState.queued.rawValue), \(bind: now), \(bind: now)) RETURNING id
+                VALUES (\(bind: id), \(bind: name), \(bind: bytes), \(bind: Cycle.JobState.queued.rawValue), \(bind: now), \(bind: now)) RETURNING id
                 """).first() else { throw StoreError.unavailable("无法加入队列。") }
             let job = try row.decode(column: "id", as: Int.self)
             try await self.log(db, caller, action: "batch-file", org: org, target: "batch:\(id)", after: name)
-            return Job(id: job, filename: name, state: .queued, attempts: 0, error: nil, unit: nil, matchedOrg: nil, errors: 0, warnings: 0)
+            return Cycle.Job(id: job, filename: name, state: .queued, attempts: 0, error: nil, unit: nil, matchedOrg: nil, errors: 0, warnings: 0)
         }
     }
 
@@ -157,7 +164,7 @@ extension Cycle {
     /// the result. Returns false when there was nothing to do.
     public func processNextJob() async throws -> Bool {
         let now = Clock.epoch()
-        let lease = now + Self.leaseSeconds
+        let lease = now + Cycle.leaseSeconds
         let claimed = try await backend.write { db -> (Int, String, Data, Int)? in
             guard let candidate = try await db.raw("""
                 SELECT id FROM jobs WHERE state = '排队中' OR (state = '审查中' AND lease_until < \(bind: now)) ORDER BY id LIMIT 1
@@ -172,8 +179,8 @@ extension Cycle {
                     try row.decode(column: "attempts", as: Int.self))
         }
         guard let (id, filename, content, attempts) = claimed else { return false }
-        if attempts > Self.maxAttempts {
-            try await finishJob(id, state: .failed, error: "审查 \(Self.maxAttempts) 次均未完成（服务器可能在审查中停止），已放弃。")
+        if attempts > Cycle.maxAttempts {
+            try await finishJob(id, state: .failed, error: "审查 \(Cycle.maxAttempts) 次均未完成（服务器可能在审查中停止），已放弃。")
             return true
         }
         let catalog = catalog, rules = rules
@@ -222,7 +229,7 @@ extension Cycle {
             // The file itself cannot be read (or a tool is missing): retrying will not help.
             try await finishJob(id, state: .failed, error: error.detail)
         } catch {
-            if attempts >= Self.maxAttempts {
+            if attempts >= Cycle.maxAttempts {
                 try await finishJob(id, state: .failed, error: "审查失败：\(String(describing: error).prefix(300))")
             } else {
                 try await backend.write { db in
@@ -233,7 +240,7 @@ extension Cycle {
         return true
     }
 
-    func finishJob(_ id: Int, state: JobState, error: String) async throws {
+    func finishJob(_ id: Int, state: Cycle.JobState, error: String) async throws {
         try await backend.write { db in
             try await db.raw("""
                 UPDATE jobs SET state = \(bind: state.rawValue), error = \(bind: error), updated_at = \(bind: Clock.stamp()) WHERE id = \(bind: id)
@@ -258,17 +265,7 @@ extension Cycle {
         return nil
     }
 
-    /// One document of a batch with what the audit found: its findings and the bureau's 检查表.
-    public struct JobDetail: Sendable {
-        public var batch: Batch
-        public var job: Job
-        public var findings: [StoredFinding]
-        public var checklist: Checklist?
-        /// The tables read from a final accounts document (nil for a budget, or a file audited before they were kept).
-        public var dataset: Disclosure?
-    }
-
-    public func batchJob(_ caller: Caller, batch id: Int, job: Int) async throws -> JobDetail {
+    public func batchJob(_ caller: Caller, batch id: Int, job: Int) async throws -> Cycle.JobDetail {
         try await backend.read { db in
             let (batch, _) = try await self.visibleBatch(db, caller, id)
             guard let row = try await db.raw("""
@@ -282,7 +279,7 @@ extension Cycle {
             let dataset = isBudget ? nil : try row.decode(column: "dataset", as: String?.self).flatMap {
                 try? JSONDecoder().decode(Disclosure.self, from: Data($0.utf8))
             }
-            return JobDetail(batch: batch, job: try JobRecord(row).job, findings: findings, checklist: checklist, dataset: dataset)
+            return Cycle.JobDetail(batch: batch, job: try JobRecord(row).job, findings: findings, checklist: checklist, dataset: dataset)
         }
     }
 
@@ -294,7 +291,7 @@ extension Cycle {
                 SELECT \(JobRecord.columns()), findings, checklist FROM jobs
                 WHERE batch = \(bind: id) ORDER BY id
                 """).all()
-            return (batch, try rows.map { row -> (Job, [StoredFinding], Checklist?) in
+            return (batch, try rows.map { row -> (Cycle.Job, [StoredFinding], Checklist?) in
                 let text = try row.decode(column: "findings", as: String?.self)
                 let findings = try text.map { try JSONDecoder().decode([StoredFinding].self, from: Data($0.utf8)) } ?? []
                 let checklist = try row.decode(column: "checklist", as: String?.self).flatMap { try? JSONDecoder().decode(Checklist.self, from: Data($0.utf8)) }
@@ -316,12 +313,12 @@ extension Cycle {
         let base = "批量审查-\(batch.id)"
         switch format {
         case "json":
-            struct Document: Encodable { var batch: Batch; var documents: [Entry] }
-            struct Entry: Encodable { var job: Job; var findings: [StoredFinding] }
+            struct Document: Encodable { var batch: Cycle.Batch; var documents: [Entry] }
+            struct Entry: Encodable { var job: Cycle.Job; var findings: [StoredFinding] }
             let document = Document(batch: batch, documents: rows.map { Entry(job: $0.0, findings: $0.1) })
             return (Data(JSONText.encode(document).utf8), "application/json", base + ".json")
         case "csv":
-            let text = ([header] + table).map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+            let text = ([header] + table).map { $0.map(Cycle.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
             return (Data(("\u{FEFF}" + text).utf8), "text/csv; charset=utf-8", base + ".csv")
         case "xlsx":
             let rows = table
@@ -337,15 +334,6 @@ extension Cycle {
             throw StoreError.badRequest("format 应为 json、csv、xlsx 或 checklist。")
         }
     }
-
-    static func csvField(_ text: String) -> String {
-        var value = text
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
-    }
 }
 
 extension Optional {
@@ -355,7 +343,7 @@ extension Optional {
     }
 }
 
-extension Cycle {
+extension BatchAudits {
     /// Jobs waiting or running, by state (for the server's metrics; no caller: counts only).
     public func queueDepth() async throws -> [String: Int] {
         try await backend.read { db in

@@ -18,14 +18,14 @@ public struct BudgetComparison: Sendable {
     public var reportVersion: Int? = nil
 }
 
-extension Cycle {
+extension Budgets {
     /// The latest budget of unit `org` for `year` among the documents batch-audited, compared with `disclosure`.
     /// The unit's own 预算 report of the year (approved by 财政 or published) comes first: it is the budget the cycle approved.
     func budgetComparison(_ db: any SQLDatabase, year: Int, org: String, disclosure: Disclosure) async throws -> BudgetComparison? {
         if let (budget, state, version) = try await approvedBudget(db, year: year, org: org) {
             let links = BudgetLinks.compare(disclosure, budget: budget)
             if !links.isEmpty {
-                let updated = try await db.raw("SELECT updated_at FROM reports WHERE id = \(bind: Self.reportID(year, org, .budget))").first()?
+                let updated = try await db.raw("SELECT updated_at FROM reports WHERE id = \(bind: Cycle.reportID(year, org, .budget))").first()?
                     .decode(column: "updated_at", as: String.self) ?? ""
                 return BudgetComparison(filename: "\(year) 年度部门预算第 \(version) 版", batch: "", auditedAt: updated, links: links,
                                         report: ReportKind.budget.appPath(year, org), reportState: state, reportVersion: version)

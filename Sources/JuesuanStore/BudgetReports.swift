@@ -19,81 +19,6 @@ extension Cycle {
         public var remarks: [String: [Remark]] = [:]
     }
 
-    public func budgetPage(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> BudgetPageData {
-        try await backend.read { db in
-            let view = try await self.reportView(db, caller, year: year, org: code, kind: .budget)
-            let task = try await self.task(db, year, .budget)
-            let remarks = try await self.remarks(db, report: Self.reportID(year, code, .budget))
-            guard view.currentVersion != nil else { return BudgetPageData(view: view, task: task, remarks: remarks) }
-            let (shown, findings) = try await self.storedFindings(db, year: year, org: code, kind: .budget, version: version, committed: true)
-            guard let dataset = try await self.storedBudget(db, year: year, org: code, version: shown.number) else {
-                throw StoreError.notFound("\(code) 的 \(year) 年度部门预算没有第 \(shown.number) 版。")
-            }
-            return BudgetPageData(view: view, task: task, shown: (shown, findings, dataset), remarks: remarks)
-        }
-    }
-
-    /// The budget of a version (the current one when `version` is nil).
-    func storedBudget(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> BudgetDataset? {
-        try await storedDataset(db, report: Self.reportID(year, code, .budget), version: version)
-    }
-
-    /// The budget a unit enters: the task's layout, the unit's name and the year, every table empty (the
-    /// formulas of the sums in place). A unit directly under the 财政局 prepares a 部门预算, one under a
-    /// 主管部门 its 单位预算.
-    public func blankBudget(_ caller: Caller, year: Int, org code: String) async throws -> (Data, String) {
-        let (org, task, parentIsBureau) = try await backend.read { db -> (Org, Task, Bool) in
-            let org = try await self.visibleOrg(db, caller, code)
-            var parentIsBureau = true
-            if let parent = org.parent, let node = try await self.org(db, parent) { parentIsBureau = node.kind == .bureau }
-            return (org, try await self.task(db, year, .budget), parentIsBureau)
-        }
-        guard let layout = BudgetLayout.shipped.first(where: { $0.id == task.layout }) else {
-            throw StoreError.unavailable("预算任务的版式“\(task.layout)”不存在。")
-        }
-        let blank = BudgetDataset(layout: layout.id, scope: parentIsBureau ? .department : .unit, year: year, department: org.name,
-                                  tables: [:], narrative: [])
-        let data: Data
-        do { data = try BudgetWorkbook.data(blank, layout: layout) } catch { throw StoreError(Problem(error)) }
-        return (data, "\(org.code)-\(year)-预算填报.xlsx")
-    }
-
-    /// Stores an upload to a 预算 task as a new version: the filled budget workbook or `budget.json`, of this
-    /// unit, this year and the task's layout, checked on arrival. Nothing is stored from an upload that cannot
-    /// be read or that names another unit.
-    func uploadBudget(_ caller: Caller, year: Int, org code: String, filename: String, bytes: Data) async throws -> UploadResult {
-        try require(caller, .prepare, "上传预算")
-        try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
-        let (org, task) = try await backend.read { db -> (Org, Task) in
-            (try await self.visibleOrg(db, caller, code), try await self.task(db, year, .budget))
-        }
-        guard org.kind != .bureau else {
-            throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：预算由各单位与主管部门上传。")
-        }
-        let name = Self.cleanFilename(filename)
-        let limits = settings.limits, catalog = catalog, language = rules
-        guard let budgetRules = Self.budgetRules else { throw StoreError.unavailable("预算规则目录无法载入（安装不完整）。") }
-        let (kind, dataset, findings) = try await timed(.check) { try await offload { () throws -> (UploadKind, BudgetDataset, [Finding]) in
-            let (kind, dataset) = try Self.readBudget(bytes, name: name, limits: limits)
-            let document: BudgetDocument
-            do { document = try BudgetDocument(dataset: dataset) } catch { throw StoreError(Problem(error, path: name)) }
-            return (kind, dataset, BudgetAuditor(rules: budgetRules, language: language, catalog: catalog).audit(document))
-        } }
-        guard dataset.year == year else {
-            throw StoreError.invalid("“\(name)”是 \(dataset.year) 年度的预算，而这是 \(year) 年度的预算任务。")
-        }
-        guard dataset.layout == task.layout else {
-            let names = Dictionary(Self.layouts(.budget).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            throw StoreError.invalid("“\(name)”按“\(names[dataset.layout] ?? dataset.layout)”填写，而 \(year) 年度的预算任务用“\(names[task.layout] ?? task.layout)”：请下载本页的填报工作簿。")
-        }
-        let named = dataset.department.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !named.isEmpty, !Self.sameName(named, org.name) {
-            throw StoreError.invalid("“\(name)”是“\(named.prefix(80))”的预算，而这是“\(org.name)”（\(org.code)）的预算：不能存为本单位的版本，未保存。")
-        }
-        return try await storeVersion(caller, org: org, year: year, report: .budget, kind: kind, filename: name, content: bytes,
-                                      dataset: String(decoding: dataset.json(), as: UTF8.self), summary: nil, findings: findings)
-    }
-
     /// A budget upload read: the filled budget workbook (a ZIP, checked as any upload) or `budget.json`.
     static func readBudget(_ bytes: Data, name: String, limits: UploadLimits) throws -> (UploadKind, BudgetDataset) {
         guard bytes.count <= limits.body else { throw StoreError.tooLarge("“\(name)”有 \(bytes.count) 字节，超过上限 \(limits.body) 字节。") }
@@ -117,6 +42,83 @@ extension Cycle {
             throw StoreError.unsupported("“\(name)”既不是部门预算填报工作簿，也不是 budget.json。")
         }
         do { return (.dataset, try BudgetDataset.read(data: bytes, displayName: name)) } catch { throw StoreError(Problem(error)) }
+    }
+}
+
+extension Budgets {
+    public func budgetPage(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> Cycle.BudgetPageData {
+        try await backend.read { db in
+            let view = try await self.reports.reportView(db, caller, year: year, org: code, kind: .budget)
+            let task = try await self.schedule.task(db, year, .budget)
+            let remarks = try await self.reports.remarks(db, report: Cycle.reportID(year, code, .budget))
+            guard view.currentVersion != nil else { return Cycle.BudgetPageData(view: view, task: task, remarks: remarks) }
+            let (shown, findings) = try await self.reports.storedFindings(db, year: year, org: code, kind: .budget, version: version, committed: true)
+            guard let dataset = try await self.storedBudget(db, year: year, org: code, version: shown.number) else {
+                throw StoreError.notFound("\(code) 的 \(year) 年度部门预算没有第 \(shown.number) 版。")
+            }
+            return Cycle.BudgetPageData(view: view, task: task, shown: (shown, findings, dataset), remarks: remarks)
+        }
+    }
+
+    /// The budget of a version (the current one when `version` is nil).
+    func storedBudget(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> BudgetDataset? {
+        try await reports.storedDataset(db, report: Cycle.reportID(year, code, .budget), version: version)
+    }
+
+    /// The budget a unit enters: the task's layout, the unit's name and the year, every table empty (the
+    /// formulas of the sums in place). A unit directly under the 财政局 prepares a 部门预算, one under a
+    /// 主管部门 its 单位预算.
+    public func blankBudget(_ caller: Caller, year: Int, org code: String) async throws -> (Data, String) {
+        let (org, task, parentIsBureau) = try await backend.read { db -> (Org, Cycle.Task, Bool) in
+            let org = try await self.visibleOrg(db, caller, code)
+            var parentIsBureau = true
+            if let parent = org.parent, let node = try await self.org(db, parent) { parentIsBureau = node.kind == .bureau }
+            return (org, try await self.schedule.task(db, year, .budget), parentIsBureau)
+        }
+        guard let layout = BudgetLayout.shipped.first(where: { $0.id == task.layout }) else {
+            throw StoreError.unavailable("预算任务的版式“\(task.layout)”不存在。")
+        }
+        let blank = BudgetDataset(layout: layout.id, scope: parentIsBureau ? .department : .unit, year: year, department: org.name,
+                                  tables: [:], narrative: [])
+        let data: Data
+        do { data = try BudgetWorkbook.data(blank, layout: layout) } catch { throw StoreError(Problem(error)) }
+        return (data, "\(org.code)-\(year)-预算填报.xlsx")
+    }
+
+    /// Stores an upload to a 预算 task as a new version: the filled budget workbook or `budget.json`, of this
+    /// unit, this year and the task's layout, checked on arrival. Nothing is stored from an upload that cannot
+    /// be read or that names another unit.
+    func uploadBudget(_ caller: Caller, year: Int, org code: String, filename: String, bytes: Data) async throws -> UploadResult {
+        try require(caller, .prepare, "上传预算")
+        try TextInput.check(filename, "文件名“\(Cycle.cleanFilename(filename))”")
+        let (org, task) = try await backend.read { db -> (Org, Cycle.Task) in
+            (try await self.visibleOrg(db, caller, code), try await self.schedule.task(db, year, .budget))
+        }
+        guard org.kind != .bureau else {
+            throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：预算由各单位与主管部门上传。")
+        }
+        let name = Cycle.cleanFilename(filename)
+        let limits = settings.limits, catalog = catalog, language = rules
+        guard let budgetRules = Cycle.budgetRules else { throw StoreError.unavailable("预算规则目录无法载入（安装不完整）。") }
+        let (kind, dataset, findings) = try await timed(.check) { try await offload { () throws -> (UploadKind, BudgetDataset, [Finding]) in
+            let (kind, dataset) = try Cycle.readBudget(bytes, name: name, limits: limits)
+            let document: BudgetDocument
+            do { document = try BudgetDocument(dataset: dataset) } catch { throw StoreError(Problem(error, path: name)) }
+            return (kind, dataset, BudgetAuditor(rules: budgetRules, language: language, catalog: catalog).audit(document))
+        } }
+        guard dataset.year == year else {
+            throw StoreError.invalid("“\(name)”是 \(dataset.year) 年度的预算，而这是 \(year) 年度的预算任务。")
+        }
+        guard dataset.layout == task.layout else {
+            let names = Dictionary(Cycle.layouts(.budget).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            throw StoreError.invalid("“\(name)”按“\(names[dataset.layout] ?? dataset.layout)”填写，而 \(year) 年度的预算任务用“\(names[task.layout] ?? task.layout)”：请下载本页的填报工作簿。")
+        }
+        let named = dataset.department.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !named.isEmpty, !Cycle.sameName(named, org.name) {
+            throw StoreError.invalid("“\(name)”是“\(named.prefix(80))”的预算，而这是“\(org.name)”（\(org.code)）的预算：不能存为本单位的版本，未保存。")
+        }
+        return try await reports.storeVersion(caller, org: org, year: year, report: .budget, kind: kind, filename: name, content: bytes,
+                                      dataset: String(decoding: dataset.json(), as: UTF8.self), summary: nil, findings: findings)
     }
 
     /// The public package of a budget version: its page, PDF, `budget.json`, workbook and open data.
@@ -143,9 +145,9 @@ extension Cycle {
 
     /// The PDF of a budget version, printed once and kept; anything not published carries "草稿".
     public func budgetPDF(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> Data {
-        let id = Self.reportID(year, code, .budget)
+        let id = Cycle.reportID(year, code, .budget)
         let (view, dataset) = try await backend.read { db -> (ReportView, BudgetDataset?) in
-            (try await self.reportView(db, caller, year: year, org: code, kind: .budget),
+            (try await self.reports.reportView(db, caller, year: year, org: code, kind: .budget),
              try await self.storedBudget(db, year: year, org: code, version: version))
         }
         guard let dataset, let number = version ?? view.currentVersion else {
@@ -174,7 +176,7 @@ extension Cycle {
     func approvedBudget(_ db: any SQLDatabase, year: Int, org code: String) async throws -> (BudgetDataset, state: ReportState, version: Int)? {
         guard let row = try await db.raw("""
             SELECT r.state, r.current_version, v.dataset FROM reports r JOIN versions v ON v.report = r.id AND v.number = r.current_version
-            WHERE r.id = \(bind: Self.reportID(year, code, .budget)) AND r.state IN ('财政已审核', '已公开')
+            WHERE r.id = \(bind: Cycle.reportID(year, code, .budget)) AND r.state IN ('财政已审核', '已公开')
             """).first() else { return nil }
         guard let budget = try? JSONDecoder().decode(BudgetDataset.self, from: Data(try row.decode(column: "dataset", as: String.self).utf8)) else {
             return nil
@@ -184,7 +186,7 @@ extension Cycle {
     }
 }
 
-extension Cycle {
+extension Budgets {
     /// A version's budget as the budget workbook (the current one when `version` is nil).
     public func budgetWorkbook(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> Data {
         let dataset = try await backend.read { db -> BudgetDataset? in
@@ -198,7 +200,7 @@ extension Cycle {
     }
 }
 
-extension Cycle {
+extension Budgets {
     /// The budget of a version (the current one when `version` is nil), for the API.
     public func budgetDataset(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> BudgetDataset {
         try await backend.read { db in
@@ -211,16 +213,16 @@ extension Cycle {
     }
 }
 
-extension Cycle {
+extension Budgets {
     /// The 主管部门's 部门预算 made from its children's current budgets (every one must be there), checked with the budget
     /// rules and stored as a version (`汇总`). Its 编制说明 is the department's to write: it downloads the workbook of this
     /// version, writes it and uploads the workbook again.
     func consolidateBudget(_ caller: Caller, year: Int, org code: String) async throws -> UploadResult {
         try require(caller, .consolidate, "生成汇总预算")
-        let (org, task, budgets, missing) = try await backend.read { db -> (Org, Task, [BudgetDataset], [String]) in
+        let (org, task, budgets, missing) = try await backend.read { db -> (Org, Cycle.Task, [BudgetDataset], [String]) in
             let org = try await self.visibleOrg(db, caller, code)
             guard org.kind != .unit else { throw StoreError.conflict("“\(org.name)”是单位，没有下属单位可汇总。") }
-            let task = try await self.task(db, year, .budget)
+            let task = try await self.schedule.task(db, year, .budget)
             let rows = try await db.raw("""
                 SELECT o.code, o.name, v.dataset FROM orgs o
                 LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: ReportKind.budget.rawValue)
@@ -245,7 +247,7 @@ extension Cycle {
             throw StoreError.unavailable("预算任务的版式“\(task.layout)”不存在。")
         }
         let catalog = catalog, language = rules
-        guard let budgetRules = Self.budgetRules else { throw StoreError.unavailable("预算规则目录无法载入（安装不完整）。") }
+        guard let budgetRules = Cycle.budgetRules else { throw StoreError.unavailable("预算规则目录无法载入（安装不完整）。") }
         let (dataset, findings) = try await timed(.check) { try await offload { () throws -> (BudgetDataset, [Finding]) in
             let dataset = BudgetConsolidation.sum(budgets, department: org.name, year: year, layout: layout)
             let document: BudgetDocument
@@ -253,7 +255,7 @@ extension Cycle {
             return (dataset, BudgetAuditor(rules: budgetRules, language: language, catalog: catalog).audit(document))
         } }
         let json = String(decoding: dataset.json(), as: UTF8.self)
-        return try await storeVersion(caller, org: org, year: year, report: .budget, kind: .consolidation,
+        return try await reports.storeVersion(caller, org: org, year: year, report: .budget, kind: .consolidation,
                                       filename: "汇总（\(budgets.count) 个单位）", content: Data(json.utf8), dataset: json, summary: nil, findings: findings)
     }
 
@@ -265,14 +267,14 @@ extension Cycle {
         }
         guard let base else { throw StoreError.conflict("尚未上传预算，无法重新检查。") }
         let catalog = catalog, language = rules
-        guard let budgetRules = Self.budgetRules else { throw StoreError.unavailable("预算规则目录无法载入（安装不完整）。") }
+        guard let budgetRules = Cycle.budgetRules else { throw StoreError.unavailable("预算规则目录无法载入（安装不完整）。") }
         let findings = try await offload { () throws -> [Finding] in
             let document: BudgetDocument
             do { document = try BudgetDocument(dataset: base) } catch { throw StoreError(Problem(error)) }
             return BudgetAuditor(rules: budgetRules, language: language, catalog: catalog).audit(document)
         }
         let json = String(decoding: base.json(), as: UTF8.self)
-        return try await storeVersion(caller, org: org, year: year, report: .budget, kind: .recheck, filename: "重新检查", content: Data(json.utf8),
+        return try await reports.storeVersion(caller, org: org, year: year, report: .budget, kind: .recheck, filename: "重新检查", content: Data(json.utf8),
                                       dataset: json, summary: nil, findings: findings)
     }
 }

@@ -6,15 +6,6 @@ import SQLKit
 /// year's — 年初结转和结余 from last year's 年末结转和结余, the 上年数 the narrative compares with, the
 /// department's base information — and this year's opening balances are checked against it.
 extension Cycle {
-    /// Last year's report of `org`, when it is approved by the bureau or published: its current version.
-    func previousYear(_ db: any SQLDatabase, year: Int, org code: String) async throws -> Disclosure? {
-        guard let row = try await db.raw("""
-            SELECT state FROM reports WHERE id = \(bind: Self.reportID(year - 1, code))
-            """).first(), let state = ReportState(rawValue: try row.decode(column: "state", as: String.self)),
-              state == .financeApproved || state == .published else { return nil }
-        return try await storedDataset(db, year: year - 1, org: code, version: nil)
-    }
-
     /// Fills a new year's blank report from last year's: opening balances, 上年数, base information.
     static func carryOver(_ previous: Disclosure, into disclosure: inout Disclosure, catalog: Catalog) {
         if let closing = previous[.t1]?.row(.line(59))?.cells[2] {
@@ -51,6 +42,17 @@ extension Cycle {
         if disclosure.overview.functions.isEmpty && disclosure.overview.composition.isEmpty {
             disclosure.overview = previous.overview
         }
+    }
+}
+
+extension Reports {
+    /// Last year's report of `org`, when it is approved by the bureau or published: its current version.
+    func previousYear(_ db: any SQLDatabase, year: Int, org code: String) async throws -> Disclosure? {
+        guard let row = try await db.raw("""
+            SELECT state FROM reports WHERE id = \(bind: Cycle.reportID(year - 1, code))
+            """).first(), let state = ReportState(rawValue: try row.decode(column: "state", as: String.self)),
+              state == .financeApproved || state == .published else { return nil }
+        return try await storedDataset(db, year: year - 1, org: code, version: nil)
     }
 
     /// This year's opening balances against last year's closing ones (rule Y-OPENING): 表1 第29行 and

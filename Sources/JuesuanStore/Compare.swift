@@ -41,40 +41,6 @@ extension Cycle {
         public var figures: [FigureChange]
     }
 
-    /// A version against the previous version, or against last year's published report.
-    public func compare(_ caller: Caller, year: Int, org code: String, version: Int?, against: CompareBase) async throws -> Comparison {
-        try await backend.read { db in
-            _ = try await self.visibleOrg(db, caller, code)
-            let id = Self.reportID(year, code)
-            let current = try await db.raw("SELECT current_version FROM reports WHERE id = \(bind: id)").first()?
-                .decode(column: "current_version", as: Int.self) ?? 0
-            let number = version ?? current
-            guard number > 0, let after = try await self.storedDataset(db, year: year, org: code, version: number) else {
-                throw StoreError.notFound("\(code) 的 \(year) 年度报表没有第 \(number) 版。")
-            }
-            let before: Disclosure?, base: String, baseYear: Int, baseVersion: Int?
-            switch against {
-            case .previous:
-                guard number > 1 else { throw StoreError.notFound("第 1 版之前没有版本可比较。") }
-                before = try await self.storedDataset(db, year: year, org: code, version: number - 1)
-                base = "第 \(number - 1) 版"; baseYear = year; baseVersion = number - 1
-            case .lastYear:
-                let row = try await db.raw("""
-                    SELECT p.version FROM publications p JOIN reports r ON r.id = p.report
-                    WHERE r.id = \(bind: Self.reportID(year - 1, code)) AND r.state = \(bind: ReportState.published.rawValue) LIMIT 1
-                    """).first()
-                guard let published = try row?.decode(column: "version", as: Int.self) else {
-                    throw StoreError.notFound("\(code) 没有 \(year - 1) 年度的已公开报表。")
-                }
-                before = try await self.storedDataset(db, year: year - 1, org: code, version: published)
-                base = "\(year - 1) 年度已公开报表（第 \(published) 版）"; baseYear = year - 1; baseVersion = published
-            }
-            guard let before else { throw StoreError.notFound("找不到用于比较的版本。") }
-            return Comparison(year: year, org: code, version: number, base: base, baseYear: baseYear, baseVersion: baseVersion,
-                              cells: Self.cellChanges(before, after), figures: Self.figureChanges(before, after))
-        }
-    }
-
     static func cellChanges(_ before: Disclosure, _ after: Disclosure) -> [CellChange] {
         var changes: [CellChange] = []
         for id in TableID.allCases {
@@ -136,7 +102,9 @@ extension Cycle {
         public var warnings: Int
         public var findings: [StoredFinding]
     }
+}
 
+extension Consolidating {
     /// The direct children's current datasets, summed, with internal transfers eliminated. `live`: a child
     /// with children of its own but no version yet (a 主管部门 that has not made its 汇总) is summed from
     /// its own children now, level by level (for a view of the whole jurisdiction; a stored 汇总 needs versions).
@@ -191,12 +159,12 @@ extension Cycle {
     /// The consolidation of the units below `org`, computed now (not stored).
     /// A view computed before is given again while nothing it was made from has changed: the same organisations
     /// (codes, names, places) at the same current versions — a version never changes — under the same rules.
-    public func consolidatedView(_ caller: Caller, year: Int, org code: String) async throws -> ConsolidatedView {
+    public func consolidatedView(_ caller: Caller, year: Int, org code: String) async throws -> Cycle.ConsolidatedView {
         let key = "\(year)/\(code)"
-        let (org, fingerprint, cached) = try await backend.read { db -> (Org, String, ConsolidatedView?) in
+        let (org, fingerprint, cached) = try await backend.read { db -> (Org, String, Cycle.ConsolidatedView?) in
             let org = try await self.visibleOrg(db, caller, code)
             guard org.kind != .unit else { throw StoreError.conflict("“\(org.name)”是单位，没有下属单位可汇总。") }
-            _ = try await self.task(db, year)
+            _ = try await self.schedule.task(db, year)
             let fingerprint = try await self.subtreeFingerprint(db, year: year, org: org)
             return (org, fingerprint, await self.summaryCache.get(key, fingerprint))
         }
@@ -205,7 +173,7 @@ extension Cycle {
         let catalog = catalog, rules = rules
         let dataset = summed.0
         let findings = try await offload { Engine.check(dataset, rules: rules, catalog: catalog) }
-        let view = ConsolidatedView(year: year, org: org, units: summed.units, missing: summed.missing, dataset: dataset,
+        let view = Cycle.ConsolidatedView(year: year, org: org, units: summed.units, missing: summed.missing, dataset: dataset,
                                     errors: findings.count(.error), warnings: findings.count(.warning), findings: StoredFinding.keyed(findings))
         await summaryCache.put(key, fingerprint, view)
         return view
@@ -232,12 +200,12 @@ extension Cycle {
     /// Stores the consolidation of the units below `org` as its report's new version (the 主管部门's
     /// own report). Every unit below must have a version.
     public func consolidate(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts) async throws -> UploadResult {
-        if kind == .budget { return try await consolidateBudget(caller, year: year, org: code) }
+        if kind == .budget { return try await budgets.consolidateBudget(caller, year: year, org: code) }
         try require(caller, .consolidate, "生成汇总报表")
         let (org, summed) = try await backend.read { db in
             let org = try await self.visibleOrg(db, caller, code)
             guard org.kind != .unit else { throw StoreError.conflict("“\(org.name)”是单位，没有下属单位可汇总。") }
-            _ = try await self.task(db, year)
+            _ = try await self.schedule.task(db, year)
             return (org, try await self.consolidation(db, year: year, org: org))
         }
         guard summed.missing.isEmpty else {
@@ -246,12 +214,12 @@ extension Cycle {
         let catalog = catalog, rules = rules
         let dataset = summed.0
         let findings = try await offload { Engine.check(dataset, rules: rules, catalog: catalog) }
-        return try await storeVersion(caller, org: org, year: year, kind: .consolidation, filename: "汇总（\(summed.units) 个单位）",
+        return try await reports.storeVersion(caller, org: org, year: year, kind: .consolidation, filename: "汇总（\(summed.units) 个单位）",
                                       content: Data(Cycle.compact(dataset).utf8), disclosure: dataset, findings: findings)
     }
 }
 
-extension Cycle {
+extension Consolidating {
     /// The 汇总 of `org` (its direct children's current versions, summed) as the nine tables in one workbook.
     public func summaryWorkbook(_ caller: Caller, year: Int, org code: String) async throws -> (Data, String) {
         let view = try await consolidatedView(caller, year: year, org: code)

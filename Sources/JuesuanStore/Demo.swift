@@ -38,7 +38,7 @@ extension Cycle {
             }
         }
         let adminPassword = pass()
-        try await bootstrap(root: Org(code: Self.demoRoot, name: "武汉市江汉区财政局", parent: nil, kind: .bureau, path: "/\(Self.demoRoot)/"),
+        try await organisation.bootstrap(root: Org(code: Self.demoRoot, name: "武汉市江汉区财政局", parent: nil, kind: .bureau, path: "/\(Self.demoRoot)/"),
                            admin: "admin", name: "系统管理员", password: adminPassword)
         let admin = try await session(afterLogin: "admin")
         let caller = Caller(user: admin, ip: "demo")
@@ -54,18 +54,18 @@ extension Cycle {
             units.append((code, index))
             csv += "\(code),\(synthesizer.name(index).replacingOccurrences(of: ",", with: "，")),\(department),单位\n"
         }
-        _ = try await importOrgs(caller, bytes: Data(csv.utf8), filename: "演示组织机构.csv")
+        _ = try await organisation.importOrgs(caller, bytes: Data(csv.utf8), filename: "演示组织机构.csv")
         let deadline = Date(timeIntervalSinceNow: 30 * 86_400)
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd"
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        _ = try await setTask(caller, year: year, layout: nil, deadline: formatter.string(from: deadline))
+        _ = try await schedule.setTask(caller, year: year, layout: nil, deadline: formatter.string(from: deadline))
         var logins = [DemoLogin(login: "admin", role: .admin, org: Self.demoRoot, password: adminPassword)]
         for (login, name, role, org) in [("caizheng", "财政审核员", Role.finance, Self.demoRoot), ("zhuguan", "主管部门审核员", .reviewer, departments[0].0),
                                          ("tianbao", "单位填报员", .filler, Self.demoExample), ("fuzeren", "单位负责人", .head, Self.demoExample),
                                          ("chakan", "审计局（只读）", .readonly, Self.demoRoot)] {
             let secret = pass()
-            _ = try await createUser(caller, NewUser(login: login, name: name, role: role, org: org, password: secret))
+            _ = try await people.createUser(caller, NewUser(login: login, name: name, role: role, org: org, password: secret))
             logins.append(DemoLogin(login: login, role: role, org: org, password: secret))
         }
         // Synthetic units: each with a checked first version; a third of them already 上报.
@@ -107,7 +107,7 @@ extension Cycle {
                     let (code, findings) = (unit.code, unit.findings)
                     guard let org = try await self.backend.read({ db in try await self.org(db, code) }) else { continue }
                     let loader = loaderOf(org), reviewer = reviewerOf(org)
-                    let number = try await self.insertVersion(loader, org: org, year: year, report: .finalAccounts, kind: .ledger,
+                    let number = try await self.reports.insertVersion(loader, org: org, year: year, report: .finalAccounts, kind: .ledger,
                                                               filename: "演示明细.csv", content: Data(unit.dataset.utf8), dataset: unit.dataset,
                                                               summary: unit.summary, findings: findings)
                     // Some units are further along: warnings explained and 上报; some of those already approved.
@@ -115,10 +115,10 @@ extension Cycle {
                     if index % 3 == 0, findings.count(.error) == 0 {
                         let warnings = StoredFinding.keyed(findings).filter { $0.severity == .warning }
                             .map { (key: $0.key, text: "经核实，数字无误（演示说明）。") }
-                        _ = try await self.explain(loader, year: year, org: code, version: number, warnings)
-                        _ = try await self.confirm(headOf(org), year: year, org: code, revision: nil)
-                        _ = try await self.transition(loader, year: year, org: code, TransitionRequest(action: .submit))
-                        if index % 9 == 0 { _ = try await self.transition(reviewer, year: year, org: code, TransitionRequest(action: .approve)) }
+                        _ = try await self.reports.explain(loader, year: year, org: code, version: number, warnings)
+                        _ = try await self.reports.confirm(headOf(org), year: year, org: code, revision: nil)
+                        _ = try await self.reports.transition(loader, year: year, org: code, TransitionRequest(action: .submit))
+                        if index % 9 == 0 { _ = try await self.reports.transition(reviewer, year: year, org: code, TransitionRequest(action: .approve)) }
                     }
                 }
             }
@@ -137,9 +137,9 @@ extension Cycle {
     func session(afterLogin login: String) async throws -> User {
         try await backend.read { db in
             guard let row = try await db.raw("""
-                SELECT u.login, u.name, u.role, u.org, o.path FROM users u JOIN orgs o ON o.code = u.org WHERE u.login = \(bind: login)
+                SELECT \(UserRecord.columns()) FROM users u JOIN orgs o ON o.code = u.org WHERE u.login = \(bind: login)
                 """).first() else { throw StoreError.notFound("没有用户 \(login)。") }
-            return try Self.user(row)
+            return try UserRecord(row).user
         }
     }
 }

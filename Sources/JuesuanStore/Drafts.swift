@@ -43,44 +43,6 @@ public struct CellProblem: Sendable, Codable, Hashable {
 }
 
 extension Cycle {
-    /// The draft of a report, or a new one started from the current version (or blank, from the layout).
-    public func draft(_ caller: Caller, year: Int, org code: String) async throws -> Draft {
-        try require(caller, .prepare, "填报报表")
-        return try await backend.read { db in try await self.loadDraft(db, caller, year: year, org: code) }
-    }
-
-    func loadDraft(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String) async throws -> Draft {
-        let org = try await visibleOrg(db, caller, code)
-        let task = try await task(db, year)
-        if let row = try await db.raw("""
-            SELECT d.revision, d.dataset, d.base_version, d.updated_at, COALESCE(u.name, d.updated_by) AS who
-            FROM drafts d LEFT JOIN users u ON u.login = d.updated_by WHERE d.report = \(bind: Self.reportID(year, code))
-            """).first() {
-            var dataset = try JSONDecoder().decode(Disclosure.self, from: Data(try row.decode(column: "dataset", as: String.self).utf8))
-            let computed = Completion.complete(&dataset, rules: rules, catalog: catalog)
-            return Draft(revision: try row.decode(column: "revision", as: Int.self), dataset: dataset,
-                         baseVersion: try row.decode(column: "base_version", as: Int?.self), updatedBy: try row.decode(column: "who", as: String?.self),
-                         updatedAt: try row.decode(column: "updated_at", as: String?.self), computed: Array(computed), carriedFrom: nil)
-        }
-        let current = try await db.raw("SELECT current_version FROM reports WHERE id = \(bind: Self.reportID(year, code))").first()?
-            .decode(column: "current_version", as: Int?.self)
-        var carried: Int?
-        var dataset: Disclosure
-        if let stored = try await storedDataset(db, year: year, org: code, version: nil) {
-            dataset = stored
-        } else {
-            dataset = Self.blank(unit: org.name, year: year, layout: TableLayout.named(task.layout) ?? .standard, catalog: catalog)
-            // A new year starts from last year's approved report: opening balances, 上年数, base information.
-            if let previous = try await previousYear(db, year: year, org: code) {
-                Self.carryOver(previous, into: &dataset, catalog: catalog)
-                carried = year - 1
-            }
-        }
-        let computed = Completion.complete(&dataset, rules: rules, catalog: catalog)
-        return Draft(revision: 0, dataset: dataset, baseVersion: current ?? nil, updatedBy: nil, updatedAt: nil, computed: Array(computed),
-                     carriedFrom: carried)
-    }
-
     /// The nine tables of a unit with nothing in them, as the layout prints them: 表1 and 表4 with
     /// every 行次 that has a label (income sources, totals, one line per 功能分类 class), 表7's one row.
     public static func blank(unit: String, year: Int, layout: TableLayout, catalog: Catalog) -> Disclosure {
@@ -108,6 +70,75 @@ extension Cycle {
                                           columns: spec.columns, rows: rows)
         }
         return disclosure
+    }
+
+    /// Adds a 功能分类 (or, in 表6, 经济分类) row by its code, named from the catalogue; its parents
+    /// appear when the form is completed. Returns why it cannot be added, or nil.
+    static func addRow(_ disclosure: inout Disclosure, _ id: TableID, _ digits: String, catalog: Catalog) -> String? {
+        guard var table = disclosure[id] else { return "没有表\(id.rawValue)。" }
+        let key: RowKey
+        let label: String
+        switch StandardLayout.rowKind(id) {
+        case .functionCodes:
+            guard let code = FunctionCode(digits), let name = catalog.functionNames[code] else {
+                return "“\(digits.prefix(20))”不是现行功能分类科目的编码（类 3 位、款 5 位、项 7 位）。"
+            }
+            key = .function(code)
+            label = name
+        case .economicCodes:
+            guard let code = EconomicCode(digits), let name = catalog.economicNames[code] else {
+                return "“\(digits.prefix(20))”不是现行部门预算支出经济分类科目的编码（类 3 位、款 5 位）。"
+            }
+            key = .economic(code)
+            label = name
+        default:
+            return "表\(id.rawValue)的行是固定的，不能添加。"
+        }
+        guard table.row(key) == nil else { return nil }
+        table.rows.append(TableRow(key: key, label: label))
+        table.rows.sort { $0.key < $1.key }
+        disclosure.tables[id] = table
+        return nil
+    }
+}
+
+extension Drafts {
+    /// The draft of a report, or a new one started from the current version (or blank, from the layout).
+    public func draft(_ caller: Caller, year: Int, org code: String) async throws -> Draft {
+        try require(caller, .prepare, "填报报表")
+        return try await backend.read { db in try await self.loadDraft(db, caller, year: year, org: code) }
+    }
+
+    func loadDraft(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String) async throws -> Draft {
+        let org = try await visibleOrg(db, caller, code)
+        let task = try await schedule.task(db, year)
+        if let row = try await db.raw("""
+            SELECT d.revision, d.dataset, d.base_version, d.updated_at, COALESCE(u.name, d.updated_by) AS who
+            FROM drafts d LEFT JOIN users u ON u.login = d.updated_by WHERE d.report = \(bind: Cycle.reportID(year, code))
+            """).first() {
+            var dataset = try JSONDecoder().decode(Disclosure.self, from: Data(try row.decode(column: "dataset", as: String.self).utf8))
+            let computed = Completion.complete(&dataset, rules: rules, catalog: catalog)
+            return Draft(revision: try row.decode(column: "revision", as: Int.self), dataset: dataset,
+                         baseVersion: try row.decode(column: "base_version", as: Int?.self), updatedBy: try row.decode(column: "who", as: String?.self),
+                         updatedAt: try row.decode(column: "updated_at", as: String?.self), computed: Array(computed), carriedFrom: nil)
+        }
+        let current = try await db.raw("SELECT current_version FROM reports WHERE id = \(bind: Cycle.reportID(year, code))").first()?
+            .decode(column: "current_version", as: Int?.self)
+        var carried: Int?
+        var dataset: Disclosure
+        if let stored = try await reports.storedDataset(db, year: year, org: code, version: nil) {
+            dataset = stored
+        } else {
+            dataset = Cycle.blank(unit: org.name, year: year, layout: TableLayout.named(task.layout) ?? .standard, catalog: catalog)
+            // A new year starts from last year's approved report: opening balances, 上年数, base information.
+            if let previous = try await reports.previousYear(db, year: year, org: code) {
+                Cycle.carryOver(previous, into: &dataset, catalog: catalog)
+                carried = year - 1
+            }
+        }
+        let computed = Completion.complete(&dataset, rules: rules, catalog: catalog)
+        return Draft(revision: 0, dataset: dataset, baseVersion: current ?? nil, updatedBy: nil, updatedAt: nil, computed: Array(computed),
+                     carriedFrom: carried)
     }
 
     /// Applies typed cells and added rows (`add`: codes per table) to the draft and saves it, if no one
@@ -146,7 +177,7 @@ extension Cycle {
             for (table, text) in add {
                 guard let tableID = TableID(rawValue: table), draft.dataset[tableID] != nil else { continue }
                 let digits = text.trimmingCharacters(in: .whitespaces)
-                if let problem = Self.addRow(&draft.dataset, tableID, digits, catalog: catalog) {
+                if let problem = Cycle.addRow(&draft.dataset, tableID, digits, catalog: catalog) {
                     problems.append(CellProblem(edit: CellEdit(table: table, row: digits, column: 0, value: digits), reason: problem))
                 }
             }
@@ -182,8 +213,8 @@ extension Cycle {
     /// The draft a save starts from, in the save's transaction: the report must take edits now, and no one may
     /// have saved another revision since the person loaded theirs.
     func openDraft(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String, revision: Int) async throws -> Draft {
-        let view = try await reportView(db, caller, year: year, org: code)
-        if let refused = Self.refusal(.upload, try await operationContext(db, caller, view)) { throw refused }
+        let view = try await reports.reportView(db, caller, year: year, org: code)
+        if let refused = Cycle.refusal(.upload, try await reports.operationContext(db, caller, view)) { throw refused }
         let draft = try await loadDraft(db, caller, year: year, org: code)
         guard draft.revision == revision else {
             throw StoreError.conflict("草稿已被\(draft.updatedBy ?? "他人")保存过（您从第 \(revision) 次保存开始，现为第 \(draft.revision) 次）："
@@ -195,13 +226,13 @@ extension Cycle {
     /// Completes the draft's computed cells and stores it, if no one saved another in between.
     func persistDraft(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String, revision: Int, draft: Draft) async throws -> Draft {
         var draft = draft
-        let id = Self.reportID(year, code)
+        let id = Cycle.reportID(year, code)
         let catalog = catalog, rules = rules
         draft.computed = Array(Completion.complete(&draft.dataset, rules: rules, catalog: catalog))
         let now = Clock.stamp()
         let content = Cycle.compact(draft.dataset)
         if revision == 0 {
-            try await self.ensureReport(db, year: year, org: code)
+            try await self.reports.ensureReport(db, year: year, org: code)
             guard try await db.raw("""
                 INSERT INTO drafts (report, revision, dataset, base_version, updated_by, updated_at)
                 VALUES (\(bind: id), 1, \(bind: content), \(bind: draft.baseVersion), \(bind: caller.user.login), \(bind: now))
@@ -267,41 +298,12 @@ extension Cycle {
         }
     }
 
-    /// Adds a 功能分类 (or, in 表6, 经济分类) row by its code, named from the catalogue; its parents
-    /// appear when the form is completed. Returns why it cannot be added, or nil.
-    static func addRow(_ disclosure: inout Disclosure, _ id: TableID, _ digits: String, catalog: Catalog) -> String? {
-        guard var table = disclosure[id] else { return "没有表\(id.rawValue)。" }
-        let key: RowKey
-        let label: String
-        switch StandardLayout.rowKind(id) {
-        case .functionCodes:
-            guard let code = FunctionCode(digits), let name = catalog.functionNames[code] else {
-                return "“\(digits.prefix(20))”不是现行功能分类科目的编码（类 3 位、款 5 位、项 7 位）。"
-            }
-            key = .function(code)
-            label = name
-        case .economicCodes:
-            guard let code = EconomicCode(digits), let name = catalog.economicNames[code] else {
-                return "“\(digits.prefix(20))”不是现行部门预算支出经济分类科目的编码（类 3 位、款 5 位）。"
-            }
-            key = .economic(code)
-            label = name
-        default:
-            return "表\(id.rawValue)的行是固定的，不能添加。"
-        }
-        guard table.row(key) == nil else { return nil }
-        table.rows.append(TableRow(key: key, label: label))
-        table.rows.sort { $0.key < $1.key }
-        disclosure.tables[id] = table
-        return nil
-    }
-
     /// Saves the draft as a new version (checked as an upload is) and removes the draft.
     public func commitDraft(_ caller: Caller, year: Int, org code: String, revision: Int) async throws -> UploadResult {
         try require(caller, .prepare, "填报报表")
         let (org, draft, previous) = try await backend.read { db in
             (try await self.visibleOrg(db, caller, code), try await self.loadDraft(db, caller, year: year, org: code),
-             try await self.previousYear(db, year: year, org: code))
+             try await self.reports.previousYear(db, year: year, org: code))
         }
         guard draft.revision == revision else {
             throw StoreError.conflict("草稿已被\(draft.updatedBy ?? "他人")保存过（您看到的是第 \(revision) 次保存，现为第 \(draft.revision) 次），请刷新后再保存为版本。")
@@ -310,11 +312,11 @@ extension Cycle {
         guard org.kind == .unit else { throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：它的报表由下属单位汇总生成。") }
         let dataset = draft.dataset, catalog = catalog, rules = rules
         let findings = try await timed(.check) { try await offload { Engine.check(dataset, rules: rules, catalog: catalog) } }
-            + openingFindings(dataset, previous: previous)
-        let result = try await storeVersion(caller, org: org, year: year, kind: .editor, filename: "网页填报",
+            + reports.openingFindings(dataset, previous: previous)
+        let result = try await reports.storeVersion(caller, org: org, year: year, kind: .editor, filename: "网页填报",
                                             content: Data(Cycle.compact(dataset).utf8), disclosure: dataset, findings: findings)
         try await backend.write { db in
-            try await db.raw("DELETE FROM drafts WHERE report = \(bind: Self.reportID(year, code)) AND revision = \(bind: revision)").run()
+            try await db.raw("DELETE FROM drafts WHERE report = \(bind: Cycle.reportID(year, code)) AND revision = \(bind: revision)").run()
         }
         return result
     }
@@ -336,11 +338,11 @@ extension Cycle {
     public func checkDraft(_ caller: Caller, year: Int, org code: String, _ draft: Draft) async throws -> [StoredFinding] {
         let previous = try await backend.read { db in
             _ = try await self.visibleOrg(db, caller, code)
-            return try await self.previousYear(db, year: year, org: code)
+            return try await self.reports.previousYear(db, year: year, org: code)
         }
         let dataset = draft.dataset, catalog = catalog, rules = rules
         var findings = StoredFinding.keyed(try await offload { Engine.check(dataset, rules: rules, catalog: catalog) }
-                                           + openingFindings(dataset, previous: previous))
+                                           + reports.openingFindings(dataset, previous: previous))
         StoredFinding.markCauses(&findings)
         return findings
     }

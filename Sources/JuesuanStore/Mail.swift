@@ -27,16 +27,18 @@ extension Cycle {
             throw StoreError.invalid("电子邮箱“\(text.prefix(60))”的格式不对（如 name@example.gov.cn）。")
         }
     }
+}
 
+extension Messages {
     /// Messages to be e-mailed: to people with an address, not yet sent, not given up.
-    public func pendingMail(limit: Int = 20) async throws -> [Outgoing] {
+    public func pendingMail(limit: Int = 20) async throws -> [Cycle.Outgoing] {
         try await backend.read { db in
             try await db.raw("""
                 SELECT m.id, u.email, u.name, m.title, m.body, m.link FROM messages m JOIN users u ON u.login = m.recipient
-                WHERE m.mailed = 0 AND m.mail_attempts < \(bind: Self.mailAttempts) AND u.email IS NOT NULL AND u.email <> '' AND u.disabled = 0
+                WHERE m.mailed = 0 AND m.mail_attempts < \(bind: Cycle.mailAttempts) AND u.email IS NOT NULL AND u.email <> '' AND u.disabled = 0
                 ORDER BY m.id LIMIT \(bind: limit)
                 """).all().map { row in
-                Outgoing(id: try row.decode(column: "id", as: Int.self), address: try row.decode(column: "email", as: String.self),
+                Cycle.Outgoing(id: try row.decode(column: "id", as: Int.self), address: try row.decode(column: "email", as: String.self),
                          name: try row.decode(column: "name", as: String.self), title: try row.decode(column: "title", as: String.self),
                          body: try row.decode(column: "body", as: String.self), link: try row.decode(column: "link", as: String?.self))
             }
@@ -64,7 +66,7 @@ extension Cycle {
             for row in try await db.raw("SELECT year, kind, deadline FROM tasks").all() {
                 let year = try row.decode(column: "year", as: Int.self), deadline = try row.decode(column: "deadline", as: String.self)
                 let kind = ReportKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .finalAccounts
-                let left = Self.daysLeft(deadline, now: now)
+                let left = Cycle.daysLeft(deadline, now: now)
                 guard left >= 0, left <= days else { continue }
                 let units = try await db.raw("""
                     SELECT o.code FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)

@@ -14,7 +14,7 @@ public struct Message: Sendable, Codable {
     public var read: Bool
 }
 
-extension Cycle {
+extension Messages {
     /// Leaves a message for every active person of `org` whose role is in `roles`.
     func notify(_ db: any SQLDatabase, org: String, roles: Set<Role>, kind: String, title: String, body: String, link: String?) async throws {
         let logins = try await db.raw("SELECT login, role FROM users WHERE org = \(bind: org) AND disabled = 0").all().compactMap { row -> String? in
@@ -31,7 +31,7 @@ extension Cycle {
     }
 
     /// The messages of the caller, newest first.
-    public func messages(_ caller: Caller, paging: Paging) async throws -> Page<Message> {
+    public func list(_ caller: Caller, paging: Paging) async throws -> Page<Message> {
         try await backend.read { db in
             let total = try await db.raw("SELECT COUNT(*) AS n FROM messages WHERE recipient = \(bind: caller.user.login)").first()?
                 .decode(column: "n", as: Int.self) ?? 0
@@ -67,8 +67,8 @@ extension Cycle {
     public func remind(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts) async throws -> Int {
         try require(caller, .review, "催报")
         return try await backend.write { db in
-            let task = try await self.task(db, year, kind)
-            let days = Self.daysLeft(task.deadline)
+            let task = try await self.schedule.task(db, year, kind)
+            let days = Cycle.daysLeft(task.deadline)
             let rows = try await db.raw("""
                 SELECT o.code, o.name FROM orgs o LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue)
                 WHERE \(Subtree.below("o.path", caller.user.orgPath, self.backend.dialect)) AND o.kind = '单位' AND COALESCE(r.state, '填报中') = '填报中'
@@ -85,7 +85,7 @@ extension Cycle {
     }
 }
 
-extension Cycle {
+extension Messages {
     /// The nearest 财政局 above `org`.
     func bureauOf(_ db: any SQLDatabase, _ org: Org) async throws -> String? {
         var parent = org.parent

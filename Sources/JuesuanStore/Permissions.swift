@@ -170,7 +170,9 @@ extension Cycle {
             return refusal(operation, context) == nil
         }
     }
+}
 
+extension Feature {
     func require(_ caller: Caller, _ permission: Permission, _ what: String) throws {
         guard caller.user.role.may(permission) else {
             throw StoreError.forbidden("“\(caller.user.role.chineseName)”角色不能\(what)。")

@@ -13,7 +13,7 @@ public struct Remark: Sendable, Codable {
     public var text: String
 }
 
-extension Cycle {
+extension Reports {
     /// Leaves a remark on finding `key`: reviewers and 财政 above the report, or the unit's own people.
     public func remark(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts, finding key: String,
                        text: String) async throws -> Remark {
@@ -22,7 +22,7 @@ extension Cycle {
         guard text.count <= 2000 else { throw StoreError.invalid("批注不超过 2000 字（现有 \(text.count) 字）。") }
         try TextInput.check(text, "批注", multiline: true)
         guard key.count <= 400 else { throw StoreError.badRequest("问题编号过长。") }
-        let id = Self.reportID(year, code, kind)
+        let id = Cycle.reportID(year, code, kind)
         return try await backend.write { db in
             let org = try await self.visibleOrg(db, caller, code)
             let role = caller.user.role
@@ -41,7 +41,7 @@ extension Cycle {
                 """).first() else { throw StoreError(.internal, detail: "批注未保存。") }
             try await self.log(db, caller, action: "remark", org: org, target: "report:\(id)", after: text, detail: "问题 \(key.prefix(80))")
             if role.may(.review) {
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "remark", title: "\(year) 年度报表有新的批注",
+                try await self.messages.notify(db, org: code, roles: [.filler, .head], kind: "remark", title: "\(year) 年度报表有新的批注",
                                       body: "\(caller.user.name)（\(role.chineseName)）批注：\(text.prefix(200))", link: kind.appPath(year, code) + "#findings")
             }
             return Remark(id: try row.decode(column: "id", as: Int.self), finding: key, author: caller.user.login, authorName: caller.user.name,

@@ -212,20 +212,98 @@ extension Cycle {
         kind == .budget ? "\(year)/\(org)/budget" : "\(year)/\(org)"
     }
 
-    func ensureReport(_ db: any SQLDatabase, year: Int, org: String, kind: ReportKind = .finalAccounts) async throws {
-        try await db.raw("""
-            INSERT INTO reports (id, year, kind, org, state, revision, updated_at)
-            VALUES (\(bind: Self.reportID(year, org, kind)), \(bind: year), \(bind: kind.rawValue), \(bind: org), \(bind: ReportState.drafting.rawValue), 0,
-                    \(bind: Clock.stamp()))
-            ON CONFLICT (id) DO NOTHING
-            """).run()
-    }
-
     static func daysLeft(_ deadline: String, now: Date = Date()) -> Int {
         guard let day = Cycle.day(deadline) else { return 0 }
         return Int((day.timeIntervalSince(now) / 86_400).rounded(.up))
     }
 
+
+    /// Everything the report page shows, read in one transaction (one snapshot): the report, the
+    /// version shown (the current one when `version` is nil) with its findings, and its dataset.
+    public struct PageData: Sendable {
+        public var view: ReportView
+        public var shown: (version: VersionView, findings: [StoredFinding], dataset: Disclosure)?
+        /// 批注 by finding key.
+        public var remarks: [String: [Remark]] = [:]
+        /// The same year's published budget of this unit (batch-audited), item by item against the shown version's 年初预算.
+        public var budget: BudgetComparison?
+    }
+
+    /// Whether two unit names are the same name: spaces, width (（ and () and case left aside.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        func normal(_ text: String) -> String {
+            text.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace }.lowercased()
+        }
+        return normal(a) == normal(b)
+    }
+
+    static func cleanFilename(_ name: String) -> String {
+        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let cleaned = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(120).map(Character.init))
+        return cleaned.isEmpty ? "上传的文件" : cleaned
+    }
+
+    /// Why some explanations of a batch were refused (each by its finding's key); nothing was saved.
+    public struct ExplanationsRefused: Error, Sendable {
+        public var problems: [(key: String, error: StoreError)]
+    }
+
+    static func contentType(_ path: String) -> String {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "html": "text/html; charset=utf-8"
+        case "pdf": "application/pdf"
+        case "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        case "csv": "text/csv; charset=utf-8"
+        case "json": "application/json"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        default: "application/octet-stream"
+        }
+    }
+
+    /// The public address of a withdrawn report: a page that says it was withdrawn, when and why.
+    static func withdrawnPage(org: Org, year: Int, kind: ReportKind = .finalAccounts, at: String, reason: String) -> String {
+        let name = HTMLWriter.escape(org.name)
+        return """
+            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(name) \(year) 年度\(kind.documentName)（已撤回）</title>
+            <style>body{font-family:"Noto Sans CJK SC",sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.7;color:#1f2933}</style>
+            </head><body><h1>\(name) \(year) 年度\(kind.documentName)</h1>
+            <p role="alert">本报告已于 \(HTMLWriter.escape(AuditWords.beijing(at).prefix(16).description)) 撤回，理由：\(HTMLWriter.escape(reason))</p>
+            <p>更正后将重新公开。<a href="/public/\(year)/">\(year) 年度已公开的报告</a></p></body></html>
+            """
+    }
+
+    public struct PublishedEntry: Sendable, Codable {
+        public var org: String
+        public var name: String
+        public var publishedAt: String
+        public var files: [String]
+        /// The 主管部门 the unit belongs to (nil directly under the 财政局), for the index by department.
+        public var department: String?
+    }
+
+    // MARK: - Inbox and progress
+
+    public enum ProblemFilter: String, Sendable, CaseIterable {
+        case errors, unexplained, clean, missing
+        /// Not yet 已公开: what the bureau chases before the deadline.
+        case unpublished
+        /// What awaits the caller's review now: 已上报 below a 主管部门 for its reviewer; 主管部门已审核, or
+        /// 已上报 directly under the 财政局, for 财政.
+        case awaiting
+    }
+}
+
+extension Reports {
+    func ensureReport(_ db: any SQLDatabase, year: Int, org: String, kind: ReportKind = .finalAccounts) async throws {
+        try await db.raw("""
+            INSERT INTO reports (id, year, kind, org, state, revision, updated_at)
+            VALUES (\(bind: Cycle.reportID(year, org, kind)), \(bind: year), \(bind: kind.rawValue), \(bind: org), \(bind: ReportState.drafting.rawValue), 0,
+                    \(bind: Clock.stamp()))
+            ON CONFLICT (id) DO NOTHING
+            """).run()
+    }
 
     // MARK: - Reading a report
 
@@ -235,8 +313,8 @@ extension Cycle {
 
     func reportView(_ db: any SQLDatabase, _ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts) async throws -> ReportView {
         let org = try await visibleOrg(db, caller, code)
-        let task = try await task(db, year, kind)
-        let id = Self.reportID(year, code, kind)
+        let task = try await schedule.task(db, year, kind)
+        let id = Cycle.reportID(year, code, kind)
         let row = try await db.raw("""
             SELECT r.state, r.revision, r.current_version, r.errors, r.warnings, r.unexplained, r.first_error, r.updated_at, r.published_at,
               r.return_reason, r.confirmed_revision, r.confirmed_at, COALESCE(u.name, r.confirmed_by) AS confirmed_name
@@ -246,9 +324,9 @@ extension Cycle {
             SELECT \(VersionRecord.columns()) FROM versions WHERE report = \(bind: id) ORDER BY number DESC LIMIT 50
             """).all().map { try VersionRecord($0).view(current: self.catalogueVersion) }
         let history = try await db.raw("""
-            SELECT id, at, actor, ip, action, org, target, before, after, detail FROM audit_log
+            SELECT \(Cycle.AuditEntry.columns()) FROM audit_log
             WHERE target = \(bind: "report:" + id) ORDER BY id DESC LIMIT 100
-            """).all().map(Self.auditEntry)
+            """).all().map { try Cycle.AuditEntry($0) }
         let state = ReportState(rawValue: try row?.decode(column: "state", as: String.self) ?? "") ?? .drafting
         let current = try row?.decode(column: "current_version", as: Int.self) ?? 0
         var view = ReportView(
@@ -260,7 +338,7 @@ extension Cycle {
             updatedAt: try row?.decode(column: "updated_at", as: String.self) ?? "",
             publishedAt: try row?.decode(column: "published_at", as: String?.self),
             returnReason: try row?.decode(column: "return_reason", as: String?.self),
-            deadline: task.deadline, daysLeft: Self.daysLeft(task.deadline), submitBlockers: [],
+            deadline: task.deadline, daysLeft: Cycle.daysLeft(task.deadline), submitBlockers: [],
             publicPath: state == .published ? kind.publicPath(year, code) : nil, versions: versions, history: history)
         view.kind = kind
         view.signoff = task.signoff
@@ -271,7 +349,7 @@ extension Cycle {
         }
         view.submitBlockers = try await submitBlockers(db, view)
         let context = try await operationContext(db, caller, view)
-        view.actions = Self.allowedOperations(context)
+        view.actions = Cycle.allowedOperations(context)
         return view
     }
 
@@ -291,7 +369,7 @@ extension Cycle {
                          paging: Paging) async throws -> Page<VersionView> {
         try await backend.read { db in
             _ = try await self.visibleOrg(db, caller, code)
-            let id = Self.reportID(year, code, kind)
+            let id = Cycle.reportID(year, code, kind)
             let total = try await db.raw("SELECT COUNT(*) AS n FROM versions WHERE report = \(bind: id)").first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await db.raw("""
                 SELECT \(VersionRecord.columns()) FROM versions WHERE report = \(bind: id) ORDER BY number DESC LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
@@ -329,17 +407,6 @@ extension Cycle {
         return blockers
     }
 
-    /// Everything the report page shows, read in one transaction (one snapshot): the report, the
-    /// version shown (the current one when `version` is nil) with its findings, and its dataset.
-    public struct PageData: Sendable {
-        public var view: ReportView
-        public var shown: (version: VersionView, findings: [StoredFinding], dataset: Disclosure)?
-        /// 批注 by finding key.
-        public var remarks: [String: [Remark]] = [:]
-        /// The same year's published budget of this unit (batch-audited), item by item against the shown version's 年初预算.
-        public var budget: BudgetComparison?
-    }
-
     /// Scores and Part 3 written with the store's catalogue (for the review on the report page).
     public func reviewParts(_ dataset: Disclosure) async throws -> (scheme: ScoringScheme?, scores: [ScoredForm], narrative: [GeneratedSection]) {
         let catalog = catalog
@@ -349,7 +416,7 @@ extension Cycle {
     /// The same for a stored version: written once and kept (a version never changes), so a page shown again
     /// does not write Part 3 again.
     public func reviewParts(_ dataset: Disclosure, year: Int, org code: String, version: Int) async throws -> ReviewParts {
-        let key = "\(Self.reportID(year, code))#\(version)"
+        let key = "\(Cycle.reportID(year, code))#\(version)"
         if let kept = await partsCache.get(key) { return kept }
         let parts = try await reviewParts(dataset)
         let value = ReviewParts(scheme: parts.scheme, scores: parts.scores, narrative: parts.narrative)
@@ -357,14 +424,14 @@ extension Cycle {
         return value
     }
 
-    public func reportPage(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> PageData {
+    public func reportPage(_ caller: Caller, year: Int, org code: String, version: Int?) async throws -> Cycle.PageData {
         try await backend.read { db in
             let view = try await self.reportView(db, caller, year: year, org: code)
-            let remarks = try await self.remarks(db, report: Self.reportID(year, code))
-            guard view.currentVersion != nil else { return PageData(view: view, remarks: remarks) }
+            let remarks = try await self.remarks(db, report: Cycle.reportID(year, code))
+            guard view.currentVersion != nil else { return Cycle.PageData(view: view, remarks: remarks) }
             let (shown, findings) = try await self.storedFindings(db, year: year, org: code, version: version, committed: true)
             // A version's dataset never changes: decoded once (from committed data, outside any batch) and kept.
-            let id = Self.reportID(year, code)
+            let id = Cycle.reportID(year, code)
             let dataset: Disclosure
             if BatchTransaction.current == nil, let kept = self.datasetCache.get(id, shown.number) { dataset = kept } else {
                 guard let read = try await self.storedDataset(db, year: year, org: code, version: shown.number) else {
@@ -373,8 +440,8 @@ extension Cycle {
                 dataset = read
                 if BatchTransaction.current == nil { self.datasetCache.put(id, shown.number, read) }
             }
-            let budget = try await self.budgetComparison(db, year: year, org: code, disclosure: dataset)
-            return PageData(view: view, shown: (shown, findings, dataset), remarks: remarks, budget: budget)
+            let budget = try await self.budgets.budgetComparison(db, year: year, org: code, disclosure: dataset)
+            return Cycle.PageData(view: view, shown: (shown, findings, dataset), remarks: remarks, budget: budget)
         }
     }
 
@@ -391,7 +458,7 @@ extension Cycle {
     /// the next reader — a version inserted by a transaction that may still roll back is never kept.
     func storedFindings(_ db: any SQLDatabase, year: Int, org code: String, kind: ReportKind = .finalAccounts,
                         version: Int?, committed: Bool = false) async throws -> (VersionView, [StoredFinding]) {
-        let id = Self.reportID(year, code, kind)
+        let id = Cycle.reportID(year, code, kind)
         guard let row = try await db.raw("""
             SELECT \(VersionRecord.columns("v")) FROM versions v JOIN reports r ON r.id = v.report
             WHERE r.id = \(bind: id) AND v.number = COALESCE(CAST(\(bind: version) AS INTEGER), r.current_version)
@@ -457,7 +524,7 @@ extension Cycle {
     /// The same, with the printing given (tests count how often it runs).
     public func versionPDF(_ caller: Caller, year: Int, org code: String, version: Int?,
                            make: @escaping @Sendable (Disclosure, Bool) async throws -> Data) async throws -> Data {
-        let id = Self.reportID(year, code)
+        let id = Cycle.reportID(year, code)
         let (view, dataset) = try await backend.read { db -> (ReportView, Disclosure?) in
             (try await self.reportView(db, caller, year: year, org: code), try await self.storedDataset(db, year: year, org: code, version: version))
         }
@@ -490,7 +557,7 @@ extension Cycle {
     }
 
     func storedDataset(_ db: any SQLDatabase, year: Int, org code: String, version: Int?) async throws -> Disclosure? {
-        try await storedDataset(db, report: Self.reportID(year, code), version: version)
+        try await storedDataset(db, report: Cycle.reportID(year, code), version: version)
     }
 
     /// The dataset of a version of report `id` (the current one when `version` is nil), decoded as the engine's
@@ -520,22 +587,22 @@ extension Cycle {
     /// cannot be read.
     public func upload(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts, filename: String,
                        bytes: Data) async throws -> UploadResult {
-        if kind == .budget { return try await uploadBudget(caller, year: year, org: code, filename: filename, bytes: bytes) }
+        if kind == .budget { return try await budgets.uploadBudget(caller, year: year, org: code, filename: filename, bytes: bytes) }
         try require(caller, .prepare, "上传报表")
-        try TextInput.check(filename, "文件名“\(Self.cleanFilename(filename))”")
+        try TextInput.check(filename, "文件名“\(Cycle.cleanFilename(filename))”")
         // Only a ledger (text) is merged onto the current version; a workbook or a dataset (ZIP) replaces it.
         let mergesOntoCurrent = !bytes.starts(with: [0x50, 0x4B, 0x03, 0x04])
-        let (org, task, baseText, previous) = try await backend.read { db -> (Org, Task, String?, Disclosure?) in
+        let (org, task, baseText, previous) = try await backend.read { db -> (Org, Cycle.Task, String?, Disclosure?) in
             let org = try await self.visibleOrg(db, caller, code)
-            let task = try await self.task(db, year)
-            return (org, task, mergesOntoCurrent ? try await self.storedDatasetText(db, report: Self.reportID(year, code), version: nil) : nil,
+            let task = try await self.schedule.task(db, year)
+            return (org, task, mergesOntoCurrent ? try await self.storedDatasetText(db, report: Cycle.reportID(year, code), version: nil) : nil,
                     try await self.previousYear(db, year: year, org: code))
         }
         guard org.kind == .unit else {
             throw StoreError.conflict("“\(org.name)”是\(org.kind.rawValue)：它的报表是下属单位的汇总，请用“汇总”生成，不能上传。")
         }
         let limits = settings.limits, catalog = catalog, rules = rules
-        let safeName = Self.cleanFilename(filename)
+        let safeName = Cycle.cleanFilename(filename)
         let (kind, disclosure, findings) = try await timed(.check) { try await offload { () throws -> (UploadKind, Disclosure, [Finding]) in
             let base = { () throws -> Disclosure? in try baseText.map { try JSONDecoder().decode(Disclosure.self, from: Data($0.utf8)) } }
             let (kind, disclosure) = try Uploads.read(bytes, filename: safeName, base: base, limits: limits, catalog: catalog, rules: rules,
@@ -548,7 +615,7 @@ extension Cycle {
         }
         // A file naming another unit is refused: nothing of one unit is stored as another's.
         let named = disclosure.unit.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !named.isEmpty, Self.sameName(named, org.name) == false {
+        if !named.isEmpty, Cycle.sameName(named, org.name) == false {
             throw StoreError.invalid("“\(safeName)”是“\(named.prefix(80))”的报表，而这是“\(org.name)”（\(org.code)）的报表：不能存为本单位的版本，未保存。")
         }
         _ = task
@@ -558,7 +625,7 @@ extension Cycle {
 
     /// Checks the current version again under the rule catalogue in force, as a new version.
     public func recheck(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts) async throws -> UploadResult {
-        if kind == .budget { return try await recheckBudget(caller, year: year, org: code) }
+        if kind == .budget { return try await budgets.recheckBudget(caller, year: year, org: code) }
         try require(caller, .prepare, "重新检查报表")
         let (org, base, previous) = try await backend.read { db -> (Org, Disclosure?, Disclosure?) in
             (try await self.visibleOrg(db, caller, code), try await self.storedDataset(db, year: year, org: code, version: nil),
@@ -570,20 +637,6 @@ extension Cycle {
         let content = Data(Cycle.compact(base).utf8)
         return try await storeVersion(caller, org: org, year: year, kind: .recheck, filename: "重新检查", content: content,
                                       disclosure: base, findings: findings)
-    }
-
-    /// Whether two unit names are the same name: spaces, width (（ and () and case left aside.
-    static func sameName(_ a: String, _ b: String) -> Bool {
-        func normal(_ text: String) -> String {
-            text.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace }.lowercased()
-        }
-        return normal(a) == normal(b)
-    }
-
-    static func cleanFilename(_ name: String) -> String {
-        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let cleaned = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(120).map(Character.init))
-        return cleaned.isEmpty ? "上传的文件" : cleaned
     }
 
     func storeVersion(_ caller: Caller, org: Org, year: Int, kind: UploadKind, filename: String, content: Data,
@@ -613,7 +666,7 @@ extension Cycle {
         let findingsJSON = Cycle.compact(stored)
         let errors = findings.count(.error), warnings = findings.count(.warning), infos = findings.count(.info)
         let first = stored.first { $0.severity == .error }.map { "\($0.place)：\($0.message)" }
-        let id = Self.reportID(year, org.code, reportKind)
+        let id = Cycle.reportID(year, org.code, reportKind)
         let catalogue = catalogueVersion
         let now = Clock.stamp()
         return try await backend.write { db -> Int in
@@ -659,14 +712,9 @@ extension Cycle {
             let saved = try await explain(caller, year: year, org: code, kind: kind, version: version, [(key, text)])
             guard let finding = saved.first else { throw StoreError.notFound("第 \(version) 版没有编号为“\(key)”的问题。") }
             return finding
-        } catch let refused as ExplanationsRefused {
+        } catch let refused as Cycle.ExplanationsRefused {
             throw refused.problems.first?.error ?? StoreError.invalid("说明未保存。")
         }
-    }
-
-    /// Why some explanations of a batch were refused (each by its finding's key); nothing was saved.
-    public struct ExplanationsRefused: Error, Sendable {
-        public var problems: [(key: String, error: StoreError)]
     }
 
     /// Writes the explanations of several warnings of a version together, in one transaction: all
@@ -688,9 +736,9 @@ extension Cycle {
                 problems.append((key, error))
             }
         }
-        if !problems.isEmpty { throw ExplanationsRefused(problems: problems) }
+        if !problems.isEmpty { throw Cycle.ExplanationsRefused(problems: problems) }
         guard !wanted.isEmpty else { return [] }
-        let id = Self.reportID(year, code, kind)
+        let id = Cycle.reportID(year, code, kind)
         let entries = wanted
         return try await backend.write { db in
             var problems: [(key: String, error: StoreError)] = []
@@ -755,7 +803,7 @@ extension Cycle {
                 written.append(finding)
             }
             // Refused ones roll the whole transaction back: all or nothing.
-            if !problems.isEmpty { throw ExplanationsRefused(problems: problems) }
+            if !problems.isEmpty { throw Cycle.ExplanationsRefused(problems: problems) }
             try await self.refreshUnexplained(db, id: id)
             return written
         }
@@ -805,10 +853,10 @@ extension Cycle {
     /// Any later change (a version, an explanation) raises the revision and needs a new confirmation.
     public func confirm(_ caller: Caller, year: Int, org code: String, kind: ReportKind = .finalAccounts,
                         revision expected: Int?) async throws -> ReportView {
-        let id = Self.reportID(year, code, kind)
+        let id = Cycle.reportID(year, code, kind)
         try await backend.write { db in
             let view = try await self.reportView(db, caller, year: year, org: code, kind: kind)
-            if let refused = Self.refusal(.confirm, try await self.operationContext(db, caller, view)) { throw refused }
+            if let refused = Cycle.refusal(.confirm, try await self.operationContext(db, caller, view)) { throw refused }
             if let expected, expected != view.revision {
                 throw StoreError.conflict("报表已被他人修改（您看到的是第 \(expected) 次修改，现为第 \(view.revision) 次），请刷新后再确认。")
             }
@@ -843,7 +891,7 @@ extension Cycle {
         if request.action == .return, reason == nil, context.callerKind.map({ $0.roles.contains(context.role) || context.role == .admin }) == true {
             throw StoreError.invalid("退回必须填写理由。")
         }
-        if let refused = Self.refusal(ReportOperation(request.action), context) { throw refused }
+        if let refused = Cycle.refusal(ReportOperation(request.action), context) { throw refused }
         let target: ReportState
         switch request.action {
         case .submit:
@@ -861,8 +909,8 @@ extension Cycle {
         if let expected = request.revision, expected != view.revision {
             throw StoreError.conflict("报表已被他人修改（您看到的是第 \(expected) 次修改，现为第 \(view.revision) 次），请刷新后再操作。")
         }
-        let files: [String: Data] = target == .published ? try await publicationFiles(view) : [:]
-        let id = Self.reportID(year, code, kind)
+        let files: [String: Data] = target == .published ? try await publishing.publicationFiles(view) : [:]
+        let id = Cycle.reportID(year, code, kind)
         let document = "\(year) 年度\(kind.documentName)"
         let from = view.state, revision = view.revision
         let now = Clock.stamp()
@@ -879,7 +927,7 @@ extension Cycle {
             for (path, data) in files.sorted(by: { $0.key < $1.key }) {
                 try await db.raw("""
                     INSERT INTO publications (report, path, content, content_type, version, published_at)
-                    VALUES (\(bind: id), \(bind: path), \(bind: data), \(bind: Self.contentType(path)), \(bind: view.currentVersion ?? 0), \(bind: now))
+                    VALUES (\(bind: id), \(bind: path), \(bind: data), \(bind: Cycle.contentType(path)), \(bind: view.currentVersion ?? 0), \(bind: now))
                     """).run()
             }
             try await self.log(db, caller, action: request.action.rawValue, org: view.org, target: "report:\(id)",
@@ -889,10 +937,10 @@ extension Cycle {
             let who = "\(caller.user.name)（\(caller.user.role.chineseName)）"
             switch request.action {
             case .return:
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "return", title: "\(document)被退回",
+                try await self.messages.notify(db, org: code, roles: [.filler, .head], kind: "return", title: "\(document)被退回",
                                       body: "\(who)退回了报表，理由：\(detail ?? "")", link: link)
             case .approve:
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "approve", title: "\(document)\(target.rawValue)",
+                try await self.messages.notify(db, org: code, roles: [.filler, .head], kind: "approve", title: "\(document)\(target.rawValue)",
                                       body: "\(who)审核通过了报表。", link: link)
                 if target == .financeApproved, let version = view.currentVersion {
                     // The public package is made now, beside the server, so that 公开 does not wait for it.
@@ -902,13 +950,13 @@ extension Cycle {
                         VALUES (\(bind: id), \(bind: year), \(bind: kind.rawValue), \(bind: code), \(bind: version))
                         """).run()
                 }
-                if target == .departmentApproved, let bureau = try await self.bureauOf(db, view.org) {
-                    try await self.notify(db, org: bureau, roles: [.finance], kind: "awaiting", title: "待审核：\(view.org.name)",
+                if target == .departmentApproved, let bureau = try await self.messages.bureauOf(db, view.org) {
+                    try await self.messages.notify(db, org: bureau, roles: [.finance], kind: "awaiting", title: "待审核：\(view.org.name)",
                                           body: "\(view.org.name)的\(document)已经主管部门审核，等待财政审核。", link: link)
                 }
             case .publish:
                 try await db.raw("DELETE FROM prepared WHERE report = \(bind: id)").run()
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "publish", title: "\(document)已公开",
+                try await self.messages.notify(db, org: code, roles: [.filler, .head], kind: "publish", title: "\(document)已公开",
                                       body: "已公开：\(kind.publicPath(year, code))", link: kind.publicPath(year, code))
                 // Published again after a 撤回: an 更正, dated, with the reason the public was given.
                 if let withdrawn = try await db.raw("""
@@ -925,11 +973,11 @@ extension Cycle {
                     INSERT INTO corrections (report, at, kind, reason, actor) VALUES (\(bind: id), \(bind: now), 'withdraw', \(bind: detail ?? ""),
                     \(bind: caller.user.login))
                     """).run()
-                try await self.notify(db, org: code, roles: [.filler, .head], kind: "withdraw", title: "\(document)已撤回",
+                try await self.messages.notify(db, org: code, roles: [.filler, .head], kind: "withdraw", title: "\(document)已撤回",
                                       body: "\(who)撤回了已公开的报表，理由：\(detail ?? "")。请更正后重新上报；再次公开时公开页面写明更正。", link: link)
             case .submit:
                 if let parent = view.org.parent {
-                    try await self.notify(db, org: parent, roles: [.reviewer, .finance], kind: "awaiting", title: "待审核：\(view.org.name)",
+                    try await self.messages.notify(db, org: parent, roles: [.reviewer, .finance], kind: "awaiting", title: "待审核：\(view.org.name)",
                                           body: "\(view.org.name)上报了\(document)。", link: link)
                 }
             }
@@ -937,200 +985,13 @@ extension Cycle {
         return try await report(caller, year: year, org: code, kind: kind)
     }
 
-    static func contentType(_ path: String) -> String {
-        switch (path as NSString).pathExtension.lowercased() {
-        case "html": "text/html; charset=utf-8"
-        case "pdf": "application/pdf"
-        case "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        case "csv": "text/csv; charset=utf-8"
-        case "json": "application/json"
-        case "svg": "image/svg+xml"
-        case "png": "image/png"
-        default: "application/octet-stream"
-        }
-    }
-
-    /// The published files of the disclosure package of the current version: as prepared when 财政 approved
-    /// it, or made now when they are not (yet) there.
-    func publicationFiles(_ view: ReportView) async throws -> [String: Data] {
-        let id = Self.reportID(view.year, view.org.code, view.kind)
-        if let version = view.currentVersion {
-            let prepared = try await backend.read { db in
-                try await db.raw("SELECT path, content FROM prepared WHERE report = \(bind: id) AND version = \(bind: version)").all().map {
-                    (try $0.decode(column: "path", as: String.self), try $0.decode(column: "content", as: Data.self))
-                }
-            }
-            if !prepared.isEmpty { return Dictionary(prepared, uniquingKeysWith: { a, _ in a }) }
-        }
-        return try await makePublicationFiles(year: view.year, org: view.org.code, kind: view.kind, version: view.currentVersion,
-                                              name: "\(view.org.code)-\(view.year)")
-    }
-
-    /// The public package of the current version, made from its dataset (the PDF printed when set so).
-    func makePublicationFiles(year: Int, org code: String, kind: ReportKind = .finalAccounts, version: Int?,
-                              name: String) async throws -> [String: Data] {
-        if kind == .budget { return try await makeBudgetPublication(year: year, org: code, version: version, name: name) }
-        let disclosure = try await backend.read { db in try await self.storedDataset(db, year: year, org: code, version: version) }
-        guard let disclosure else { throw StoreError.conflict("报表没有版本，无法公开。") }
-        let catalog = catalog, rules = rules, pdf = settings.publishPDF
-        let publication = try await timed(.publish) { try await offload {
-            do {
-                return try Publisher.build(disclosure, catalog: catalog, rules: rules, source: name, pdf: pdf)
-            } catch { throw StoreError(Problem(error)) }
-        } }
-        if let problem = publication.pdfProblem { logger.warning("report.pdf 未生成：\(problem.message)") }
-        return publication.published
-    }
-
-    /// Makes the public package of the next version 财政 approved (the worker beside the server calls it), so
-    /// that 公开 only copies it. A version approved again, or published meanwhile, is not overwritten by an
-    /// older package. Returns false when nothing waits.
-    public func prepareNextPublication() async throws -> Bool {
-        let now = Clock.epoch()
-        let claimed = try await backend.write { db -> (String, Int, ReportKind, String, Int, Int)? in
-            guard let row = try await db.raw("""
-                SELECT report FROM prepare_queue WHERE lease_until < \(bind: now) ORDER BY report LIMIT 1
-                """).first() else { return nil }
-            let report = try row.decode(column: "report", as: String.self)
-            guard let claimed = try await db.raw("""
-                UPDATE prepare_queue SET lease_until = \(bind: now + 600), attempts = attempts + 1
-                WHERE report = \(bind: report) AND lease_until < \(bind: now) RETURNING report, year, kind, org, version, attempts
-                """).first() else { return nil }
-            return (report, try claimed.decode(column: "year", as: Int.self),
-                    ReportKind(rawValue: try claimed.decode(column: "kind", as: String.self)) ?? .finalAccounts,
-                    try claimed.decode(column: "org", as: String.self),
-                    try claimed.decode(column: "version", as: Int.self), try claimed.decode(column: "attempts", as: Int.self))
-        }
-        guard let (report, year, kind, org, version, attempts) = claimed else { return false }
-        guard attempts <= 3 else {
-            // Given up: 公开 makes the package at the click, as without the worker.
-            try await backend.write { db in try await db.raw("DELETE FROM prepare_queue WHERE report = \(bind: report)").run() }
-            return true
-        }
-        let files = try await makePublicationFiles(year: year, org: org, kind: kind, version: version, name: "\(org)-\(year)")
-        try await backend.write { db in
-            guard try await db.raw("""
-                DELETE FROM prepare_queue WHERE report = \(bind: report) AND version = \(bind: version) RETURNING report
-                """).first() != nil else { return }
-            try await db.raw("DELETE FROM prepared WHERE report = \(bind: report)").run()
-            for (path, data) in files.sorted(by: { $0.key < $1.key }) {
-                try await db.raw("""
-                    INSERT INTO prepared (report, version, path, content) VALUES (\(bind: report), \(bind: version), \(bind: path), \(bind: data))
-                    """).run()
-            }
-        }
-        return true
-    }
-
-    // MARK: - Public
-
-    /// A published file, without login; nil unless the report is 已公开.
-    public func publicFile(year: Int, org code: String, kind: ReportKind = .finalAccounts, path: String) async throws -> (Data, String)? {
-        let id = Self.reportID(year, code, kind)
-        return try await backend.read { db -> (Data, String)? in
-            let corrections = try await db.raw("SELECT at, kind, reason FROM corrections WHERE report = \(bind: id) ORDER BY id").all().map {
-                (at: try $0.decode(column: "at", as: String.self), kind: try $0.decode(column: "kind", as: String.self),
-                 reason: try $0.decode(column: "reason", as: String.self))
-            }
-            guard let row = try await db.raw("""
-                SELECT p.content, p.content_type FROM publications p JOIN reports r ON r.id = p.report
-                WHERE p.report = \(bind: id) AND p.path = \(bind: path) AND r.state = \(bind: ReportState.published.rawValue)
-                """).first() else {
-                // Withdrawn and not yet published again: the page says so, and why.
-                guard path == "index.html", let last = corrections.last, last.kind == "withdraw",
-                      let org = try await self.org(db, code) else { return nil }
-                return (Data(Self.withdrawnPage(org: org, year: year, kind: kind, at: last.at, reason: last.reason).utf8), "text/html; charset=utf-8")
-            }
-            var content = try row.decode(column: "content", as: Data.self)
-            let corrected = corrections.filter { $0.kind == "correct" }
-            if path == "index.html", !corrected.isEmpty {
-                // 更正: each correction with its date and reason, under the title.
-                let list = "<section class=\"corrections\" role=\"note\"><h2>更正说明</h2><ul>" + corrected.map {
-                    "<li>\(HTMLWriter.escape(AuditWords.beijing($0.at).prefix(10).description)) 更正：\(HTMLWriter.escape($0.reason))</li>"
-                }.joined() + "</ul></section>"
-                let page = String(decoding: content, as: UTF8.self)
-                if let header = page.range(of: "</header>") {
-                    content = Data(page.replacingCharacters(in: header, with: "</header>" + list).utf8)
-                }
-            }
-            return (content, try row.decode(column: "content_type", as: String.self))
-        }
-    }
-
-    /// The public address of a withdrawn report: a page that says it was withdrawn, when and why.
-    static func withdrawnPage(org: Org, year: Int, kind: ReportKind = .finalAccounts, at: String, reason: String) -> String {
-        let name = HTMLWriter.escape(org.name)
-        return """
-            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(name) \(year) 年度\(kind.documentName)（已撤回）</title>
-            <style>body{font-family:"Noto Sans CJK SC",sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.7;color:#1f2933}</style>
-            </head><body><h1>\(name) \(year) 年度\(kind.documentName)</h1>
-            <p role="alert">本报告已于 \(HTMLWriter.escape(AuditWords.beijing(at).prefix(16).description)) 撤回，理由：\(HTMLWriter.escape(reason))</p>
-            <p>更正后将重新公开。<a href="/public/\(year)/">\(year) 年度已公开的报告</a></p></body></html>
-            """
-    }
-
-    public struct PublishedEntry: Sendable, Codable {
-        public var org: String
-        public var name: String
-        public var publishedAt: String
-        public var files: [String]
-        /// The 主管部门 the unit belongs to (nil directly under the 财政局), for the index by department.
-        public var department: String?
-    }
-
-    /// The name of the jurisdiction: the 财政局 at the root of the tree (shown on the public pages).
-    public func jurisdiction() async throws -> String? {
-        try await backend.read { db in
-            try await db.raw("SELECT name FROM orgs WHERE parent IS NULL ORDER BY code LIMIT 1").first()?.decode(column: "name", as: String.self)
-        }
-    }
-
-    /// Every unit published for `year`.
-    public func published(year: Int, kind: ReportKind = .finalAccounts, paging: Paging) async throws -> Page<PublishedEntry> {
-        try await backend.read { db in
-            let total = try await db.raw("""
-                SELECT COUNT(*) AS n FROM reports WHERE year = \(bind: year) AND kind = \(bind: kind.rawValue) AND state = \(bind: ReportState.published.rawValue)
-                """).first()?.decode(column: "n", as: Int.self) ?? 0
-            let rows = try await db.raw("""
-                SELECT r.org, o.name, r.published_at, p.name AS parent_name, p.kind AS parent_kind
-                FROM reports r JOIN orgs o ON o.code = r.org LEFT JOIN orgs p ON p.code = o.parent
-                WHERE r.year = \(bind: year) AND r.kind = \(bind: kind.rawValue) AND r.state = \(bind: ReportState.published.rawValue)
-                ORDER BY o.path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
-                """).all()
-            var items: [PublishedEntry] = []
-            for row in rows {
-                let org = try row.decode(column: "org", as: String.self)
-                let files = try await db.raw("""
-                    SELECT path FROM publications WHERE report = \(bind: Self.reportID(year, org, kind)) ORDER BY path
-                    """).all().map { try $0.decode(column: "path", as: String.self) }
-                let parentKind = try row.decode(column: "parent_kind", as: String?.self)
-                items.append(PublishedEntry(org: org, name: try row.decode(column: "name", as: String.self),
-                                            publishedAt: try row.decode(column: "published_at", as: String?.self) ?? "", files: files,
-                                            department: parentKind == OrgKind.department.rawValue ? try row.decode(column: "parent_name", as: String?.self) : nil))
-            }
-            return Page(items: items, total: total, offset: paging.offset, limit: paging.limit)
-        }
-    }
-
-    // MARK: - Inbox and progress
-
-    public enum ProblemFilter: String, Sendable, CaseIterable {
-        case errors, unexplained, clean, missing
-        /// Not yet 已公开: what the bureau chases before the deadline.
-        case unpublished
-        /// What awaits the caller's review now: 已上报 below a 主管部门 for its reviewer; 主管部门已审核, or
-        /// 已上报 directly under the 财政局, for 财政.
-        case awaiting
-    }
-
     /// The reports of every organisation below the caller's (not the caller's own), with state and
     /// problems: the reviewer's inbox.
-    public func inbox(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts, state: ReportState?, problem: ProblemFilter?,
+    public func inbox(_ caller: Caller, year: Int, kind: ReportKind = .finalAccounts, state: ReportState?, problem: Cycle.ProblemFilter?,
                       query: String?, paging: Paging) async throws -> Page<InboxItem> {
         try await backend.read { db in
-            let task = try await self.task(db, year, kind)
-            let like = Self.likePattern(query)
+            let task = try await self.schedule.task(db, year, kind)
+            let like = Cycle.likePattern(query)
             let stateText = state?.rawValue
             let problemText = problem?.rawValue
             let awaiting: SQLQueryString = switch caller.user.role {
@@ -1166,7 +1027,7 @@ extension Cycle {
                   r.first_error, r.updated_at, r.published_at \(filter)
                 ORDER BY o.path LIMIT \(bind: paging.limit) OFFSET \(bind: paging.offset)
                 """).all()
-            let days = Self.daysLeft(task.deadline)
+            let days = Cycle.daysLeft(task.deadline)
             let items = try rows.map { row in
                 let current = try row.decode(column: "current_version", as: Int?.self) ?? 0
                 return InboxItem(
@@ -1190,7 +1051,7 @@ extension Cycle {
         try await backend.read { db in
             // Counted over the caller's whole subtree: kept until something is committed.
             let token = try await self.backend.changeToken(db)
-            let task = try await self.task(db, year, kind)
+            let task = try await self.schedule.task(db, year, kind)
             struct Counted: Sendable { var byState: [String: Int]; var errors: Int; var unexplained: Int }
             let key = ["progress", caller.user.orgPath, "\(year)", kind.rawValue].joined(separator: "|")
             let counted: Counted
@@ -1214,7 +1075,7 @@ extension Cycle {
             }
             let (byState, errors, unexplained) = (counted.byState, counted.errors, counted.unexplained)
             let total = byState.values.reduce(0, +)
-            return Progress(year: year, deadline: task.deadline, daysLeft: Self.daysLeft(task.deadline), total: total, byState: byState,
+            return Progress(year: year, deadline: task.deadline, daysLeft: Cycle.daysLeft(task.deadline), total: total, byState: byState,
                             withErrors: errors, unexplained: unexplained, published: byState[ReportState.published.rawValue] ?? 0)
         }
     }

@@ -21,14 +21,16 @@ extension Cycle {
 
     /// At most this many people in one file (each needs a bcrypt hash).
     public static let userImportLimit = 500
+}
 
-    public func importUsers(_ caller: Caller, bytes: Data, filename: String) async throws -> UserImportResult {
+extension People {
+    public func importUsers(_ caller: Caller, bytes: Data, filename: String) async throws -> Cycle.UserImportResult {
         try require(caller, .administer, "导入用户")
         let rows = try OrgSheet.rows(bytes, filename: filename, header: ["登录名"], expected: "登录名,姓名,角色,单位编码,电子邮箱")
-        guard rows.count <= Self.userImportLimit else {
-            throw StoreError.invalid("“\(filename)”有 \(rows.count) 行，一次最多导入 \(Self.userImportLimit) 人；请分成几个文件。")
+        guard rows.count <= Cycle.userImportLimit else {
+            throw StoreError.invalid("“\(filename)”有 \(rows.count) 行，一次最多导入 \(Cycle.userImportLimit) 人；请分成几个文件。")
         }
-        var problems: [RowProblem] = []
+        var problems: [Cycle.RowProblem] = []
         var incoming: [(line: Int, login: String, name: String, role: Role, org: String, email: String)] = []
         var seen: [String: Int] = [:]
         let (orgs, logins): ([String: Org], Set<String>) = try await backend.read { db in
@@ -43,24 +45,24 @@ extension Cycle {
         for (line, cells) in rows {
             let cell = { (index: Int) in index < cells.count ? cells[index].trimmingCharacters(in: .whitespaces) : "" }
             let login = cell(0), name = cell(1), roleText = cell(2), code = cell(3), email = cell(4)
-            guard Self.isCode(login) else {
-                problems.append(RowProblem(line: line, value: login, reason: "登录名应为 1–40 位字母、数字或 . _ -")); continue
+            guard Cycle.isCode(login) else {
+                problems.append(Cycle.RowProblem(line: line, value: login, reason: "登录名应为 1–40 位字母、数字或 . _ -")); continue
             }
-            if let first = seen[login] { problems.append(RowProblem(line: line, value: login, reason: "登录名与第 \(first) 行重复")); continue }
+            if let first = seen[login] { problems.append(Cycle.RowProblem(line: line, value: login, reason: "登录名与第 \(first) 行重复")); continue }
             seen[login] = line
-            if logins.contains(login) { problems.append(RowProblem(line: line, value: login, reason: "登录名已被使用")); continue }
-            if name.isEmpty || name.count > 100 { problems.append(RowProblem(line: line, value: name, reason: "姓名不能为空，且不超过 100 字")); continue }
-            if let problem = TextInput.problem(name, "姓名") { problems.append(RowProblem(line: line, value: "", reason: problem)); continue }
+            if logins.contains(login) { problems.append(Cycle.RowProblem(line: line, value: login, reason: "登录名已被使用")); continue }
+            if name.isEmpty || name.count > 100 { problems.append(Cycle.RowProblem(line: line, value: name, reason: "姓名不能为空，且不超过 100 字")); continue }
+            if let problem = TextInput.problem(name, "姓名") { problems.append(Cycle.RowProblem(line: line, value: "", reason: problem)); continue }
             guard let role = Role(rawValue: roleText) ?? Role.allCases.first(where: { $0.chineseName == roleText }) else {
-                problems.append(RowProblem(line: line, value: roleText,
+                problems.append(Cycle.RowProblem(line: line, value: roleText,
                                            reason: "角色应为 " + Role.allCases.map(\.chineseName).joined(separator: "、"))); continue
             }
             guard let org = orgs[code], caller.sees(org.path) else {
-                problems.append(RowProblem(line: line, value: code, reason: "单位编码不在系统中或不在您的管辖范围内")); continue
+                problems.append(Cycle.RowProblem(line: line, value: code, reason: "单位编码不在系统中或不在您的管辖范围内")); continue
             }
-            if let refusal = Self.grant(caller, role: role, at: org) { problems.append(RowProblem(line: line, value: roleText, reason: refusal.detail)); continue }
-            do { try Self.checkEmail(email) } catch let error as StoreError {
-                problems.append(RowProblem(line: line, value: email, reason: error.detail)); continue
+            if let refusal = Cycle.grant(caller, role: role, at: org) { problems.append(Cycle.RowProblem(line: line, value: roleText, reason: refusal.detail)); continue }
+            do { try Cycle.checkEmail(email) } catch let error as StoreError {
+                problems.append(Cycle.RowProblem(line: line, value: email, reason: error.detail)); continue
             }
             incoming.append((line, login, name, role, code, email))
         }
@@ -70,18 +72,18 @@ extension Cycle {
         let cost = settings.bcryptCost
         var prepared: [(row: (line: Int, login: String, name: String, role: Role, org: String, email: String), password: String, hash: String)] = []
         for row in incoming {
-            var secret = Self.randomHex(6)
-            while (try? Passwords.check(secret, login: row.login)) == nil { secret = Self.randomHex(6) }
+            var secret = Cycle.randomHex(6)
+            while (try? Passwords.check(secret, login: row.login)) == nil { secret = Cycle.randomHex(6) }
             let password = secret
             prepared.append((row, password, try await offload { Bcrypt.hash(password, cost: cost) }))
         }
         let ready = prepared
         return try await backend.write { db in
-            var created: [CreatedUser] = []
+            var created: [Cycle.CreatedUser] = []
             for (row, password, hash) in ready {
                 // Checked again in the writing transaction: a person or an organisation may have changed meanwhile.
                 let org = try await self.visibleOrg(db, caller, row.org)
-                if let refusal = Self.grant(caller, role: row.role, at: org) { throw refusal }
+                if let refusal = Cycle.grant(caller, role: row.role, at: org) { throw refusal }
                 if try await db.raw("SELECT login FROM users WHERE login = \(bind: row.login)").first() != nil {
                     throw StoreError.conflict("登录名“\(row.login)”已被使用（第 \(row.line) 行），全部未导入。")
                 }
@@ -92,9 +94,9 @@ extension Cycle {
                     """).run()
                 try await self.log(db, caller, action: "user-created", org: org, target: "user:\(row.login)",
                                    after: "\(row.name)｜\(row.role.chineseName)｜\(org.code)", detail: "导入（\(filename)）")
-                created.append(CreatedUser(login: row.login, name: row.name, role: row.role, org: org.code, password: password))
+                created.append(Cycle.CreatedUser(login: row.login, name: row.name, role: row.role, org: org.code, password: password))
             }
-            return UserImportResult(created: created)
+            return Cycle.UserImportResult(created: created)
         }
     }
 }

@@ -17,7 +17,7 @@ extension Pages {
                           typed: ReportPage.Typed = .init()) async throws -> String {
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
         let chosen = request.uri.queryParameters["version"].flatMap { Int(String($0)) }
-        let data = try await cycle.budgetPage(caller, year: year, org: code, version: chosen)
+        let data = try await cycle.budgets.budgetPage(caller, year: year, org: code, version: chosen)
         let view = data.view
         let base = ReportKind.budget.appPath(year, Self.query(code))
         let actions = Self.actions(view, base: base)
@@ -64,14 +64,14 @@ extension Pages {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
         let version = request.uri.queryParameters["version"].flatMap { Int(String($0)) }
-        return Self.html(try await cycle.budgetHTML(caller, year: year, org: code, version: version))
+        return Self.html(try await cycle.budgets.budgetHTML(caller, year: year, org: code, version: version))
     }
 
     func budgetPDF(_ request: Request, _ context: AppContext) async throws -> Response {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
         let version = request.uri.queryParameters["version"].flatMap { Int(String($0)) }
-        let data = try await cycle.budgetPDF(caller, year: year, org: code, version: version)
+        let data = try await cycle.budgets.budgetPDF(caller, year: year, org: code, version: version)
         return Self.download(data, type: "application/pdf", name: "\(code)-\(year)-预算.pdf")
     }
 
@@ -79,7 +79,7 @@ extension Pages {
     func budgetBlank(_ request: Request, _ context: AppContext) async throws -> Response {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
-        let (data, name) = try await cycle.blankBudget(caller, year: year, org: code)
+        let (data, name) = try await cycle.budgets.blankBudget(caller, year: year, org: code)
         return Self.download(data, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name: name)
     }
 
@@ -88,7 +88,7 @@ extension Pages {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
         let version = request.uri.queryParameters["version"].flatMap { Int(String($0)) }
-        let data = try await cycle.budgetWorkbook(caller, year: year, org: code, version: version)
+        let data = try await cycle.budgets.budgetWorkbook(caller, year: year, org: code, version: version)
         return Self.download(data, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                              name: "\(code)-\(year)-预算-\(version.map { "v\($0)" } ?? "current").xlsx")
     }

@@ -50,7 +50,7 @@ extension Pages {
                                   long: DatasetFacts.kind(of: row.key) == .text && (value.count > 30 || row.key.hasPrefix("职能") || row.key.hasPrefix("原因")),
                                   factProblem: problemAt[row.key])
         }
-        let parts = try await cycle.reviewParts(draft.dataset)
+        let parts = try await cycle.reports.reviewParts(draft.dataset)
         let model = FactsPage(
             csrf: context.csrf ?? "", base: base, orgName: draft.dataset.unit, year: year, revision: draft.revision,
             status: draft.revision == 0 ? "尚未保存草稿。" : "草稿第 \(draft.revision) 次保存（\(draft.updatedBy ?? "")，\(Views.date(draft.updatedAt, time: true))）。",
@@ -113,7 +113,7 @@ extension Pages {
     func performancePage(_ context: AppContext, _ caller: Caller, year: Int, code: String, draft: Draft, index: Int?,
                          typed: TypedForm? = nil, problem: String? = nil) async throws -> String {
         let base = "/app/reports/\(year)/\(Self.query(code))"
-        let findings = try await cycle.checkDraft(caller, year: year, org: code, draft)
+        let findings = try await cycle.drafts.checkDraft(caller, year: year, org: code, draft)
         let forms = draft.dataset.performance
         let index = index.flatMap { $0 <= forms.projects.count ? $0 : nil }
         let isDepartment = index == 0
@@ -225,15 +225,15 @@ extension Pages {
     func editor(_ request: Request, _ context: AppContext) async throws -> Response {
         try await page(request, context) { caller in
             let year = try PathParameter.year(context), code = try PathParameter.org(context)
-            let view = try await cycle.report(caller, year: year, org: code)
+            let view = try await cycle.reports.report(caller, year: year, org: code)
             guard caller.user.role.may(.prepare) else { throw StoreError.forbidden("“\(caller.user.role.chineseName)”角色不能填写报表。") }
             guard view.actions.contains(.upload) else {
                 throw StoreError.conflict("报表当前状态为“\(view.state.rawValue)”：只有“填报中”的单位报表可以在网页中填写（被退回后即可）。")
             }
-            let draft = try await cycle.draft(caller, year: year, org: code)
+            let draft = try await cycle.drafts.draft(caller, year: year, org: code)
             if request.uri.queryParameters["table"] == "0" {
                 return try await factsPage(context, caller, year: year, code: code, draft: draft,
-                                           findings: try await cycle.checkDraft(caller, year: year, org: code, draft))
+                                           findings: try await cycle.drafts.checkDraft(caller, year: year, org: code, draft))
             }
             if request.uri.queryParameters["table"] == "\(Self.performanceTable)" {
                 return try await performancePage(context, caller, year: year, code: code, draft: draft, index: Self.formIndex(request))
@@ -245,7 +245,7 @@ extension Pages {
     func editorPage(_ context: AppContext, _ caller: Caller, year: Int, code: String, table id: TableID, draft: Draft,
                     typed: [String: String] = [:], problems: [CellProblem] = [], addValue: String = "") async throws -> String {
         let base = "/app/reports/\(year)/\(Self.query(code))"
-        let findings = try await cycle.checkDraft(caller, year: year, org: code, draft)
+        let findings = try await cycle.drafts.checkDraft(caller, year: year, org: code, draft)
         let dataset = draft.dataset
         let computed = Set(draft.computed)
         var marks: [String: StoredFinding] = [:]
@@ -326,14 +326,14 @@ extension Pages {
                 let remove = form["action"] == "remove"
                 let draft: Draft
                 do {
-                    draft = try await cycle.saveForm(caller, year: year, org: code, revision: revision, index: index, form: remove ? nil : typed, remove: remove)
+                    draft = try await cycle.drafts.saveForm(caller, year: year, org: code, revision: revision, index: index, form: remove ? nil : typed, remove: remove)
                 } catch let error as StoreError where error.reason == .invalid {
-                    let current = try await cycle.draft(caller, year: year, org: code)
+                    let current = try await cycle.drafts.draft(caller, year: year, org: code)
                     return Self.html(try await performancePage(context, caller, year: year, code: code, draft: current, index: index, typed: typed,
                                                                problem: error.detail), status: .unprocessableContent)
                 }
                 if form["action"] == "commit" {
-                    let result = try await cycle.commitDraft(caller, year: year, org: code, revision: draft.revision)
+                    let result = try await cycle.drafts.commitDraft(caller, year: year, org: code, revision: draft.revision)
                     return try await flash(context, notice: "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。",
                                            to: base)
                 }
@@ -353,14 +353,14 @@ extension Pages {
                 if !newKey.isEmpty { facts.append((newKey, newValue)) }
                 // The order of the rows is the form's: keep the page's order, not the alphabet.
                 facts = Self.ordered(facts, as: form.order)
-                let (draft, problems) = try await cycle.saveDraft(caller, year: year, org: code, revision: revision, edits: [], facts: facts)
+                let (draft, problems) = try await cycle.drafts.saveDraft(caller, year: year, org: code, revision: revision, edits: [], facts: facts)
                 if !problems.isEmpty {
                     return Self.html(try await factsPage(context, caller, year: year, code: code, draft: draft,
-                                                         findings: try await cycle.checkDraft(caller, year: year, org: code, draft),
+                                                         findings: try await cycle.drafts.checkDraft(caller, year: year, org: code, draft),
                                                          typed: typed, problems: problems), status: .unprocessableContent)
                 }
                 if form["action"] == "commit" {
-                    let result = try await cycle.commitDraft(caller, year: year, org: code, revision: draft.revision)
+                    let result = try await cycle.drafts.commitDraft(caller, year: year, org: code, revision: draft.revision)
                     return try await flash(context, notice: "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。",
                                            to: base)
                 }
@@ -377,7 +377,7 @@ extension Pages {
             let add = (form["add"] ?? "").trimmingCharacters(in: .whitespaces)
             // Several codes at once, as copied from a list: separated by spaces, commas or 、.
             let codes = add.split(whereSeparator: { $0.isWhitespace || ",，、;；".contains($0) }).map(String.init).prefix(500)
-            let (draft, problems) = try await cycle.saveDraft(caller, year: year, org: code, revision: revision, edits: edits,
+            let (draft, problems) = try await cycle.drafts.saveDraft(caller, year: year, org: code, revision: revision, edits: edits,
                                                                add: codes.map { (id.rawValue, $0) })
             if !problems.isEmpty {
                 let kept = typed.filter { name, _ in problems.contains { Self.cellName($0.edit.row, $0.edit.column) == name } }
@@ -386,7 +386,7 @@ extension Pages {
                                  status: .unprocessableContent)
             }
             if form["action"] == "commit" {
-                let result = try await cycle.commitDraft(caller, year: year, org: code, revision: draft.revision)
+                let result = try await cycle.drafts.commitDraft(caller, year: year, org: code, revision: draft.revision)
                 return try await flash(context, notice: "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。",
                                        to: base)
             }
@@ -406,9 +406,9 @@ extension Pages {
         let body = try JSONDecoder().decode(Body.self, from: Data(buffer: try await request.collectBody(upTo: 2 * 1024 * 1024)))
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
         guard let id = TableID(rawValue: body.table) else { throw StoreError.badRequest("没有表\(body.table)。") }
-        let (draft, problems) = try await cycle.saveDraft(caller, year: year, org: code, revision: body.revision,
+        let (draft, problems) = try await cycle.drafts.saveDraft(caller, year: year, org: code, revision: body.revision,
                                                            edits: body.edits.map { var edit = $0; edit.table = id.rawValue; return edit })
-        let findings = try await cycle.checkDraft(caller, year: year, org: code, draft)
+        let findings = try await cycle.drafts.checkDraft(caller, year: year, org: code, draft)
         struct CellOut: Encodable { var name: String, value: String }
         struct MarkOut: Encodable { var name: String, severity: String, title: String }
         struct ProblemOut: Encodable { var name: String, reason: String }

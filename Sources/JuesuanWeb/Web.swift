@@ -27,7 +27,7 @@ public enum JuesuanWeb {
         router.get("/login") { request, context in try pages.loginPage(request, context, problem: nil) }
         router.post("/login") { request, context in try await pages.login(request, context) }
         router.post("/logout") { request, context in try await pages.post(request, context) { _, caller in
-            if let token = context.token { try await cycle.logout(token: token, caller: caller) }
+            if let token = context.token { try await cycle.sessions.logout(token: token, caller: caller) }
             var response = Pages.redirect("/login?notice=logout")
             response.headers[.setCookie] = "\(JuesuanHTTP.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
             return response
@@ -37,7 +37,7 @@ public enum JuesuanWeb {
                          problem: context.problem, body: Views.render("password", ["csrf": context.csrf ?? ""]))
         } }
         router.post("/app/password") { request, context in try await pages.post(request, context) { form, caller in
-            try await cycle.changePassword(caller, current: form["current"] ?? "", new: form["new"] ?? "", keeping: context.token)
+            try await cycle.sessions.changePassword(caller, current: form["current"] ?? "", new: form["new"] ?? "", keeping: context.token)
             return try await pages.flash(context, notice: "密码已修改。", to: "/app/password")
         } }
         router.get("/app/reports/{year}/{org}") { request, context in try await pages.report(request, context) }
@@ -54,7 +54,7 @@ public enum JuesuanWeb {
                     guard let file = form.files.first(where: { $0.name == "file" }), !file.data.isEmpty else {
                         throw StoreError.invalid("请选择要上传的工作簿文件。")
                     }
-                    let result = try await cycle.upload(caller, year: year, org: org, kind: kind, filename: file.filename, bytes: file.data)
+                    let result = try await cycle.reports.upload(caller, year: year, org: org, kind: kind, filename: file.filename, bytes: file.data)
                     return "已保存为第 \(result.version.number) 版：错误 \(result.version.errors) 个，警告 \(result.version.warnings) 个。"
                 }
             }
@@ -62,7 +62,7 @@ public enum JuesuanWeb {
                 let kind = PathParameter.kind(request)
                 return try await pages.reportAction(request, context) { form, caller, year, org in
                     guard let key = form["finding"] else { throw StoreError.badRequest("表单不完整。") }
-                    _ = try await cycle.remark(caller, year: year, org: org, kind: kind, finding: key, text: form["text"] ?? "")
+                    _ = try await cycle.reports.remark(caller, year: year, org: org, kind: kind, finding: key, text: form["text"] ?? "")
                     return "批注已保存，单位会在消息中看到。"
                 }
             }
@@ -71,7 +71,7 @@ public enum JuesuanWeb {
                 let kind = PathParameter.kind(request)
                 return try await pages.reportAction(request, context) { form, caller, year, org in
                     guard let version = form["version"].flatMap({ Int($0) }), let key = form["finding"] else { throw StoreError.badRequest("表单不完整。") }
-                    _ = try await cycle.explain(caller, year: year, org: org, kind: kind, version: version, finding: key, text: form["text"] ?? "")
+                    _ = try await cycle.reports.explain(caller, year: year, org: org, kind: kind, version: version, finding: key, text: form["text"] ?? "")
                     return "说明已保存。"
                 }
             }
@@ -79,14 +79,14 @@ public enum JuesuanWeb {
             router.post("/app/\(segment)/{year}/{org}/recheck") { request, context in
                 let kind = PathParameter.kind(request)
                 return try await pages.reportAction(request, context) { _, caller, year, org in
-                    let result = try await cycle.recheck(caller, year: year, org: org, kind: kind)
+                    let result = try await cycle.reports.recheck(caller, year: year, org: org, kind: kind)
                     return "已按现行规则目录重新检查，成为第 \(result.version.number) 版。"
                 }
             }
             router.post("/app/\(segment)/{year}/{org}/consolidate") { request, context in
                 let kind = PathParameter.kind(request)
                 return try await pages.reportAction(request, context) { _, caller, year, org in
-                    let result = try await cycle.consolidate(caller, year: year, org: org, kind: kind)
+                    let result = try await cycle.consolidating.consolidate(caller, year: year, org: org, kind: kind)
                     return "已汇总 \(result.version.filename)，成为第 \(result.version.number) 版。"
                         + (kind == .budget ? "请下载这一版的工作簿补写部门预算的编制说明后上传。" : "")
                 }
@@ -94,7 +94,7 @@ public enum JuesuanWeb {
             router.post("/app/\(segment)/{year}/{org}/confirm") { request, context in
                 let kind = PathParameter.kind(request)
                 return try await pages.reportAction(request, context) { form, caller, year, org in
-                    _ = try await cycle.confirm(caller, year: year, org: org, kind: kind, revision: form["revision"].flatMap { Int($0) })
+                    _ = try await cycle.reports.confirm(caller, year: year, org: org, kind: kind, revision: form["revision"].flatMap { Int($0) })
                     return "已审核确认：此后如有修改（新版本或说明），须重新确认。"
                 }
             }
@@ -110,7 +110,7 @@ public enum JuesuanWeb {
         router.post("/app/inbox/remind") { request, context in try await pages.post(request, context) { form, caller in
             let year = form["year"].flatMap { Int($0) } ?? Views.defaultYear
             let kind = form["kind"].flatMap { ReportKind(rawValue: $0) } ?? .finalAccounts
-            let count = try await cycle.remind(caller, year: year, kind: kind)
+            let count = try await cycle.messages.remind(caller, year: year, kind: kind)
             return try await pages.flash(context, notice: "已向 \(count) 个尚未上报的单位发出催报消息。",
                                          to: "/app/inbox?year=\(year)&kind=\(kind.rawValue)&problem=all")
         } }
@@ -123,9 +123,9 @@ public enum JuesuanWeb {
         router.post("/app/batches") { request, context in try await pages.post(request, context) { form, caller in
             // Every file is checked before the batch is made: one bad file refuses the whole upload, nothing queued.
             let files = form.files.filter { $0.name == "files" && !$0.data.isEmpty }.map { (filename: $0.filename, bytes: $0.data) }
-            for file in files { try cycle.checkBatchFile(filename: file.filename, bytes: file.bytes) }
-            let batch = try await cycle.createBatch(caller, year: form["year"].flatMap { Int($0) } ?? Views.defaultYear, name: form["name"] ?? "")
-            let added = try await cycle.addBatchFiles(caller, batch: batch.id, files: files).count
+            for file in files { try cycle.batchAudits.checkBatchFile(filename: file.filename, bytes: file.bytes) }
+            let batch = try await cycle.batchAudits.createBatch(caller, year: form["year"].flatMap { Int($0) } ?? Views.defaultYear, name: form["name"] ?? "")
+            let added = try await cycle.batchAudits.addBatchFiles(caller, batch: batch.id, files: files).count
             return try await pages.flash(context, notice: "已建批次，\(added) 个文件排队审查。", to: "/app/batches/\(batch.id)")
         } }
         router.get("/app/batches/{id}") { request, context in try await pages.batch(request, context) }
@@ -133,21 +133,21 @@ public enum JuesuanWeb {
         router.post("/app/batches/{id}/files") { request, context in try await pages.post(request, context) { form, caller in
             let id = try PathParameter.id(context)
             let files = form.files.filter { $0.name == "files" && !$0.data.isEmpty }.map { (filename: $0.filename, bytes: $0.data) }
-            let added = try await cycle.addBatchFiles(caller, batch: id, files: files).count
+            let added = try await cycle.batchAudits.addBatchFiles(caller, batch: id, files: files).count
             return try await pages.flash(context, notice: "\(added) 个文件排队审查。", to: "/app/batches/\(id)")
         } }
         router.get("/app/admin") { request, context in try await pages.admin(request, context) }
         router.post("/app/admin/logo") { request, context in try await pages.post(request, context) { form, caller in
             if form["action"] == "remove" {
-                try await cycle.setLogo(caller, nil)
+                try await cycle.publishing.setLogo(caller, nil)
                 return try await pages.flash(context, notice: "已去掉公开页面的标志。", to: "/app/admin")
             }
             guard let file = form.files.first(where: { $0.name == "logo" }), !file.data.isEmpty else { throw StoreError.invalid("请选择标志图片。") }
-            try await cycle.setLogo(caller, file.data)
+            try await cycle.publishing.setLogo(caller, file.data)
             return try await pages.flash(context, notice: "已设置公开页面的标志。", to: "/app/admin")
         } }
         router.get("/public/logo") { _, _ in
-            guard let (data, type) = try await cycle.logo() else { throw StoreError.notFound("没有设置标志。") }
+            guard let (data, type) = try await cycle.publishing.logo() else { throw StoreError.notFound("没有设置标志。") }
             var headers = HTTPFields()
             headers[.contentType] = type
             headers[.cacheControl] = "public, max-age=300"
@@ -157,7 +157,7 @@ public enum JuesuanWeb {
         router.post("/app/admin/orgs") { request, context in try await pages.post(request, context) { form, caller in
             guard let file = form.files.first(where: { $0.name == "file" }), !file.data.isEmpty else { throw StoreError.invalid("请选择组织机构文件。") }
             do {
-                let result = try await cycle.importOrgs(caller, bytes: file.data, filename: file.filename)
+                let result = try await cycle.organisation.importOrgs(caller, bytes: file.data, filename: file.filename)
                 return try await pages.flash(context, notice: "导入完成：新增 \(result.added)，修改 \(result.changed)，未变 \(result.unchanged)。", to: "/app/admin")
             } catch let error as OrgImportError {
                 return Pages.importProblems(error, caller: caller, context: context)
@@ -166,7 +166,7 @@ public enum JuesuanWeb {
         router.post("/app/admin/users/import") { request, context in try await pages.post(request, context) { form, caller in
             guard let file = form.files.first(where: { $0.name == "file" }), !file.data.isEmpty else { throw StoreError.invalid("请选择用户文件。") }
             do {
-                let result = try await cycle.importUsers(caller, bytes: file.data, filename: file.filename)
+                let result = try await cycle.people.importUsers(caller, bytes: file.data, filename: file.filename)
                 let rows = [["登录名", "姓名", "角色", "单位编码", "一次性密码"]]
                     + result.created.map { [$0.login, $0.name, $0.role.chineseName, $0.org, $0.password] }
                 let model = Pages.ImportedUsersPage(count: result.created.count, download: Pages.csvDataURL(rows), downloadName: "导入的用户与一次性密码.csv",
@@ -184,7 +184,7 @@ public enum JuesuanWeb {
         router.get("/app/admin/orgs") { request, context in try await pages.orgTree(request, context) }
         router.post("/app/admin/orgs/{org}/name") { request, context in try await pages.post(request, context) { form, caller in
             let code = try PathParameter.org(context)
-            let org = try await cycle.renameOrg(caller, code: code, name: form["name"] ?? "")
+            let org = try await cycle.organisation.renameOrg(caller, code: code, name: form["name"] ?? "")
             let back = org.parent.map { "?under=" + Pages.query($0) } ?? ""
             return try await pages.flash(context, notice: "已把 \(org.code) 改名为“\(org.name)”。", to: "/app/admin/orgs" + back)
         } }
@@ -192,9 +192,9 @@ public enum JuesuanWeb {
             guard let role = form["role"].flatMap(Role.init(rawValue:)) else { throw StoreError.invalid("请选择角色。") }
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
             try Cycle.checkEmail(email)
-            let user = try await cycle.createUser(caller, .init(login: form["login"] ?? "", name: form["name"] ?? "", role: role,
+            let user = try await cycle.people.createUser(caller, .init(login: form["login"] ?? "", name: form["name"] ?? "", role: role,
                                                                 org: form["org"] ?? "", password: form["password"] ?? ""))
-            if !email.isEmpty { _ = try await cycle.updateUser(caller, login: user.login, .init(email: email)) }
+            if !email.isEmpty { _ = try await cycle.people.updateUser(caller, login: user.login, .init(email: email)) }
             return try await pages.flash(context, notice: "已建用户 \(user.login)。", to: "/app/admin")
         } }
         router.post("/app/admin/users/{login}/{action}") { request, context in try await pages.post(request, context) { form, caller in
@@ -203,17 +203,17 @@ public enum JuesuanWeb {
             switch action {
             case "email":
                 let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
-                _ = try await cycle.updateUser(caller, login: login, .init(email: email))
+                _ = try await cycle.people.updateUser(caller, login: login, .init(email: email))
                 return try await pages.flash(context, notice: email.isEmpty ? "已删除 \(login) 的电子邮箱。" : "已把 \(login) 的电子邮箱设为 \(email)。", to: "/app/admin")
             case "unlock":
-                _ = try await cycle.unlockUser(caller, login: login)
+                _ = try await cycle.people.unlockUser(caller, login: login)
                 return try await pages.flash(context, notice: "已解除 \(login) 的锁定。", to: "/app/admin")
             case "disable", "enable":
-                _ = try await cycle.updateUser(caller, login: login, .init(disabled: action == "disable"))
+                _ = try await cycle.people.updateUser(caller, login: login, .init(disabled: action == "disable"))
                 return try await pages.flash(context, notice: action == "disable" ? "已停用 \(login)（其会话已结束）。" : "已启用 \(login)。", to: "/app/admin")
             case "reset":
                 // The one-time password is shown here once, to this administrator, and kept nowhere.
-                let password = try await cycle.resetPassword(caller, login: login)
+                let password = try await cycle.people.resetPassword(caller, login: login)
                 return Pages.html(Views.layout(title: "已重置密码", user: caller.user, csrf: context.csrf, current: "admin",
                                                body: Views.render("reset", ["login": login, "password": password])))
             default:
@@ -222,13 +222,13 @@ public enum JuesuanWeb {
         } }
         router.post("/app/admin/tasks") { request, context in try await pages.post(request, context) { form, caller in
             let kind = form["kind"].flatMap { ReportKind(rawValue: $0) } ?? .finalAccounts
-            let task = try await cycle.setTask(caller, year: form["year"].flatMap { Int($0) } ?? 0, kind: kind,
+            let task = try await cycle.schedule.setTask(caller, year: form["year"].flatMap { Int($0) } ?? 0, kind: kind,
                                                layout: form["layout"].flatMap { $0.isEmpty ? nil : $0 }, deadline: form["deadline"] ?? "")
             return try await pages.flash(context, notice: "\(task.year) 年度\(task.kind.documentName)任务已保存。", to: "/app/admin")
         } }
         router.get("/public/{year}/") { request, context in try await pages.publicIndex(request, context) }
         // The public entry: the latest year's published reports.
-        router.get("/public/") { _, _ in Pages.redirect("/public/\(try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear)/") }
+        router.get("/public/") { _, _ in Pages.redirect("/public/\(try await cycle.schedule.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear)/") }
     }
 }
 
@@ -277,7 +277,7 @@ struct Pages: Sendable {
     /// what a page says as the system's message is always the server's own, never text from a URL.
     func flash(_ context: AppContext, notice: String? = nil, problem: String? = nil, to location: String) async throws -> Response {
         if let token = context.token, let text = notice.map({ "N" + $0 }) ?? problem.map({ "P" + $0 }) {
-            try await cycle.setFlash(token: token, text)
+            try await cycle.sessions.setFlash(token: token, text)
         }
         return Self.redirect(location)
     }
@@ -310,9 +310,9 @@ struct Pages: Sendable {
             return try await flash(context, notice: "请先修改密码：管理员为您设的一次性密码须修改后才能使用。", to: "/app/password")
         }
         do {
-            let unread = (try? await cycle.unreadCount(caller)) ?? 0
+            let unread = (try? await cycle.messages.unreadCount(caller)) ?? 0
             let page = Self.html(try await Views.$unread.withValue(unread) { try await body(caller) })
-            if context.notice != nil || context.problem != nil, let token = context.token { try await cycle.clearFlash(token: token) }
+            if context.notice != nil || context.problem != nil, let token = context.token { try await cycle.sessions.clearFlash(token: token) }
             return page
         } catch let error as StoreError {
             return Self.html(Views.layout(title: error.title, user: caller.user, csrf: context.csrf,
@@ -372,7 +372,7 @@ struct Pages: Sendable {
 
     func home(_ request: Request, _ context: AppContext) async throws -> Response {
         guard let caller = context.caller else { return Self.redirect("/login") }
-        let year = try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
+        let year = try await cycle.schedule.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
         if caller.user.role.may(.prepare) { return Self.redirect("/app/reports/\(year)/\(caller.user.org)") }
         return Self.redirect("/app/inbox?year=\(year)")
     }
@@ -389,7 +389,7 @@ struct Pages: Sendable {
         let data = Data(buffer: try await request.collectBody(upTo: 64 * 1024))
         let form = Form.parse(data, contentType: request.headers[.contentType]) ?? Form()
         do {
-            let login = try await cycle.login(login: form["login"] ?? "", password: form["password"] ?? "", ip: context.ip)
+            let login = try await cycle.sessions.login(login: form["login"] ?? "", password: form["password"] ?? "", ip: context.ip)
             var response = Self.redirect(Self.sameSitePath(form["next"]))
             let secure = context.secure
             response.headers[.setCookie] = "\(JuesuanHTTP.cookieName)=\(login.token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(cycle.settings.sessionSeconds)"
@@ -510,7 +510,7 @@ struct Pages: Sendable {
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
         let query = request.uri.queryParameters
         let chosen = query["version"].flatMap { Int(String($0)) }
-        let data = try await cycle.reportPage(caller, year: year, org: code, version: chosen)
+        let data = try await cycle.reports.reportPage(caller, year: year, org: code, version: chosen)
         let view = data.view
         let base = "/app/reports/\(year)/\(Self.query(code))"
         let actions = Self.actions(view, base: base)
@@ -538,7 +538,7 @@ struct Pages: Sendable {
                                            mayRemark: caller.user.role.may(.review) && caller.isAbove(view.org.path))
             // The whole disclosure as it will be published — Part 3 情况说明 and the forms included —
             // with the findings at their places.
-            let parts = try await cycle.reviewParts(dataset, year: year, org: code, version: version.number)
+            let parts = try await cycle.reports.reviewParts(dataset, year: year, org: code, version: version.number)
             let embedded = HTMLWriter.embeddedReview(dataset, findings: findings.map(Views.finding), scores: parts.scores,
                                                      scheme: parts.scheme, narrative: parts.narrative)
             model.rendered = embedded.body
@@ -592,7 +592,7 @@ struct Pages: Sendable {
 
     /// Links to the same organisation's report of every task (shown when there is more than one task).
     func taskLinks(code: String, year: Int, kind: ReportKind) async throws -> [ReportPage.TaskLink] {
-        let tasks = try await cycle.tasks()
+        let tasks = try await cycle.schedule.tasks()
         guard tasks.count > 1 else { return [] }
         return tasks.map { task in
             .init(href: task.kind.appPath(task.year, Self.query(code)), text: "\(task.year) 年度\(task.kind.documentName)",
@@ -614,7 +614,7 @@ struct Pages: Sendable {
             guard let action = form["action"].flatMap(Action.init(rawValue:)) else { throw StoreError.badRequest("不认识的操作。") }
             let base = kind.appPath(year, Self.query(code))
             if action != .return, action != .withdraw, form["confirmed"] != "1" {
-                let view = try await cycle.report(caller, year: year, org: code, kind: kind)
+                let view = try await cycle.reports.report(caller, year: year, org: code, kind: kind)
                 let consequence = switch action {
                 case .submit: "上报后本单位不能再修改或上传新版本，除非审核人员退回。"
                 case .approve: "审核通过后报表交下一级审核（或可公开），本级不能再退回。"
@@ -628,7 +628,7 @@ struct Pages: Sendable {
                 return Self.html(Views.layout(title: "确认\(action.chineseName)", user: caller.user, csrf: context.csrf, current: "report",
                                               body: Views.render("confirm", model)))
             }
-            let view = try await cycle.transition(caller, year: year, org: code, kind: kind,
+            let view = try await cycle.reports.transition(caller, year: year, org: code, kind: kind,
                                                   TransitionRequest(action: action, reason: form["reason"], revision: form["revision"].flatMap { Int($0) }))
             return try await flash(context, notice: "\(action.chineseName)成功：\(kind.documentName)现为“\(view.state.rawValue)”。", to: base)
         }
@@ -654,8 +654,8 @@ struct Pages: Sendable {
                 if !text.isEmpty { replies.append((key, text)) }
             }
             do {
-                let saved = try await cycle.explain(caller, year: year, org: code, kind: kind, version: version, entries)
-                for reply in replies { _ = try await cycle.remark(caller, year: year, org: code, kind: kind, finding: reply.key, text: reply.text) }
+                let saved = try await cycle.reports.explain(caller, year: year, org: code, kind: kind, version: version, entries)
+                for reply in replies { _ = try await cycle.reports.remark(caller, year: year, org: code, kind: kind, finding: reply.key, text: reply.text) }
                 var said = [saved.isEmpty ? "没有要保存的说明" : "已保存 \(saved.count) 条说明"]
                 if !replies.isEmpty { said.append("回复 \(replies.count) 条批注") }
                 return try await flash(context, notice: said.joined(separator: "，") + "。", to: kind.appPath(year, Self.query(code)) + "#findings")
@@ -685,7 +685,7 @@ struct Pages: Sendable {
 
     func compareModel(_ caller: Caller, year: Int, org: String, version: Int, against: Cycle.CompareBase) async throws -> ReportPage.Compare {
         let comparison: Cycle.Comparison
-        do { comparison = try await cycle.compare(caller, year: year, org: org, version: version, against: against) } catch let error as StoreError {
+        do { comparison = try await cycle.reports.compare(caller, year: year, org: org, version: version, against: against) } catch let error as StoreError {
             return ReportPage.Compare(heading: "比较", problem: error.detail)
         }
         var model = ReportPage.Compare(heading: "第 \(version) 版与\(comparison.base)比较")
@@ -780,7 +780,7 @@ struct Pages: Sendable {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
         let version = request.uri.queryParameters["version"].flatMap { Int(String($0)) }
-        let dataset = try await cycle.dataset(caller, year: year, org: code, version: version)
+        let dataset = try await cycle.reports.dataset(caller, year: year, org: code, version: version)
         let data = try WorkbookWriter.data(dataset)
         var headers = HTTPFields()
         headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -796,7 +796,7 @@ struct Pages: Sendable {
         let version = request.uri.queryParameters["version"].flatMap { Int(String($0)) }
         // Printed once per version and kept; a draft (anything not published) carries a watermark.
         // Printed once per version with the store's catalogue and kept; a draft carries a watermark.
-        let data = try await cycle.versionPDF(caller, year: year, org: code, version: version)
+        let data = try await cycle.reports.versionPDF(caller, year: year, org: code, version: version)
         var headers = HTTPFields()
         headers[.contentType] = "application/pdf"
         headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query("\(code)-\(year).pdf")
@@ -809,7 +809,7 @@ struct Pages: Sendable {
         let year = try PathParameter.year(context), code = try PathParameter.org(context)
         // The unit's workbook to fill offline: its rows (and last year's codes and opening balances), formulas in
         // the computed cells, the rest unlocked with a number check.
-        let data = try await cycle.fillableWorkbook(caller, year: year, org: code)
+        let data = try await cycle.drafts.fillableWorkbook(caller, year: year, org: code)
         var headers = HTTPFields()
         headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query("\(code)-\(year)-空白.xlsx")
@@ -851,7 +851,7 @@ struct Pages: Sendable {
     func inbox(_ request: Request, _ context: AppContext) async throws -> Response {
         try await page(request, context) { caller in
             let query = request.uri.queryParameters
-            let tasks = try await cycle.tasks()
+            let tasks = try await cycle.schedule.tasks()
             let kind = query["kind"].flatMap { ReportKind(rawValue: String($0)) } ?? .finalAccounts
             let latest = tasks.first(where: { $0.kind == kind })?.year ?? Views.defaultYear
             let year = query["year"].flatMap { Int(String($0)) } ?? latest
@@ -863,8 +863,8 @@ struct Pages: Sendable {
             let search = query["q"].map(String.init) ?? ""
             let offset = query["offset"].flatMap { Int(String($0)) } ?? 0
             let paging = Paging(offset: offset, limit: 50)
-            let progress = try await cycle.progress(caller, year: year, kind: kind)
-            let page = try await cycle.inbox(caller, year: year, kind: kind, state: state, problem: problem, query: search, paging: paging)
+            let progress = try await cycle.reports.progress(caller, year: year, kind: kind)
+            let page = try await cycle.reports.inbox(caller, year: year, kind: kind, state: state, problem: problem, query: search, paging: paging)
             func url(state newState: ReportState?, problem newProblem: Cycle.ProblemFilter?, offset: Int = 0) -> String {
                 var items = ["year=\(year)", "kind=\(kind.rawValue)"]
                 if let newState { items.append("state=" + Self.query(newState.rawValue)) }
@@ -875,6 +875,14 @@ struct Pages: Sendable {
             }
             let problems: [(Cycle.ProblemFilter, String)] = (reviews ? [(.awaiting, "待我审核")] : [])
                 + [(.errors, "有错误"), (.unexplained, "警告未说明"), (.clean, "无问题"), (.missing, "未上传"), (.unpublished, "未公开")]
+            let rows: [InboxPage.Row] = page.items.map { item in
+                .init(href: kind.appPath(year, Self.query(item.org)), name: item.name,
+                      kindName: item.kind == .unit || item.name.contains(item.kind.rawValue) ? nil : item.kind.rawValue,
+                      pick: reviews && problem == .awaiting ? "pick." + item.org : nil,
+                      org: item.org, state: .init(item.state), errors: item.errors, hasErrors: item.errors > 0, warnings: item.warnings,
+                      unexplained: item.unexplained, hasUnexplained: item.unexplained > 0, updated: Views.date(item.updatedAt),
+                      left: item.state == .published ? "已公开" : "\(item.daysLeft) 天")
+            }
             var model = InboxPage(
                 year: year, kind: kind.rawValue, documentName: kind.documentName, deadline: Views.date(progress.deadline), daysText: Views.daysText(progress.daysLeft), total: progress.total,
                 bars: ReportState.allCases.map { reportState in
@@ -895,14 +903,7 @@ struct Pages: Sendable {
                     .init(href: kind.appPath(year, Self.query($0.org)), name: $0.name, errors: $0.errors, firstError: $0.firstError ?? "")
                 },
                 hasTroubled: page.items.contains { $0.errors > 0 },
-                rows: page.items.map { item in
-                    .init(href: kind.appPath(year, Self.query(item.org)), name: item.name,
-                          kindName: item.kind == .unit || item.name.contains(item.kind.rawValue) ? nil : item.kind.rawValue,
-                          pick: reviews && problem == .awaiting ? "pick." + item.org : nil,
-                          org: item.org, state: .init(item.state), errors: item.errors, hasErrors: item.errors > 0, warnings: item.warnings,
-                          unexplained: item.unexplained, hasUnexplained: item.unexplained > 0, updated: Views.date(item.updatedAt),
-                          left: item.state == .published ? "已公开" : "\(item.daysLeft) 天")
-                },
+                rows: rows,
                 pager: Views.pager(total: page.total, offset: paging.offset, limit: paging.limit) { url(state: state, problem: problem, offset: $0) },
                 csrf: context.csrf ?? "", selectable: reviews && problem == .awaiting && !page.items.isEmpty, mayRemind: reviews,
                 exportHref: url(state: state, problem: problem).replacingOccurrences(of: "/app/inbox?", with: "/app/inbox.xlsx?"))
@@ -911,7 +912,7 @@ struct Pages: Sendable {
                       current: task.year == year && task.kind == kind)
             }
             var shown = model
-            let departments = try await cycle.departmentProgress(caller, year: year, kind: kind)
+            let departments = try await cycle.organisation.departmentProgress(caller, year: year, kind: kind)
             if departments.count >= 2 {
                 shown.hasDepartments = true
                 shown.departments = departments.map { department in
@@ -950,7 +951,7 @@ struct Pages: Sendable {
             var refused: [String] = []
             for code in codes {
                 do {
-                    _ = try await cycle.transition(caller, year: year, org: code, kind: kind, TransitionRequest(action: .approve))
+                    _ = try await cycle.reports.transition(caller, year: year, org: code, kind: kind, TransitionRequest(action: .approve))
                     approved += 1
                 } catch let error as StoreError {
                     refused.append("\(code)：\(error.detail)")
@@ -999,11 +1000,11 @@ struct Pages: Sendable {
         try await page(request, context) { caller in
             guard caller.user.role.may(.seeInbox) else { throw StoreError.forbidden("“\(caller.user.role.chineseName)”角色不能查看辖区汇总。") }
             let query = request.uri.queryParameters
-            let latest = try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
+            let latest = try await cycle.schedule.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
             let year = query["year"].flatMap { Int(String($0)) } ?? latest
             let code = query["org"].map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? caller.user.org
-            let view = try await cycle.consolidatedView(caller, year: year, org: code)
-            let children = try await cycle.orgs(caller, under: code, paging: Paging(offset: 0, limit: 1000, maxLimit: 1000)).items
+            let view = try await cycle.consolidating.consolidatedView(caller, year: year, org: code)
+            let children = try await cycle.organisation.orgs(caller, under: code, paging: Paging(offset: 0, limit: 1000, maxLimit: 1000)).items
                 .filter { $0.parent == code }
             let link = { (org: String) in "?year=\(year)&org=\(Self.query(org))" }
             let embedded = HTMLWriter.embeddedReview(view.dataset, findings: view.findings.map(Views.finding))
@@ -1029,7 +1030,7 @@ struct Pages: Sendable {
         let query = request.uri.queryParameters
         let year = query["year"].flatMap { Int(String($0)) } ?? Views.defaultYear
         let code = query["org"].map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? caller.user.org
-        let (data, name) = pdf ? try await cycle.summaryPDF(caller, year: year, org: code) : try await cycle.summaryWorkbook(caller, year: year, org: code)
+        let (data, name) = pdf ? try await cycle.consolidating.summaryPDF(caller, year: year, org: code) : try await cycle.consolidating.summaryWorkbook(caller, year: year, org: code)
         var headers = HTTPFields()
         headers[.contentType] = pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         headers[.contentDisposition] = "attachment; filename*=UTF-8''" + Self.query(name)
@@ -1049,8 +1050,8 @@ struct Pages: Sendable {
         try await page(request, context) { caller in
             let query = request.uri.queryParameters
             let under = query["under"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-            let year = try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
-            let (nodes, total) = try await cycle.tree(caller, under: under, year: year, limit: 2000)
+            let year = try await cycle.schedule.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
+            let (nodes, total) = try await cycle.organisation.tree(caller, under: under, year: year, limit: 2000)
             let mayAdminister = caller.user.role.may(.administer)
             let top = nodes.first
             let model = OrgTreePage(
@@ -1080,11 +1081,11 @@ struct Pages: Sendable {
     func inboxWorkbook(_ request: Request, _ context: AppContext) async throws -> Response {
         guard let caller = context.caller else { return Self.redirect("/login") }
         let query = request.uri.queryParameters
-        let latest = try await cycle.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
+        let latest = try await cycle.schedule.tasks().first(where: { $0.kind == .finalAccounts })?.year ?? Views.defaultYear
         let year = query["year"].flatMap { Int(String($0)) } ?? latest
         let state = query["state"].flatMap { ReportState(rawValue: String($0)) }
         let problem = query["problem"].flatMap { Cycle.ProblemFilter(rawValue: String($0)) }
-        let list = try await cycle.inbox(caller, year: year, state: state, problem: problem, query: query["q"].map(String.init),
+        let list = try await cycle.reports.inbox(caller, year: year, state: state, problem: problem, query: query["q"].map(String.init),
                                          paging: Paging(offset: 0, limit: 100_000, maxLimit: 100_000))
         let rows = list.items.map { item in
             [item.org, item.name, item.kind.rawValue, item.state.rawValue, String(item.errors), String(item.warnings), String(item.unexplained),
@@ -1108,8 +1109,8 @@ struct Pages: Sendable {
     func messages(_ request: Request, _ context: AppContext) async throws -> Response {
         try await page(request, context) { caller in
             let offset = request.uri.queryParameters["offset"].flatMap { Int(String($0)) } ?? 0
-            let list = try await cycle.messages(caller, paging: Paging(offset: offset, limit: 50))
-            try await cycle.markRead(caller)
+            let list = try await cycle.messages.list(caller, paging: Paging(offset: offset, limit: 50))
+            try await cycle.messages.markRead(caller)
             let model = MessagesPage(
                 items: list.items.map { .init(at: Views.date($0.at, time: true), title: $0.title, body: $0.body, link: $0.link, unread: !$0.read) },
                 pager: Views.pager(total: list.total, offset: offset, limit: 50) { "/app/messages?offset=\($0)" })
@@ -1127,7 +1128,7 @@ struct Pages: Sendable {
 
     func batches(_ request: Request, _ context: AppContext) async throws -> Response {
         try await page(request, context) { caller in
-            let list = try await cycle.batches(caller, paging: Paging(offset: 0, limit: 100))
+            let list = try await cycle.batchAudits.batches(caller, paging: Paging(offset: 0, limit: 100))
             let model = BatchesPage(csrf: context.csrf ?? "", mayRun: caller.user.role.may(.runBatches), year: Views.defaultYear,
                                     rows: list.items.map {
                                         .init(id: $0.id, name: $0.name, year: $0.year, createdBy: $0.createdBy, created: Views.date($0.createdAt),
@@ -1152,7 +1153,7 @@ struct Pages: Sendable {
     func batch(_ request: Request, _ context: AppContext) async throws -> Response {
         try await page(request, context) { caller in
             let id = try PathParameter.id(context)
-            let batch = try await cycle.batch(caller, id: id, paging: Paging(offset: 0, limit: 1000, maxLimit: 1000))
+            let batch = try await cycle.batchAudits.batch(caller, id: id, paging: Paging(offset: 0, limit: 1000, maxLimit: 1000))
             let finished = batch.done + batch.failed
             let model = BatchPage(
                 csrf: context.csrf ?? "", mayRun: caller.user.role.may(.runBatches), id: batch.id, name: batch.name, year: batch.year,
@@ -1192,7 +1193,7 @@ struct Pages: Sendable {
         try await page(request, context) { caller in
             let id = try PathParameter.id(context)
             guard let jobID = context.parameters.get("job").flatMap({ Int($0) }), jobID > 0 else { throw StoreError.notFound("没有这个文件。") }
-            let detail = try await cycle.batchJob(caller, batch: id, job: jobID)
+            let detail = try await cycle.batchAudits.batchJob(caller, batch: id, job: jobID)
             let job = detail.job
             let shown = detail.findings.filter { $0.severity != .info }.sorted { ($0.severity == .error ? 0 : 1, $0.page ?? 0, $0.line ?? 0) < ($1.severity == .error ? 0 : 1, $1.page ?? 0, $1.line ?? 0) }
             let model = BatchJobPage(
@@ -1244,15 +1245,15 @@ struct Pages: Sendable {
         try await page(request, context) { caller in
             let query = request.uri.queryParameters
             let mayAdminister = caller.user.role.may(.administer)
-            let tasks = try await cycle.tasks()
-            let users = try await cycle.accounts(caller, paging: Paging(offset: 0, limit: 200))
+            let tasks = try await cycle.schedule.tasks()
+            let users = try await cycle.people.accounts(caller, paging: Paging(offset: 0, limit: 200))
             let action = query["action"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
             let actor = query["actor"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
             let offset = query["offset"].flatMap { Int(String($0)) } ?? 0
-            let log = try await cycle.auditLog(caller, action: action, actor: actor, paging: Paging(offset: offset, limit: 50))
+            let log = try await cycle.auditTrail.entries(caller, action: action, actor: actor, paging: Paging(offset: offset, limit: 50))
             let filters = (action.map { "&action=" + Self.query($0) } ?? "") + (actor.map { "&actor=" + Self.query($0) } ?? "")
             let model = AdminPage(
-                csrf: context.csrf ?? "", mayAdminister: mayAdminister, hasLogo: try await cycle.logo() != nil,
+                csrf: context.csrf ?? "", mayAdminister: mayAdminister, hasLogo: try await cycle.publishing.logo() != nil,
                 tasks: tasks.map { task in
                     // Names, not identifiers: the layout's title, and whether the task's rules are the ones in force.
                     .init(year: task.year, documentName: task.kind.documentName,
@@ -1308,10 +1309,10 @@ struct Pages: Sendable {
         let year = try PathParameter.year(context)
         let offset = request.uri.queryParameters["offset"].flatMap { Int(String($0)) } ?? 0
         let kind = request.uri.queryParameters["kind"].flatMap { ReportKind(rawValue: String($0)) } ?? .finalAccounts
-        let list = try await cycle.published(year: year, kind: kind, paging: Paging(offset: offset, limit: 100))
+        let list = try await cycle.publishing.published(year: year, kind: kind, paging: Paging(offset: offset, limit: 100))
         let otherKind: ReportKind = kind == .budget ? .finalAccounts : .budget
-        let others = try await cycle.published(year: year, kind: otherKind, paging: Paging(offset: 0, limit: 1)).total
-        let jurisdiction = try await cycle.jurisdiction() ?? ""
+        let others = try await cycle.publishing.published(year: year, kind: otherKind, paging: Paging(offset: 0, limit: 1)).total
+        let jurisdiction = try await cycle.publishing.jurisdiction() ?? ""
         // By 主管部门, as the bureau publishes them; units directly under the 财政局 first.
         var groups: [PublicIndexPage.Group] = []
         for entry in list.items {
@@ -1324,7 +1325,7 @@ struct Pages: Sendable {
             }
         }
         let model = PublicIndexPage(
-            year: year, documentName: kind.documentName, total: list.total, jurisdiction: jurisdiction, hasLogo: try await cycle.logo() != nil,
+            year: year, documentName: kind.documentName, total: list.total, jurisdiction: jurisdiction, hasLogo: try await cycle.publishing.logo() != nil,
             groups: groups, empty: groups.isEmpty,
             pager: Views.pager(total: list.total, offset: offset, limit: 100) { "/public/\(year)/?kind=\(kind.rawValue)&offset=\($0)" },
             other: others > 0 ? .init(href: "/public/\(year)/?kind=\(otherKind.rawValue)", text: "\(year) 年度\(otherKind.documentName)公开（\(others) 个单位）") : nil)

@@ -15,7 +15,7 @@ import Testing
 /// was found, failing before its fix (issue 20).
 @Suite("serve: authority under attack") struct AttackTests {
     static func caller(_ cycle: Cycle, _ login: String, password: String = Harness.password) async throws -> Caller {
-        Caller(user: try await cycle.login(login: login, password: password, ip: "test").user, ip: "test")
+        Caller(user: try await cycle.sessions.login(login: login, password: password, ip: "test").user, ip: "test")
     }
 
     static func csv(_ rows: String) -> Data { Data(("单位编码,名称,上级编码,类型\n" + rows).utf8) }
@@ -38,7 +38,7 @@ import Testing
     /// An administrator of the first 主管部门, made by the root's administrator.
     static func departmentAdmin(_ cycle: Cycle) async throws -> Caller {
         let root = try await caller(cycle, "admin")
-        _ = try await cycle.createUser(root, .init(login: "dept-admin", name: "部门管理员", role: .admin, org: "420103001", password: Harness.password))
+        _ = try await cycle.people.createUser(root, .init(login: "dept-admin", name: "部门管理员", role: .admin, org: "420103001", password: Harness.password))
         return try await caller(cycle, "dept-admin")
     }
 
@@ -50,49 +50,49 @@ import Testing
         let harness = try await Harness.make(kind, synthetic: 3)
         let cycle = harness.cycle
         let admin = try await Self.departmentAdmin(cycle)
-        let orgsBefore = try await cycle.orgs(try await Self.caller(cycle, "admin"), paging: Paging(limit: 500)).items
+        let orgsBefore = try await cycle.organisation.orgs(try await Self.caller(cycle, "admin"), paging: Paging(limit: 500)).items
 
         // The attack as found: retype its own node as 财政局 …
         await #expect(throws: OrgImportError.self) {
-            _ = try await cycle.importOrgs(admin, bytes: Self.csv("420103001,武汉市江汉区人民政府办公室（主管部门）,420103,财政局\n"), filename: "a.csv")
+            _ = try await cycle.organisation.importOrgs(admin, bytes: Self.csv("420103001,武汉市江汉区人民政府办公室（主管部门）,420103,财政局\n"), filename: "a.csv")
         }
         // … or a unit below, or a new node below, as 财政局; or a node above it renamed.
         for rows in ["420103001001,武汉市江汉区人民政府办公室,420103001,财政局\n", "X9,新财政局,420103001,财政局\n",
                      "420103,改名的财政局,,财政局\n", "420103002,改了别人的部门,420103,主管部门\n", "Y9,新主管部门,420103,主管部门\n"] {
             await #expect(throws: OrgImportError.self, "应拒绝：\(rows)") {
-                _ = try await cycle.importOrgs(admin, bytes: Self.csv(rows), filename: "b.csv")
+                _ = try await cycle.organisation.importOrgs(admin, bytes: Self.csv(rows), filename: "b.csv")
             }
         }
-        let orgsAfter = try await cycle.orgs(try await Self.caller(cycle, "admin"), paging: Paging(limit: 500)).items
+        let orgsAfter = try await cycle.organisation.orgs(try await Self.caller(cycle, "admin"), paging: Paging(limit: 500)).items
         #expect(orgsAfter == orgsBefore, "拒绝的导入不应改动任何单位")
         // … then a 财政审核 user: refused at its own node and at any node below.
         for (org, role) in [("420103001", Role.finance), ("420103001001", .finance), ("420103001", .admin), ("420103001", .reviewer),
                             ("420103001001", .admin), ("420103", .filler)] {
             await #expect(throws: StoreError.self, "应拒绝：\(org) \(role)") {
-                _ = try await cycle.createUser(admin, .init(login: "x-\(role.rawValue)-\(org)", name: "冒充", role: role, org: org,
+                _ = try await cycle.people.createUser(admin, .init(login: "x-\(role.rawValue)-\(org)", name: "冒充", role: role, org: org,
                                                             password: "Zq7-long-enough"))
             }
         }
         // The year's task is the jurisdiction's: refused to an administrator below the root.
-        await #expect(throws: StoreError.self) { _ = try await cycle.setTask(admin, year: 2021, layout: nil, deadline: "2020-01-01") }
-        #expect(try await cycle.tasks().first?.deadline != "2020-01-01")
+        await #expect(throws: StoreError.self) { _ = try await cycle.schedule.setTask(admin, year: 2021, layout: nil, deadline: "2020-01-01") }
+        #expect(try await cycle.schedule.tasks().first?.deadline != "2020-01-01")
         // What an administrator below may do: units strictly inside its subtree, people of the roles they may hold.
-        _ = try await cycle.importOrgs(admin, bytes: Self.csv("420103001777,新单位,420103001,单位\n"), filename: "c.csv")
-        let filler = try await cycle.createUser(admin, .init(login: "new-filler", name: "新填报员", role: .filler, org: "420103001777",
+        _ = try await cycle.organisation.importOrgs(admin, bytes: Self.csv("420103001777,新单位,420103001,单位\n"), filename: "c.csv")
+        let filler = try await cycle.people.createUser(admin, .init(login: "new-filler", name: "新填报员", role: .filler, org: "420103001777",
                                                              password: "Zq7-long-enough"))
         #expect(filler.role == .filler)
         // The root's administrator may set the task and grant 财政 roles at the 财政局 — never at a 主管部门.
         let root = try await Self.caller(cycle, "admin")
-        _ = try await cycle.setTask(root, year: 2021, layout: nil, deadline: "2031-06-30")
-        _ = try await cycle.createUser(root, .init(login: "caizheng2", name: "财政二", role: .finance, org: Cycle.demoRoot, password: "Zq7-long-enough"))
+        _ = try await cycle.schedule.setTask(root, year: 2021, layout: nil, deadline: "2031-06-30")
+        _ = try await cycle.people.createUser(root, .init(login: "caizheng2", name: "财政二", role: .finance, org: Cycle.demoRoot, password: "Zq7-long-enough"))
         await #expect(throws: StoreError.self) {
-            _ = try await cycle.createUser(root, .init(login: "caizheng3", name: "财政三", role: .finance, org: "420103002", password: "Zq7-long-enough"))
+            _ = try await cycle.people.createUser(root, .init(login: "caizheng3", name: "财政三", role: .finance, org: "420103002", password: "Zq7-long-enough"))
         }
         // A node that holds 财政 people cannot be retyped under them, not even by the root.
-        _ = try await cycle.importOrgs(root, bytes: Self.csv("420188,区财政分局,420103,财政局\n"), filename: "d.csv")
-        _ = try await cycle.createUser(root, .init(login: "caizheng4", name: "财政四", role: .finance, org: "420188", password: "Zq7-long-enough"))
+        _ = try await cycle.organisation.importOrgs(root, bytes: Self.csv("420188,区财政分局,420103,财政局\n"), filename: "d.csv")
+        _ = try await cycle.people.createUser(root, .init(login: "caizheng4", name: "财政四", role: .finance, org: "420188", password: "Zq7-long-enough"))
         await #expect(throws: OrgImportError.self) {
-            _ = try await cycle.importOrgs(root, bytes: Self.csv("420188,区财政分局,420103,主管部门\n"), filename: "e.csv")
+            _ = try await cycle.organisation.importOrgs(root, bytes: Self.csv("420188,区财政分局,420103,主管部门\n"), filename: "e.csv")
         }
         // Defence in depth: a 财政 person whose node is not a 财政局 (say, a row written past the store)
         // still cannot approve or publish.
@@ -101,14 +101,14 @@ import Testing
         }
         let unit = Cycle.demoExample
         let tianbao = try await Self.caller(cycle, "tianbao")
-        let result = try await cycle.upload(tianbao, year: 2021, org: unit, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let result = try await cycle.reports.upload(tianbao, year: 2021, org: unit, filename: "w.xlsx", bytes: Workbooks.corrected)
         for finding in result.findings where finding.severity == .warning {
-            _ = try await cycle.explain(tianbao, year: 2021, org: unit, version: result.version.number, finding: finding.key, text: "经核实无误。")
+            _ = try await cycle.reports.explain(tianbao, year: 2021, org: unit, version: result.version.number, finding: finding.key, text: "经核实无误。")
         }
-        _ = try await cycle.transition(tianbao, year: 2021, org: unit, .init(action: .submit))
+        _ = try await cycle.reports.transition(tianbao, year: 2021, org: unit, .init(action: .submit))
         let misplaced = try await Self.caller(cycle, "caizheng4", password: "Zq7-long-enough")
-        await #expect(throws: StoreError.self) { _ = try await cycle.transition(misplaced, year: 2021, org: unit, .init(action: .approve)) }
-        #expect(try await cycle.report(root, year: 2021, org: unit).state == .submitted)
+        await #expect(throws: StoreError.self) { _ = try await cycle.reports.transition(misplaced, year: 2021, org: unit, .init(action: .approve)) }
+        #expect(try await cycle.reports.report(root, year: 2021, org: unit).state == .submitted)
         await harness.close()
     }
 
@@ -119,28 +119,28 @@ import Testing
         let harness = try await Harness.make(kind, synthetic: 0)
         let cycle = harness.cycle
         let root = try await Self.caller(cycle, "admin")
-        _ = try await cycle.importOrgs(root, bytes: Self.csv(Self.trickyOrgs), filename: "tricky.csv")
+        _ = try await cycle.organisation.importOrgs(root, bytes: Self.csv(Self.trickyOrgs), filename: "tricky.csv")
         for (login, org) in [("rev-d1", "D_1"), ("adm-d1", "D_1"), ("rev-dab", "DAB"), ("ro-d1", "D_1")] {
             let role: Role = login.hasPrefix("rev") ? .reviewer : login.hasPrefix("adm") ? .admin : .readonly
-            _ = try await cycle.createUser(root, .init(login: login, name: login, role: role, org: org, password: Harness.password))
+            _ = try await cycle.people.createUser(root, .init(login: login, name: login, role: role, org: org, password: Harness.password))
         }
-        _ = try await cycle.createUser(root, .init(login: "user-dx1u", name: "乙单位人", role: .filler, org: "DX1U", password: Harness.password))
-        _ = try await cycle.createUser(root, .init(login: "user-d_1u", name: "丙单位人", role: .filler, org: "d_1U", password: Harness.password))
+        _ = try await cycle.people.createUser(root, .init(login: "user-dx1u", name: "乙单位人", role: .filler, org: "DX1U", password: Harness.password))
+        _ = try await cycle.people.createUser(root, .init(login: "user-d_1u", name: "丙单位人", role: .filler, org: "d_1U", password: Harness.password))
         let reviewer = try await Self.caller(cycle, "rev-d1")
-        let inbox = try await cycle.inbox(reviewer, year: 2021, state: nil, problem: nil, query: nil, paging: Paging(limit: 500))
+        let inbox = try await cycle.reports.inbox(reviewer, year: 2021, state: nil, problem: nil, query: nil, paging: Paging(limit: 500))
         #expect(inbox.items.map(\.org) == ["D_1U"])
-        #expect(try await cycle.progress(reviewer, year: 2021).total == 1)
-        let orgs = try await cycle.orgs(reviewer, paging: Paging(limit: 500))
+        #expect(try await cycle.reports.progress(reviewer, year: 2021).total == 1)
+        let orgs = try await cycle.organisation.orgs(reviewer, paging: Paging(limit: 500))
         #expect(Set(orgs.items.map(\.code)) == ["D_1", "D_1U"])
         let admin = try await Self.caller(cycle, "adm-d1")
-        let users = try await cycle.users(admin, paging: Paging(limit: 500))
+        let users = try await cycle.people.users(admin, paging: Paging(limit: 500))
         #expect(Set(users.items.map(\.login)) == ["rev-d1", "adm-d1", "ro-d1"])
-        let log = try await cycle.auditLog(try await Self.caller(cycle, "ro-d1"), paging: Paging(limit: 500))
+        let log = try await cycle.auditTrail.entries(try await Self.caller(cycle, "ro-d1"), paging: Paging(limit: 500))
         #expect(log.items.allSatisfy { ($0.org ?? "D_1").hasPrefix("D_1") }, "\(log.items.map { $0.org ?? "-" })")
         let dab = try await Self.caller(cycle, "rev-dab")
-        let dabInbox = try await cycle.inbox(dab, year: 2021, state: nil, problem: nil, query: nil, paging: Paging(limit: 500))
+        let dabInbox = try await cycle.reports.inbox(dab, year: 2021, state: nil, problem: nil, query: nil, paging: Paging(limit: 500))
         #expect(dabInbox.items.map(\.org) == ["DABU"])
-        await #expect(throws: StoreError.self) { _ = try await cycle.report(dab, year: 2021, org: "dabU") }
+        await #expect(throws: StoreError.self) { _ = try await cycle.reports.report(dab, year: 2021, org: "dabU") }
         await harness.close()
     }
 
@@ -155,7 +155,7 @@ import Testing
             for index in 0..<26 {
                 group.addTask {
                     let password = index == 13 ? Harness.password : "wrong-password-\(index)"
-                    return (try? await cycle.login(login: "tianbao", password: password, ip: "10.0.0.\(index)")) != nil
+                    return (try? await cycle.sessions.login(login: "tianbao", password: password, ip: "10.0.0.\(index)")) != nil
                 }
             }
             var all: [Bool] = []
@@ -170,7 +170,7 @@ import Testing
         #expect(outcomes.filter { $0 }.count <= 1)
         if !outcomes.contains(true) {
             // Locked now: the right password is refused too, with the same answer.
-            await #expect(throws: StoreError.self) { _ = try await cycle.login(login: "tianbao", password: Harness.password, ip: "10.1.1.1") }
+            await #expect(throws: StoreError.self) { _ = try await cycle.sessions.login(login: "tianbao", password: Harness.password, ip: "10.1.1.1") }
         }
         await harness.close()
     }
@@ -182,7 +182,7 @@ import Testing
         let statuses = await withTaskGroup(of: Int.self) { group in
             for index in 0..<40 {
                 group.addTask {
-                    do { _ = try await cycle.login(login: "nobody\(index)", password: "wrong-password", ip: "192.0.2.7"); return 200 } catch let error as StoreError {
+                    do { _ = try await cycle.sessions.login(login: "nobody\(index)", password: "wrong-password", ip: "192.0.2.7"); return 200 } catch let error as StoreError {
                         return error.httpStatus
                     } catch { return 500 }
                 }
@@ -194,7 +194,7 @@ import Testing
         #expect(statuses.filter { $0 == 401 }.count == cycle.settings.ipFailures)
         #expect(statuses.filter { $0 == 429 }.count == 40 - cycle.settings.ipFailures)
         // Another address is not affected.
-        _ = try await cycle.login(login: "tianbao", password: Harness.password, ip: "192.0.2.8")
+        _ = try await cycle.sessions.login(login: "tianbao", password: Harness.password, ip: "192.0.2.8")
         await harness.close()
     }
 
@@ -230,7 +230,7 @@ import Testing
             #expect(statuses.suffix(2) == [429, 429])
         }
         let auditor = try await Self.caller(harness.cycle, "chakan")
-        let log = try await harness.cycle.auditLog(auditor, action: "login-failed", paging: Paging(limit: 500))
+        let log = try await harness.cycle.auditTrail.entries(auditor, action: "login-failed", paging: Paging(limit: 500))
         let addresses = Set(log.items.map(\.ip))
         #expect(!addresses.contains { $0.hasPrefix("198.51.100.") }, "审计日志不应记录客户端自称的地址：\(addresses)")
         await harness.close()
@@ -244,7 +244,7 @@ import Testing
         let cycle = harness.cycle
         let name = String(repeating: "名", count: 400_000)
         for _ in 0..<3 {
-            await #expect(throws: StoreError.self) { _ = try await cycle.login(login: name, password: "x", ip: "192.0.2.1") }
+            await #expect(throws: StoreError.self) { _ = try await cycle.sessions.login(login: name, password: "x", ip: "192.0.2.1") }
         }
         let longest = try await cycle.backend.read { db in
             try await db.raw("SELECT MAX(LENGTH(actor) + LENGTH(target) + COALESCE(LENGTH(detail), 0)) AS n FROM audit_log").first()?
@@ -336,24 +336,24 @@ import Testing
         let one = harness.cycle
         let filler = try await Self.caller(one, "tianbao"), reviewer = try await Self.caller(one, "zhuguan")
         let unit = Cycle.demoExample
-        let result = try await one.upload(filler, year: 2021, org: unit, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let result = try await one.reports.upload(filler, year: 2021, org: unit, filename: "w.xlsx", bytes: Workbooks.corrected)
         let warnings = result.findings.filter { $0.severity == .warning }
         for finding in warnings {
-            _ = try await one.explain(filler, year: 2021, org: unit, version: result.version.number, finding: finding.key, text: "第一次说明。")
+            _ = try await one.reports.explain(filler, year: 2021, org: unit, version: result.version.number, finding: finding.key, text: "第一次说明。")
         }
         let rounds = kind == .postgres ? 500 : 100
         var both = 0
         for round in 0..<rounds {
             let key = warnings[round % warnings.count].key
-            async let submitted: Bool = { (try? await one.transition(filler, year: 2021, org: unit, .init(action: .submit))) != nil }()
+            async let submitted: Bool = { (try? await one.reports.transition(filler, year: 2021, org: unit, .init(action: .submit))) != nil }()
             async let explained: Bool = {
-                (try? await second.explain(filler, year: 2021, org: unit, version: result.version.number, finding: key, text: "第 \(round) 轮说明。")) != nil
+                (try? await second.reports.explain(filler, year: 2021, org: unit, version: result.version.number, finding: key, text: "第 \(round) 轮说明。")) != nil
             }()
             let (s, e) = await (submitted, explained)
             if s && e { both += 1 }
-            let state = try await one.report(filler, year: 2021, org: unit).state
+            let state = try await one.reports.report(filler, year: 2021, org: unit).state
             if state == .submitted {
-                _ = try await one.transition(reviewer, year: 2021, org: unit, .init(action: .return, reason: "再来"))
+                _ = try await one.reports.transition(reviewer, year: 2021, org: unit, .init(action: .return, reason: "再来"))
             }
         }
         // In the audit log, no explanation follows a submission before the next return.
@@ -373,10 +373,10 @@ import Testing
         }
         #expect(violations == 0, "上报之后仍写入了 \(violations) 条说明（两者都成功 \(both) 次）")
         // An older version's explanations are fixed once a newer version exists.
-        let newer = try await one.upload(filler, year: 2021, org: unit, filename: "w2.xlsx", bytes: Workbooks.corrected)
+        let newer = try await one.reports.upload(filler, year: 2021, org: unit, filename: "w2.xlsx", bytes: Workbooks.corrected)
         #expect(newer.version.number == result.version.number + 1)
         await #expect(throws: StoreError.self) {
-            _ = try await one.explain(filler, year: 2021, org: unit, version: result.version.number, finding: warnings[0].key, text: "改旧版本的说明")
+            _ = try await one.reports.explain(filler, year: 2021, org: unit, version: result.version.number, finding: warnings[0].key, text: "改旧版本的说明")
         }
         if kind == .postgres { await second.close() }
         await harness.close()
@@ -391,17 +391,17 @@ import Testing
         let root = try await Self.caller(cycle, "admin")
         for bad in ["        ", "12345678", "abcdefgh", "password", "aaaaaaaa", "newbie-pass", String(repeating: "春夏秋冬甲", count: 5), "short"] {
             await #expect(throws: StoreError.self, "应拒绝“\(bad)”") {
-                _ = try await cycle.createUser(root, .init(login: "newbie", name: "新人", role: .filler, org: Cycle.demoExample, password: bad))
+                _ = try await cycle.people.createUser(root, .init(login: "newbie", name: "新人", role: .filler, org: Cycle.demoExample, password: bad))
             }
         }
-        _ = try await cycle.createUser(root, .init(login: "newbie", name: "新人", role: .filler, org: Cycle.demoExample,
+        _ = try await cycle.people.createUser(root, .init(login: "newbie", name: "新人", role: .filler, org: Cycle.demoExample,
                                                    password: String(repeating: "春夏秋冬", count: 6)))  // 72 bytes exactly
-        let first = try await cycle.login(login: "newbie", password: String(repeating: "春夏秋冬", count: 6), ip: "t")
-        let second = try await cycle.login(login: "newbie", password: String(repeating: "春夏秋冬", count: 6), ip: "t")
-        try await cycle.changePassword(Caller(user: second.user, ip: "t"), current: String(repeating: "春夏秋冬", count: 6),
+        let first = try await cycle.sessions.login(login: "newbie", password: String(repeating: "春夏秋冬", count: 6), ip: "t")
+        let second = try await cycle.sessions.login(login: "newbie", password: String(repeating: "春夏秋冬", count: 6), ip: "t")
+        try await cycle.sessions.changePassword(Caller(user: second.user, ip: "t"), current: String(repeating: "春夏秋冬", count: 6),
                                        new: "Another-good-one", keeping: second.token)
-        #expect(try await cycle.session(token: first.token) == nil, "修改密码后其他会话应结束")
-        #expect(try await cycle.session(token: second.token) != nil, "发起修改的会话保留")
+        #expect(try await cycle.sessions.session(token: first.token) == nil, "修改密码后其他会话应结束")
+        #expect(try await cycle.sessions.session(token: second.token) != nil, "发起修改的会话保留")
         await harness.close()
     }
 
@@ -411,15 +411,15 @@ import Testing
         let cycle = harness.cycle
         let filler = try await Self.caller(cycle, "tianbao"), finance = try await Self.caller(cycle, "caizheng")
         let unit = Cycle.demoExample
-        let result = try await cycle.upload(filler, year: 2021, org: unit, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let result = try await cycle.reports.upload(filler, year: 2021, org: unit, filename: "w.xlsx", bytes: Workbooks.corrected)
         for finding in result.findings where finding.severity == .warning {
-            _ = try await cycle.explain(filler, year: 2021, org: unit, version: result.version.number, finding: finding.key, text: "经核实无误。")
+            _ = try await cycle.reports.explain(filler, year: 2021, org: unit, version: result.version.number, finding: finding.key, text: "经核实无误。")
         }
-        _ = try await cycle.transition(filler, year: 2021, org: unit, .init(action: .submit))
+        _ = try await cycle.reports.transition(filler, year: 2021, org: unit, .init(action: .submit))
         await #expect(throws: StoreError.self) {
-            _ = try await cycle.transition(finance, year: 2021, org: unit, .init(action: .return, reason: "越级退回"))
+            _ = try await cycle.reports.transition(finance, year: 2021, org: unit, .init(action: .return, reason: "越级退回"))
         }
-        #expect(try await cycle.report(finance, year: 2021, org: unit).state == .submitted)
+        #expect(try await cycle.reports.report(finance, year: 2021, org: unit).state == .submitted)
         await harness.close()
     }
 
@@ -453,22 +453,22 @@ import Testing
         let cycle = harness.cycle
         let root = try await Self.caller(cycle, "admin")
         await #expect(throws: StoreError.self) {
-            _ = try await cycle.createUser(root, .init(login: "nul", name: "名\u{0}字", role: .filler, org: Cycle.demoExample, password: "Zq7-long-enough"))
+            _ = try await cycle.people.createUser(root, .init(login: "nul", name: "名\u{0}字", role: .filler, org: Cycle.demoExample, password: "Zq7-long-enough"))
         }
         await #expect(throws: OrgImportError.self) {
-            _ = try await cycle.importOrgs(root, bytes: Self.csv("Z1,名\u{0}称,420103,主管部门\n"), filename: "n.csv")
+            _ = try await cycle.organisation.importOrgs(root, bytes: Self.csv("Z1,名\u{0}称,420103,主管部门\n"), filename: "n.csv")
         }
         await #expect(throws: OrgImportError.self) {
-            _ = try await cycle.importOrgs(root, bytes: Self.csv("Z2,名\u{202E}称,420103,主管部门\n"), filename: "n.csv")
+            _ = try await cycle.organisation.importOrgs(root, bytes: Self.csv("Z2,名\u{202E}称,420103,主管部门\n"), filename: "n.csv")
         }
         let filler = try await Self.caller(cycle, "tianbao")
         await #expect(throws: StoreError.self) {
-            _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "exe.\u{202E}xslx", bytes: Workbooks.corrected)
+            _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "exe.\u{202E}xslx", bytes: Workbooks.corrected)
         }
-        let result = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let result = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
         let warning = try #require(result.findings.first { $0.severity == .warning })
         await #expect(throws: StoreError.self) {
-            _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: result.version.number, finding: warning.key, text: "说明\u{0}")
+            _ = try await cycle.reports.explain(filler, year: 2021, org: Cycle.demoExample, version: result.version.number, finding: warning.key, text: "说明\u{0}")
         }
         await harness.close()
     }
@@ -482,15 +482,15 @@ import Testing
         var other = synthesizer.ledger(0)
         other.unit = "别的单位"
         await #expect(throws: StoreError.self) {
-            _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "l.csv", bytes: Data(LedgerWriter.csv([other]).utf8))
+            _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "l.csv", bytes: Data(LedgerWriter.csv([other]).utf8))
         }
         var lastYear = synthesizer.ledger(0)
         lastYear.unit = "武汉市江汉区人民政府办公室"
         lastYear.year = 2020
         await #expect(throws: StoreError.self) {
-            _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "l.csv", bytes: Data(LedgerWriter.csv([lastYear]).utf8))
+            _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "l.csv", bytes: Data(LedgerWriter.csv([lastYear]).utf8))
         }
-        #expect(try await cycle.report(filler, year: 2021, org: Cycle.demoExample).currentVersion == nil)
+        #expect(try await cycle.reports.report(filler, year: 2021, org: Cycle.demoExample).currentVersion == nil)
         // The example as printed, zipped as a dataset: its form findings name files inside the upload only.
         let archive = try Archive(data: Data(), accessMode: .create)
         let root = Repository.example
@@ -498,7 +498,7 @@ import Testing
         for case let url as URL in enumerator where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
             try archive.addEntry(with: "d/" + String(url.path.dropFirst(root.path.count + 1)), fileURL: url)
         }
-        let result = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "d.zip", bytes: archive.data!)
+        let result = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "d.zip", bytes: archive.data!)
         let text = String(decoding: try JSONEncoder().encode(result.findings), as: UTF8.self)
         #expect(!text.contains("juesuan-upload"), "\(text.prefix(400))")
         #expect(!text.contains(NSTemporaryDirectory()))
@@ -511,14 +511,14 @@ import Testing
         let harness = try await Harness.make(.sqlite, synthetic: 0)
         let cycle = harness.cycle
         let root = try await Self.caller(cycle, "admin")
-        _ = try await cycle.createUser(root, .init(login: "jiaoyu", name: "教育局审核", role: .reviewer, org: "420103002", password: Harness.password))
+        _ = try await cycle.people.createUser(root, .init(login: "jiaoyu", name: "教育局审核", role: .reviewer, org: "420103002", password: Harness.password))
         let seed = try Data(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"))
         for (login, expected) in [("jiaoyu", nil), ("zhuguan", Cycle.demoExample as String?)] {
             let reviewer = try await Self.caller(cycle, login)
-            let batch = try await cycle.createBatch(reviewer, year: 2021, name: "批次")
-            _ = try await cycle.addBatchFile(reviewer, batch: batch.id, filename: "jianghan.txt", bytes: seed)
-            while try await cycle.processNextJob() {}
-            let done = try await cycle.batch(reviewer, id: batch.id, paging: Paging())
+            let batch = try await cycle.batchAudits.createBatch(reviewer, year: 2021, name: "批次")
+            _ = try await cycle.batchAudits.addBatchFile(reviewer, batch: batch.id, filename: "jianghan.txt", bytes: seed)
+            while try await cycle.batchAudits.processNextJob() {}
+            let done = try await cycle.batchAudits.batch(reviewer, id: batch.id, paging: Paging())
             #expect(done.jobs?.items.first?.matchedOrg == expected, "\(login)")
         }
         await harness.close()
@@ -530,10 +530,10 @@ import Testing
         let cycle = harness.cycle
         let reviewer = try await Self.caller(cycle, "zhuguan")
         let budget = try Data(contentsOf: Repository.fixtures.appendingPathComponent("corpus/putuo-finance-2025-budget.pdf"))
-        let batch = try await cycle.createBatch(reviewer, year: 2025, name: "预算批次")
-        _ = try await cycle.addBatchFile(reviewer, batch: batch.id, filename: "普陀财政2025预算.pdf", bytes: budget)
-        while try await cycle.processNextJob() {}
-        let done = try await cycle.batch(reviewer, id: batch.id, paging: Paging())
+        let batch = try await cycle.batchAudits.createBatch(reviewer, year: 2025, name: "预算批次")
+        _ = try await cycle.batchAudits.addBatchFile(reviewer, batch: batch.id, filename: "普陀财政2025预算.pdf", bytes: budget)
+        while try await cycle.batchAudits.processNextJob() {}
+        let done = try await cycle.batchAudits.batch(reviewer, id: batch.id, paging: Paging())
         let job = done.jobs?.items.first
         #expect(job?.unit == "上海市普陀区财政局")
         #expect(job?.errors == 2, "职业年金缴费支出 887.36 万元（表中 87.36 万元），该段印了两次")
@@ -570,7 +570,7 @@ import Testing
         do { try await cycle.ready(); Issue.record("磁盘将满时 /ready 应为 503") } catch let error as StoreError { #expect(error.reason == .unavailable) }
         var failures = 0
         for _ in 0..<5 {
-            do { _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected) } catch let error as StoreError {
+            do { _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected) } catch let error as StoreError {
                 #expect(error.reason == .unavailable, "\(error)")
                 failures += 1
             }
@@ -584,7 +584,7 @@ import Testing
         #expect(current == versions)
         try FileManager.default.removeItem(at: ballast)
         try await cycle.ready()
-        let stored = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let stored = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
         #expect(stored.version.number == versions + 1)
         #expect(try await cycle.backend.integrityCheck())
         await cycle.close()

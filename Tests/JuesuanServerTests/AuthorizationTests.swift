@@ -65,21 +65,21 @@ import Testing
     func matrix() async throws {
         let harness = try await Harness.make(.sqlite, synthetic: 6)
         let cycle = harness.cycle
-        let adminLogin = try await cycle.login(login: "admin", password: Harness.password, ip: "test")
+        let adminLogin = try await cycle.sessions.login(login: "admin", password: Harness.password, ip: "test")
         let admin = Caller(user: adminLogin.user, ip: "test")
         // A second 财政局 beside the first's subtree for the 财政 person of "another subtree" (财政 roles
         // exist only at a 财政局).
-        _ = try await cycle.importOrgs(admin, bytes: Data("单位编码,名称,上级编码,类型\n420199,另一财政局,\(Cycle.demoRoot),财政局\n".utf8),
+        _ = try await cycle.organisation.importOrgs(admin, bytes: Data("单位编码,名称,上级编码,类型\n420199,另一财政局,\(Cycle.demoRoot),财政局\n".utf8),
                                        filename: "orgs.csv")
         for role in Role.allCases {
             for own in [true, false] {
-                _ = try await cycle.createUser(admin, .init(login: "\(role.rawValue)-\(own ? "own" : "other")", name: "测试", role: role,
+                _ = try await cycle.people.createUser(admin, .init(login: "\(role.rawValue)-\(own ? "own" : "other")", name: "测试", role: role,
                                                             org: Self.org(role, own: own), password: Harness.password))
             }
         }
         // A batch of the first 主管部门: its reviewer and the bureau see it, the second 主管部门 does not.
-        let reviewer = Caller(user: try await cycle.login(login: "zhuguan", password: Harness.password, ip: "test").user, ip: "test")
-        let batch = try await cycle.createBatch(reviewer, year: 2021, name: "测试批次")
+        let reviewer = Caller(user: try await cycle.sessions.login(login: "zhuguan", password: Harness.password, ip: "test").user, ip: "test")
+        let batch = try await cycle.batchAudits.createBatch(reviewer, year: 2021, name: "测试批次")
         // Every operation of the table has an expectation, and every expectation a route.
         let operations = Set(JuesuanHTTP.routes.filter { $0.auth == .session }.map(\.operation))
         #expect(operations == Set(Self.expected.keys))
@@ -136,8 +136,8 @@ import Testing
     func administratorRows() async throws {
         let harness = try await Harness.make(.sqlite, synthetic: 3)
         let cycle = harness.cycle
-        let root = Caller(user: try await cycle.login(login: "admin", password: Harness.password, ip: "test").user, ip: "test")
-        _ = try await cycle.createUser(root, .init(login: "admin-dept", name: "部门管理员", role: .admin, org: "420103002", password: Harness.password))
+        let root = Caller(user: try await cycle.sessions.login(login: "admin", password: Harness.password, ip: "test").user, ip: "test")
+        _ = try await cycle.people.createUser(root, .init(login: "admin-dept", name: "部门管理员", role: .admin, org: "420103002", password: Harness.password))
         try await harness.withClient { client in
             for (level, login, own, parent, unit) in [("root", "admin", Cycle.demoRoot, "", Cycle.demoExample),
                                                       ("department", "admin-dept", "420103002", Cycle.demoRoot, "420103002100")] {
@@ -186,13 +186,13 @@ import Testing
     func trickyCodes() async throws {
         let harness = try await Harness.make(.sqlite, synthetic: 0)
         let cycle = harness.cycle
-        let root = Caller(user: try await cycle.login(login: "admin", password: Harness.password, ip: "test").user, ip: "test")
+        let root = Caller(user: try await cycle.sessions.login(login: "admin", password: Harness.password, ip: "test").user, ip: "test")
         // `%` is not a code character: refused with its line.
         await #expect(throws: OrgImportError.self) {
-            _ = try await cycle.importOrgs(root, bytes: Data("单位编码,名称,上级编码,类型\nD%1,百分号,420103,主管部门\n".utf8), filename: "p.csv")
+            _ = try await cycle.organisation.importOrgs(root, bytes: Data("单位编码,名称,上级编码,类型\nD%1,百分号,420103,主管部门\n".utf8), filename: "p.csv")
         }
-        _ = try await cycle.importOrgs(root, bytes: AttackTests.csv(AttackTests.trickyOrgs), filename: "t.csv")
-        _ = try await cycle.createUser(root, .init(login: "rev-d1", name: "甲审核", role: .reviewer, org: "D_1", password: Harness.password))
+        _ = try await cycle.organisation.importOrgs(root, bytes: AttackTests.csv(AttackTests.trickyOrgs), filename: "t.csv")
+        _ = try await cycle.people.createUser(root, .init(login: "rev-d1", name: "甲审核", role: .reviewer, org: "D_1", password: Harness.password))
         try await harness.withClient { client in
             let reviewer = try await Person.login(client, "rev-d1")
             let inbox = try await reviewer.call(.get, "/api/v1/years/2021/inbox?limit=500")

@@ -107,7 +107,7 @@ struct FindingsCacheTests {
         let harness = try await Harness.make(kind, synthetic: 3)
         defer { Task { await harness.close() } }
         let cycle = harness.cycle
-        let filler = Caller(user: try await cycle.login(login: "tianbao", password: Harness.password, ip: "test").user, ip: "test")
+        let filler = Caller(user: try await cycle.sessions.login(login: "tianbao", password: Harness.password, ip: "test").user, ip: "test")
         let org = try #require(try await cycle.backend.read { db in try await cycle.org(db, Cycle.demoExample) })
         let synthesizer = Synthesizer(seed: 7, year: 2021, catalog: cycle.catalog)
         func checked(_ number: Int) throws -> (Disclosure, [Finding]) {
@@ -121,9 +121,9 @@ struct FindingsCacheTests {
         let (first, firstFindings) = try checked(1)
         await #expect(throws: Stop.self) {
             try await cycle.backend.batch {
-                _ = try await cycle.storeVersion(filler, org: org, year: 2021, kind: .ledger, filename: "a.csv", content: Data("a".utf8),
+                _ = try await cycle.reports.storeVersion(filler, org: org, year: 2021, kind: .ledger, filename: "a.csv", content: Data("a".utf8),
                                                  disclosure: first, findings: firstFindings)
-                let page = try await cycle.reportPage(filler, year: 2021, org: Cycle.demoExample, version: nil)
+                let page = try await cycle.reports.reportPage(filler, year: 2021, org: Cycle.demoExample, version: nil)
                 #expect(page.shown?.dataset.tables == first.tables)
                 throw Stop()
             }
@@ -132,19 +132,19 @@ struct FindingsCacheTests {
         var (second, secondFindings) = try checked(2)
         secondFindings.removeAll { $0.severity == .warning }
         secondFindings.append(Finding(rule: "T-TEST", severity: .warning, message: "测试用警告"))
-        _ = try await cycle.storeVersion(filler, org: org, year: 2021, kind: .ledger, filename: "b.csv", content: Data("b".utf8),
+        _ = try await cycle.reports.storeVersion(filler, org: org, year: 2021, kind: .ledger, filename: "b.csv", content: Data("b".utf8),
                                          disclosure: second, findings: secondFindings)
-        let (version, read) = try await cycle.findings(filler, year: 2021, org: Cycle.demoExample, version: nil)
+        let (version, read) = try await cycle.reports.findings(filler, year: 2021, org: Cycle.demoExample, version: nil)
         #expect(version.number == 1)
         #expect(read.map(\.message) == StoredFinding.keyed(secondFindings).map(\.message))
         for _ in 0..<2 {
-            let page = try await cycle.reportPage(filler, year: 2021, org: Cycle.demoExample, version: nil)
+            let page = try await cycle.reports.reportPage(filler, year: 2021, org: Cycle.demoExample, version: nil)
             #expect(page.shown?.dataset.tables == second.tables)
         }
         // Read again (kept), after an explanation: the explanation is there.
         let warning = try #require(read.first { $0.rule == "T-TEST" })
-        _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: 1, finding: warning.key, text: "经核实无误，系测试。")
-        let (_, again) = try await cycle.findings(filler, year: 2021, org: Cycle.demoExample, version: nil)
+        _ = try await cycle.reports.explain(filler, year: 2021, org: Cycle.demoExample, version: 1, finding: warning.key, text: "经核实无误，系测试。")
+        let (_, again) = try await cycle.reports.findings(filler, year: 2021, org: Cycle.demoExample, version: nil)
         #expect(again.first { $0.key == warning.key }?.explanation == "经核实无误，系测试。")
         #expect(again.map(\.key) == read.map(\.key))
     }
@@ -161,17 +161,17 @@ struct CountCacheTests {
         let other = kind == .postgres ? try await Cycle.open(data: harness.folder.path, database: harness.database, settings: {
             var settings = Cycle.Settings(); settings.bcryptCost = 4; return settings
         }()) : cycle
-        let finance = Caller(user: try await cycle.login(login: "caizheng", password: Harness.password, ip: "test").user, ip: "test")
-        let filler = Caller(user: try await other.login(login: "tianbao", password: Harness.password, ip: "test").user, ip: "test")
-        let before = try await cycle.progress(finance, year: 2021)
-        #expect(try await cycle.progress(finance, year: 2021).byState == before.byState)
-        let missing = try await cycle.inbox(finance, year: 2021, state: nil, problem: .missing, query: nil, paging: Paging(offset: 0, limit: 50)).total
-        #expect(try await cycle.inbox(finance, year: 2021, state: nil, problem: .missing, query: nil, paging: Paging(offset: 0, limit: 50)).total == missing)
+        let finance = Caller(user: try await cycle.sessions.login(login: "caizheng", password: Harness.password, ip: "test").user, ip: "test")
+        let filler = Caller(user: try await other.sessions.login(login: "tianbao", password: Harness.password, ip: "test").user, ip: "test")
+        let before = try await cycle.reports.progress(finance, year: 2021)
+        #expect(try await cycle.reports.progress(finance, year: 2021).byState == before.byState)
+        let missing = try await cycle.reports.inbox(finance, year: 2021, state: nil, problem: .missing, query: nil, paging: Paging(offset: 0, limit: 50)).total
+        #expect(try await cycle.reports.inbox(finance, year: 2021, state: nil, problem: .missing, query: nil, paging: Paging(offset: 0, limit: 50)).total == missing)
         // The example unit uploads its first version (on the other server when there is one).
-        _ = try await other.upload(filler, year: 2021, org: Cycle.demoExample, filename: "workbook.xlsx", bytes: Workbooks.asPrinted)
-        let after = try await cycle.inbox(finance, year: 2021, state: nil, problem: .missing, query: nil, paging: Paging(offset: 0, limit: 50)).total
+        _ = try await other.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "workbook.xlsx", bytes: Workbooks.asPrinted)
+        let after = try await cycle.reports.inbox(finance, year: 2021, state: nil, problem: .missing, query: nil, paging: Paging(offset: 0, limit: 50)).total
         #expect(after == missing - 1)
-        let progress = try await cycle.progress(finance, year: 2021)
+        let progress = try await cycle.reports.progress(finance, year: 2021)
         #expect(progress.total == before.total)
         #expect(progress.withErrors + progress.unexplained >= before.withErrors + before.unexplained)
         #expect(progress.byState != before.byState || progress.unexplained != before.unexplained || progress.withErrors != before.withErrors)
@@ -220,7 +220,7 @@ struct SingleServerTests {
         await reader.close()
         await harness.cycle.close()
         let again = try await Cycle.open(data: harness.folder.path, database: nil, settings: settings)
-        #expect(try await again.tasks().isEmpty == false)
+        #expect(try await again.schedule.tasks().isEmpty == false)
         await again.close()
     }
 }

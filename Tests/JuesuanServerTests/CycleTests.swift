@@ -84,9 +84,9 @@ import Testing
                 let financeApproved = try await finance.call(.post, Self.base + "/transitions", json: ["action": "approve"])
                 #expect(financeApproved.json["state"] as? String == "财政已审核", "\(financeApproved.text)")
                 // The public package is made beside the server when 财政 approves (the worker's step), so that 公开 only copies it.
-                #expect(try await harness.cycle.prepareNextPublication(), "the approved version's package is made")
-                #expect(try await !harness.cycle.prepareNextPublication(), "nothing else waits")
-                let prepared = try await harness.cycle.publicationFiles(try await harness.cycle.report(try await AttackTests.caller(harness.cycle, "caizheng"),
+                #expect(try await harness.cycle.publishing.prepareNextPublication(), "the approved version's package is made")
+                #expect(try await !harness.cycle.publishing.prepareNextPublication(), "nothing else waits")
+                let prepared = try await harness.cycle.publishing.publicationFiles(try await harness.cycle.reports.report(try await AttackTests.caller(harness.cycle, "caizheng"),
                                                                                                        year: 2021, org: Self.unit))
                 #expect(prepared["index.html"] != nil && prepared["workbook.xlsx"] != nil)
                 let published = try await finance.call(.post, Self.base + "/transitions", json: ["action": "publish"])

@@ -51,9 +51,9 @@ struct Harness: Sendable {
         if demo {
             _ = try await cycle.loadDemo(synthetic: synthetic, password: password)
             if !signoff {
-                let admin = Caller(user: try await cycle.login(login: "admin", password: password, ip: "test").user, ip: "test")
-                let task = try #require(try await cycle.tasks().first)
-                _ = try await cycle.setTask(admin, year: task.year, layout: task.layout, deadline: task.deadline, signoff: false)
+                let admin = Caller(user: try await cycle.sessions.login(login: "admin", password: password, ip: "test").user, ip: "test")
+                let task = try #require(try await cycle.schedule.tasks().first)
+                _ = try await cycle.schedule.setTask(admin, year: task.year, layout: task.layout, deadline: task.deadline, signoff: false)
             }
         }
         return Harness(cycle: cycle, folder: folder, database: database)

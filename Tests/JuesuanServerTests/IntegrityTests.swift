@@ -18,22 +18,22 @@ import Testing
         let harness = try await Harness.make(kind, synthetic: 3)
         let cycle = harness.cycle
         let root = try await AttackTests.caller(cycle, "admin")
-        _ = try await cycle.createUser(root, .init(login: "other-filler", name: "他单位填报", role: .filler, org: "420103002100",
+        _ = try await cycle.people.createUser(root, .init(login: "other-filler", name: "他单位填报", role: .filler, org: "420103002100",
                                                    password: Harness.password))
         let other = try await AttackTests.caller(cycle, "other-filler")
         do {
-            _ = try await cycle.upload(other, year: 2021, org: "420103002100", filename: "jianghan.xlsx", bytes: Workbooks.corrected)
+            _ = try await cycle.reports.upload(other, year: 2021, org: "420103002100", filename: "jianghan.xlsx", bytes: Workbooks.corrected)
             Issue.record("应拒绝")
         } catch let error as StoreError {
             #expect(error.reason == .invalid)
             #expect(error.detail.contains("武汉市江汉区人民政府办公室") && error.detail.contains("420103002100"), "\(error.detail)")
         }
-        #expect(try await cycle.report(other, year: 2021, org: "420103002100").currentVersion == 1, "演示的第 1 版不变，没有新版本")
+        #expect(try await cycle.reports.report(other, year: 2021, org: "420103002100").currentVersion == 1, "演示的第 1 版不变，没有新版本")
         // The unit's own name, written with other widths and spaces, is the same name.
         var own = try Engine.readDataset(Repository.corrected.path)
         own.unit = " 武汉市江汉区人民政府办公室 "
         let filler = try await AttackTests.caller(cycle, "tianbao")
-        let stored = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "w.xlsx", bytes: try WorkbookWriter.data(own))
+        let stored = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, filename: "w.xlsx", bytes: try WorkbookWriter.data(own))
         #expect(stored.version.number == 1)
         await harness.close()
     }
@@ -43,17 +43,17 @@ import Testing
         let harness = try await Harness.make(.sqlite, synthetic: 0)
         let cycle = harness.cycle
         let filler = try await AttackTests.caller(cycle, "tianbao")
-        let before = try await cycle.report(filler, year: 2021, org: Self.unit).currentVersion
+        let before = try await cycle.reports.report(filler, year: 2021, org: Self.unit).currentVersion
         let layout = try #require(BudgetLayout.shipped.first)
         let budget = try BudgetWorkbook.data(BudgetDataset(layout: layout.id, scope: .unit, year: 2021, department: "武汉市江汉区人民政府办公室",
                                                            tables: [:], narrative: []), layout: layout)
         do {
-            _ = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "预算.xlsx", bytes: budget)
+            _ = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, filename: "预算.xlsx", bytes: budget)
             Issue.record("应拒绝")
         } catch let error as StoreError {
             #expect(error.reason == .unsupported && error.detail.contains("预算.xlsx") && error.detail.contains("部门预算填报工作簿"), "\(error.detail)")
         }
-        #expect(try await cycle.report(filler, year: 2021, org: Self.unit).currentVersion == before)
+        #expect(try await cycle.reports.report(filler, year: 2021, org: Self.unit).currentVersion == before)
         await harness.close()
     }
 
@@ -67,16 +67,16 @@ import Testing
             blank.tables[id]!.rows = blank.tables[id]!.rows.map { TableRow(key: $0.key, label: $0.label, cells: [:]) }
         }
         let result: UploadResult
-        do { result = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "blank.xlsx", bytes: try WorkbookWriter.data(blank)) } catch {
+        do { result = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, filename: "blank.xlsx", bytes: try WorkbookWriter.data(blank)) } catch {
             Issue.record("上传空白工作簿：\(error)")
             await harness.close()
             return
         }
         #expect(result.findings.contains { $0.rule == "D-NO-FIGURES" && $0.severity == .error })
         for finding in result.findings where finding.severity == .warning {
-            _ = try? await cycle.explain(filler, year: 2021, org: Self.unit, version: 1, finding: finding.key, text: "经核实无误，特此说明。")
+            _ = try? await cycle.reports.explain(filler, year: 2021, org: Self.unit, version: 1, finding: finding.key, text: "经核实无误，特此说明。")
         }
-        await #expect(throws: StoreError.self) { _ = try await cycle.transition(filler, year: 2021, org: Self.unit, .init(action: .submit)) }
+        await #expect(throws: StoreError.self) { _ = try await cycle.reports.transition(filler, year: 2021, org: Self.unit, .init(action: .submit)) }
         await harness.close()
     }
 
@@ -85,31 +85,31 @@ import Testing
         let harness = try await Harness.make(.sqlite, synthetic: 0)
         let cycle = harness.cycle
         let filler = try await AttackTests.caller(cycle, "tianbao")
-        let first = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let first = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, filename: "w.xlsx", bytes: Workbooks.corrected)
         let warnings = first.findings.filter { $0.severity == .warning }
         #expect(warnings.count >= 3)
         for empty in [".", "。。。", "好的", "  ——  "] {
             await #expect(throws: StoreError.self, "“\(empty)”不是说明") {
-                _ = try await cycle.explain(filler, year: 2021, org: Self.unit, version: 1, finding: warnings[0].key, text: empty)
+                _ = try await cycle.reports.explain(filler, year: 2021, org: Self.unit, version: 1, finding: warnings[0].key, text: empty)
             }
         }
         for warning in warnings {
-            _ = try await cycle.explain(filler, year: 2021, org: Self.unit, version: 1, finding: warning.key, text: "经核实，系口径差异。")
+            _ = try await cycle.reports.explain(filler, year: 2021, org: Self.unit, version: 1, finding: warning.key, text: "经核实，系口径差异。")
         }
         // The same workbook again: every warning persists, so every explanation is carried.
-        let second = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "w2.xlsx", bytes: Workbooks.corrected)
+        let second = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, filename: "w2.xlsx", bytes: Workbooks.corrected)
         #expect(second.version.number == 2)
         let carried = second.findings.filter { $0.severity == .warning }
         #expect(carried.allSatisfy { $0.explanation == "经核实，系口径差异。" && $0.explanationCarriedFrom == 1 })
         #expect(carried.allSatisfy { $0.explainedByName == "单位填报员" && $0.explainedAt != nil })
-        #expect(try await cycle.report(filler, year: 2021, org: Self.unit).unexplained == 0)
+        #expect(try await cycle.reports.report(filler, year: 2021, org: Self.unit).unexplained == 0)
         // Rewritten on the new version: no longer carried.
-        let rewritten = try await cycle.explain(filler, year: 2021, org: Self.unit, version: 2, finding: carried[0].key, text: "重新核实，系口径差异。")
+        let rewritten = try await cycle.reports.explain(filler, year: 2021, org: Self.unit, version: 2, finding: carried[0].key, text: "重新核实，系口径差异。")
         #expect(rewritten.explanation == "重新核实，系口径差异。")
-        let (_, now) = try await cycle.findings(filler, year: 2021, org: Self.unit, version: 2)
+        let (_, now) = try await cycle.reports.findings(filler, year: 2021, org: Self.unit, version: 2)
         #expect(now.first { $0.key == carried[0].key }?.explanationCarriedFrom == nil)
         // Carried across a further version: still marked with the version it was written for.
-        let third = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "w3.xlsx", bytes: Workbooks.corrected)
+        let third = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, filename: "w3.xlsx", bytes: Workbooks.corrected)
         #expect(third.findings.first { $0.key == carried[1].key }?.explanationCarriedFrom == 1)
         #expect(third.findings.first { $0.key == carried[0].key }?.explanationCarriedFrom == 2)
         await harness.close()
@@ -124,16 +124,16 @@ import Testing
         let harness = try await Harness.make(kind, synthetic: 0)
         let cycle = harness.cycle
         let root = try await AttackTests.caller(cycle, "admin")
-        for _ in 0..<6 { _ = try? await cycle.login(login: "tianbao", password: "wrong-password", ip: "192.0.2.9") }
-        #expect(try await cycle.accounts(root, paging: Paging(limit: 500)).items.first { $0.user.login == "tianbao" }?.locked == true)
-        let unlocked = try await cycle.unlockUser(root, login: "tianbao")
+        for _ in 0..<6 { _ = try? await cycle.sessions.login(login: "tianbao", password: "wrong-password", ip: "192.0.2.9") }
+        #expect(try await cycle.people.accounts(root, paging: Paging(limit: 500)).items.first { $0.user.login == "tianbao" }?.locked == true)
+        let unlocked = try await cycle.people.unlockUser(root, login: "tianbao")
         #expect(!unlocked.locked)
-        _ = try await cycle.login(login: "tianbao", password: Harness.password, ip: "192.0.2.9")
+        _ = try await cycle.sessions.login(login: "tianbao", password: Harness.password, ip: "192.0.2.9")
         // A one-time password: it logs in, and nothing but changing it is allowed.
-        let secret = try await cycle.resetPassword(root, login: "tianbao")
-        await #expect(throws: StoreError.self) { _ = try await cycle.login(login: "tianbao", password: Harness.password, ip: "192.0.2.9") }
-        let login = try await cycle.login(login: "tianbao", password: secret, ip: "192.0.2.9")
-        #expect(try await cycle.session(token: login.token)?.mustChangePassword == true)
+        let secret = try await cycle.people.resetPassword(root, login: "tianbao")
+        await #expect(throws: StoreError.self) { _ = try await cycle.sessions.login(login: "tianbao", password: Harness.password, ip: "192.0.2.9") }
+        let login = try await cycle.sessions.login(login: "tianbao", password: secret, ip: "192.0.2.9")
+        #expect(try await cycle.sessions.session(token: login.token)?.mustChangePassword == true)
         try await harness.withClient { client in
             let person = Person(client: client, token: login.token, csrf: login.csrf)
             let blocked = try await person.call(.get, "/api/v1/reports/2021/\(Cycle.demoExample)")
@@ -144,19 +144,19 @@ import Testing
             #expect(open.status == 200)
         }
         // Disabled: no login, sessions ended; enabled again: back.
-        _ = try await cycle.updateUser(root, login: "tianbao", .init(disabled: true))
-        #expect(try await cycle.session(token: login.token) == nil)
-        await #expect(throws: StoreError.self) { _ = try await cycle.login(login: "tianbao", password: "Fresh-start-2026", ip: "192.0.2.9") }
-        _ = try await cycle.updateUser(root, login: "tianbao", .init(name: "新名字", disabled: false))
-        let back = try await cycle.login(login: "tianbao", password: "Fresh-start-2026", ip: "192.0.2.9")
+        _ = try await cycle.people.updateUser(root, login: "tianbao", .init(disabled: true))
+        #expect(try await cycle.sessions.session(token: login.token) == nil)
+        await #expect(throws: StoreError.self) { _ = try await cycle.sessions.login(login: "tianbao", password: "Fresh-start-2026", ip: "192.0.2.9") }
+        _ = try await cycle.people.updateUser(root, login: "tianbao", .init(name: "新名字", disabled: false))
+        let back = try await cycle.sessions.login(login: "tianbao", password: "Fresh-start-2026", ip: "192.0.2.9")
         #expect(back.user.name == "新名字")
         // Authority as for creating: a 主管部门's administrator cannot make a 单位's filler a 财政审核, nor touch the root's people.
-        _ = try await cycle.createUser(root, .init(login: "dept-admin", name: "部门管理员", role: .admin, org: "420103001", password: Harness.password))
+        _ = try await cycle.people.createUser(root, .init(login: "dept-admin", name: "部门管理员", role: .admin, org: "420103001", password: Harness.password))
         let department = try await AttackTests.caller(cycle, "dept-admin")
-        await #expect(throws: StoreError.self) { _ = try await cycle.updateUser(department, login: "tianbao", .init(role: .finance)) }
-        await #expect(throws: StoreError.self) { _ = try await cycle.resetPassword(department, login: "caizheng") }
-        await #expect(throws: StoreError.self) { _ = try await cycle.updateUser(root, login: "admin", .init(disabled: true)) }
-        _ = try await cycle.unlockUser(department, login: "tianbao")
+        await #expect(throws: StoreError.self) { _ = try await cycle.people.updateUser(department, login: "tianbao", .init(role: .finance)) }
+        await #expect(throws: StoreError.self) { _ = try await cycle.people.resetPassword(department, login: "caizheng") }
+        await #expect(throws: StoreError.self) { _ = try await cycle.people.updateUser(root, login: "admin", .init(disabled: true)) }
+        _ = try await cycle.people.unlockUser(department, login: "tianbao")
         await harness.close()
     }
 }
@@ -173,7 +173,7 @@ import Testing
         let harness = try await Harness.make(.sqlite, synthetic: 0)
         let cycle = harness.cycle
         let auditor = try await AttackTests.caller(cycle, "chakan")
-        let logins = try await cycle.auditLog(auditor, action: "登录", paging: Paging(limit: 500))
+        let logins = try await cycle.auditTrail.entries(auditor, action: "登录", paging: Paging(limit: 500))
         #expect(logins.total >= 1 && logins.items.allSatisfy { $0.action == "login" })
         try await harness.withClient { client in
             let person = try await Person.login(client, "chakan")
@@ -228,12 +228,12 @@ import Testing
         let harness = try await Harness.make(.sqlite, synthetic: 0)
         let cycle = harness.cycle
         let finance = try await AttackTests.caller(cycle, "caizheng")
-        let batch = try await cycle.createBatch(finance, year: 2021, name: "批次")
+        let batch = try await cycle.batchAudits.createBatch(finance, year: 2021, name: "批次")
         let seed = try Data(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"))
         let files = [("a.txt", seed), ("b.txt", seed), ("坏.txt", Data([0xFF, 0xFE, 0x00])), ("c.txt", seed)]
-        await #expect(throws: StoreError.self) { _ = try await cycle.addBatchFiles(finance, batch: batch.id, files: files) }
-        #expect(try await cycle.batch(finance, id: batch.id, paging: Paging()).total == 0)
-        let queued = try await cycle.addBatchFiles(finance, batch: batch.id, files: files.filter { $0.0 != "坏.txt" })
+        await #expect(throws: StoreError.self) { _ = try await cycle.batchAudits.addBatchFiles(finance, batch: batch.id, files: files) }
+        #expect(try await cycle.batchAudits.batch(finance, id: batch.id, paging: Paging()).total == 0)
+        let queued = try await cycle.batchAudits.addBatchFiles(finance, batch: batch.id, files: files.filter { $0.0 != "坏.txt" })
         #expect(queued.count == 3)
         await harness.close()
     }
@@ -247,7 +247,7 @@ import Testing
         var dataset = try Engine.readDataset(Repository.corrected.path)
         let index = try #require(dataset.tables[.t1]?.rows.firstIndex { $0.key == .line(27) })
         dataset.tables[.t1]!.rows[index].cells[1] = Money(fen: 18_319_400)
-        let result = try await harness.cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: try WorkbookWriter.data(dataset))
+        let result = try await harness.cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: try WorkbookWriter.data(dataset))
         let places = Set(result.findings.filter { $0.severity == .error }.map(\.place))
         #expect(places.contains("表1 第27行 第1栏"), "\(places)")
         await harness.close()
@@ -266,10 +266,10 @@ import Testing
     func keptOnce() async throws {
         let harness = try await Harness.make(.sqlite, synthetic: 0)
         let filler = try await AttackTests.caller(harness.cycle, "tianbao")
-        _ = try await harness.cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
+        _ = try await harness.cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
         let counter = Counter()
         for _ in 0..<3 {
-            let data = try await harness.cycle.versionPDF(filler, year: 2021, org: Cycle.demoExample, version: nil) { _, draft in
+            let data = try await harness.cycle.reports.versionPDF(filler, year: 2021, org: Cycle.demoExample, version: nil) { _, draft in
                 counter.add()
                 return Data("%PDF-draft=\(draft)".utf8)
             }

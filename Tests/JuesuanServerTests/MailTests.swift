@@ -94,27 +94,27 @@ final class SMTPSink: @unchecked Sendable {
         let admin = try await AttackTests.caller(cycle, "admin")
         // An address with a line break would add mail headers: refused.
         await #expect(throws: StoreError.self) {
-            _ = try await cycle.updateUser(admin, login: "tianbao", .init(email: "tianbao@example.gov.cn\r\nBcc: all@example.gov.cn"))
+            _ = try await cycle.people.updateUser(admin, login: "tianbao", .init(email: "tianbao@example.gov.cn\r\nBcc: all@example.gov.cn"))
         }
-        let account = try await cycle.updateUser(admin, login: "tianbao", .init(email: "tianbao@example.gov.cn"))
+        let account = try await cycle.people.updateUser(admin, login: "tianbao", .init(email: "tianbao@example.gov.cn"))
         #expect(account.email == "tianbao@example.gov.cn")
         // Three days before the 2021 task's deadline: the example unit (not yet up) is reminded, once.
         let deadline = try await cycle.backend.read { db in
             try await db.raw("SELECT deadline FROM tasks WHERE year = 2021").first()!.decode(column: "deadline", as: String.self)
         }
         let day = Cycle.day(deadline)!
-        #expect(try await cycle.sendDueReminders(days: 7, now: day.addingTimeInterval(-30 * 86_400)) == 0, "a month before: not yet")
-        let reminded = try await cycle.sendDueReminders(days: 7, now: day.addingTimeInterval(-3 * 86_400))
+        #expect(try await cycle.messages.sendDueReminders(days: 7, now: day.addingTimeInterval(-30 * 86_400)) == 0, "a month before: not yet")
+        let reminded = try await cycle.messages.sendDueReminders(days: 7, now: day.addingTimeInterval(-3 * 86_400))
         #expect(reminded >= 1)
-        #expect(try await cycle.sendDueReminders(days: 7, now: day.addingTimeInterval(-2 * 86_400)) == 0, "once per unit and year")
+        #expect(try await cycle.messages.sendDueReminders(days: 7, now: day.addingTimeInterval(-2 * 86_400)) == 0, "once per unit and year")
         let filler = try await AttackTests.caller(cycle, "tianbao")
-        #expect(try await cycle.messages(filler, paging: Paging()).items.contains { $0.title.contains("催报") })
+        #expect(try await cycle.messages.list(filler, paging: Paging()).items.contains { $0.title.contains("催报") })
         // The mail server is down: nothing is sent, the message waits.
         let logger = Logger(label: "test")
         var down = MailSettings(host: "127.0.0.1", port: 9, from: "juesuan@example.gov.cn")
         down.timeout = 2
         await MailService(cycle: cycle, mail: down, remindDays: 0, logger: logger).deliver(down)
-        #expect(try await cycle.pendingMail().contains { $0.address == "tianbao@example.gov.cn" })
+        #expect(try await cycle.messages.pendingMail().contains { $0.address == "tianbao@example.gov.cn" })
         // Up again: delivered, with its subject, the person's name and the link.
         let sink = try SMTPSink()
         let up = MailSettings(host: "127.0.0.1", port: sink.port, from: "juesuan@example.gov.cn", publicURL: "https://juesuan.example.gov.cn")
@@ -122,7 +122,7 @@ final class SMTPSink: @unchecked Sendable {
         let mails = sink.messages.map(SMTPSink.decode)
         #expect(mails.contains { $0.subject.contains("催报") && $0.body.contains("https://juesuan.example.gov.cn/app/reports/2021/") }, "\(mails)")
         #expect(sink.messages.allSatisfy { $0.contains("To: <tianbao@example.gov.cn>") })
-        #expect(try await cycle.pendingMail().isEmpty)
+        #expect(try await cycle.messages.pendingMail().isEmpty)
         await harness.close()
     }
 }

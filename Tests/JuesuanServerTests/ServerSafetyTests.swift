@@ -115,13 +115,13 @@ import JuesuanConsolidate
     func summariesSumLikeDatasets() async throws {
         let harness = try await Harness.make(.sqlite, synthetic: 9)
         let cycle = harness.cycle
-        let reviewer = Caller(user: try await cycle.login(login: "zhuguan", password: Harness.password, ip: "t").user, ip: "t")
-        let filler = Caller(user: try await cycle.login(login: "tianbao", password: Harness.password, ip: "t").user, ip: "t")
-        _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
-        let view = try await cycle.consolidatedView(reviewer, year: 2021, org: "420103001")
-        let children = try await cycle.orgs(reviewer, under: "420103001", paging: Paging(limit: 100)).items.filter { $0.parent == "420103001" }
+        let reviewer = Caller(user: try await cycle.sessions.login(login: "zhuguan", password: Harness.password, ip: "t").user, ip: "t")
+        let filler = Caller(user: try await cycle.sessions.login(login: "tianbao", password: Harness.password, ip: "t").user, ip: "t")
+        _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let view = try await cycle.consolidating.consolidatedView(reviewer, year: 2021, org: "420103001")
+        let children = try await cycle.organisation.orgs(reviewer, under: "420103001", paging: Paging(limit: 100)).items.filter { $0.parent == "420103001" }
         var units: [Disclosure] = []
-        for child in children { units.append(try await cycle.dataset(reviewer, year: 2021, org: child.code, version: nil)) }
+        for child in children { units.append(try await cycle.reports.dataset(reviewer, year: 2021, org: child.code, version: nil)) }
         #expect(units.count == 4 && view.units == 4)
         var reference = try Consolidation.sum(units, name: "武汉市江汉区人民政府办公室（主管部门）", catalog: try Engine.catalog())
         _ = Consolidation.eliminateInternalTransfers(&reference, catalog: try Engine.catalog())
@@ -134,16 +134,16 @@ import JuesuanConsolidate
         #expect(view.dataset.figures == reference.figures)
         #expect(view.dataset.overview.staffing == reference.overview.staffing)
         // Viewed again with nothing changed: the same view (given from what was computed, a version never changes).
-        let again = try await cycle.consolidatedView(reviewer, year: 2021, org: "420103001")
+        let again = try await cycle.consolidating.consolidatedView(reviewer, year: 2021, org: "420103001")
         #expect(again.dataset == view.dataset && again.units == view.units && again.findings == view.findings)
         // A unit's new version, or a renamed unit, changes what the view is made from: computed anew, with it.
-        var changed = try await cycle.dataset(reviewer, year: 2021, org: Cycle.demoExample, version: nil)
+        var changed = try await cycle.reports.dataset(reviewer, year: 2021, org: Cycle.demoExample, version: nil)
         let index = try #require(changed.tables[.t3]?.rows.firstIndex { !$0.cells.isEmpty })
         let column = try #require(changed.tables[.t3]?.rows[index].cells.keys.min())
         let before = changed.tables[.t3]?.rows[index].cells[column]?.fen ?? 0
         changed.tables[.t3]?.rows[index].cells[column] = Money(fen: before + 100)
-        _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w2.xlsx", bytes: try WorkbookWriter.data(changed))
-        let after = try await cycle.consolidatedView(reviewer, year: 2021, org: "420103001")
+        _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w2.xlsx", bytes: try WorkbookWriter.data(changed))
+        let after = try await cycle.consolidating.consolidatedView(reviewer, year: 2021, org: "420103001")
         #expect(after.dataset.tables[.t3] != view.dataset.tables[.t3])
         await harness.close()
     }
@@ -202,26 +202,26 @@ import JuesuanConsolidate
         let harness = try await Harness.make(kind, synthetic: 0)
         let cycle = harness.cycle
         func caller(_ login: String) async throws -> Caller {
-            Caller(user: try await cycle.login(login: login, password: Harness.password, ip: "test").user, ip: "test")
+            Caller(user: try await cycle.sessions.login(login: login, password: Harness.password, ip: "test").user, ip: "test")
         }
         let filler = try await caller("tianbao"), reviewer = try await caller("zhuguan")
-        let result = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let result = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
         for finding in result.findings where finding.severity == .warning {
-            _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: result.version.number, finding: finding.key, text: "已核实无误。")
+            _ = try await cycle.reports.explain(filler, year: 2021, org: Cycle.demoExample, version: result.version.number, finding: finding.key, text: "已核实无误。")
         }
         for round in 0..<5 {
-            _ = try await cycle.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
+            _ = try await cycle.reports.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
             // Two reviewers act at once: one approves, the other returns.
-            async let approve: Bool = { (try? await cycle.transition(reviewer, year: 2021, org: Cycle.demoExample, .init(action: .approve))) != nil }()
-            async let giveBack: Bool = { (try? await cycle.transition(reviewer, year: 2021, org: Cycle.demoExample,
+            async let approve: Bool = { (try? await cycle.reports.transition(reviewer, year: 2021, org: Cycle.demoExample, .init(action: .approve))) != nil }()
+            async let giveBack: Bool = { (try? await cycle.reports.transition(reviewer, year: 2021, org: Cycle.demoExample,
                                                                        .init(action: .return, reason: "第 \(round) 轮"))) != nil }()
             let (a, b) = await (approve, giveBack)
             #expect(a != b, "第 \(round) 轮：两个操作应恰有一个成功（approve \(a)，return \(b)）")
-            let state = try await cycle.report(reviewer, year: 2021, org: Cycle.demoExample).state
+            let state = try await cycle.reports.report(reviewer, year: 2021, org: Cycle.demoExample).state
             #expect(state == (a ? .departmentApproved : .drafting))
             if a {
                 let finance = try await caller("caizheng")
-                _ = try await cycle.transition(finance, year: 2021, org: Cycle.demoExample, .init(action: .return, reason: "再来一轮"))
+                _ = try await cycle.reports.transition(finance, year: 2021, org: Cycle.demoExample, .init(action: .return, reason: "再来一轮"))
             }
         }
         // The audit log agrees with the state, and refuses to be changed.
@@ -254,10 +254,10 @@ import JuesuanConsolidate
     func catalogueChange() async throws {
         let harness = try await Harness.make(.sqlite, synthetic: 0)
         let folder = harness.folder.path
-        let filler = Caller(user: try await harness.cycle.login(login: "tianbao", password: Harness.password, ip: "t").user, ip: "t")
-        let uploaded = try await harness.cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
+        let filler = Caller(user: try await harness.cycle.sessions.login(login: "tianbao", password: Harness.password, ip: "t").user, ip: "t")
+        let uploaded = try await harness.cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
         for finding in uploaded.findings where finding.severity == .warning {
-            _ = try await harness.cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: 1, finding: finding.key, text: "已核实无误。")
+            _ = try await harness.cycle.reports.explain(filler, year: 2021, org: Cycle.demoExample, version: 1, finding: finding.key, text: "已核实无误。")
         }
         await harness.cycle.close()
         // The same store, served with a catalogue that lost one rule.
@@ -268,16 +268,16 @@ import JuesuanConsolidate
         let backend = try await SQLiteBackend.open(path: folder + "/juesuan.sqlite", logger: .init(label: "t"))
         let changed = try Cycle(backend: backend, settings: settings, rules: rules)
         await #expect(throws: StoreError.self) {
-            try await changed.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
+            try await changed.reports.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
         }
-        let view = try await changed.report(filler, year: 2021, org: Cycle.demoExample)
+        let view = try await changed.reports.report(filler, year: 2021, org: Cycle.demoExample)
         #expect(view.submitBlockers.contains { $0.contains("规则目录已更新") })
-        let rechecked = try await changed.recheck(filler, year: 2021, org: Cycle.demoExample)
+        let rechecked = try await changed.reports.recheck(filler, year: 2021, org: Cycle.demoExample)
         #expect(rechecked.version.number == 2 && rechecked.version.kind == .recheck)
         for finding in rechecked.findings where finding.severity == .warning {
-            _ = try await changed.explain(filler, year: 2021, org: Cycle.demoExample, version: 2, finding: finding.key, text: "已核实无误。")
+            _ = try await changed.reports.explain(filler, year: 2021, org: Cycle.demoExample, version: 2, finding: finding.key, text: "已核实无误。")
         }
-        let submitted = try await changed.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
+        let submitted = try await changed.reports.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
         #expect(submitted.state == .submitted)
         await changed.close()
         try? FileManager.default.removeItem(at: harness.folder)
@@ -319,7 +319,7 @@ import JuesuanConsolidate
             #expect(added.status == 201)
             let junk = try await finance.call(.post, "/api/v1/batches/\(id)/files?filename=junk.txt", body: Data("不是决算报告".utf8))
             #expect(junk.status == 201)
-            while try await harness.cycle.processNextJob() {}
+            while try await harness.cycle.batchAudits.processNextJob() {}
             let batch = try await finance.call(.get, "/api/v1/batches/\(id)")
             #expect(batch.json["total"] as? Int == 2)
             let jobs = (batch.json["jobs"] as? [String: Any])?["items"] as? [[String: Any]] ?? []
@@ -380,12 +380,12 @@ struct OrgEncodingTests {
         let text = "单位编码,名称,上级编码,类型\n420103001077,江汉区档案馆,420103001,单位\n"
         let gbk = try #require(text.data(using: Cycle.gb18030))
         #expect(String(data: gbk, encoding: .utf8) == nil, "the test file must not be UTF-8")
-        let result = try await harness.cycle.importOrgs(admin, bytes: gbk, filename: "组织.csv")
+        let result = try await harness.cycle.organisation.importOrgs(admin, bytes: gbk, filename: "组织.csv")
         #expect(result.added == 1)
-        let orgs = try await harness.cycle.orgs(admin, under: "420103001", paging: Paging(offset: 0, limit: 500))
+        let orgs = try await harness.cycle.organisation.orgs(admin, under: "420103001", paging: Paging(offset: 0, limit: 500))
         #expect(orgs.items.contains { $0.code == "420103001077" && $0.name == "江汉区档案馆" })
         do {
-            _ = try await harness.cycle.importOrgs(admin, bytes: Data([0xFF, 0xFE, 0x00, 0x81, 0x30, 0xFF]), filename: "乱码.csv")
+            _ = try await harness.cycle.organisation.importOrgs(admin, bytes: Data([0xFF, 0xFE, 0x00, 0x81, 0x30, 0xFF]), filename: "乱码.csv")
             Issue.record("不可读的字节应被拒绝")
         } catch let error as StoreError {
             #expect(error.detail.contains("乱码.csv"))

@@ -18,7 +18,7 @@ struct BudgetLinksPageTests {
         try await PagesTests.withPages(synthetic: 0) { cycle, client in
             let filler = try await PagesTests.caller(cycle, "tianbao")
             let example = try Engine.readDataset(Repository.corrected.path)
-            _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "决算.xlsx", bytes: try WorkbookWriter.data(example))
+            _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "决算.xlsx", bytes: try WorkbookWriter.data(example))
             // The unit's 2021 budget: its 三公 as the report's 表7 预算数, the rest as synthesised.
             let layout = try #require(BudgetLayout.shipped.first { $0.id == "shanghai-district" })
             var budget = BudgetSynthesizer.make(layout: layout, seed: 7, index: 1, year: 2021, catalog: try Engine.catalog())
@@ -29,9 +29,9 @@ struct BudgetLinksPageTests {
             let package = try BudgetPublisher.build(budget, catalog: try Engine.catalog(), pdf: true, source: "budget.json")
             let pdf = try #require(package.published["report.pdf"])
             let reviewer = try await PagesTests.caller(cycle, "zhuguan")
-            let batch = try await cycle.createBatch(reviewer, year: 2021, name: "2021 年度预算公开检查")
-            _ = try await cycle.addBatchFile(reviewer, batch: batch.id, filename: "江汉区政府办公室-2021-预算.pdf", bytes: pdf)
-            while try await cycle.processNextJob() {}
+            let batch = try await cycle.batchAudits.createBatch(reviewer, year: 2021, name: "2021 年度预算公开检查")
+            _ = try await cycle.batchAudits.addBatchFile(reviewer, batch: batch.id, filename: "江汉区政府办公室-2021-预算.pdf", bytes: pdf)
+            while try await cycle.batchAudits.processNextJob() {}
             // What the page must show: the engine's comparison of the report with the budget as the batch read it.
             let expected = BudgetLinks.compare(example, budget: budget)
             #expect(expected.contains { $0.subject == "“三公”经费" && $0.consistent && $0.budget != nil })

@@ -33,14 +33,14 @@ struct BudgetTaskTests {
         try await PagesTests.withPages(synthetic: 0) { cycle, client in
             let admin = try await PagesTests.caller(cycle, "admin")
             // A 决算 layout is not a budget layout.
-            await #expect(throws: StoreError.self) { try await cycle.setTask(admin, year: 2021, kind: .budget, layout: "mof-2021", deadline: "2021-03-31") }
-            let task = try await cycle.setTask(admin, year: 2021, kind: .budget, layout: "shanghai-district", deadline: "2021-03-31")
+            await #expect(throws: StoreError.self) { try await cycle.schedule.setTask(admin, year: 2021, kind: .budget, layout: "mof-2021", deadline: "2021-03-31") }
+            let task = try await cycle.schedule.setTask(admin, year: 2021, kind: .budget, layout: "shanghai-district", deadline: "2021-03-31")
             #expect(task.kind == .budget)
-            let tasks = try await cycle.tasks()
+            let tasks = try await cycle.schedule.tasks()
             #expect(tasks.filter { $0.year == 2021 }.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.budget, .finalAccounts])
 
             let filler = try await PagesTests.caller(cycle, "tianbao")
-            let unitName = try await cycle.report(filler, year: 2021, org: Self.unit).org.name
+            let unitName = try await cycle.reports.report(filler, year: 2021, org: Self.unit).org.name
             let browser = try await PagesTests.Browser.login(client, "tianbao")
             let base = "/app/budgets/2021/\(Self.unit)"
             // Before anything is uploaded: the page of the 预算, its upload form and workbook; both tasks linked.
@@ -50,7 +50,7 @@ struct BudgetTaskTests {
             #expect(empty.contains("2021 年度部门决算") && !empty.contains("/edit\""), "links to the other task; no 网页填报 of the nine tables")
 
             // The workbook to fill is the unit's, the year's and the task's layout.
-            let (blank, _) = try await cycle.blankBudget(filler, year: 2021, org: Self.unit)
+            let (blank, _) = try await cycle.budgets.blankBudget(filler, year: 2021, org: Self.unit)
             let archive = try Archive(data: blank, accessMode: .read)
             var entries: [String: Data] = [:]
             for entry in archive where entry.type == .file {
@@ -65,28 +65,28 @@ struct BudgetTaskTests {
             // The 主管部门's 汇总 waits for every unit's budget.
             let reviewer = try await PagesTests.caller(cycle, "zhuguan")
             do {
-                _ = try await cycle.consolidate(reviewer, year: 2021, org: "420103001", kind: .budget)
+                _ = try await cycle.consolidating.consolidate(reviewer, year: 2021, org: "420103001", kind: .budget)
                 Issue.record("a 汇总 without the units' budgets")
             } catch let error as StoreError { #expect(error.detail.contains("尚未上传预算") && error.detail.contains(Self.unit)) }
 
             // A 决算 workbook is refused by the 预算 task, a budget of another unit too; nothing is stored.
             let example = try Engine.readDataset(Repository.corrected.path)
             await #expect(throws: StoreError.self) {
-                try await cycle.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "决算.xlsx", bytes: try WorkbookWriter.data(example))
+                try await cycle.reports.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "决算.xlsx", bytes: try WorkbookWriter.data(example))
             }
             var stranger = try Self.budget(named: "别的单位", example: example)
             let layout = try #require(BudgetLayout.shipped.first { $0.id == "shanghai-district" })
             do {
-                _ = try await cycle.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "别的.xlsx",
+                _ = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "别的.xlsx",
                                            bytes: try BudgetWorkbook.data(stranger, layout: layout))
                 Issue.record("a budget naming another unit was stored")
             } catch let error as StoreError { #expect(error.detail.contains("别的单位") && error.detail.contains("未保存")) }
             stranger.year = 2020
             stranger.department = unitName
             await #expect(throws: StoreError.self) {
-                try await cycle.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "2020.xlsx", bytes: try BudgetWorkbook.data(stranger, layout: layout))
+                try await cycle.reports.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "2020.xlsx", bytes: try BudgetWorkbook.data(stranger, layout: layout))
             }
-            #expect(try await cycle.report(filler, year: 2021, org: Self.unit, kind: .budget).currentVersion == nil)
+            #expect(try await cycle.reports.report(filler, year: 2021, org: Self.unit, kind: .budget).currentVersion == nil)
 
             // A first workbook whose 三公 table was changed but not its 编制说明: the budget rules find it (errors), as the
             // engine does, and 上报 is refused.
@@ -94,14 +94,14 @@ struct BudgetTaskTests {
             let rules = try RuleCatalogue.budget(), language = try RuleCatalogue.standard(), catalog = try Engine.catalog()
             let expected = BudgetAuditor(rules: rules, language: language, catalog: catalog).audit(try BudgetDocument(dataset: changed))
             #expect(expected.count(.error) > 0)
-            let first = try await cycle.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "预算.xlsx",
+            let first = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "预算.xlsx",
                                                bytes: try BudgetWorkbook.data(changed, layout: layout))
             #expect(first.report.kind == .budget && first.version.number == 1)
             #expect(first.findings.map(\.rule).sorted() == expected.map(\.rule).sorted())
             #expect(first.version.errors == expected.count(.error))
             #expect(first.report.submitBlockers.contains { $0.contains("个错误未改正") })
             // The 决算 of the same year is untouched.
-            #expect(try await cycle.report(filler, year: 2021, org: Self.unit).currentVersion == nil)
+            #expect(try await cycle.reports.report(filler, year: 2021, org: Self.unit).currentVersion == nil)
             let (_, page) = try await browser.get(base)
             #expect(page.contains("预算.xlsx") && page.contains("\(base)/preview?version=1"))
             #expect(page.contains("三公") && page.contains("class=\"finding error\"") || page.contains("error"))
@@ -111,59 +111,59 @@ struct BudgetTaskTests {
             // The corrected workbook (tables and text agree): no error; every warning explained.
             var budget = BudgetSynthesizer.make(layout: layout, seed: 11, index: 1, year: 2021, catalog: catalog)
             budget.department = unitName
-            let uploaded = try await cycle.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "预算-改.xlsx",
+            let uploaded = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, kind: .budget, filename: "预算-改.xlsx",
                                                   bytes: try BudgetWorkbook.data(budget, layout: layout))
             #expect(uploaded.version.number == 2)
             try #require(uploaded.version.errors == 0, "\(uploaded.findings.filter { $0.severity == .error }.map(\.message))")
             let warnings = uploaded.findings.filter { $0.severity == .warning }
             if !warnings.isEmpty {
-                _ = try await cycle.explain(filler, year: 2021, org: Self.unit, kind: .budget, version: 2,
+                _ = try await cycle.reports.explain(filler, year: 2021, org: Self.unit, kind: .budget, version: 2,
                                             warnings.map { ($0.key, "经核实，预算按批复数编列，差异已说明。") })
             }
             // Now the 主管部门's 部门预算 is the sum of its units' budgets (here one unit: the same tables), checked; its page offers
             // the 汇总 and the upload of the completed workbook.
-            let summed = try await cycle.consolidate(reviewer, year: 2021, org: "420103001", kind: .budget)
+            let summed = try await cycle.consolidating.consolidate(reviewer, year: 2021, org: "420103001", kind: .budget)
             #expect(summed.version.kind == .consolidation && summed.report.kind == .budget)
-            let department = try await cycle.budgetDataset(reviewer, year: 2021, org: "420103001", version: nil)
+            let department = try await cycle.budgets.budgetDataset(reviewer, year: 2021, org: "420103001", version: nil)
             #expect(department.tables == budget.tables && department.scope == .department && department.narrative.isEmpty)
-            #expect(try await cycle.report(reviewer, year: 2021, org: "420103001").currentVersion == nil, "the 决算 汇总 is another report")
+            #expect(try await cycle.reports.report(reviewer, year: 2021, org: "420103001").currentVersion == nil, "the 决算 汇总 is another report")
             let (_, departmentPage) = try await PagesTests.Browser.login(client, "zhuguan").get("/app/budgets/2021/420103001")
             #expect(departmentPage.contains("action=\"/app/budgets/2021/420103001/consolidate\"") && departmentPage.contains("汇总（1 个单位）"))
             // The department's own filler writes the 编制说明 into that version's workbook and uploads it: a department may
             // upload its 预算 (never its 决算, which is the 汇总 alone).
-            _ = try await cycle.createUser(admin, Cycle.NewUser(login: "bumen", name: "部门填报员", role: .filler, org: "420103001", password: PagesTests.password))
+            _ = try await cycle.people.createUser(admin, Cycle.NewUser(login: "bumen", name: "部门填报员", role: .filler, org: "420103001", password: PagesTests.password))
             let departmentFiller = try await PagesTests.caller(cycle, "bumen")
-            let summedBook = try await cycle.budgetWorkbook(departmentFiller, year: 2021, org: "420103001", version: nil)
+            let summedBook = try await cycle.budgets.budgetWorkbook(departmentFiller, year: 2021, org: "420103001", version: nil)
             var written = try BudgetWorkbook.read(entries: try XLSXParts.parts(summedBook), displayName: "汇总.xlsx")
             #expect(written.tables == department.tables)
             written.narrative = ["2021年部门预算编制说明", "本部门2021年预算由下属单位预算汇总而成。"]
-            let completed = try await cycle.upload(departmentFiller, year: 2021, org: "420103001", kind: .budget, filename: "部门预算.xlsx",
+            let completed = try await cycle.reports.upload(departmentFiller, year: 2021, org: "420103001", kind: .budget, filename: "部门预算.xlsx",
                                                    bytes: try BudgetWorkbook.data(written, layout: layout))
             #expect(completed.version.number == 2 && completed.version.kind == .workbook)
-            #expect(try await cycle.budgetDataset(departmentFiller, year: 2021, org: "420103001", version: 2).narrative == written.narrative)
+            #expect(try await cycle.budgets.budgetDataset(departmentFiller, year: 2021, org: "420103001", version: 2).narrative == written.narrative)
             do {
-                _ = try await cycle.upload(departmentFiller, year: 2021, org: "420103001", filename: "决算.xlsx", bytes: try WorkbookWriter.data(example))
+                _ = try await cycle.reports.upload(departmentFiller, year: 2021, org: "420103001", filename: "决算.xlsx", bytes: try WorkbookWriter.data(example))
                 Issue.record("a department's 决算 uploaded")
             } catch let error as StoreError { #expect(error.detail.contains("汇总")) }
             let head = try await PagesTests.caller(cycle, "fuzeren")
-            _ = try await cycle.confirm(head, year: 2021, org: Self.unit, kind: .budget, revision: nil)
-            let submitted = try await cycle.transition(filler, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .submit))
+            _ = try await cycle.reports.confirm(head, year: 2021, org: Self.unit, kind: .budget, revision: nil)
+            let submitted = try await cycle.reports.transition(filler, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .submit))
             #expect(submitted.state == .submitted)
 
             // The 主管部门 finds it in the 预算 inbox, not in the 决算 one.
-            let budgetInbox = try await cycle.inbox(reviewer, year: 2021, kind: .budget, state: .submitted, problem: nil, query: nil, paging: Paging(offset: 0, limit: 50))
+            let budgetInbox = try await cycle.reports.inbox(reviewer, year: 2021, kind: .budget, state: .submitted, problem: nil, query: nil, paging: Paging(offset: 0, limit: 50))
             #expect(budgetInbox.items.map(\.org) == [Self.unit])
-            let finalInbox = try await cycle.inbox(reviewer, year: 2021, state: .submitted, problem: nil, query: nil, paging: Paging(offset: 0, limit: 50))
+            let finalInbox = try await cycle.reports.inbox(reviewer, year: 2021, state: .submitted, problem: nil, query: nil, paging: Paging(offset: 0, limit: 50))
             #expect(finalInbox.items.isEmpty)
             let reviewerBrowser = try await PagesTests.Browser.login(client, "zhuguan")
             let (_, inboxPage) = try await reviewerBrowser.get("/app/inbox?year=2021&kind=budget")
             #expect(inboxPage.contains("2021 年度部门预算") && inboxPage.contains("href=\"\(base)\""))
-            _ = try await cycle.transition(reviewer, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .approve))
+            _ = try await cycle.reports.transition(reviewer, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .approve))
             let finance = try await PagesTests.caller(cycle, "caizheng")
-            let approved = try await cycle.transition(finance, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .approve))
+            let approved = try await cycle.reports.transition(finance, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .approve))
             #expect(approved.state == .financeApproved)
-            while try await cycle.prepareNextPublication() {}
-            let published = try await cycle.transition(finance, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .publish))
+            while try await cycle.publishing.prepareNextPublication() {}
+            let published = try await cycle.reports.transition(finance, year: 2021, org: Self.unit, kind: .budget, TransitionRequest(action: .publish))
             #expect(published.state == .published && published.publicPath == "/public/2021/\(Self.unit)/budget/")
 
             // The API speaks of either kind (`kind=budget`); a kind it does not know is a 400.
@@ -193,7 +193,7 @@ struct BudgetTaskTests {
             #expect(index.contains("2021 年度部门预算公开") && index.contains("/public/2021/\(Self.unit)/budget/"))
 
             // The 决算 of the same year, uploaded now: its page compares its 年初预算 with this budget.
-            _ = try await cycle.upload(filler, year: 2021, org: Self.unit, filename: "决算.xlsx", bytes: try WorkbookWriter.data(example))
+            _ = try await cycle.reports.upload(filler, year: 2021, org: Self.unit, filename: "决算.xlsx", bytes: try WorkbookWriter.data(example))
             let links = BudgetLinks.compare(example, budget: budget)
             #expect(links.contains { $0.subject == "“三公”经费" && $0.budget != nil })
             let (_, report) = try await browser.get("/app/reports/2021/\(Self.unit)")

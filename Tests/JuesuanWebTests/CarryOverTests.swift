@@ -26,29 +26,29 @@ struct CarryOverTests {
                 }
             }
             dataset.tables[.t1] = t1
-            _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: try WorkbookWriter.data(dataset))
+            _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: try WorkbookWriter.data(dataset))
             // Not yet approved: nothing is carried.
-            _ = try await cycle.setTask(admin, year: 2022, layout: nil, deadline: "2023-06-30")
-            #expect(try await cycle.draft(filler, year: 2022, org: Cycle.demoExample).carriedFrom == nil)
+            _ = try await cycle.schedule.setTask(admin, year: 2022, layout: nil, deadline: "2023-06-30")
+            #expect(try await cycle.drafts.draft(filler, year: 2022, org: Cycle.demoExample).carriedFrom == nil)
             try await cycle.backend.write { db in
                 try await db.raw("UPDATE reports SET state = '财政已审核' WHERE id = \(bind: "2021/" + Cycle.demoExample)").run()
             }
-            let draft = try await cycle.draft(filler, year: 2022, org: Cycle.demoExample)
+            let draft = try await cycle.drafts.draft(filler, year: 2022, org: Cycle.demoExample)
             #expect(draft.carriedFrom == 2021 && draft.revision == 0)
             #expect(draft.dataset[.t1]?.row(.line(29))?.cells[1] == extra)
             #expect(draft.dataset.figures.priorYear["收支总计"]?.amount == t1.row(.line(30))?.cells[1])
             #expect(draft.dataset.figures.priorYear["三公经费"]?.amount == dataset[.t7]?.row(StandardLayout.singleRow)?.cells[7])
             #expect(draft.dataset.overview.functions == dataset.overview.functions && !draft.dataset.overview.functions.isEmpty)
-            #expect(try await cycle.checkDraft(filler, year: 2022, org: Cycle.demoExample, draft).contains { $0.rule == "Y-OPENING" } == false)
+            #expect(try await cycle.drafts.checkDraft(filler, year: 2022, org: Cycle.demoExample, draft).contains { $0.rule == "Y-OPENING" } == false)
             // The opening balance typed differently: flagged at its cell, with last year's figure.
-            let (changed, problems) = try await cycle.saveDraft(filler, year: 2022, org: Cycle.demoExample, revision: 0,
+            let (changed, problems) = try await cycle.drafts.saveDraft(filler, year: 2022, org: Cycle.demoExample, revision: 0,
                                                                  edits: [CellEdit(table: 1, row: "29", column: 1, value: "20")])
             #expect(problems.isEmpty)
-            let flagged = try await cycle.checkDraft(filler, year: 2022, org: Cycle.demoExample, changed).filter { $0.rule == "Y-OPENING" }
+            let flagged = try await cycle.drafts.checkDraft(filler, year: 2022, org: Cycle.demoExample, changed).filter { $0.rule == "Y-OPENING" }
             #expect(flagged.count == 1)
             #expect(flagged.first?.place == "表1 第29行 第1栏" && flagged.first?.stated == "20.00" && flagged.first?.expected == "12.34")
             #expect(flagged.first?.message.contains("2021 年度") == true)
-            let version = try await cycle.commitDraft(filler, year: 2022, org: Cycle.demoExample, revision: changed.revision)
+            let version = try await cycle.drafts.commitDraft(filler, year: 2022, org: Cycle.demoExample, revision: changed.revision)
             #expect(version.findings.contains { $0.rule == "Y-OPENING" && $0.severity == .warning })
         }
     }

@@ -38,7 +38,7 @@ struct EditorTests {
             let refusedPage = String(decoding: Data(buffer: refused.body), as: UTF8.self)
             #expect(refusedPage.contains("value=\"12..3\"") && refusedPage.contains("有两个小数点"))
             let caller = try await PagesTests.caller(cycle, "tianbao")
-            var draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            var draft = try await cycle.drafts.draft(caller, year: 2021, org: Cycle.demoExample)
             #expect(draft.revision == 1)
             #expect(draft.dataset[.t1]?.row(.line(1))?.cells[1] == Money(fen: 1_813_940_000))
             #expect(draft.dataset[.t1]?.row(.line(27))?.cells[1] == Money(fen: 1_813_940_000), "the total follows")
@@ -47,7 +47,7 @@ struct EditorTests {
             let stale = try await filler.post(base + "/edit?table=1", "_csrf=\(filler.csrf)&revision=0&c%7C1%7C1=9&action=save")
             #expect(stale.0 == 303)
             #expect(try await filler.get(base + "/edit?table=1").1.contains("草稿已被"))
-            draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            draft = try await cycle.drafts.draft(caller, year: 2021, org: Cycle.demoExample)
             #expect(draft.dataset[.t1]?.row(.line(1))?.cells[1] == Money(fen: 1_813_940_000))
             // A row by its code: its 款 and 类 appear, named from the catalogue.
             let added = try await filler.post(base + "/edit?table=2", "_csrf=\(filler.csrf)&revision=1&add=2010301&action=add")
@@ -72,9 +72,9 @@ struct EditorTests {
             // Saved as a version, checked as an upload is; the draft is gone.
             let committed = try await filler.post(base + "/edit?table=2", "_csrf=\(filler.csrf)&revision=3&action=commit")
             #expect(committed.0 == 303 && committed.1 == base)
-            let view = try await cycle.report(caller, year: 2021, org: Cycle.demoExample)
+            let view = try await cycle.reports.report(caller, year: 2021, org: Cycle.demoExample)
             #expect(view.currentVersion == 1 && view.versions.first?.kind == .editor)
-            #expect(try await cycle.draft(caller, year: 2021, org: Cycle.demoExample).revision == 0, "a new draft starts from the version")
+            #expect(try await cycle.drafts.draft(caller, year: 2021, org: Cycle.demoExample).revision == 0, "a new draft starts from the version")
             // A reviewer cannot edit.
             let reviewer = try await Browser.login(client, "zhuguan")
             #expect(try await reviewer.get(base + "/edit?table=1").0 == 403)
@@ -103,7 +103,7 @@ struct EditorTests {
             let refusedPage = String(decoding: Data(buffer: refused.body), as: UTF8.self)
             #expect(refusedPage.contains("“六十万”不是金额") && refusedPage.contains("value=\"六十万\""))
             let caller = try await PagesTests.caller(cycle, "tianbao")
-            let draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            let draft = try await cycle.drafts.draft(caller, year: 2021, org: Cycle.demoExample)
             #expect(draft.dataset.overview.functions == ["负责区政府日常运转。"])
             #expect(draft.dataset.figures.officialCounts["接待批次"] == 3 && draft.dataset.figures.operatingCosts == nil)
             #expect(draft.dataset.figures.assets.contains { $0.label == "应急保障用车" && $0.count == 1 })
@@ -113,7 +113,7 @@ struct EditorTests {
             var seeded = draft
             seeded.dataset = DatasetFacts.replacing(draft.dataset, with: rows)
             #expect(DatasetFacts.rows(seeded.dataset).map { "\($0.key)=\($0.value)" } == rows.map { "\($0.key)=\($0.value)" })
-            let (saved, problems) = try await cycle.saveDraft(caller, year: 2021, org: Cycle.demoExample, revision: draft.revision, edits: [], facts: rows)
+            let (saved, problems) = try await cycle.drafts.saveDraft(caller, year: 2021, org: Cycle.demoExample, revision: draft.revision, edits: [], facts: rows)
             #expect(problems.isEmpty)
             #expect(DatasetFacts.rows(saved.dataset).map { "\($0.key)=\($0.value)" } == rows.map { "\($0.key)=\($0.value)" })
         }
@@ -143,7 +143,7 @@ struct EditorTests {
             let project = example.projects[6]
             #expect(try await filler.post(base + "/edit?table=10&form=new", body(TypedForm(project), revision: 1)).1 == base + "/edit?table=10&form=1")
             let caller = try await PagesTests.caller(cycle, "tianbao")
-            var draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            var draft = try await cycle.drafts.draft(caller, year: 2021, org: Cycle.demoExample)
             func same(_ a: [IndicatorRow], _ b: [IndicatorRow]) -> Bool {
                 a.map { [$0.level1, $0.level2, $0.name, $0.target, $0.actual, "\($0.weight.map { "\($0)" } ?? "")", "\($0.statedScore.map { "\($0)" } ?? "")"] }
                     == b.map { [$0.level1, $0.level2, $0.name, $0.target, $0.actual, "\($0.weight.map { "\($0)" } ?? "")", "\($0.statedScore.map { "\($0)" } ?? "")"] }
@@ -164,11 +164,11 @@ struct EditorTests {
             bad.fields["偏差分析"] = "改过的说明"
             let (refusedStatus, refused) = try await filler.postPage(base + "/edit?table=10&form=1", body(bad, revision: 2))
             #expect(refusedStatus == 422 && refused.contains("四十四万") && refused.contains("改过的说明") && refused.contains("预算数"), "\(refused.prefix(300))")
-            draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            draft = try await cycle.drafts.draft(caller, year: 2021, org: Cycle.demoExample)
             #expect(draft.revision == 2 && draft.dataset.performance.projects.first?.deviation == project.deviation)
             // Removed; and a version checked as an upload is.
             #expect(try await filler.post(base + "/edit?table=10&form=1", body(TypedForm(project), revision: 2, action: "remove")).0 == 303)
-            draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            draft = try await cycle.drafts.draft(caller, year: 2021, org: Cycle.demoExample)
             #expect(draft.dataset.performance.projects.isEmpty && draft.dataset.performance.department != nil)
         }
     }
@@ -178,7 +178,7 @@ struct EditorTests {
         try await PagesTests.withPages(synthetic: 0) { cycle, _ in
             let caller = try await PagesTests.caller(cycle, "tianbao")
             let example = try Engine.readDataset(Repository.corrected.path)
-            var draft = try await cycle.draft(caller, year: 2021, org: Cycle.demoExample)
+            var draft = try await cycle.drafts.draft(caller, year: 2021, org: Cycle.demoExample)
             for id in TableID.allCases {
                 guard let table = example[id] else { continue }
                 // Rows by code first (their parents come by themselves), then every cell the form does not compute.
@@ -187,7 +187,7 @@ struct EditorTests {
                     case .economic(let code): code.digits
                     default: nil }
                 }
-                var result = try await cycle.saveDraft(caller, year: 2021, org: Cycle.demoExample, revision: draft.revision, edits: [],
+                var result = try await cycle.drafts.saveDraft(caller, year: 2021, org: Cycle.demoExample, revision: draft.revision, edits: [],
                                                         add: codes.map { (id.rawValue, $0) })
                 #expect(result.problems.isEmpty, "\(result.problems.map(\.reason))")
                 draft = result.draft
@@ -198,12 +198,12 @@ struct EditorTests {
                             : CellEdit(table: id.rawValue, row: row.key.description, column: column, value: value.description)
                     }
                 }
-                result = try await cycle.saveDraft(caller, year: 2021, org: Cycle.demoExample, revision: draft.revision, edits: edits)
+                result = try await cycle.drafts.saveDraft(caller, year: 2021, org: Cycle.demoExample, revision: draft.revision, edits: edits)
                 #expect(result.problems.isEmpty, "\(id)：\(result.problems.map(\.reason))")
                 draft = result.draft
             }
-            let version = try await cycle.commitDraft(caller, year: 2021, org: Cycle.demoExample, revision: draft.revision)
-            let stored = try await cycle.dataset(caller, year: 2021, org: Cycle.demoExample, version: version.version.number)
+            let version = try await cycle.drafts.commitDraft(caller, year: 2021, org: Cycle.demoExample, revision: draft.revision)
+            let stored = try await cycle.reports.dataset(caller, year: 2021, org: Cycle.demoExample, version: version.version.number)
             var compared = 0
             for id in TableID.allCases {
                 guard let expected = example[id] else { continue }

@@ -17,7 +17,7 @@ struct FillableTests {
     func blankWorkbook() async throws {
         try await PagesTests.withPages(synthetic: 0) { cycle, _ in
             let filler = try await PagesTests.caller(cycle, "tianbao")
-            let data = try await cycle.fillableWorkbook(filler, year: 2021, org: Cycle.demoExample)
+            let data = try await cycle.drafts.fillableWorkbook(filler, year: 2021, org: Cycle.demoExample)
             if let dump = ProcessInfo.processInfo.environment["JUESUAN_PAGE_DUMP"] { try data.write(to: URL(fileURLWithPath: dump + "/blank.xlsx")) }
             let parts = try Self.parts(data)
             let workbook = String(decoding: parts["xl/workbook.xml"] ?? Data(), as: UTF8.self)
@@ -51,8 +51,8 @@ struct FillableTests {
             }
             #expect(stripped > 50)
             if let dump = ProcessInfo.processInfo.environment["JUESUAN_PAGE_DUMP"] { try Self.zip(parts).write(to: URL(fileURLWithPath: dump + "/filled.xlsx")) }
-            let upload = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "填好的.xlsx", bytes: try Self.zip(parts))
-            let stored = try await cycle.dataset(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number)
+            let upload = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "填好的.xlsx", bytes: try Self.zip(parts))
+            let stored = try await cycle.reports.dataset(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number)
             var compared = 0
             for id in TableID.allCases {
                 for row in example[id]?.rows ?? [] {

@@ -43,7 +43,7 @@ struct PagesTests {
     }
 
     static func caller(_ cycle: Cycle, _ login: String) async throws -> Caller {
-        Caller(user: try await cycle.login(login: login, password: password, ip: "test").user, ip: "test")
+        Caller(user: try await cycle.sessions.login(login: login, password: password, ip: "test").user, ip: "test")
     }
 
     struct Browser {
@@ -137,12 +137,12 @@ struct PagesTests {
         try await Self.withPages { cycle, client in
             let base = "/app/reports/2021/\(Cycle.demoExample)"
             let filler = try await Browser.login(client, "tianbao")
-            let upload = try await cycle.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "workbook.xlsx",
+            let upload = try await cycle.reports.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "workbook.xlsx",
                                                 bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
             #expect(upload.version.errors == 0)
             let (status, html) = try await filler.get(base)
             #expect(status == 200)
-            let view = try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
+            let view = try await cycle.reports.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
             let forms = Self.forms(html)
             let expected: Set<String> = Set(view.actions.compactMap { operation -> String? in
                 switch operation {
@@ -170,7 +170,7 @@ struct PagesTests {
             let before = Self.forms(try await reviewer.get(base).1).actions.filter { $0.hasPrefix(base) && $0 != base + "/remark" }
             #expect(before.isEmpty, "\(before)")
             for finding in upload.findings where finding.severity == .warning {
-                _ = try await cycle.explain(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, version: upload.version.number,
+                _ = try await cycle.reports.explain(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, version: upload.version.number,
                                             finding: finding.key, text: "数字与账簿一致，已核对。")
             }
             // 单位负责人 has not confirmed: the page says so, 上报 is blocked; the head sees the 审核确认 form.
@@ -182,13 +182,13 @@ struct PagesTests {
             let head = try await Browser.login(client, "fuzeren")
             let headPage = try await head.get(base).1
             #expect(Self.forms(headPage).actions.contains("\(base)/confirm"))
-            let revision = try await cycle.report(try await Self.caller(cycle, "fuzeren"), year: 2021, org: Cycle.demoExample).revision
+            let revision = try await cycle.reports.report(try await Self.caller(cycle, "fuzeren"), year: 2021, org: Cycle.demoExample).revision
             let (confirmed, back) = try await head.post("\(base)/confirm", "_csrf=\(head.csrf)&revision=\(revision)")
             #expect(confirmed == 303 && back == base)
             let ready = try await filler.get(base).1
             #expect(ready.contains("单位负责人 单位负责人 已于") && !ready.contains("单位负责人尚未审核确认"))
             // 上报 asks first: without confirmed=1 a page says what will happen; nothing changes.
-            let now = try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
+            let now = try await cycle.reports.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
             var headers = HTTPFields()
             headers[.cookie] = filler.cookie
             headers[.contentType] = "application/x-www-form-urlencoded"
@@ -196,7 +196,7 @@ struct PagesTests {
                                                       body: ByteBuffer(string: "_csrf=\(filler.csrf)&action=submit&revision=\(now.revision)"))
             let askPage = String(decoding: Data(buffer: ask.body), as: UTF8.self)
             #expect(ask.status == .ok && askPage.contains("<h1>确认上报</h1>") && askPage.contains("name=\"confirmed\" value=\"1\""))
-            #expect(try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample).state == .drafting)
+            #expect(try await cycle.reports.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample).state == .drafting)
             let (submitted, location) = try await filler.post("\(base)/transition", "_csrf=\(filler.csrf)&action=submit&confirmed=1&revision=\(now.revision)")
             #expect(submitted == 303 && location == base)
             let after = try await reviewer.get(base).1
@@ -213,7 +213,7 @@ struct PagesTests {
         try await Self.withPages { cycle, client in
             let admin = try await Browser.login(client, "admin")
             let evil = "<script>alert(1)</script>\"'&"
-            _ = try await cycle.createUser(try await Self.caller(cycle, "admin"),
+            _ = try await cycle.people.createUser(try await Self.caller(cycle, "admin"),
                                            .init(login: "evil1", name: evil, role: .readonly, org: Cycle.demoRoot, password: "a-long-password-9"))
             let (status, page) = try await admin.get("/app/admin")
             #expect(status == 200)
@@ -234,7 +234,7 @@ struct PagesTests {
             let finance = try await Browser.login(client, "caizheng")
             let (status, html) = try await finance.get("/app/inbox?year=2021&problem=all")
             #expect(status == 200)
-            let progress = try await cycle.progress(try await Self.caller(cycle, "caizheng"), year: 2021)
+            let progress = try await cycle.reports.progress(try await Self.caller(cycle, "caizheng"), year: 2021)
             #expect(html.components(separatedBy: "<span class=\"bar\">").count - 1 == ReportState.allCases.count)
             #expect(html.contains("辖区进度：\(progress.total) 个单位"))
             let rows = html.components(separatedBy: "<tr><td><a href=\"/app/reports/2021/").count - 1
@@ -253,12 +253,12 @@ struct PagesTests {
     func batchApprove() async throws {
         try await Self.withPages(synthetic: 3) { cycle, client in
             let filler = try await Self.caller(cycle, "tianbao"), head = try await Self.caller(cycle, "fuzeren")
-            let upload = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
+            let upload = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
                                                 bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
-            _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number,
+            _ = try await cycle.reports.explain(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number,
                                         upload.findings.filter { $0.severity == .warning }.map { ($0.key, "经核实，口径差异，数字无误。") })
-            _ = try await cycle.confirm(head, year: 2021, org: Cycle.demoExample, revision: nil)
-            _ = try await cycle.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
+            _ = try await cycle.reports.confirm(head, year: 2021, org: Cycle.demoExample, revision: nil)
+            _ = try await cycle.reports.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
             let reviewer = try await Browser.login(client, "zhuguan")
             let (status, inbox) = try await reviewer.get("/app/inbox")
             #expect(status == 200)
@@ -278,26 +278,26 @@ struct PagesTests {
             // Asks first, then approves what it can and says why not for the rest.
             let ask = try await reviewer.post("/app/inbox/approve", "_csrf=\(reviewer.csrf)&year=2021&pick.\(Cycle.demoExample)=1")
             #expect(ask.0 == 200)
-            #expect(try await cycle.report(filler, year: 2021, org: Cycle.demoExample).state == .submitted)
+            #expect(try await cycle.reports.report(filler, year: 2021, org: Cycle.demoExample).state == .submitted)
             let done = try await reviewer.post("/app/inbox/approve",
                                                "_csrf=\(reviewer.csrf)&year=2021&confirmed=1&pick.\(Cycle.demoExample)=1&pick.420103001=1")
             #expect(done.0 == 303)
-            #expect(try await cycle.report(filler, year: 2021, org: Cycle.demoExample).state == .departmentApproved)
+            #expect(try await cycle.reports.report(filler, year: 2021, org: Cycle.demoExample).state == .departmentApproved)
             let after = try await reviewer.get("/app/inbox").1
             #expect(after.contains("已审核通过 1 份") && after.contains("1 份未通过：420103001"))
             // 站内消息: the reviewer was told of the submission, the unit of the approval; reading marks them read.
-            let reviewerMessages = try await cycle.messages(try await Self.caller(cycle, "zhuguan"), paging: Paging(offset: 0, limit: 50))
+            let reviewerMessages = try await cycle.messages.list(try await Self.caller(cycle, "zhuguan"), paging: Paging(offset: 0, limit: 50))
             #expect(reviewerMessages.items.contains { $0.kind == "awaiting" && $0.link == "/app/reports/2021/\(Cycle.demoExample)" })
             let unit = try await Browser.login(client, "tianbao")
             #expect(try await unit.get("/app/reports/2021/\(Cycle.demoExample)").1.contains("消息（1）"))
             let list = try await unit.get("/app/messages").1
             #expect(list.contains("2021 年度部门决算主管部门已审核") && list.contains("主管部门审核员（主管部门审核）审核通过了报表"))
-            #expect(try await cycle.unreadCount(filler) == 0)
+            #expect(try await cycle.messages.unreadCount(filler) == 0)
             // 催报: every unit below that is not up gets one; the audit log says so.
             let reminded = try await reviewer.post("/app/inbox/remind", "_csrf=\(reviewer.csrf)&year=2021")
             #expect(reminded.0 == 303)
             #expect(try await reviewer.get("/app/inbox?problem=all").1.contains("个尚未上报的单位发出催报消息"))
-            #expect(try await cycle.unreadCount(filler) == 0, "a unit already up is not reminded")
+            #expect(try await cycle.messages.unreadCount(filler) == 0, "a unit already up is not reminded")
             #expect(try await unit.get("/app/reports/2021/\(Cycle.demoExample)").0 == 200)
         }
     }
@@ -307,12 +307,12 @@ struct PagesTests {
         try await Self.withPages(synthetic: 0) { cycle, client in
             let filler = try await Self.caller(cycle, "tianbao"), head = try await Self.caller(cycle, "fuzeren")
             let bytes = try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path))
-            let upload = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: bytes)
+            let upload = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: bytes)
             let warnings = upload.findings.filter { $0.severity == .warning }
-            _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number,
+            _ = try await cycle.reports.explain(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number,
                                         warnings.map { ($0.key, "经核实，口径差异，数字无误。") })
-            _ = try await cycle.confirm(head, year: 2021, org: Cycle.demoExample, revision: nil)
-            _ = try await cycle.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
+            _ = try await cycle.reports.confirm(head, year: 2021, org: Cycle.demoExample, revision: nil)
+            _ = try await cycle.reports.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .submit))
             let reviewer = try await Browser.login(client, "zhuguan")
             let base = "/app/reports/2021/\(Cycle.demoExample)"
             let page = try await reviewer.get(base).1
@@ -323,9 +323,9 @@ struct PagesTests {
             #expect(remarked.0 == 303)
             // A remark on a finding the report does not have is refused; a unit cannot remark on another's report.
             await #expect(throws: StoreError.self) {
-                _ = try await cycle.remark(try await Self.caller(cycle, "zhuguan"), year: 2021, org: Cycle.demoExample, finding: "X|none", text: "随便")
+                _ = try await cycle.reports.remark(try await Self.caller(cycle, "zhuguan"), year: 2021, org: Cycle.demoExample, finding: "X|none", text: "随便")
             }
-            _ = try await cycle.transition(try await Self.caller(cycle, "zhuguan"), year: 2021, org: Cycle.demoExample,
+            _ = try await cycle.reports.transition(try await Self.caller(cycle, "zhuguan"), year: 2021, org: Cycle.demoExample,
                                            .init(action: .return, reason: "见批注。"))
             // The unit: the remark at its finding, who and when; an answer box in the form of explanations.
             let unit = try await Browser.login(client, "tianbao")
@@ -337,7 +337,7 @@ struct PagesTests {
                                                + "依据为区财政局文件，已附于情况说明。".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
             #expect(answered.0 == 303)
             // A new version: the same finding, the same thread.
-            _ = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w2.xlsx", bytes: bytes)
+            _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w2.xlsx", bytes: bytes)
             let later = try await reviewer.get(base).1
             #expect(later.contains("请附上口径差异的依据文件。") && later.contains("依据为区财政局文件，已附于情况说明。"))
         }
@@ -349,13 +349,13 @@ struct PagesTests {
             let filler = try await Self.caller(cycle, "tianbao"), head = try await Self.caller(cycle, "fuzeren")
             let reviewer = try await Self.caller(cycle, "zhuguan"), finance = try await Self.caller(cycle, "caizheng")
             func throughTheCycle() async throws {
-                let upload = try await cycle.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
+                let upload = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
                                                     bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
-                _ = try await cycle.explain(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number,
+                _ = try await cycle.reports.explain(filler, year: 2021, org: Cycle.demoExample, version: upload.version.number,
                                             upload.findings.filter { $0.severity == .warning }.map { ($0.key, "经核实，口径差异，数字无误。") })
-                _ = try await cycle.confirm(head, year: 2021, org: Cycle.demoExample, revision: nil)
+                _ = try await cycle.reports.confirm(head, year: 2021, org: Cycle.demoExample, revision: nil)
                 for (who, action) in [(filler, Action.submit), (reviewer, .approve), (finance, .approve), (finance, .publish)] {
-                    _ = try await cycle.transition(who, year: 2021, org: Cycle.demoExample, .init(action: action))
+                    _ = try await cycle.reports.transition(who, year: 2021, org: Cycle.demoExample, .init(action: action))
                 }
             }
             try await throughTheCycle()
@@ -363,15 +363,15 @@ struct PagesTests {
             let page = "/public/2021/\(Cycle.demoExample)/"
             #expect(try await anyone.get(page).0 == 200)
             // Only 财政 withdraws, with a reason; the unit cannot.
-            await #expect(throws: StoreError.self) { _ = try await cycle.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .withdraw, reason: "x")) }
-            await #expect(throws: StoreError.self) { _ = try await cycle.transition(finance, year: 2021, org: Cycle.demoExample, .init(action: .withdraw)) }
-            let withdrawn = try await cycle.transition(finance, year: 2021, org: Cycle.demoExample,
+            await #expect(throws: StoreError.self) { _ = try await cycle.reports.transition(filler, year: 2021, org: Cycle.demoExample, .init(action: .withdraw, reason: "x")) }
+            await #expect(throws: StoreError.self) { _ = try await cycle.reports.transition(finance, year: 2021, org: Cycle.demoExample, .init(action: .withdraw)) }
+            let withdrawn = try await cycle.reports.transition(finance, year: 2021, org: Cycle.demoExample,
                                                        .init(action: .withdraw, reason: "表3 基本支出与表5 不一致，待更正。"))
             #expect(withdrawn.state == .drafting)
             let (status, notice) = try await anyone.get(page)
             #expect(status == 200 && notice.contains("撤回") && notice.contains("表3 基本支出与表5 不一致，待更正。"))
             #expect(try await anyone.get("/public/2021/\(Cycle.demoExample)/workbook.xlsx").0 == 404)
-            #expect(!(try await cycle.published(year: 2021, paging: Paging(offset: 0, limit: 10)).items.contains { $0.org == Cycle.demoExample }))
+            #expect(!(try await cycle.publishing.published(year: 2021, paging: Paging(offset: 0, limit: 10)).items.contains { $0.org == Cycle.demoExample }))
             // Corrected and published again: the page lists the correction.
             try await throughTheCycle()
             let corrected = try await anyone.get(page).1
@@ -386,7 +386,7 @@ struct PagesTests {
             let (status, html) = try await Browser(client: client, cookie: "", csrf: "").get("/public/2021/")
             #expect(status == 200)
             #expect(html.contains("2021 年度部门决算公开"))
-            let bureau = try #require(try await cycle.jurisdiction())
+            let bureau = try #require(try await cycle.publishing.jurisdiction())
             #expect(html.contains("<a class=\"brand\" href=\"/\">\(bureau)</a>"), "the public side bears the bureau's name")
             #expect(html.contains("还没有单位公开。") || html.contains("<td><a href=\"/public/2021/"))
             #expect(!html.contains("class=\"pager\""))
@@ -399,7 +399,7 @@ struct PagesTests {
         try await Self.withPages(metrics: metrics) { cycle, client in
             let admin = try await Browser.login(client, "admin")
             _ = try await admin.get("/app/reports/2021/\(Cycle.demoExample)")
-            _ = try await cycle.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
+            _ = try await cycle.reports.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
                                        bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
             let (status, text) = try await admin.get("/metrics")
             #expect(status == 200)
@@ -429,7 +429,7 @@ struct PagesTests {
     func likelyCause() async throws {
         try await Self.withPages { cycle, client in
             let filler = try await Browser.login(client, "tianbao")
-            let upload = try await cycle.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "typo.xlsx",
+            let upload = try await cycle.reports.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "typo.xlsx",
                                                 bytes: try Self.typo())
             let errors = upload.findings.filter { $0.severity == .error }
             #expect(Set(errors.map(\.rule)) == ["T1-R27", "X-T1T2-FISCAL", "X-T4T1-1"], "\(errors.map(\.rule))")
@@ -457,7 +457,7 @@ struct PagesTests {
         try await Self.withPages { cycle, client in
             let filler = try await Browser.login(client, "tianbao")
             let base = "/app/reports/2021/\(Cycle.demoExample)"
-            let upload = try await cycle.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
+            let upload = try await cycle.reports.upload(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample, filename: "w.xlsx",
                                                 bytes: try WorkbookWriter.data(try Engine.readDataset(Repository.corrected.path)))
             let warnings = upload.findings.filter { $0.severity == .warning }
             #expect(warnings.count >= 3)
@@ -484,12 +484,12 @@ struct PagesTests {
             #expect(refusedPage.contains(texts[0].replacingOccurrences(of: "，", with: "，")), "what was typed stays in its box")
             #expect(refusedPage.contains("aria-invalid=\"true\""))
             #expect(refusedPage.contains("没有说明什么"))
-            let nothing = try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
+            let nothing = try await cycle.reports.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
             #expect(nothing.unexplained == warnings.count, "all or none: nothing was saved")
             texts[1] = "经核实，系口径差异，数字无误。"
             let (status, location) = try await filler.post(base + "/explain-all", body(texts))
             #expect(status == 303 && location == base + "#findings")
-            let done = try await cycle.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
+            let done = try await cycle.reports.report(try await Self.caller(cycle, "tianbao"), year: 2021, org: Cycle.demoExample)
             #expect(done.unexplained == 0)
             #expect(try await filler.get(base).1.contains("已保存 \(warnings.count) 条说明。"))
         }
@@ -525,12 +525,12 @@ struct AdminMailPageTests {
             let (saved, location) = try await admin.post("/app/admin/users/tianbao/email", "_csrf=\(admin.csrf)&email=tianbao%40example.gov.cn")
             #expect(saved == 303 && location == "/app/admin")
             let caller = try await PagesTests.caller(cycle, "admin")
-            #expect(try await cycle.accounts(caller, paging: Paging(offset: 0, limit: 500)).items.first { $0.user.login == "tianbao" }?.email
+            #expect(try await cycle.people.accounts(caller, paging: Paging(offset: 0, limit: 500)).items.first { $0.user.login == "tianbao" }?.email
                     == "tianbao@example.gov.cn")
             // A line break in the address (mail header injection) is refused; the address stays as it was.
             let (refused, _) = try await admin.post("/app/admin/users/tianbao/email", "_csrf=\(admin.csrf)&email=a%40b.cn%0D%0ABcc%3A%20x%40y.cn")
             #expect(refused == 303 || refused == 400)
-            #expect(try await cycle.accounts(caller, paging: Paging(offset: 0, limit: 500)).items.first { $0.user.login == "tianbao" }?.email
+            #expect(try await cycle.people.accounts(caller, paging: Paging(offset: 0, limit: 500)).items.first { $0.user.login == "tianbao" }?.email
                     == "tianbao@example.gov.cn")
             let (_, after) = try await admin.get("/app/admin")
             #expect(after.contains("value=\"tianbao@example.gov.cn\""))
@@ -548,21 +548,21 @@ struct UserImportTests {
             let admin = try await PagesTests.caller(cycle, "admin")
             // Two bad rows among three: nothing imported, every bad row named.
             let bad = "登录名,姓名,角色,单位编码,电子邮箱\nli.si,李四,单位填报,\(Cycle.demoExample),\nwang wu,王五,单位填报,\(Cycle.demoExample),\nzhao,赵六,会计,\(Cycle.demoExample),zhao@x\n"
-            await #expect(throws: OrgImportError.self) { _ = try await cycle.importUsers(admin, bytes: bad.data(using: Self.gb18030)!, filename: "坏.csv") }
-            do { _ = try await cycle.importUsers(admin, bytes: bad.data(using: Self.gb18030)!, filename: "坏.csv") } catch let error as OrgImportError {
+            await #expect(throws: OrgImportError.self) { _ = try await cycle.people.importUsers(admin, bytes: bad.data(using: Self.gb18030)!, filename: "坏.csv") }
+            do { _ = try await cycle.people.importUsers(admin, bytes: bad.data(using: Self.gb18030)!, filename: "坏.csv") } catch let error as OrgImportError {
                 #expect(error.problems.map(\.line) == [3, 4], "\(error.problems)")
             }
-            #expect(try await cycle.accounts(admin, paging: Paging(offset: 0, limit: 500)).items.allSatisfy { $0.user.login != "li.si" })
+            #expect(try await cycle.people.accounts(admin, paging: Paging(offset: 0, limit: 500)).items.allSatisfy { $0.user.login != "li.si" })
             // The same file put right, saved by Excel on Chinese Windows (GB18030): all three imported.
             let good = "登录名,姓名,角色,单位编码,电子邮箱\nli.si,李四,单位填报,\(Cycle.demoExample),li.si@example.gov.cn\nwangwu,王五,filler,\(Cycle.demoExample),\nzhao,赵六,单位负责人,\(Cycle.demoExample),\n"
-            let result = try await cycle.importUsers(admin, bytes: good.data(using: Self.gb18030)!, filename: "好.csv")
+            let result = try await cycle.people.importUsers(admin, bytes: good.data(using: Self.gb18030)!, filename: "好.csv")
             #expect(result.created.map(\.login) == ["li.si", "wangwu", "zhao"])
             #expect(result.created.map(\.role) == [.filler, .filler, .head])
-            let login = try await cycle.login(login: "li.si", password: result.created[0].password, ip: "test")
-            #expect(try await cycle.session(token: login.token)?.mustChangePassword == true)
-            #expect(try await cycle.accounts(admin, paging: Paging(offset: 0, limit: 500)).items.first { $0.user.login == "li.si" }?.email == "li.si@example.gov.cn")
+            let login = try await cycle.sessions.login(login: "li.si", password: result.created[0].password, ip: "test")
+            #expect(try await cycle.sessions.session(token: login.token)?.mustChangePassword == true)
+            #expect(try await cycle.people.accounts(admin, paging: Paging(offset: 0, limit: 500)).items.first { $0.user.login == "li.si" }?.email == "li.si@example.gov.cn")
             // Importing the same people again: every row refused (already used), nothing changed.
-            await #expect(throws: OrgImportError.self) { _ = try await cycle.importUsers(admin, bytes: Data(good.utf8), filename: "again.csv") }
+            await #expect(throws: OrgImportError.self) { _ = try await cycle.people.importUsers(admin, bytes: Data(good.utf8), filename: "again.csv") }
             // The page: a refused file lists every bad row with a download of the list; the templates download.
             let browser = try await PagesTests.Browser.login(client, "admin")
             let (status, page) = try await browser.get("/app/admin")
@@ -602,9 +602,9 @@ struct BatchJobPageTests {
             let text = try String(contentsOf: Repository.fixtures.appendingPathComponent("seed/000_a4a5e0261d017fb9.txt"), encoding: .utf8)
             let planted = try #require(text.range(of: "2010302   一般行政管理事务 729.62 729.62"))
             let seed = Data(text.replacingCharacters(in: planted, with: "2010302   一般行政管理事务 739.62 739.62").utf8)
-            let batch = try await cycle.createBatch(reviewer, year: 2025, name: "二〇二五")
-            let job = try await cycle.addBatchFile(reviewer, batch: batch.id, filename: "江汉.txt", bytes: seed)
-            while try await cycle.processNextJob() {}
+            let batch = try await cycle.batchAudits.createBatch(reviewer, year: 2025, name: "二〇二五")
+            let job = try await cycle.batchAudits.addBatchFile(reviewer, batch: batch.id, filename: "江汉.txt", bytes: seed)
+            while try await cycle.batchAudits.processNextJob() {}
             let browser = try await PagesTests.Browser.login(client, "zhuguan")
             let (status, list) = try await browser.get("/app/batches/\(batch.id)")
             #expect(status == 200)
@@ -615,7 +615,7 @@ struct BatchJobPageTests {
             #expect(page.contains("<td><code>"), "the findings table")
             // The tables as read, with the findings at their cells, each linked from the list.
             #expect(page.contains("class=\"rendered\"") && page.contains("读出的表"))
-            let detail = try await cycle.batchJob(reviewer, batch: batch.id, job: job.id)
+            let detail = try await cycle.batchAudits.batchJob(reviewer, batch: batch.id, job: job.id)
             let atCells = detail.findings.filter { $0.severity != .info }.compactMap(Views.anchor)
             #expect(!atCells.isEmpty, "the changed figure is found at its cells")
             for anchor in atCells.prefix(5) {
@@ -661,7 +661,7 @@ struct OrgTreePageTests {
             let (renamed, location) = try await admin.post("/app/admin/orgs/420103001/name", "_csrf=\(admin.csrf)&name=%E6%96%B0%E5%90%8D%E7%A7%B0")
             #expect(renamed == 303 && location == "/app/admin/orgs?under=420103")
             let caller = try await PagesTests.caller(cycle, "admin")
-            #expect(try await cycle.orgs(caller, under: "420103001", paging: Paging()).items.first?.name == "新名称")
+            #expect(try await cycle.organisation.orgs(caller, under: "420103001", paging: Paging()).items.first?.name == "新名称")
             let (subtree, sub) = try await admin.get("/app/admin/orgs?under=420103001")
             #expect(subtree == 200 && sub.contains("新名称") && !sub.contains(">420103002<"))
             // A reviewer has no administration; a read-only person sees the tree without forms.
@@ -671,7 +671,7 @@ struct OrgTreePageTests {
             let (seen, view) = try await readonly.get("/app/admin/orgs")
             #expect(seen == 200 && !view.contains("/name\""))
             _ = try await readonly.post("/app/admin/orgs/420103001/name", "_csrf=\(readonly.csrf)&name=x")
-            #expect(try await cycle.orgs(caller, under: "420103001", paging: Paging()).items.first?.name == "新名称", "refused: the name stays")
+            #expect(try await cycle.organisation.orgs(caller, under: "420103001", paging: Paging()).items.first?.name == "新名称", "refused: the name stays")
         }
     }
 }
@@ -685,7 +685,7 @@ struct DepartmentProgressTests {
             let (status, page) = try await finance.get("/app/inbox?year=2021")
             #expect(status == 200 && page.contains("各主管部门进度") && page.contains("/app/summary?year=2021&amp;org=420103001"))
             let caller = try await PagesTests.caller(cycle, "caizheng")
-            let progress = try await cycle.departmentProgress(caller, year: 2021)
+            let progress = try await cycle.organisation.departmentProgress(caller, year: 2021)
             #expect(progress.count >= 2 && progress.allSatisfy { $0.units == $0.byState.values.reduce(0, +) })
             let reviewer = try await PagesTests.Browser.login(client, "zhuguan")
             let (_, own) = try await reviewer.get("/app/inbox?year=2021")
@@ -717,7 +717,7 @@ struct LogoTests {
             #expect(try await admin.get("/app/admin").1.contains("PNG 或 JPEG"))
             _ = try await send([("logo", "大.png", png + Data(repeating: 0, count: Cycle.logoLimit))])
             #expect(try await admin.get("/app/admin").1.contains("超过 256 KiB"))
-            #expect(try await cycle.logo() == nil)
+            #expect(try await cycle.publishing.logo() == nil)
             // A PNG: kept, served as one, on the public index.
             #expect(try await send([("logo", "标志.png", png), ("action", nil, Data("set".utf8))]).0 == 303)
             let served = try await client.executeRequest(uri: "/public/logo", method: .get, headers: [:], body: nil)
@@ -726,10 +726,10 @@ struct LogoTests {
             #expect(String(decoding: Data(buffer: index.body), as: UTF8.self).contains("<img src=\"/public/logo\""))
             // Only the root's administrators.
             let reviewer = try await PagesTests.caller(cycle, "zhuguan")
-            await #expect(throws: StoreError.self) { try await cycle.setLogo(reviewer, png) }
+            await #expect(throws: StoreError.self) { try await cycle.publishing.setLogo(reviewer, png) }
             // Removed.
             #expect(try await send([("action", nil, Data("remove".utf8))]).0 == 303)
-            #expect(try await cycle.logo() == nil)
+            #expect(try await cycle.publishing.logo() == nil)
         }
     }
 }
