@@ -36,6 +36,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         // Tests only: a real HTTP client for the tests that run `juesuan serve` as a process.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Optional tracing (off unless `serve --trace-endpoint`): spans through swift-distributed-tracing, sent
+        // as OTLP over HTTP by swift-otel (its gRPC exporter is not built).
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.1.0"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // Domain core: money, codes, catalogue, the Disclosure model. Foundation only.
@@ -100,6 +104,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // `juesuan serve`: the HTTP API (/api/v1, OpenAPI document), sessions, CSRF, public pages.
@@ -114,6 +119,8 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
             ],
             resources: [.copy("Resources")]
         ),
@@ -167,6 +174,7 @@ let package = Package(
             name: "JuesuanServerTests",
             dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanWeb", "JuesuanTestSupport", "JuesuanXLSX", "JuesuanLedger", "JuesuanConsolidate", "ZIPFoundation",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "SQLKit", package: "sql-kit"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")]

@@ -85,6 +85,8 @@ public enum JuesuanHTTP {
     public static func router(cycle: Cycle, options: ServerOptions, pages: Extension? = nil) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
         let metrics = options.metrics ?? ServerMetrics()
+        // A span per request (nothing is recorded unless `TraceExport.start` installed a tracer).
+        router.middlewares.add(TracingMiddleware())
         router.middlewares.add(RequestLogMiddleware(logger: Logger(label: "juesuan.request"), metrics: metrics))
         router.middlewares.add(HeadersMiddleware(options: options))
         router.middlewares.add(ProblemMiddleware(logger: Logger(label: "juesuan.http")))
@@ -138,9 +140,10 @@ public enum JuesuanHTTP {
 
     /// Runs the application until SIGTERM or SIGINT; then stops accepting connections, lets the
     /// requests in flight finish (at most `options.shutdownGrace`), and returns.
-    public static func run(_ app: some ApplicationProtocol, options: ServerOptions, logger: Logger) async throws {
+    /// `before`: services started first and stopped last (the trace exporter, which sends the last spans).
+    public static func run(_ app: some ApplicationProtocol, options: ServerOptions, logger: Logger, before: [any Service] = []) async throws {
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: before.map { .init(service: $0) } + [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = options.shutdownGrace
         try await ServiceGroup(configuration: configuration).run()
     }

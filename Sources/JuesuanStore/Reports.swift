@@ -919,7 +919,7 @@ extension Reports {
         try await backend.write { db in
             guard try await db.raw("""
                 UPDATE reports SET state = \(bind: target.rawValue), revision = revision + 1, updated_at = \(bind: now),
-                  return_reason = \(bind: storedReason ?? nil), published_at = \(bind: target == .published ? now : nil)
+                  return_reason = \(bind: storedReason), published_at = \(bind: target == .published ? now : nil)
                 WHERE id = \(bind: id) AND state = \(bind: from.rawValue) AND revision = \(bind: revision) RETURNING revision
                 """).first() != nil else {
                 throw StoreError.conflict("报表状态已被他人改变，请刷新后再操作。")

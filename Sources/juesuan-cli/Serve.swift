@@ -62,6 +62,9 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "截止前这么多天自动催报尚未上报的单位（每个单位每年一次；0 表示不自动催报）。")
     var remindDays: Int = 7
 
+    @Option(name: .long, help: "把请求的追踪（OpenTelemetry，OTLP/HTTP）发到这个地址，如 http://127.0.0.1:4318/v1/traces（默认不追踪）。")
+    var traceEndpoint: String?
+
     @Option(name: .long, help: "bcrypt 代价（4–15）。")
     var bcryptCost: UInt8 = 11
 
@@ -72,6 +75,7 @@ struct Serve: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("端口 \(port) 不在 0–65535 之间。") }
         guard (1...600).contains(headerTimeout) else { throw ValidationError("--header-timeout \(headerTimeout) 不在 1–600 秒之间。") }
         guard (0...3600).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace \(shutdownGrace) 不在 0–3600 秒之间。") }
+        if let traceEndpoint, let problem = TraceExport.problem(traceEndpoint) { throw ValidationError("--trace-endpoint：\(problem)") }
         guard (4...15).contains(bcryptCost) else { throw ValidationError("bcrypt 代价 \(bcryptCost) 不在 4–15 之间。") }
     }
 
@@ -128,12 +132,13 @@ struct Serve: ParsableCommand {
         }
         options.remindDays = remindDays
         let host = self.host
+        let tracing = try traceEndpoint.map { try TraceExport.start(endpoint: $0) }
         let app = JuesuanHTTP.application(cycle: cycle, options: options, logger: logger, pages: JuesuanWeb.add) { port in
             print("juesuan 服务已启动：http://\(host):\(port)/  （API：/api/v1，说明：/openapi.json；Ctrl-C 停止）")
             fflush(nil)
         }
         // SIGTERM or Ctrl-C: stop accepting, let requests in flight finish (at most 30 s), then close the store.
-        do { try await JuesuanHTTP.run(app, options: options, logger: logger) } catch {
+        do { try await JuesuanHTTP.run(app, options: options, logger: logger, before: tracing.map { [$0] } ?? []) } catch {
             await cycle.close()
             throw error
         }

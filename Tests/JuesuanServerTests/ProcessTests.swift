@@ -29,8 +29,9 @@ enum Served {
         var port = 0
         var base: String { "http://127.0.0.1:\(port)" }
 
-        init(data: String, database: String? = nil, extra: [String] = []) throws {
+        init(data: String, database: String? = nil, extra: [String] = [], environment: [String: String] = [:]) throws {
             process.executableURL = Served.binary
+            if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
             process.arguments = ["serve", "--data", data, "--port", "0", "--bcrypt-cost", "4", "--no-pdf", "--no-worker"]
                 + (database.map { ["--database", $0] } ?? []) + extra
             process.standardOutput = output
