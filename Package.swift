@@ -160,7 +160,9 @@ let package = Package(
             path: "Fuzz/juesuan-fuzz"
         ),
         // Helpers shared by the test targets: seeded generator, example dataset copies.
-        .target(name: "JuesuanTestSupport", dependencies: ["JuesuanCore", "ZIPFoundation"]),
+        .target(name: "JuesuanTestSupport", dependencies: ["JuesuanCore", "Juesuan", "JuesuanStore", "JuesuanXLSX", "ZIPFoundation",
+                                                    .product(name: "Logging", package: "swift-log"),
+                                                    .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(name: "JuesuanCoreTests", dependencies: ["JuesuanCore", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanRulesTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanNarrativeTests", dependencies: ["JuesuanCore", "JuesuanRules", "JuesuanImport", "JuesuanNarrative", "JuesuanAudit", "JuesuanPerformance", "JuesuanTestSupport",
@@ -170,6 +172,13 @@ let package = Package(
         .testTarget(name: "JuesuanConsolidateTests", dependencies: ["JuesuanCore", "JuesuanConsolidate", "JuesuanPerformance", "JuesuanRules", "JuesuanImport", "JuesuanLedger", "JuesuanAudit", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanLedgerTests", dependencies: ["JuesuanCore", "JuesuanLedger", "JuesuanImport", "JuesuanRules", "JuesuanConsolidate", "JuesuanTestSupport"]),
         .testTarget(name: "JuesuanImportTests", dependencies: ["JuesuanCore", "JuesuanImport", "JuesuanTestSupport"]),
+        // The store alone: its features, transactions, migrations, records, summaries, clock (no HTTP).
+        .testTarget(
+            name: "JuesuanStoreTests",
+            dependencies: ["Juesuan", "JuesuanCore", "JuesuanStore", "JuesuanTestSupport", "JuesuanLedger", "JuesuanRules",
+                           .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "JuesuanServerTests",
             dependencies: ["Juesuan", "JuesuanStore", "JuesuanServer", "JuesuanWeb", "JuesuanTestSupport", "JuesuanXLSX", "JuesuanLedger", "JuesuanConsolidate", "ZIPFoundation",

@@ -52,21 +52,32 @@ enum Summary {
         return results.map { $0! }
     }
 
+    /// Table metadata by its JSON text, looked up by the text's bytes (a hash, then the bytes compared): the
+    /// same few texts come back in every unit of one layout.
     final class MetaCache: @unchecked Sendable {
         private let lock = NSLock()
-        private var cache: [Substring: Meta] = [:]
-        func meta(_ json: Substring) -> Meta? {
+        private var cache: [UInt64: [(bytes: [UInt8], meta: Meta)]] = [:]
+
+        func meta(_ json: UnsafeBufferPointer<UInt8>) -> Meta? {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in json { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
             lock.lock()
-            if let found = cache[json] { lock.unlock(); return found }
+            if let found = cache[hash]?.first(where: { $0.bytes.elementsEqual(json) }) { lock.unlock(); return found.meta }
             lock.unlock()
-            guard let meta = try? JSONDecoder().decode(Meta.self, from: Data(json.utf8)) else { return nil }
-            lock.lock(); cache[json] = meta; lock.unlock()
+            guard let meta = try? JSONDecoder().decode(Meta.self, from: Data(buffer: json)) else { return nil }
+            lock.lock(); cache[hash, default: []].append((Array(json), meta)); lock.unlock()
             return meta
         }
     }
 
     /// A decimal integer written in ASCII ("-12", "305"), or nil.
     static func integer(_ bytes: Substring.UTF8View) -> Int64? {
+        var copy = Substring(bytes)
+        return copy.withUTF8 { integer($0[...]) }
+    }
+
+    /// The same, over bytes.
+    static func integer(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
         var value: Int64 = 0
         var negative = false
         var digits = 0
@@ -84,48 +95,80 @@ enum Summary {
     }
 
     static func decodeOne(_ text: String, metas: MetaCache) -> Disclosure? {
+        var text = text
+        return text.withUTF8 { decodeOne(bytes: $0, metas: metas) }
+    }
+
+    /// Read over the text's bytes, field by field, without making a string of anything but labels and codes:
+    /// the separators are ASCII (splitting by characters of the Chinese labels, then into arrays of substrings,
+    /// was most of a 汇总's time).
+    static func decodeOne(bytes: UnsafeBufferPointer<UInt8>, metas: MetaCache) -> Disclosure? {
         var disclosure = Disclosure(unit: "", year: 0)
         var rows: [TableID: [TableRow]] = [:]
         var tables: [TableID: Table] = [:]
-        // Split by bytes: the separators are ASCII, and splitting by characters (grapheme clusters) of the
-        // Chinese labels was most of a 汇总's time.
-        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { Substring($0) }
-            guard let kind = fields.first else { return nil }
-            switch kind {
-            case "Y":
-                guard fields.count == 2, let year = Int(fields[1]) else { return nil }
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func int(_ range: Range<Int>) -> Int? { integer(bytes[range]).flatMap { Int(exactly: $0) } }
+        func json<T: Decodable>(_ type: T.Type, _ range: Range<Int>) -> T? {
+            try? JSONDecoder().decode(type, from: Data(buffer: UnsafeBufferPointer(rebasing: bytes[range])))
+        }
+        let tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(5)
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != newline { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+            guard lineEnd > lineStart else { continue }
+            fields.removeAll(keepingCapacity: true)
+            var fieldStart = lineStart
+            for index in lineStart..<lineEnd where bytes[index] == tab {
+                fields.append(fieldStart..<index)
+                fieldStart = index + 1
+            }
+            fields.append(fieldStart..<lineEnd)
+            guard fields[0].count == 1 else { return nil }
+            switch bytes[fields[0].lowerBound] {
+            case UInt8(ascii: "Y"):
+                guard fields.count == 2, let year = int(fields[1]) else { return nil }
                 disclosure.year = year
-            case "F":
-                guard fields.count == 2, let figures = try? JSONDecoder().decode(NarrativeFigures.self, from: Data(fields[1].utf8)) else { return nil }
+            case UInt8(ascii: "F"):
+                guard fields.count == 2, let figures = json(NarrativeFigures.self, fields[1]) else { return nil }
                 disclosure.figures = figures
-            case "S":
-                guard fields.count == 2, let staffing = try? JSONDecoder().decode([Headcount].self, from: Data(fields[1].utf8)) else { return nil }
+            case UInt8(ascii: "S"):
+                guard fields.count == 2, let staffing = json([Headcount].self, fields[1]) else { return nil }
                 disclosure.overview.staffing = staffing
-            case "T":
-                guard fields.count == 4, let number = Int(fields[1]), let id = TableID(rawValue: number),
-                      let unit = MoneyUnit(rawValue: String(fields[2])), let meta = metas.meta(fields[3]) else { return nil }
+            case UInt8(ascii: "T"):
+                guard fields.count == 4, let number = int(fields[1]), let id = TableID(rawValue: number),
+                      let unit = MoneyUnit(rawValue: string(fields[2])),
+                      let meta = metas.meta(UnsafeBufferPointer(rebasing: bytes[fields[3]])) else { return nil }
                 tables[id] = Table(id: id, title: "", department: "", unit: unit, columns: meta.columns, rows: [], notes: meta.notes)
-            case "R":
-                guard fields.count == 5, let number = Int(fields[1]), let id = TableID(rawValue: number), let tag = fields[2].first else { return nil }
-                let keyText = String(fields[2].dropFirst())
+            case UInt8(ascii: "R"):
+                guard fields.count == 5, let number = int(fields[1]), let id = TableID(rawValue: number), !fields[2].isEmpty else { return nil }
+                let keyRange = fields[2].dropFirst()
                 let key: RowKey
-                switch tag {
-                case "l": guard let line = Int(keyText) else { return nil }; key = .line(line)
-                case "f": guard let code = FunctionCode(keyText) else { return nil }; key = .function(code)
-                case "e": guard let code = EconomicCode(keyText) else { return nil }; key = .economic(code)
-                case "n": key = .named(keyText)
+                switch bytes[fields[2].lowerBound] {
+                case UInt8(ascii: "l"): guard let line = self.integer(bytes[keyRange]).flatMap({ Int(exactly: $0) }) else { return nil }; key = .line(line)
+                case UInt8(ascii: "f"): guard let code = FunctionCode(string(keyRange)) else { return nil }; key = .function(code)
+                case UInt8(ascii: "e"): guard let code = EconomicCode(string(keyRange)) else { return nil }; key = .economic(code)
+                case UInt8(ascii: "n"): key = .named(string(keyRange))
                 default: return nil
                 }
                 var cells: [Int: Money] = [:]
-                for pair in fields[4].utf8.split(separator: UInt8(ascii: ";")) {
-                    guard let colon = pair.firstIndex(of: UInt8(ascii: ":")), let column = integer(pair[..<colon]),
-                          let fen = integer(pair[pair.index(after: colon)...]) else {
-                        return nil
+                let cellRange = fields[4]
+                if !cellRange.isEmpty {
+                    var pairStart = cellRange.lowerBound
+                    for index in cellRange.lowerBound...cellRange.upperBound where index == cellRange.upperBound || bytes[index] == UInt8(ascii: ";") {
+                        let pair = pairStart..<index
+                        pairStart = index + 1
+                        guard let colon = pair.first(where: { bytes[$0] == UInt8(ascii: ":") }),
+                              let column = int(pair.lowerBound..<colon), let fen = integer(bytes[(colon + 1)..<pair.upperBound]) else {
+                            return nil
+                        }
+                        cells[column] = Money(fen: fen)
                     }
-                    cells[Int(column)] = Money(fen: fen)
                 }
-                rows[id, default: []].append(TableRow(key: key, label: String(fields[3]), cells: cells))
+                rows[id, default: []].append(TableRow(key: key, label: string(fields[3]), cells: cells))
             default:
                 return nil
             }

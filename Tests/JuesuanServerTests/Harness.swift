@@ -13,70 +13,8 @@ import NIOCore
 import SQLKit
 import Testing
 
-/// The databases the store tests run on: SQLite always; PostgreSQL when `JUESUAN_TEST_POSTGRES`
-/// names a server (`.ci/run` starts one), e.g. postgres://postgres@127.0.0.1:55432/postgres.
-enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
-    var testDescription: String { rawValue }
-
-    static var available: [StoreKind] {
-        ProcessInfo.processInfo.environment["JUESUAN_TEST_POSTGRES"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] } ?? [.sqlite]
-    }
-}
-
-/// A fresh store (a temporary SQLite folder, or a new PostgreSQL database) with the demo loaded.
-struct Harness: Sendable {
-    let cycle: Cycle
-    let folder: URL
-    let database: String?
-    static let password = "demo-password-1"
-
-    /// `signoff`: whether the demo year's task asks 单位负责人 to confirm before 上报 (the tests of the
-    /// cycle's other rules leave it off; the sign-off tests turn it on, as a real task has it).
-    /// `databaseWait`: how long a request waits for a PostgreSQL connection. Long here: on 2 cores the
-    /// synchronous tests running beside (printing PDFs, running the command line) can hold the
-    /// concurrency pool's threads for seconds, and a wait that long is the machine's, not the store's.
-    static func make(_ kind: StoreKind, synthetic: Int = 6, demo: Bool = true, signoff: Bool = false,
-                     databaseWait: Duration = .seconds(120)) async throws -> Harness {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-server-test-\(UUID().uuidString)")
-        var settings = Cycle.Settings()
-        settings.bcryptCost = 4
-        settings.publishPDF = ExternalTools.printing
-        settings.databaseWait = databaseWait
-        var database: String?
-        if kind == .postgres {
-            database = try await freshPostgresDatabase()
-        }
-        let cycle = try await Cycle.open(data: folder.path, database: database, settings: settings)
-        if demo {
-            _ = try await cycle.loadDemo(synthetic: synthetic, password: password)
-            if !signoff {
-                let admin = Caller(user: try await cycle.sessions.login(login: "admin", password: password, ip: "test").user, ip: "test")
-                let task = try #require(try await cycle.schedule.tasks().first)
-                _ = try await cycle.schedule.setTask(admin, year: task.year, layout: task.layout, deadline: task.deadline, signoff: false)
-            }
-        }
-        return Harness(cycle: cycle, folder: folder, database: database)
-    }
-
-    /// A new, empty database on the test server (dropped never: the server is temporary).
-    static func freshPostgresDatabase() async throws -> String {
-        guard let base = ProcessInfo.processInfo.environment["JUESUAN_TEST_POSTGRES"], var components = URLComponents(string: base) else {
-            throw StoreError.unavailable("JUESUAN_TEST_POSTGRES 未设置")
-        }
-        let name = "juesuan_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        let admin = try await PostgresBackend.open(url: base, logger: Logger(label: "test"), leaseDeadline: .seconds(120))
-        try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-        await admin.close()
-        components.path = "/" + name
-        return components.string!
-    }
-
-    func close() async {
-        await cycle.close()
-        try? FileManager.default.removeItem(at: folder)
-    }
-
+/// The store's harness (JuesuanTestSupport) with an HTTP client: the API's router, or with the web pages too.
+extension Harness {
     func app() -> some ApplicationProtocol {
         var options = ServerOptions()
         options.worker = false
@@ -97,12 +35,6 @@ struct Harness: Sendable {
         defer { }
         try await app().test(.router) { client in try await body(client) }
     }
-}
-
-/// The workbooks of the example: as printed (6 errors) and corrected (warnings only).
-enum Workbooks {
-    static let asPrinted: Data = try! WorkbookWriter.data(try! Engine.readDataset(Repository.example.path))
-    static let corrected: Data = try! WorkbookWriter.data(try! Engine.readDataset(Repository.corrected.path))
 }
 
 struct Reply: Sendable {

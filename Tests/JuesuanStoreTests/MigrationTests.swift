@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 @testable import JuesuanStore
+import JuesuanTestSupport
 import SQLKit
 import Testing
 

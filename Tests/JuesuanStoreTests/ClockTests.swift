@@ -1,5 +1,6 @@
 import Foundation
 @testable import JuesuanStore
+import JuesuanTestSupport
 import JuesuanCore
 import Testing
 
