@@ -55,11 +55,8 @@ public enum Consolidation {
                         classRank[digits.prefix(3)] = classRank.count
                     }
                 }
-                var sum = cells[row.key] ?? [:]
-                for (column, amount) in row.cells {
-                    sum[column] = try add(sum[column] ?? .zero, amount, "\(id) \(row.key) 第\(column)栏")
-                }
-                cells[row.key] = sum
+                // Added in place (taking the row's sums out and putting them back copied them for every unit).
+                try accumulate(&cells[row.key, default: [:]], row.cells, id: id, key: row.key)
             }
         }
         // Print order: named rows (合计 …) as first seen, then 行次 in order, then codes by class
@@ -88,6 +85,12 @@ public enum Consolidation {
                           columns: first.columns, rows: rows, notes: first.notes)
         if table.isEmpty { table.emptyStatement = "\(year)年度\(department)无\(emptySubject(id))。" }
         return table
+    }
+
+    static func accumulate(_ sum: inout [Int: Money], _ cells: [Int: Money], id: TableID, key: RowKey) throws(ConsolidationError) {
+        for (column, amount) in cells {
+            sum[column] = try add(sum[column] ?? .zero, amount, "\(id) \(key) 第\(column)栏")
+        }
     }
 
     static func codeDigits(_ key: RowKey) -> String? {
