@@ -306,7 +306,7 @@ public struct API: Sendable {
                     for entry in page.items {
                         text += [String(entry.id), AuditWords.beijing(entry.at), entry.actor, entry.ip, AuditWords.action(entry.action), entry.org ?? "",
                                  AuditWords.target(entry.target), entry.before ?? "", entry.after ?? "", entry.detail ?? ""]
-                            .map(Self.csvField).joined(separator: ",") + "\n"
+                            .map(Cycle.csvField).joined(separator: ",") + "\n"
                     }
                     return Self.raw(Data(("\u{FEFF}" + text).utf8), type: "text/csv; charset=utf-8", download: "审计日志.csv")
                 }
@@ -418,16 +418,6 @@ public struct API: Sendable {
         if let name = request.uri.queryParameters["filename"], !name.isEmpty { return String(name) }
         if let name = request.headers[.filename], !name.isEmpty { return name.removingPercentEncoding ?? name }
         return fallback
-    }
-
-    static func csvField(_ text: String) -> String {
-        // A leading = + - @ would be a formula in Excel: quote it with an apostrophe.
-        var value = text
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
     }
 
     static func paging(_ request: Request, maxLimit: Int = 500, defaultLimit: Int = 50) -> Paging {

@@ -54,7 +54,8 @@ extension Cycle {
         public var dataset: Disclosure?
     }
 
-    static func csvField(_ text: String) -> String {
+    /// A CSV field, quoted when it must be; a leading = + - @ (a formula in Excel) quoted with an apostrophe.
+    public static func csvField(_ text: String) -> String {
         var value = text
         if let first = value.first, "=+-@".contains(first) { value = "'" + value }
         if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
