@@ -194,7 +194,7 @@ extension Consolidating {
                         String(try row.decode(column: "current_version", as: Int?.self) ?? 0)].joined(separator: "\u{1F}")
             hasher.update(data: Data((line + "\n").utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Cycle.hex(hasher.finalize())
     }
 
     /// Stores the consolidation of the units below `org` as its report's new version (the 主管部门's
