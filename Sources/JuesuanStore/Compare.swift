@@ -110,18 +110,22 @@ extension Consolidating {
     /// its own children now, level by level (for a view of the whole jurisdiction; a stored 汇总 needs versions).
     func consolidation(_ db: any SQLDatabase, year: Int, org: Org, live: Bool = false, depth: Int = 0) async throws
         -> (Disclosure, units: Int, missing: [String]) {
+        // First what each child has (its report's current version, and whether that version has a summary), not the
+        // summaries themselves: most of them are already summed in a kept run.
         let rows = try await db.raw("""
-            SELECT \(OrgRecord.columns("o")), v.number, v.summary, CASE WHEN v.summary IS NULL THEN v.dataset END AS dataset FROM orgs o
+            SELECT \(OrgRecord.columns("o")), r.id AS report, v.number, CASE WHEN v.summary IS NULL THEN 0 ELSE 1 END AS summarised
+            FROM orgs o
             LEFT JOIN reports r ON r.org = o.code AND r.year = \(bind: year) AND r.kind = 'final'
             LEFT JOIN versions v ON v.report = r.id AND v.number = r.current_version
             WHERE o.parent = \(bind: org.code) ORDER BY o.code
             """).all()
-        var summaries: [String] = [], datasets: [String] = [], missing: [String] = []
+        var summarised: [String] = [], unsummarised: [String] = [], missing: [String] = []
         var nested: [Disclosure] = []
         for row in rows {
-            if let summary = try row.decode(column: "summary", as: String?.self) { summaries.append(summary) }
-            else if let dataset = try row.decode(column: "dataset", as: String?.self) { datasets.append(dataset) }
-            else if try row.decode(column: "number", as: Int?.self) == nil {
+            if let number = try row.decode(column: "number", as: Int?.self) {
+                let report = try row.decode(column: "report", as: String.self)
+                if try row.decode(column: "summarised", as: Int.self) != 0 { summarised.append("\(report)#\(number)") } else { unsummarised.append(report) }
+            } else {
                 let child = try OrgRecord(row).org
                 if live, child.kind != .unit, depth < 16,
                    let below = try? await consolidation(db, year: year, org: child, live: true, depth: depth + 1) {
@@ -132,28 +136,79 @@ extension Consolidating {
                 }
             }
         }
-        let count = summaries.count + datasets.count + nested.count
+        let count = summarised.count + unsummarised.count + nested.count
         guard count > 0 else { throw StoreError.conflict("“\(org.name)”下属单位都还没有上传报表，无法汇总。") }
+        // Runs of `settings.consolidationRun` units in code order, each summed once and kept under the versions it holds (a
+        // version never changes): a new version re-sums its run only. Not kept inside a batch that may roll back.
+        let keep = BatchTransaction.of(backend) == nil
+        let length = max(1, settings.consolidationRun)
+        let runs = stride(from: 0, to: summarised.count, by: length).map { Array(summarised[$0..<min($0 + length, summarised.count)]) }
+        let keys = runs.map { Cycle.hex(SHA256.hash(data: Data(("\(year)|\(length)|" + $0.joined(separator: ",")).utf8))) }
+        var partials: [Disclosure?] = keys.map { keep ? runSums.get($0, 0) : nil }
+        let wanted = partials.indices.filter { partials[$0] == nil }
+        // The summaries of the runs not kept, and the datasets of versions stored before summaries, read now.
+        let reports = wanted.flatMap { runs[$0] }.map { String($0[..<$0.lastIndex(of: "#")!]) }
+        let texts = try await currentVersions(db, reports: reports, column: .summary)
+        let datasets = try await currentVersions(db, reports: unsummarised, column: .dataset)
+        guard reports.allSatisfy({ texts[$0] != nil }), unsummarised.allSatisfy({ datasets[$0] != nil }) else {
+            throw StoreError.unavailable("有单位的版本在汇总时发生了变化，请重试。")
+        }
         let catalog = catalog
         let name = org.name
-        let fast = summaries, slow = datasets, sums = nested
-        let summed = try await offload { () throws -> Disclosure in
+        let runTexts = wanted.map { index in runs[index].map { texts[String($0[..<$0.lastIndex(of: "#")!])]! } }
+        let slow = unsummarised.map { datasets[$0]! }
+        let sums = nested
+        let (summedRuns, decoded) = try await offload { () throws -> ([Disclosure], [Disclosure]) in
             // Summaries read many times faster than datasets; versions stored before them are decoded
             // from their JSON (on every core).
-            guard let quick = Summary.decode(fast) else { throw StoreError.unavailable("有单位的版本摘要无法读取。") }
-            let decoded = Parallel.map(slow.count) { index in
-                try? JSONDecoder().decode(Disclosure.self, from: Data(slow[index].utf8))
+            guard let units = Summary.decode(runTexts.flatMap { $0 }) else { throw StoreError.unavailable("有单位的版本摘要无法读取。") }
+            var starts: [Int] = [0]
+            for run in runTexts { starts.append(starts.last! + run.count) }
+            let offsets = starts
+            let summed = try Parallel.map(runTexts.count) { index in
+                Result { () throws(ConsolidationError) -> Disclosure in
+                    try Consolidation.sum(Array(units[offsets[index]..<offsets[index + 1]]), name: name, catalog: catalog)
+                }
+            }.map { result in
+                do { return try result.get() } catch { throw StoreError.invalid("汇总失败：\(error)") }
             }
-            let units = quick + decoded.compactMap { $0 } + sums
-            guard units.count == fast.count + slow.count + sums.count else { throw StoreError.unavailable("有单位的版本数据无法读取。") }
+            let decoded = Parallel.map(slow.count) { index in try? JSONDecoder().decode(Disclosure.self, from: Data(slow[index].utf8)) }
+            guard decoded.allSatisfy({ $0 != nil }) else { throw StoreError.unavailable("有单位的版本数据无法读取。") }
+            return (summed, decoded.map { $0! })
+        }
+        for (position, index) in wanted.enumerated() {
+            partials[index] = summedRuns[position]
+            if keep { runSums.put(keys[index], 0, summedRuns[position]) }
+        }
+        let inputs = partials.map { $0! } + decoded + sums
+        let summed = try await offload { () throws -> Disclosure in
             var total: Disclosure
-            do { total = try Consolidation.sum(units, name: name, catalog: catalog) } catch {
+            do { total = try Consolidation.combine(inputs, units: count, name: name, catalog: catalog) } catch {
                 throw StoreError.invalid("汇总失败：\(error)")
             }
             _ = Consolidation.eliminateInternalTransfers(&total, catalog: catalog)
             return total
         }
         return (summed, count, missing)
+    }
+
+    /// What a version keeps for 汇总: its summary, or (stored before summaries) its dataset.
+    enum VersionText { case summary, dataset }
+
+    /// The summary or dataset of the current version of each report in `reports`, by report.
+    func currentVersions(_ db: any SQLDatabase, reports: [String], column: VersionText) async throws -> [String: String] {
+        var found: [String: String] = [:]
+        for start in stride(from: 0, to: reports.count, by: 500) {
+            let chunk = Array(reports[start..<min(start + 500, reports.count)])
+            let text: SQLQueryString = column == .summary ? "v.summary" : "v.dataset"
+            for row in try await db.raw("""
+                SELECT r.id, \(text) AS text FROM reports r JOIN versions v ON v.report = r.id AND v.number = r.current_version
+                WHERE r.id IN (\(binds: chunk))
+                """).all() {
+                found[try row.decode(column: "id", as: String.self)] = try row.decode(column: "text", as: String?.self)
+            }
+        }
+        return found
     }
 
     /// The consolidation of the units below `org`, computed now (not stored).

@@ -32,6 +32,8 @@ public final class Cycle: Feature, Sendable {
         /// How long a request waits for a PostgreSQL connection before it is told the database is
         /// unavailable (503).
         public var databaseWait: Duration = PostgresBackend.defaultLeaseDeadline
+        /// How many units a kept run of a 汇总 holds (its sum is kept; a new version re-sums its run only).
+        public var consolidationRun = 64
         public init() {}
     }
 

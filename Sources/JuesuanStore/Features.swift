@@ -21,6 +21,8 @@ final class StoreContext: Sendable {
     let findingsCache = VersionCache<[StoredFinding]>(limit: 512)
     let datasetCache = VersionCache<Disclosure>(limit: 128)
     let counts = CountCache()
+    /// Sums of runs of units for 汇总 (`Consolidating.consolidation`), by the versions they hold.
+    let runSums = VersionCache<Disclosure>(limit: 2048)
     /// Verified against when a login does not exist, so that timing does not tell which logins exist.
     let dummyHash: String
 
@@ -54,6 +56,7 @@ extension Feature {
     var findingsCache: VersionCache<[StoredFinding]> { context.findingsCache }
     var datasetCache: VersionCache<Disclosure> { context.datasetCache }
     var counts: CountCache { context.counts }
+    var runSums: VersionCache<Disclosure> { context.runSums }
     var dummyHash: String { context.dummyHash }
 
     // The other features, for an operation that spans two (an upload notifies, a publication reads a report).

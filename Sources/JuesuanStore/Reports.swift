@@ -1121,6 +1121,9 @@ final class VersionCache<Value: Sendable>: @unchecked Sendable {
 
     init(limit: Int) { self.limit = limit }
 
+    /// How many values are kept.
+    var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
+
     func get(_ report: String, _ version: Int) -> Value? {
         lock.lock(); defer { lock.unlock() }
         return entries["\(report)#\(version)"]

@@ -36,12 +36,13 @@ public struct Harness: Sendable {
     /// synchronous tests running beside (printing PDFs, running the command line) can hold the
     /// concurrency pool's threads for seconds, and a wait that long is the machine's, not the store's.
     public static func make(_ kind: StoreKind, synthetic: Int = 6, demo: Bool = true, signoff: Bool = false,
-                            databaseWait: Duration = .seconds(120)) async throws -> Harness {
+                            databaseWait: Duration = .seconds(120), configure: (inout Cycle.Settings) -> Void = { _ in }) async throws -> Harness {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("juesuan-server-test-\(UUID().uuidString)")
         var settings = Cycle.Settings()
         settings.bcryptCost = 4
         settings.publishPDF = ExternalTools.printing
         settings.databaseWait = databaseWait
+        configure(&settings)
         var database: String?
         if kind == .postgres {
             database = try await freshPostgresDatabase()
