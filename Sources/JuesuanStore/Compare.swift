@@ -119,12 +119,23 @@ extension Consolidating {
             LEFT JOIN versions v ON v.report = r.id AND v.number = r.current_version
             WHERE o.parent = \(bind: org.code) ORDER BY o.code
             """).all()
-        var summarised: [String] = [], unsummarised: [String] = [], missing: [String] = []
+        // Runs of `settings.consolidationRun` children in code order, each run's units summed once and kept under the
+        // versions they hold (a version never changes): a new version re-sums its run only. Runs are counted over all
+        // children, so that a unit's first version does not move the others into other runs.
+        let length = max(1, settings.consolidationRun)
+        var runs: [[String]] = [], runOf: [Int] = []
+        var summarised = 0, unsummarised: [String] = [], missing: [String] = []
         var nested: [Disclosure] = []
-        for row in rows {
+        for (position, row) in rows.enumerated() {
             if let number = try row.decode(column: "number", as: Int?.self) {
                 let report = try row.decode(column: "report", as: String.self)
-                if try row.decode(column: "summarised", as: Int.self) != 0 { summarised.append("\(report)#\(number)") } else { unsummarised.append(report) }
+                if try row.decode(column: "summarised", as: Int.self) != 0 {
+                    if runOf.last != position / length { runs.append([]); runOf.append(position / length) }
+                    runs[runs.count - 1].append("\(report)#\(number)")
+                    summarised += 1
+                } else {
+                    unsummarised.append(report)
+                }
             } else {
                 let child = try OrgRecord(row).org
                 if live, child.kind != .unit, depth < 16,
@@ -136,13 +147,10 @@ extension Consolidating {
                 }
             }
         }
-        let count = summarised.count + unsummarised.count + nested.count
+        let count = summarised + unsummarised.count + nested.count
         guard count > 0 else { throw StoreError.conflict("“\(org.name)”下属单位都还没有上传报表，无法汇总。") }
-        // Runs of `settings.consolidationRun` units in code order, each summed once and kept under the versions it holds (a
-        // version never changes): a new version re-sums its run only. Not kept inside a batch that may roll back.
+        // Not kept inside a batch that may roll back.
         let keep = BatchTransaction.of(backend) == nil
-        let length = max(1, settings.consolidationRun)
-        let runs = stride(from: 0, to: summarised.count, by: length).map { Array(summarised[$0..<min($0 + length, summarised.count)]) }
         let keys = runs.map { Cycle.hex(SHA256.hash(data: Data(("\(year)|\(length)|" + $0.joined(separator: ",")).utf8))) }
         var partials: [Disclosure?] = keys.map { keep ? runSums.get($0, 0) : nil }
         let wanted = partials.indices.filter { partials[$0] == nil }

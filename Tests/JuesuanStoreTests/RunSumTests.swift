@@ -17,18 +17,24 @@ struct RunSumTests {
         let cycle = harness.cycle
         let reviewer = Caller(user: try await cycle.sessions.login(login: "zhuguan", password: Harness.password, ip: "t").user, ip: "t")
         let filler = Caller(user: try await cycle.sessions.login(login: "tianbao", password: Harness.password, ip: "t").user, ip: "t")
+        let before = try await cycle.consolidating.consolidatedView(reviewer, year: 2021, org: "420103001")
+        #expect(before.units > 4, "several runs of 2")
+        #expect(before.missing.count == 1, "the example unit has no version yet")
+        let runs = cycle.context.runSums.count
+        #expect(runs >= before.units / 2)
+        // The example unit's first version: its run is summed again, the others stay where they were.
         _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w.xlsx", bytes: Workbooks.corrected)
         let first = try await cycle.consolidating.consolidatedView(reviewer, year: 2021, org: "420103001")
-        #expect(first.units > 4, "several runs of 2")
+        #expect(first.units == before.units + 1 && first.missing.isEmpty)
+        #expect(cycle.context.runSums.count == runs + 1, "a first version does not move the other units into other runs")
         let kept = cycle.context.runSums.count
-        #expect(kept >= first.units / 2)
 
         // A new version of the example unit with one amount changed in 表3.
         var changed = try await cycle.reports.dataset(reviewer, year: 2021, org: Cycle.demoExample, version: nil)
         let index = try #require(changed.tables[.t3]?.rows.firstIndex { !$0.cells.isEmpty })
         let column = try #require(changed.tables[.t3]?.rows[index].cells.keys.min())
-        let before = changed.tables[.t3]?.rows[index].cells[column]?.fen ?? 0
-        changed.tables[.t3]?.rows[index].cells[column] = Money(fen: before + 12_345)
+        let amount = changed.tables[.t3]?.rows[index].cells[column]?.fen ?? 0
+        changed.tables[.t3]?.rows[index].cells[column] = Money(fen: amount + 12_345)
         _ = try await cycle.reports.upload(filler, year: 2021, org: Cycle.demoExample, filename: "w2.xlsx", bytes: try WorkbookWriter.data(changed))
         let warm = try await cycle.consolidating.consolidatedView(reviewer, year: 2021, org: "420103001")
         #expect(warm.dataset != first.dataset)
