@@ -22,7 +22,7 @@ final class StoreContext: Sendable {
     let datasetCache = VersionCache<Disclosure>(limit: 128)
     let counts = CountCache()
     /// Sums of runs of units for 汇总 (`Consolidating.consolidation`), by the versions they hold.
-    let runSums = VersionCache<Disclosure>(limit: 2048)
+    let runSums = VersionCache<Disclosure>(limit: 512)
     /// Verified against when a login does not exist, so that timing does not tell which logins exist.
     let dummyHash: String
 
