@@ -16,7 +16,7 @@ struct CombineTests {
     /// the codes, rows reordered, 三公 and vehicle items present in some only.
     static func units(seed: UInt64, count: Int) throws -> [Disclosure] {
         let synthesizer = Synthesizer(seed: seed, catalog: catalog)
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var units = try (0..<count).map { try LedgerDerivation.disclosure(synthesizer.ledger($0), catalog: catalog) }
         units.insert(try DatasetReader.read(folder: Repository.corrected), at: Int(random.next() % UInt64(count)))
         for index in units.indices {
@@ -55,18 +55,6 @@ struct CombineTests {
                     }
                 }
             }
-        }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }
